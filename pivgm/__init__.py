@@ -1,0 +1,3 @@
+"""PIVGM: Virtual Information Platform for Migration Governance."""
+
+__version__ = "0.1.0"

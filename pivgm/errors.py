@@ -1,0 +1,82 @@
+"""Domain errors. Each carries an HTTP status and a CLI exit code; one handler per front end renders them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class PivgmError(Exception):
+    """Base class: a message a user can act on, plus where the problem is."""
+
+    status_code = 400
+    exit_code = 2
+    code = "error"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = {key: value for key, value in details.items() if value is not None}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, **self.details}}
+
+
+class NotFoundError(PivgmError):
+    """A dataflow, code, version or release that does not exist."""
+
+    status_code = 404
+    exit_code = 3
+    code = "not-found"
+
+
+class InvalidParameterError(PivgmError):
+    """A request parameter that cannot be understood (bad period, unknown dimension...)."""
+
+    status_code = 422
+    exit_code = 2
+    code = "invalid-parameter"
+
+
+class StructureError(PivgmError):
+    """The statistical standard (codelists, data structures) is inconsistent."""
+
+    status_code = 500
+    exit_code = 4
+    code = "invalid-structure"
+
+
+class SourceFormatError(PivgmError):
+    """A source or submitted file cannot be read: says which file, row and column, and how to fix it."""
+
+    status_code = 422
+    exit_code = 1
+    code = "invalid-file"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str,
+        row: int | None = None,
+        column: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        where = ", ".join(
+            part
+            for part in (
+                file,
+                f"row {row}" if row is not None else "",
+                f"column {column!r}" if column else "",
+            )
+            if part
+        )
+        text = f"{where}: {message}" + (f" {hint}" if hint else "")
+        super().__init__(text, file=file, row=row, column=column, hint=hint)
+
+
+class LoadError(PivgmError):
+    """A load could not complete; nothing was made visible."""
+
+    status_code = 500
+    exit_code = 5
+    code = "load-failed"

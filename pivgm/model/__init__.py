@@ -1,0 +1,37 @@
+"""The information model: plain typed data following SDMX, with no I/O."""
+
+from pivgm.model.periods import Frequency, Period, parse_period
+from pivgm.model.structure import (
+    Attribute,
+    AttributeAttachment,
+    Code,
+    Codelist,
+    Concept,
+    ConceptScheme,
+    Dataflow,
+    DataStructure,
+    Dimension,
+    LocalizedText,
+    Measure,
+    ReferenceMetadata,
+    SeriesKey,
+)
+
+__all__ = [
+    "Attribute",
+    "AttributeAttachment",
+    "Code",
+    "Codelist",
+    "Concept",
+    "ConceptScheme",
+    "DataStructure",
+    "Dataflow",
+    "Dimension",
+    "Frequency",
+    "LocalizedText",
+    "Measure",
+    "Period",
+    "ReferenceMetadata",
+    "SeriesKey",
+    "parse_period",
+]
