@@ -1,0 +1,89 @@
+"""The standard described in Markdown (docs/standard.md is generated from it and checked by a test)."""
+
+from __future__ import annotations
+
+from pivgm.model import Codelist, Dataflow
+from pivgm.structures.loader import Standard
+
+LARGE_CODELIST = 40
+
+
+def _dataflow_section(dataflow: Dataflow) -> list[str]:
+    structure = dataflow.structure
+    lines = [
+        f"### `{dataflow.id}` — {dataflow.name.get('en')}",
+        "",
+        f"*{dataflow.name.get('es')}* · theme `{dataflow.theme}` · structure `{structure.id}` "
+        f"version {dataflow.version}",
+        "",
+        dataflow.description.get("en"),
+        "",
+        "| position | dimension | meaning here | codelist |",
+        "| ---: | --- | --- | --- |",
+    ]
+    for dimension in structure.dimensions:
+        codelist = f"`{dimension.codelist.id}`" if dimension.codelist else "free text"
+        lines.append(
+            f"| {dimension.position + 1} | `{dimension.id}` | {dimension.name.get('en')} / "
+            f"{dimension.name.get('es')} | {codelist} |"
+        )
+    attributes = ", ".join(
+        f"`{a.id}`" + (f" (`{a.codelist.id}`)" if a.codelist else "") for a in structure.attributes
+    )
+    defaults = ", ".join(f"`{k}={v}`" for k, v in dataflow.defaults.items())
+    lines += [
+        "",
+        f"Attributes: {attributes}. Defaults: {defaults}.",
+        "",
+        f"Source: {dataflow.metadata.source.get('en')} Licence: {dataflow.metadata.licence or 'see source'}.",
+        "",
+    ]
+    return lines
+
+
+def _codelist_section(codelist: Codelist) -> list[str]:
+    lines = [
+        f"### `{codelist.id}` — {codelist.name.get('en')} / {codelist.name.get('es')} "
+        f"({len(codelist)} codes)",
+        "",
+    ]
+    if len(codelist) > LARGE_CODELIST:
+        special = [c for c in codelist if not (len(c.id) == 3 and c.id.isalpha() and c.id.isupper())]
+        lines.append(
+            "Too long to list here (see the YAML file). Codes other than three-letter ones: "
+            + ", ".join(f"`{c.id}` {c.name.get('en')}" for c in special)
+            + "."
+        )
+        return [*lines, ""]
+    lines += ["| code | English | Español |", "| --- | --- | --- |"]
+    lines += [f"| `{c.id}` | {c.name.get('en')} | {c.name.get('es')} |" for c in codelist]
+    return [*lines, ""]
+
+
+def standard_markdown(standard: Standard) -> str:
+    lines = [
+        "# The PIVGM migration data standard",
+        "",
+        "Generated from `pivgm/structures/` by `python -m pivgm.structures.document > docs/standard.md`; a "
+        "test fails when this file and the YAML disagree. Maintenance agency: "
+        f"`{standard.agency}`. Every dataflow has the time dimension `TIME_PERIOD` (SDMX periods `2023`, "
+        "`2023-Q3`, `2023-07`) and the measure `OBS_VALUE`.",
+        "",
+        "Special codes shared by all area codelists: `_T` total, `_O` other (IOM's `OOO`, CBP's \"Other\"), "
+        "`_U` unknown (UNHCR's `UNK`), `_Z` not applicable, `XXA` stateless (IOM's `STL`).",
+        "",
+        "## Dataflows",
+        "",
+    ]
+    for dataflow in standard.dataflows.values():
+        lines += _dataflow_section(dataflow)
+    lines += ["## Codelists", ""]
+    for codelist in standard.codelists.values():
+        lines += _codelist_section(codelist)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    from pivgm.structures import load_standard
+
+    print(standard_markdown(load_standard()), end="")

@@ -1,0 +1,240 @@
+"""Load the YAML files of the standard into ``pivgm.model`` objects, checking their references."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from pivgm.errors import NotFoundError, StructureError
+from pivgm.model import (
+    Attribute,
+    AttributeAttachment,
+    Code,
+    Codelist,
+    Concept,
+    ConceptScheme,
+    Dataflow,
+    DataStructure,
+    Dimension,
+    LocalizedText,
+    Measure,
+    ReferenceMetadata,
+)
+
+STRUCTURES_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Standard:
+    """Everything the platform knows about the structure of its data."""
+
+    agency: str
+    concepts: ConceptScheme
+    codelists: Mapping[str, Codelist]
+    dataflows: Mapping[str, Dataflow]
+
+    def dataflow(self, dataflow_id: str) -> Dataflow:
+        try:
+            return self.dataflows[dataflow_id]
+        except KeyError:
+            raise NotFoundError(
+                f"Dataflow {dataflow_id!r} does not exist. See /api/dataflows for the list.",
+                dataflow=dataflow_id,
+            ) from None
+
+    def codelist(self, codelist_id: str) -> Codelist:
+        try:
+            return self.codelists[codelist_id]
+        except KeyError:
+            raise NotFoundError(f"Codelist {codelist_id!r} does not exist.", codelist=codelist_id) from None
+
+
+@cache
+def _validator(kind: str) -> Draft202012Validator:
+    with open(STRUCTURES_DIR / "schemas" / f"{kind}.schema.json", encoding="utf-8") as f:
+        return Draft202012Validator(json.load(f))
+
+
+def _read(path: Path, kind: str | None = None) -> Any:
+    """Parse a YAML file and, for ``kind`` (codelist, dataflow, concepts), check it against its schema."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            content = yaml.safe_load(f)
+    except yaml.YAMLError as error:
+        raise StructureError(f"{path.name} is not valid YAML: {error}", file=str(path)) from None
+    if kind is not None:
+        problem = best_match(_validator(kind).iter_errors(content))
+        if problem is not None:
+            where = "/".join(str(p) for p in problem.absolute_path) or "top level"
+            raise StructureError(
+                f"{path.parent.name}/{path.name} at {where}: {problem.message}", file=str(path)
+            )
+    return content
+
+
+def _text(value: Mapping[str, str] | None) -> LocalizedText:
+    return LocalizedText(dict(value or {}))
+
+
+def _code(raw: Mapping[str, Any]) -> Code:
+    return Code(
+        id=str(raw["id"]),
+        name=_text(raw["name"]),
+        description=_text(raw.get("description")),
+        parent=raw.get("parent"),
+        members=tuple(str(m) for m in raw.get("members", ())),
+        annotations={str(k): str(v) for k, v in (raw.get("annotations") or {}).items()},
+    )
+
+
+def _codelist(raw: Mapping[str, Any]) -> Codelist:
+    return Codelist(
+        id=raw["id"],
+        agency=raw.get("agency", "PIVGM"),
+        version=str(raw.get("version", "1.0")),
+        name=_text(raw["name"]),
+        description=_text(raw.get("description")),
+        codes=tuple(_code(code) for code in raw["codes"]),
+    )
+
+
+def _concepts(raw: Mapping[str, Any]) -> ConceptScheme:
+    return ConceptScheme(
+        id=raw["id"],
+        agency=raw["agency"],
+        version=str(raw["version"]),
+        name=_text(raw["name"]),
+        concepts=tuple(
+            Concept(id=c["id"], name=_text(c["name"]), description=_text(c.get("description")))
+            for c in raw["concepts"]
+        ),
+    )
+
+
+class _Builder:
+    """Resolves component references of one dataflow file against concepts and codelists."""
+
+    def __init__(self, concepts: ConceptScheme, codelists: Mapping[str, Codelist], where: str) -> None:
+        self.concepts = concepts
+        self.codelists = codelists
+        self.where = where
+
+    def concept(self, concept_id: str) -> Concept:
+        concept = self.concepts.get(concept_id)
+        if concept is None:
+            raise StructureError(f"{self.where}: concept {concept_id!r} is not in concepts.yaml.")
+        return concept
+
+    def codelist(self, codelist_id: str | None) -> Codelist | None:
+        if codelist_id is None:
+            return None
+        if codelist_id not in self.codelists:
+            raise StructureError(f"{self.where}: codelist {codelist_id!r} does not exist.")
+        return self.codelists[codelist_id]
+
+    def dimension(self, raw: Mapping[str, Any], position: int) -> Dimension:
+        concept = self.concept(raw["id"])
+        return Dimension(
+            id=raw["id"],
+            position=position,
+            name=_text(raw["name"]) if raw.get("name") else concept.name,
+            codelist=self.codelist(raw.get("codelist")),
+            description=_text(raw.get("description")) if raw.get("description") else concept.description,
+        )
+
+    def attribute(self, raw: Mapping[str, Any]) -> Attribute:
+        concept = self.concept(raw["id"])
+        return Attribute(
+            id=raw["id"],
+            name=_text(raw["name"]) if raw.get("name") else concept.name,
+            codelist=self.codelist(raw.get("codelist")),
+            attachment=AttributeAttachment(raw.get("attachment", "observation")),
+            mandatory=bool(raw.get("mandatory", False)),
+        )
+
+
+def _metadata(raw: Mapping[str, Any]) -> ReferenceMetadata:
+    return ReferenceMetadata(
+        definition=_text(raw.get("definition")),
+        source=_text(raw.get("source")),
+        coverage=_text(raw.get("coverage")),
+        methodology=_text(raw.get("methodology")),
+        comparability=_text(raw.get("comparability")),
+        source_url=str(raw.get("source_url", "")),
+        licence=str(raw.get("licence", "")),
+        keywords=_text(raw.get("keywords")),
+    )
+
+
+def _dataflow(
+    dataflow_id: str,
+    raw: Mapping[str, Any],
+    common: Mapping[str, Any],
+    builder: _Builder,
+) -> Dataflow:
+    agency = common["agency"]
+    version = str(raw.get("version", "1.0"))
+    dimensions = tuple(builder.dimension(d, i) for i, d in enumerate(raw["dimensions"]))
+    attributes = tuple(builder.attribute(a) for a in (*raw.get("attributes", ()), *common["attributes"]))
+    structure = DataStructure(
+        id=dataflow_id.replace("DF_", "DSD_", 1),
+        agency=agency,
+        version=version,
+        name=_text(raw["name"]),
+        dimensions=dimensions,
+        time_dimension=builder.concept(common["time_dimension"]).id,
+        measure=Measure(id=common["measure"], name=builder.concept(common["measure"]).name),
+        attributes=attributes,
+    )
+    defaults = {**common.get("defaults", {}), **(raw.get("defaults") or {})}
+    return Dataflow(
+        id=dataflow_id,
+        agency=agency,
+        version=version,
+        name=_text(raw["name"]),
+        description=_text(raw.get("description")),
+        theme=str(raw.get("theme", "")),
+        structure=structure,
+        metadata=_metadata(raw.get("metadata") or {}),
+        defaults={str(k): str(v) for k, v in defaults.items()},
+    )
+
+
+def _check_defaults(dataflow: Dataflow) -> None:
+    for attribute_id, value in dataflow.defaults.items():
+        attribute = dataflow.structure.attribute(attribute_id)
+        if attribute is None:
+            raise StructureError(f"{dataflow.id}: default for unknown attribute {attribute_id!r}.")
+        if attribute.codelist is not None and value not in attribute.codelist:
+            raise StructureError(
+                f"{dataflow.id}: default {attribute_id}={value!r} is not in {attribute.codelist.id}."
+            )
+
+
+@cache
+def load_standard(directory: Path = STRUCTURES_DIR) -> Standard:
+    """Load and cross-check the standard; raises ``StructureError`` naming the file at fault."""
+    common = _read(directory / "common.yaml")
+    concepts = _concepts(_read(directory / "concepts.yaml", "concepts"))
+    codelists: dict[str, Codelist] = {}
+    for path in sorted((directory / "codelists").glob("*.yaml")):
+        codelist = _codelist(_read(path, "codelist"))
+        if codelist.id != path.stem:
+            raise StructureError(f"{path.name}: the id {codelist.id!r} must equal the file name.")
+        codelists[codelist.id] = codelist
+    dataflows: dict[str, Dataflow] = {}
+    for path in sorted((directory / "dataflows").glob("*/dataflow.yaml")):
+        dataflow_id = path.parent.name
+        builder = _Builder(concepts, codelists, f"dataflows/{dataflow_id}")
+        dataflow = _dataflow(dataflow_id, _read(path, "dataflow"), common, builder)
+        _check_defaults(dataflow)
+        dataflows[dataflow_id] = dataflow
+    return Standard(agency=common["agency"], concepts=concepts, codelists=codelists, dataflows=dataflows)
