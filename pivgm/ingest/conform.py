@@ -1,0 +1,110 @@
+"""Bring an observation table to a dataflow's exact shape and check it against the standard."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pivgm.errors import SourceFormatError
+from pivgm.model import Attribute, Dataflow, Dimension
+
+PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+
+
+def observation_schema(dataflow: Dataflow) -> pa.Schema:
+    """Strings for dimensions, period and attributes; float64 for the measure."""
+    structure = dataflow.structure
+    return pa.schema(
+        [
+            pa.field(c, pa.float64() if c == structure.measure.id else pa.string())
+            for c in structure.column_ids
+        ]
+    )
+
+
+def _first_row(mask: pa.Array) -> int:
+    return int(pc.index(mask, True).as_py())
+
+
+def _fail(
+    source: str, message: str, column: str, mask: pa.Array | None = None, hint: str | None = None
+) -> None:
+    row = _first_row(mask) + 1 if mask is not None else None
+    raise SourceFormatError(
+        message + (f" (observation {row})" if row else ""), file=source, column=column, hint=hint
+    )
+
+
+def _column(table: pa.Table, name: str, dataflow: Dataflow, source: str) -> pa.Array:
+    if name in table.column_names:
+        return table.column(name).combine_chunks()
+    default = dataflow.defaults.get(name)
+    if name in dataflow.structure.attribute_ids:
+        return pa.array([default] * table.num_rows, pa.string())
+    _fail(source, f"the table has no {name} column, which {dataflow.id} requires.", name)
+    raise AssertionError  # pragma: no cover
+
+
+def _fill_defaults(array: pa.Array, default: str | None) -> pa.Array:
+    if default is None:
+        return array
+    return pc.fill_null(array, default)
+
+
+def _check_codes(table: pa.Table, dataflow: Dataflow, source: str) -> None:
+    components: list[Dimension | Attribute] = [*dataflow.structure.dimensions, *dataflow.structure.attributes]
+    for component in components:
+        if component.codelist is None:
+            continue
+        values = table.column(component.id).combine_chunks()
+        known = pa.array(sorted(component.codelist.ids()), pa.string())
+        unknown = pc.and_(pc.is_valid(values), pc.invert(pc.is_in(values, value_set=known)))
+        if pc.any(unknown).as_py():
+            bad = values[_first_row(unknown)].as_py()
+            _fail(source, f"code {bad!r} is not in codelist {component.codelist.id}.", component.id, unknown)
+
+
+def _check_required(table: pa.Table, dataflow: Dataflow, source: str) -> None:
+    structure = dataflow.structure
+    required = [*structure.dimension_ids, structure.time_dimension, structure.measure.id]
+    required += [a.id for a in structure.attributes if a.mandatory]
+    for name in required:
+        missing = pc.is_null(table.column(name).combine_chunks())
+        if pc.any(missing).as_py():
+            _fail(source, f"{name} is empty.", name, missing)
+    periods = table.column(structure.time_dimension).combine_chunks()
+    malformed = pc.invert(pc.match_substring_regex(periods, PERIOD_PATTERN))
+    if pc.any(malformed).as_py():
+        bad = periods[_first_row(malformed)].as_py()
+        _fail(source, f"period {bad!r} is not YYYY, YYYY-Qn or YYYY-MM.", structure.time_dimension, malformed)
+
+
+def _check_unique_keys(table: pa.Table, dataflow: Dataflow, source: str) -> None:
+    keys = [*dataflow.structure.dimension_ids, dataflow.structure.time_dimension]
+    counts = table.group_by(keys).aggregate([([], "count_all")])
+    duplicated = counts.filter(pc.greater(counts.column("count_all"), 1))
+    if duplicated.num_rows:
+        key = ".".join(str(duplicated.column(k)[0].as_py()) for k in keys)
+        _fail(source, f"key {key} appears {duplicated.column('count_all')[0].as_py()} times.", "key")
+
+
+def conform(table: pa.Table, dataflow: Dataflow, source: str) -> pa.Table:
+    """Return ``table`` with exactly the dataflow's columns and types, defaults filled in.
+
+    Raises ``SourceFormatError`` for a missing dimension, a code outside its codelist, an empty mandatory
+    value, a malformed period or a duplicated key.
+    """
+    schema = observation_schema(dataflow)
+    arrays = []
+    for field in schema:
+        array = _column(table, field.name, dataflow, source)
+        try:
+            array = array.cast(field.type)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            _fail(source, f"{field.name} cannot be read as {field.type}.", field.name)
+        arrays.append(_fill_defaults(array, dataflow.defaults.get(field.name)))
+    result = pa.Table.from_arrays(arrays, schema=schema)
+    _check_required(result, dataflow, source)
+    _check_codes(result, dataflow, source)
+    _check_unique_keys(result, dataflow, source)
+    return result

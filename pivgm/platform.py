@@ -1,0 +1,46 @@
+"""The platform's parts wired together for one data directory: standard, records, warehouse, reader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pivgm.errors import PivgmError
+from pivgm.records import Records, connect, is_initialised, upgrade
+from pivgm.settings import Settings
+from pivgm.structures import Standard, load_standard
+from pivgm.warehouse import ReleaseReader, Warehouse
+
+
+class NotInitialisedError(PivgmError):
+    status_code = 503
+    exit_code = 6
+    code = "not-initialised"
+
+
+@dataclass
+class Platform:
+    settings: Settings
+    standard: Standard
+    records: Records
+    warehouse: Warehouse
+    reader: ReleaseReader = field(default_factory=ReleaseReader)
+
+    @classmethod
+    def initialise(cls, settings: Settings) -> Platform:
+        """Create or migrate the records schema and register the standard's dataflows (idempotent)."""
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = connect(settings.records_url)
+        upgrade(engine)
+        platform = cls(settings, load_standard(), Records(engine), Warehouse(settings.data_dir))
+        platform.records.register_dataflows(platform.standard.dataflows.values())
+        return platform
+
+    @classmethod
+    def open(cls, settings: Settings) -> Platform:
+        """Open an initialised platform; says how to initialise one otherwise."""
+        engine = connect(settings.records_url)
+        if not is_initialised(engine):
+            raise NotInitialisedError(
+                f"No PIVGM records in {settings.records_url!r}. Run `pivgm init` (or `pivgm demo`) first."
+            )
+        return cls(settings, load_standard(), Records(engine), Warehouse(settings.data_dir))

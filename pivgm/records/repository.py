@@ -1,0 +1,221 @@
+"""Reads and writes of records, each in its own transaction. The only place with SQL for records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from pivgm.model import Dataflow
+from pivgm.records.tables import (
+    DataflowRecord,
+    DatasetVersionRecord,
+    ProviderRecord,
+    ReleaseRecord,
+    ReleaseVersionRecord,
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class ProviderInfo:
+    id: str
+    name_es: str
+    name_en: str
+    source_url: str = ""
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    id: int
+    dataflow_id: str
+    provider_id: str
+    source: str
+    source_files: list[dict[str, str]]
+    input_sha256: str
+    parquet_file: str
+    row_count: int
+    loaded_at: datetime
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    id: int
+    dataflow_id: str
+    parquet_file: str
+    row_count: int
+    created_at: datetime
+    published_at: datetime
+    version_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """A version to record; its Parquet file is already complete and in place."""
+
+    dataflow_id: str
+    provider: ProviderInfo
+    source: str
+    source_files: list[dict[str, str]]
+    input_sha256: str
+    parquet_file: str
+    row_count: int
+
+
+def _version(record: DatasetVersionRecord) -> VersionInfo:
+    return VersionInfo(
+        id=record.id,
+        dataflow_id=record.dataflow_id,
+        provider_id=record.provider_id,
+        source=record.source,
+        source_files=list(record.source_files),
+        input_sha256=record.input_sha256,
+        parquet_file=record.parquet_file,
+        row_count=record.row_count,
+        loaded_at=_aware(record.loaded_at),
+    )
+
+
+class Records:
+    """The records store. Every method is one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def register_dataflows(self, dataflows: Iterable[Dataflow]) -> None:
+        """Insert or update the registry of dataflows from the standard."""
+        with Session(self.engine) as session, session.begin():
+            for dataflow in dataflows:
+                record = session.get(DataflowRecord, dataflow.id)
+                if record is None:
+                    record = DataflowRecord(id=dataflow.id, registered_at=utc_now())
+                    session.add(record)
+                record.version = dataflow.version
+                record.name_es = dataflow.name.get("es")
+                record.name_en = dataflow.name.get("en")
+
+    def registered_dataflows(self) -> list[str]:
+        with Session(self.engine) as session:
+            return list(session.scalars(select(DataflowRecord.id).order_by(DataflowRecord.id)))
+
+    def providers(self) -> list[ProviderInfo]:
+        with Session(self.engine) as session:
+            return [
+                ProviderInfo(p.id, p.name_es, p.name_en, p.source_url)
+                for p in session.scalars(select(ProviderRecord).order_by(ProviderRecord.id))
+            ]
+
+    def current_versions(self, dataflow_id: str) -> list[VersionInfo]:
+        """The newest version of each provider's data for ``dataflow_id``."""
+        with Session(self.engine) as session:
+            newest = (
+                select(func.max(DatasetVersionRecord.id))
+                .where(DatasetVersionRecord.dataflow_id == dataflow_id)
+                .group_by(DatasetVersionRecord.provider_id)
+            )
+            rows = session.scalars(
+                select(DatasetVersionRecord)
+                .where(DatasetVersionRecord.id.in_(newest))
+                .order_by(DatasetVersionRecord.provider_id)
+            )
+            return [_version(row) for row in rows]
+
+    def versions(self, dataflow_id: str | None = None) -> list[VersionInfo]:
+        with Session(self.engine) as session:
+            query = select(DatasetVersionRecord).order_by(DatasetVersionRecord.id)
+            if dataflow_id is not None:
+                query = query.where(DatasetVersionRecord.dataflow_id == dataflow_id)
+            return [_version(row) for row in session.scalars(query)]
+
+    def record_version_and_release(
+        self,
+        version: NewVersion,
+        release_file: str,
+        release_rows: int,
+        other_version_ids: Sequence[int],
+        published_at: datetime | None = None,
+    ) -> tuple[VersionInfo, ReleaseInfo]:
+        """Make a new version and the release that includes it visible, atomically (one commit)."""
+        now = utc_now()
+        with Session(self.engine) as session, session.begin():
+            provider = session.get(ProviderRecord, version.provider.id)
+            if provider is None:
+                provider = ProviderRecord(id=version.provider.id)
+                session.add(provider)
+            provider.name_es = version.provider.name_es
+            provider.name_en = version.provider.name_en
+            provider.source_url = version.provider.source_url
+            version_record = DatasetVersionRecord(
+                dataflow_id=version.dataflow_id,
+                provider_id=version.provider.id,
+                source=version.source,
+                source_files=version.source_files,
+                input_sha256=version.input_sha256,
+                parquet_file=version.parquet_file,
+                row_count=version.row_count,
+                loaded_at=now,
+            )
+            release = ReleaseRecord(
+                dataflow_id=version.dataflow_id,
+                parquet_file=release_file,
+                row_count=release_rows,
+                created_at=now,
+                published_at=published_at or now,
+            )
+            session.add_all([version_record, release])
+            session.flush()
+            version_ids = (*other_version_ids, version_record.id)
+            session.add_all(ReleaseVersionRecord(release_id=release.id, version_id=v) for v in version_ids)
+            return _version(version_record), self._release(release, version_ids)
+
+    @staticmethod
+    def _release(record: ReleaseRecord, version_ids: Sequence[int] = ()) -> ReleaseInfo:
+        return ReleaseInfo(
+            id=record.id,
+            dataflow_id=record.dataflow_id,
+            parquet_file=record.parquet_file,
+            row_count=record.row_count,
+            created_at=_aware(record.created_at),
+            published_at=_aware(record.published_at),
+            version_ids=tuple(version_ids),
+        )
+
+    def published_releases(self, at: datetime | None = None) -> dict[str, ReleaseInfo]:
+        """The release in force for each dataflow at ``at`` (now by default): the newest one published."""
+        moment = at or utc_now()
+        with Session(self.engine) as session:
+            newest = (
+                select(func.max(ReleaseRecord.id))
+                .where(ReleaseRecord.published_at <= moment)
+                .group_by(ReleaseRecord.dataflow_id)
+            )
+            rows = session.scalars(select(ReleaseRecord).where(ReleaseRecord.id.in_(newest)))
+            return {row.dataflow_id: self._release(row) for row in rows}
+
+    def release_versions(self, release_id: int) -> list[VersionInfo]:
+        with Session(self.engine) as session:
+            rows = session.scalars(
+                select(DatasetVersionRecord)
+                .join(ReleaseVersionRecord, ReleaseVersionRecord.version_id == DatasetVersionRecord.id)
+                .where(ReleaseVersionRecord.release_id == release_id)
+                .order_by(DatasetVersionRecord.provider_id)
+            )
+            return [_version(row) for row in rows]
+
+    def referenced_files(self) -> set[str]:
+        """Every Parquet file a record points to; anything else in the data directory is an orphan."""
+        with Session(self.engine) as session:
+            versions = set(session.scalars(select(DatasetVersionRecord.parquet_file)))
+            releases = set(session.scalars(select(ReleaseRecord.parquet_file)))
+            return versions | releases

@@ -1,0 +1,154 @@
+"""Content-addressed Parquet files, written atomically: complete and renamed into place, or absent."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pivgm.errors import LoadError
+
+PERIOD_START = "TIME_PERIOD_START"
+
+# The first day of an SDMX period: 2023 -> 2023-01-01, 2023-Q3 -> 2023-07-01, 2023-07 -> 2023-07-01.
+_PERIOD_START_SQL = """
+CASE
+  WHEN regexp_full_match(TIME_PERIOD, '\\d{4}') THEN make_date(CAST(TIME_PERIOD AS INTEGER), 1, 1)
+  WHEN regexp_full_match(TIME_PERIOD, '\\d{4}-Q[1-4]') THEN make_date(
+    CAST(TIME_PERIOD[1:4] AS INTEGER), (CAST(TIME_PERIOD[7:7] AS INTEGER) - 1) * 3 + 1, 1)
+  ELSE make_date(CAST(TIME_PERIOD[1:4] AS INTEGER), CAST(TIME_PERIOD[6:7] AS INTEGER), 1)
+END
+"""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file in the warehouse: its path relative to the data directory, its digest and row count."""
+
+    relative_path: str
+    sha256: str
+    row_count: int
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _literal_list(texts: Sequence[str]) -> str:
+    return "[" + ", ".join(_literal(t) for t in texts) + "]"
+
+
+class Warehouse:
+    """The Parquet side of the data directory: ``versions/<flow>/`` and ``releases/<flow>/``."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+
+    def path(self, relative_path: str) -> Path:
+        return self.data_dir / relative_path
+
+    def _publish_file(self, temporary: Path, folder: Path, row_count: int) -> StoredFile:
+        """fsync ``temporary``, then rename it to its content address in ``folder``."""
+        _fsync(temporary)
+        digest = _sha256(temporary)
+        final = folder / f"{digest}.parquet"
+        if final.exists():
+            temporary.unlink()
+        else:
+            os.replace(temporary, final)
+            _fsync(folder)
+        return StoredFile(str(final.relative_to(self.data_dir)), digest, row_count)
+
+    def _temporary(self, folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f".tmp-{uuid.uuid4().hex}.parquet"
+
+    def write_version(self, dataflow_id: str, table: pa.Table) -> StoredFile:
+        """Write one dataset version's observations."""
+        folder = self.data_dir / "versions" / dataflow_id
+        temporary = self._temporary(folder)
+        try:
+            pq.write_table(table, temporary, compression="zstd")
+            return self._publish_file(temporary, folder, table.num_rows)
+        finally:
+            temporary.unlink(missing_ok=True)
+
+    def build_release(
+        self, dataflow_id: str, version_files: Sequence[str], key_columns: Sequence[str]
+    ) -> StoredFile:
+        """Union the given versions into one release snapshot, sorted by key, with period start dates.
+
+        Raises ``LoadError`` if two versions hold the same key (two providers reporting one series).
+        """
+        folder = self.data_dir / "releases" / dataflow_id
+        temporary = self._temporary(folder)
+        files = [str(self.path(f)) for f in version_files]
+        keys = ", ".join(_quote(c) for c in key_columns)
+        connection = duckdb.connect(":memory:")
+        try:
+            connection.execute(
+                "CREATE TEMP VIEW incoming AS "
+                f"SELECT * FROM read_parquet({_literal_list(files)}, union_by_name=true)"
+            )
+            duplicate = connection.execute(
+                f"SELECT {keys}, count(*) AS n FROM incoming GROUP BY ALL HAVING n > 1 LIMIT 1"
+            ).fetchone()
+            if duplicate is not None:
+                raise LoadError(
+                    f"{dataflow_id}: key {'.'.join(map(str, duplicate[:-1]))} is reported by two versions.",
+                    dataflow=dataflow_id,
+                )
+            connection.execute(
+                f"COPY (SELECT *, {_PERIOD_START_SQL} AS {PERIOD_START} FROM incoming ORDER BY {keys}) "
+                f"TO {_literal(str(temporary))} (FORMAT parquet, COMPRESSION zstd)"
+            )
+            (row_count,) = connection.execute("SELECT count(*) FROM incoming").fetchone()  # type: ignore[misc]
+            return self._publish_file(temporary, folder, int(row_count))
+        finally:
+            connection.close()
+            temporary.unlink(missing_ok=True)
+
+    def files(self) -> Iterable[Path]:
+        for folder in ("versions", "releases"):
+            yield from (self.data_dir / folder).glob("*/*.parquet")
+
+    def orphans(self, referenced: set[str]) -> list[Path]:
+        """Parquet files no record points to, and temporary files left by an interrupted write."""
+        leftovers = [p for p in self.files() if str(p.relative_to(self.data_dir)) not in referenced]
+        for folder in ("versions", "releases"):
+            leftovers += list((self.data_dir / folder).glob("*/.tmp-*"))
+        return sorted(leftovers)
+
+    def collect_garbage(self, referenced: set[str]) -> list[Path]:
+        """Delete orphans; returns what was deleted."""
+        removed = self.orphans(referenced)
+        for path in removed:
+            path.unlink(missing_ok=True)
+        return removed

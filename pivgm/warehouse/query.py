@@ -1,0 +1,134 @@
+"""The public read path: DuckDB over release snapshots, held in memory, one table per release."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from pivgm.warehouse.files import PERIOD_START
+
+MAX_ROWS = 1_000_000
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class DataQuery:
+    """A selection of observations: codes per dimension (empty = all), a period range, a page."""
+
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    start: date | None = None
+    end: date | None = None
+    limit: int | None = None
+    offset: int = 0
+
+    def where(self) -> tuple[str, list[object]]:
+        clauses: list[str] = []
+        parameters: list[object] = []
+        for column, codes in self.filters.items():
+            if codes:
+                clauses.append(f"list_contains(?, {_quote(column)})")
+                parameters.append(list(codes))
+        if self.start is not None:
+            clauses.append(f"{PERIOD_START} >= ?")
+            parameters.append(self.start)
+        if self.end is not None:
+            clauses.append(f"{PERIOD_START} <= ?")
+            parameters.append(self.end)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), parameters
+
+
+class ReleaseReader:
+    """Reads release files. Each release is loaded once into an in-memory DuckDB table (releases are
+    immutable, so the copy never goes stale); every query runs on its own cursor, so threads can share it."""
+
+    def __init__(self) -> None:
+        self._connection = duckdb.connect(":memory:")
+        self._tables: dict[Path, str] = {}
+        self._lock = threading.Lock()
+
+    def _table(self, release_file: Path) -> str:
+        with self._lock:
+            name = self._tables.get(release_file)
+            if name is None:
+                name = f"release_{len(self._tables)}"
+                self._connection.execute(
+                    f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(release_file)]
+                )
+                self._tables[release_file] = name
+            return name
+
+    def observations(
+        self, release_file: Path, columns: Sequence[str], query: DataQuery, order_by: Sequence[str]
+    ) -> pa.Table:
+        """The selected observations, with ``columns`` in that order."""
+        table = self._table(release_file)
+        where, parameters = query.where()
+        limit = min(query.limit or MAX_ROWS, MAX_ROWS)
+        sql = (
+            f"SELECT {', '.join(map(_quote, columns))} FROM {table}{where} "
+            f"ORDER BY {', '.join(map(_quote, order_by))} LIMIT {int(limit)} OFFSET {int(query.offset)}"
+        )
+        return self._connection.cursor().execute(sql, parameters).to_arrow_table()
+
+    def count(self, release_file: Path, query: DataQuery) -> int:
+        table = self._table(release_file)
+        where, parameters = query.where()
+        row = self._connection.cursor().execute(f"SELECT count(*) FROM {table}{where}", parameters).fetchone()
+        return int(row[0]) if row else 0
+
+    def totals(
+        self, release_file: Path, group_by: Sequence[str], query: DataQuery, annual: bool = False
+    ) -> pa.Table:
+        """Sum of OBS_VALUE by ``group_by`` over the selection (for charts and headline figures).
+
+        ``TIME_PERIOD`` in ``group_by`` groups by period, or by calendar year when ``annual``; rows come in
+        time order.
+        """
+        table = self._table(release_file)
+        where, parameters = query.where()
+        if annual:
+            period = f"CAST(year({PERIOD_START}) AS VARCHAR)"
+            order_period = period
+        else:
+            period, order_period = "TIME_PERIOD", f"min({PERIOD_START})"
+        selected = [f"{period} AS TIME_PERIOD" if g == "TIME_PERIOD" else _quote(g) for g in group_by]
+        ordered = [order_period if g == "TIME_PERIOD" else _quote(g) for g in group_by]
+        groups = ", ".join(str(i + 1) for i in range(len(group_by)))
+        sql = (
+            f"SELECT {', '.join(selected)}, sum(OBS_VALUE) AS OBS_VALUE, count(*) AS observations "
+            f"FROM {table}{where} GROUP BY {groups} ORDER BY {', '.join(ordered)}"
+        )
+        return self._connection.cursor().execute(sql, parameters).to_arrow_table()
+
+    def code_counts(self, release_file: Path, column: str) -> dict[str, int]:
+        """How many observations each code of ``column`` has (for filter panels and structure views)."""
+        table = self._table(release_file)
+        rows = (
+            self._connection.cursor()
+            .execute(f"SELECT {_quote(column)}, count(*) FROM {table} GROUP BY 1")
+            .fetchall()
+        )
+        return {str(code): int(n) for code, n in rows}
+
+    def period_range(self, release_file: Path) -> tuple[str, str] | None:
+        table = self._table(release_file)
+        row = (
+            self._connection.cursor()
+            .execute(
+                f"SELECT arg_min(TIME_PERIOD, {PERIOD_START}), arg_max(TIME_PERIOD, {PERIOD_START}) "
+                f"FROM {table}"
+            )
+            .fetchone()
+        )
+        if not row or row[0] is None:
+            return None
+        return str(row[0]), str(row[1])
