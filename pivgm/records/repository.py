@@ -156,6 +156,7 @@ class Records:
             provider.name_es = version.provider.name_es
             provider.name_en = version.provider.name_en
             provider.source_url = version.provider.source_url
+            session.flush()  # the provider row must exist before the version that refers to it
             version_record = DatasetVersionRecord(
                 dataflow_id=version.dataflow_id,
                 provider_id=version.provider.id,

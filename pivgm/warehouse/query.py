@@ -77,7 +77,7 @@ class ReleaseReader:
             f"SELECT {', '.join(map(_quote, columns))} FROM {table}{where} "
             f"ORDER BY {', '.join(map(_quote, order_by))} LIMIT {int(limit)} OFFSET {int(query.offset)}"
         )
-        return self._connection.cursor().execute(sql, parameters).to_arrow_table()
+        return self._connection.cursor().sql(sql, params=parameters).to_arrow_table()
 
     def count(self, release_file: Path, query: DataQuery) -> int:
         table = self._table(release_file)
@@ -107,7 +107,7 @@ class ReleaseReader:
             f"SELECT {', '.join(selected)}, sum(OBS_VALUE) AS OBS_VALUE, count(*) AS observations "
             f"FROM {table}{where} GROUP BY {groups} ORDER BY {', '.join(ordered)}"
         )
-        return self._connection.cursor().execute(sql, parameters).to_arrow_table()
+        return self._connection.cursor().sql(sql, params=parameters).to_arrow_table()
 
     def code_counts(self, release_file: Path, column: str) -> dict[str, int]:
         """How many observations each code of ``column`` has (for filter panels and structure views)."""
