@@ -1,0 +1,181 @@
+"""One service call per page or endpoint: the catalog of released dataflows and selections of their data.
+
+Only release handles from the records reach the query engine, so unpublished versions cannot be read here.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from pivgm.catalog.highlights import Highlight, load_highlights
+from pivgm.errors import InvalidParameterError, NotFoundError
+from pivgm.model import Dataflow
+from pivgm.model.periods import parse_period
+from pivgm.platform import Platform
+from pivgm.records import ReleaseInfo
+from pivgm.warehouse import DataQuery
+
+RELEASE_CACHE_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class DataflowSummary:
+    dataflow: Dataflow
+    release: ReleaseInfo | None
+    first_period: str | None = None
+    last_period: str | None = None
+    providers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DataSelection:
+    """What a user asked for: codes per dimension, a period range, a page."""
+
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    start: str | None = None
+    end: str | None = None
+    limit: int | None = None
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class HighlightView:
+    summary: DataflowSummary
+    highlight: Highlight | None
+    data: DataView | None
+
+
+@dataclass(frozen=True)
+class DataView:
+    dataflow: Dataflow
+    release: ReleaseInfo
+    table: pa.Table
+    total: int
+    selection: DataSelection
+
+
+class Catalog:
+    """Published dataflows and their data, for every front end (HTML, JSON, CSV, SDMX)."""
+
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self._releases: dict[str, ReleaseInfo] = {}
+        self._fetched_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def releases(self) -> dict[str, ReleaseInfo]:
+        """Releases in force now; re-read at most once a second, so every worker sees a new release fast."""
+        with self._lock:
+            if time.monotonic() - self._fetched_at > RELEASE_CACHE_SECONDS:
+                self._releases = self.platform.records.published_releases()
+                self._fetched_at = time.monotonic()
+            return self._releases
+
+    def _release(self, dataflow: Dataflow) -> ReleaseInfo:
+        release = self.releases().get(dataflow.id)
+        if release is None:
+            raise NotFoundError(f"Dataflow {dataflow.id!r} has no published data yet.", dataflow=dataflow.id)
+        return release
+
+    def summaries(self) -> list[DataflowSummary]:
+        return [self.summary(dataflow_id) for dataflow_id in sorted(self.platform.standard.dataflows)]
+
+    def summary(self, dataflow_id: str) -> DataflowSummary:
+        dataflow = self.platform.standard.dataflow(dataflow_id)
+        release = self.releases().get(dataflow_id)
+        if release is None:
+            return DataflowSummary(dataflow, None)
+        path = self.platform.warehouse.path(release.parquet_file)
+        first, last = self.platform.reader.period_range(path) or (None, None)
+        providers = tuple(v.provider_id for v in self.platform.records.release_versions(release.id))
+        return DataflowSummary(dataflow, release, first, last, providers)
+
+    def code_counts(self, dataflow_id: str) -> dict[str, dict[str, int]]:
+        """For each dimension, the codes that have data and how many observations each has."""
+        dataflow = self.platform.standard.dataflow(dataflow_id)
+        release = self.releases().get(dataflow_id)
+        if release is None:
+            return {}
+        path = self.platform.warehouse.path(release.parquet_file)
+        return {d: self.platform.reader.code_counts(path, d) for d in dataflow.structure.dimension_ids}
+
+    def _query(self, dataflow: Dataflow, selection: DataSelection) -> DataQuery:
+        structure = dataflow.structure
+        for dimension_id, codes in selection.filters.items():
+            dimension = structure.dimension(dimension_id)
+            if dimension is None:
+                raise InvalidParameterError(
+                    f"{dataflow.id} has no dimension {dimension_id!r}; "
+                    f"its dimensions are {', '.join(structure.dimension_ids)}.",
+                    parameter=dimension_id,
+                )
+            if dimension.codelist is not None:
+                unknown = [c for c in codes if c not in dimension.codelist]
+                if unknown:
+                    raise NotFoundError(
+                        f"Code {unknown[0]!r} is not in {dimension.codelist.id}, "
+                        f"the codelist of {dimension_id}.",
+                        parameter=dimension_id,
+                        value=unknown[0],
+                    )
+        start = parse_period(selection.start).start if selection.start else None
+        end = parse_period(selection.end).end if selection.end else None
+        if start and end and start > end:
+            raise InvalidParameterError(
+                f"The period range is empty: {selection.start} is after {selection.end}.", parameter="from"
+            )
+        return DataQuery(
+            filters=dict(selection.filters),
+            start=start,
+            end=end,
+            limit=selection.limit,
+            offset=selection.offset,
+        )
+
+    def data(self, dataflow_id: str, selection: DataSelection) -> DataView:
+        """Observations of the release in force, in key order."""
+        dataflow = self.platform.standard.dataflow(dataflow_id)
+        query = self._query(dataflow, selection)
+        release = self._release(dataflow)
+        path = self.platform.warehouse.path(release.parquet_file)
+        structure = dataflow.structure
+        keys = [*structure.dimension_ids, "TIME_PERIOD_START"]
+        table = self.platform.reader.observations(path, structure.column_ids, query, keys)
+        total = (
+            self.platform.reader.count(path, query) if selection.limit or selection.offset else table.num_rows
+        )
+        return DataView(dataflow, release, table, total, selection)
+
+    def totals(
+        self, dataflow_id: str, group_by: Sequence[str], selection: DataSelection, annual: bool = False
+    ) -> DataView:
+        """Sums of the selection by ``group_by`` (for charts and headline figures)."""
+        dataflow = self.platform.standard.dataflow(dataflow_id)
+        valid = {*dataflow.structure.dimension_ids, dataflow.structure.time_dimension}
+        bad = [g for g in group_by if g not in valid]
+        if bad:
+            raise InvalidParameterError(f"Cannot group {dataflow.id} by {bad[0]!r}.", parameter="group_by")
+        query = self._query(dataflow, selection)
+        release = self._release(dataflow)
+        path = self.platform.warehouse.path(release.parquet_file)
+        table = self.platform.reader.totals(path, group_by, query, annual)
+        return DataView(dataflow, release, table, table.num_rows, selection)
+
+    def highlights(self) -> list[HighlightView]:
+        """The home page: each published dataflow with its headline series."""
+        views = []
+        for summary in self.summaries():
+            highlight = load_highlights().get(summary.dataflow.id)
+            if summary.release is None or highlight is None:
+                views.append(HighlightView(summary, highlight, None))
+                continue
+            selection = DataSelection(filters=highlight.filters, start=highlight.start)
+            group_by = ["TIME_PERIOD", *([highlight.series] if highlight.series else [])]
+            data = self.totals(summary.dataflow.id, group_by, selection, annual=highlight.annual)
+            views.append(HighlightView(summary, highlight, data))
+        return views

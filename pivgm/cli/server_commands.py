@@ -1,0 +1,48 @@
+"""``pivgm serve`` and ``pivgm demo``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from pivgm.cli.data_commands import console, initialise, load_all
+
+
+def serve(host: str, port: int, workers: int) -> None:
+    initialise()
+    console.print(f"Serving on http://{host}:{port} with {workers} worker(s). Ctrl+C stops.")
+    uvicorn.run(
+        "pivgm.web.app:create_app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("serve")
+    def serve_command(
+        host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Port.")] = 8000,
+        workers: Annotated[int, typer.Option(help="Web worker processes.")] = 1,
+    ) -> None:
+        """Run the web explorer and APIs."""
+        serve(host, port, workers)
+
+    @app.command("demo")
+    def demo_command(
+        host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+        port: Annotated[int, typer.Option(help="Port.")] = 8000,
+        workers: Annotated[int, typer.Option(help="Web worker processes.")] = 1,
+    ) -> None:
+        """Initialise, load every vendored real source, and serve: the platform on real data in one step."""
+        platform = initialise()
+        if not platform.records.published_releases():
+            load_all(platform)
+        else:
+            console.print("Data already loaded; `pivgm load-sources` loads new versions.")
+        serve(host, port, workers)

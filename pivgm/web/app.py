@@ -1,0 +1,42 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from pivgm import __version__
+from pivgm.catalog import Catalog
+from pivgm.platform import Platform
+from pivgm.settings import Settings
+from pivgm.web.errors import install_error_handlers
+from pivgm.web.routers import api, pages
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app for one data directory; settings come from the caller, never from import time."""
+    platform = Platform.open(settings)
+    app = FastAPI(
+        title="PIVGM API",
+        version=__version__,
+        description="Official migration statistics of Mexico, Central America and the Caribbean: "
+        "dataflows (SDMX-style structures) and their published observations.",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.catalog = Catalog(platform)
+    install_error_handlers(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+def create_app_from_environment() -> FastAPI:
+    """Entry point for ``uvicorn --factory`` (one call per worker process)."""
+    return create_app(Settings())

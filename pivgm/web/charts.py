@@ -1,0 +1,81 @@
+"""Vega-Lite specifications built from service results (formatting only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pivgm.catalog.service import HighlightView
+from pivgm.web.i18n import translate
+
+# d3-format locales for vega-embed, so numbers read 12.000 in Spanish and 12,000 in English.
+FORMAT_LOCALES: dict[str, dict[str, Any]] = {
+    "es": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0US$"]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["US$", ""]},
+}
+
+
+def _label(view: HighlightView, dimension_id: str, code: str, language: str) -> str:
+    dimension = view.summary.dataflow.structure.dimension(dimension_id)
+    if dimension is None or dimension.codelist is None:
+        return code
+    found = dimension.codelist.get(code)
+    return found.name.get(language) if found else code
+
+
+def highlight_rows(view: HighlightView, language: str) -> list[dict[str, Any]]:
+    """The chart's data: one row per period (and series), with labels in ``language``."""
+    assert view.data is not None and view.highlight is not None
+    series = view.highlight.series
+    rows = []
+    for row in view.data.table.to_pylist():
+        item = {"period": row["TIME_PERIOD"], "value": row["OBS_VALUE"]}
+        if series:
+            item["series"] = _label(view, series, row[series], language)
+        rows.append(item)
+    return rows
+
+
+def highlight_spec(view: HighlightView, language: str) -> dict[str, Any]:
+    """A line or bar chart of the highlight, ready for vega-embed."""
+    assert view.highlight is not None
+    rows = highlight_rows(view, language)
+    period_title = translate("period", language)
+    value_title = translate("value", language)
+    encoding: dict[str, Any] = {
+        "x": {
+            "field": "period",
+            "type": "ordinal",
+            "title": period_title,
+            "axis": {"labelOverlap": "greedy", "labelAngle": 0},
+        },
+        "y": {"field": "value", "type": "quantitative", "title": value_title, "axis": {"format": "~s"}},
+        "tooltip": [
+            {"field": "period", "title": period_title},
+            {"field": "value", "title": value_title, "format": ",.0f"},
+        ],
+    }
+    if view.highlight.series:
+        encoding["color"] = {
+            "field": "series",
+            "type": "nominal",
+            "title": None,
+            "legend": {"orient": "bottom", "labelLimit": 220},
+        }
+        encoding["tooltip"].insert(0, {"field": "series", "title": " "})
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "width": "container",
+        "height": 220,
+        "data": {"values": rows},
+        "mark": {
+            "type": view.highlight.mark,
+            "tooltip": True,
+            **({"point": False} if view.highlight.mark == "line" else {}),
+        },
+        "encoding": encoding,
+        "config": {
+            "view": {"stroke": None},
+            "axis": {"grid": True, "gridColor": "#e5e7eb"},
+            "range": {"category": ["#0b5fa5", "#d95f02", "#1b9e77", "#7570b3", "#e7298a", "#66a61e"]},
+        },
+    }
