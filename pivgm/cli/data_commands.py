@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pivgm.catalog import Catalog, DataSelection
+from pivgm.errors import InvalidParameterError
 from pivgm.platform import Platform
 from pivgm.settings import Settings
 from pivgm.sources import all_importers, get_importer
@@ -131,6 +132,6 @@ def parse_filters(filters: list[str]) -> dict[str, list[str]]:
     for item in filters:
         dimension, separator, codes = item.partition("=")
         if not separator or not dimension or not codes:
-            raise typer.BadParameter(f"{item!r}: write DIMENSION=CODE or DIMENSION=CODE+CODE.")
+            raise InvalidParameterError(f"Filter {item!r}: write DIMENSION=CODE or DIMENSION=CODE+CODE.")
         parsed.setdefault(dimension.strip(), []).extend(c.strip() for c in codes.split("+") if c.strip())
     return parsed

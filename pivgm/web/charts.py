@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pivgm.catalog.service import HighlightView
+from pivgm.model.periods import parse_period
 from pivgm.web.i18n import translate
 
 # d3-format locales for vega-embed, so numbers read 12.000 in Spanish and 12,000 in English.
@@ -22,13 +23,26 @@ def _label(view: HighlightView, dimension_id: str, code: str, language: str) -> 
     return found.name.get(language) if found else code
 
 
+def unit_title(view: HighlightView, language: str) -> str:
+    """The y axis title: the dataflow's unit (persons, US dollars...) when it has one, else "Value"."""
+    dataflow = view.summary.dataflow
+    unit = dataflow.defaults.get("UNIT_MEASURE")
+    attribute = dataflow.structure.attribute("UNIT_MEASURE")
+    if unit and attribute is not None and attribute.codelist is not None:
+        code = attribute.codelist.get(unit)
+        if code is not None:
+            return code.name.get(language)
+    return translate("value", language)
+
+
 def highlight_rows(view: HighlightView, language: str) -> list[dict[str, Any]]:
     """The chart's data: one row per period (and series), with labels in ``language``."""
     assert view.data is not None and view.highlight is not None
     series = view.highlight.series
     rows = []
     for row in view.data.table.to_pylist():
-        item = {"period": row["TIME_PERIOD"], "value": row["OBS_VALUE"]}
+        period = row["TIME_PERIOD"]
+        item = {"period": period, "date": parse_period(period).start.isoformat(), "value": row["OBS_VALUE"]}
         if series:
             item["series"] = _label(view, series, row[series], language)
         rows.append(item)
@@ -40,14 +54,23 @@ def highlight_spec(view: HighlightView, language: str) -> dict[str, Any]:
     assert view.highlight is not None
     rows = highlight_rows(view, language)
     period_title = translate("period", language)
-    value_title = translate("value", language)
-    encoding: dict[str, Any] = {
-        "x": {
+    value_title = unit_title(view, language)
+    if view.highlight.mark == "line":
+        x_axis = {
+            "field": "date",
+            "type": "temporal",
+            "title": period_title,
+            "axis": {"labelOverlap": "greedy"},
+        }
+    else:
+        x_axis = {
             "field": "period",
             "type": "ordinal",
             "title": period_title,
-            "axis": {"labelOverlap": "greedy", "labelAngle": 0},
-        },
+            "axis": {"labelOverlap": "greedy"},
+        }
+    encoding: dict[str, Any] = {
+        "x": x_axis,
         "y": {"field": "value", "type": "quantitative", "title": value_title, "axis": {"format": "~s"}},
         "tooltip": [
             {"field": "period", "title": period_title},
@@ -59,7 +82,7 @@ def highlight_spec(view: HighlightView, language: str) -> dict[str, Any]:
             "field": "series",
             "type": "nominal",
             "title": None,
-            "legend": {"orient": "bottom", "labelLimit": 220},
+            "legend": {"orient": "bottom", "columns": 2, "labelLimit": 180},
         }
         encoding["tooltip"].insert(0, {"field": "series", "title": " "})
     return {

@@ -1,0 +1,135 @@
+"""Benchmark: latency of /api/data for a typical view through the whole HTTP stack, against the same query
+run directly in DuckDB on the release file, in the same run.
+
+Typical view (issue 2): one dataflow, 5 countries, all years, by sex. Targets: p95 under 30 ms and a ratio
+(HTTP p95 / direct DuckDB p95) under 3.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import httpx
+
+from bench.report import write_section
+from pivgm.platform import Platform
+from pivgm.settings import Settings
+from pivgm.sources import get_importer
+from pivgm.workflow.loading import load_source
+
+REQUESTS = 400
+WARMUP = 20
+COUNTRIES = ["USA", "CAN", "GTM", "BLZ", "ESP"]
+PARAMS = {"REF_AREA": ",".join(COUNTRIES), "COUNTERPART_AREA": "MEX"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def wait_until_up(url: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise SystemExit(f"server at {url} did not start")
+
+
+def time_calls(call, n: int) -> list[float]:  # type: ignore[no-untyped-def]
+    for _ in range(WARMUP):
+        call()
+    timings = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - t0) * 1000)
+    return timings
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        data_dir = Path(folder)
+        platform = Platform.initialise(Settings(data_dir=data_dir))
+        result = load_source(
+            get_importer("undesa_stock"), platform.standard, platform.records, platform.warehouse
+        )
+        release_file = str(platform.warehouse.path(result.release.parquet_file))
+        port = free_port()
+        env = {**os.environ, "PIVGM_DATA_DIR": str(data_dir)}
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "pivgm.web.app:create_app_from_environment",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            wait_until_up(f"{base}/api/dataflows", time.monotonic() + 60)
+            with httpx.Client(base_url=base) as client:
+                rows = len(client.get("/api/data/DF_MIG_STOCK", params=PARAMS).json()["observations"])
+                http = time_calls(
+                    lambda: client.get("/api/data/DF_MIG_STOCK", params=PARAMS).raise_for_status(), REQUESTS
+                )
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        connection = duckdb.connect()
+        sql = (
+            "SELECT * FROM read_parquet(?) WHERE list_contains(?, REF_AREA) AND COUNTERPART_AREA = 'MEX' "
+            "ORDER BY FREQ, REF_AREA, COUNTERPART_AREA, SEX, TIME_PERIOD_START"
+        )
+        direct_rows = len(connection.execute(sql, [release_file, COUNTRIES]).fetchall())
+        direct = time_calls(
+            lambda: connection.execute(sql, [release_file, COUNTRIES]).fetch_arrow_table(), REQUESTS
+        )
+    assert rows == direct_rows, (rows, direct_rows)
+    p50, p95 = statistics.median(http), percentile(http, 95)
+    d50, d95 = statistics.median(direct), percentile(direct, 95)
+    ratio = p95 / d95
+    lines = [
+        "## Data API latency (`/api/data/DF_MIG_STOCK`, 5 countries, all years, by sex)",
+        "",
+        f"{REQUESTS} sequential requests over keep-alive HTTP to a uvicorn worker on loopback, {rows} "
+        "observations each, against the same query in DuckDB on the release Parquet file.",
+        "",
+        "| path | p50 ms | p95 ms |",
+        "| --- | ---: | ---: |",
+        f"| HTTP API (JSON) | {p50:.2f} | {p95:.2f} |",
+        f"| DuckDB on the release file | {d50:.2f} | {d95:.2f} |",
+        "",
+        f"- p95 {p95:.1f} ms, target under 30 ms: **{'met' if p95 < 30 else 'NOT met'}**",
+        f"- ratio of p95s {ratio:.2f}, target under 3: **{'met' if ratio < 3 else 'NOT met'}**",
+    ]
+    write_section("query-latency", "\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from pivgm.cli import main
+
+main()
