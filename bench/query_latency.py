@@ -107,7 +107,7 @@ def main() -> None:
         )
         direct_rows = len(connection.execute(sql, [release_file, COUNTRIES]).fetchall())
         direct = time_calls(
-            lambda: connection.execute(sql, [release_file, COUNTRIES]).fetch_arrow_table(), REQUESTS
+            lambda: connection.sql(sql, params=[release_file, COUNTRIES]).to_arrow_table(), REQUESTS
         )
     assert rows == direct_rows, (rows, direct_rows)
     p50, p95 = statistics.median(http), percentile(http, 95)
