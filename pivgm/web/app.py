@@ -12,7 +12,7 @@ from pivgm.catalog import Catalog
 from pivgm.platform import Platform
 from pivgm.settings import Settings
 from pivgm.web.errors import install_error_handlers
-from pivgm.web.routers import api, pages
+from pivgm.web.routers import api, explorer, pages, sdmx
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -32,6 +32,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.catalog = Catalog(platform)
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(sdmx.router)
+    app.include_router(explorer.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
