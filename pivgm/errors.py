@@ -80,3 +80,10 @@ class LoadError(PivgmError):
     status_code = 500
     exit_code = 5
     code = "load-failed"
+
+
+class RowLimitError(SourceFormatError):
+    """A file with more rows than one submission may bring."""
+
+    status_code = 413
+    code = "too-many-rows"

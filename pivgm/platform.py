@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from pivgm.errors import PivgmError
-from pivgm.records import Records, connect, is_initialised, upgrade
+from pivgm.records import Records, SubmissionStore, connect, is_initialised, upgrade
+from pivgm.records.repository import utc_now
 from pivgm.settings import Settings
 from pivgm.structures import Standard, load_standard
 from pivgm.warehouse import ReleaseReader, Warehouse
@@ -24,6 +27,11 @@ class Platform:
     records: Records
     warehouse: Warehouse
     reader: ReleaseReader = field(default_factory=ReleaseReader)
+    clock: Callable[[], datetime] = utc_now  # tests move it to see embargoed releases appear
+
+    @property
+    def submissions(self) -> SubmissionStore:
+        return SubmissionStore(self.records.engine)
 
     @classmethod
     def initialise(cls, settings: Settings) -> Platform:
@@ -33,6 +41,8 @@ class Platform:
         upgrade(engine)
         platform = cls(settings, load_standard(), Records(engine), Warehouse(settings.data_dir))
         platform.records.register_dataflows(platform.standard.dataflows.values())
+        for provider in platform.standard.providers.values():
+            platform.submissions.ensure_provider(provider.id, provider.name.get("es"), provider.name.get("en"))
         return platform
 
     @classmethod

@@ -10,12 +10,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 class Settings(BaseSettings):
     """``PIVGM_DATA_DIR`` holds the SQLite records file and the Parquet files; ``PIVGM_DATABASE_URL``
-    moves the records to another database (PostgreSQL on a server)."""
+    moves the records to another database (PostgreSQL on a server); ``PIVGM_MAX_UPLOAD_MB`` and
+    ``PIVGM_MAX_SUBMISSION_ROWS`` cap what one submission may bring."""
 
     model_config = SettingsConfigDict(env_prefix="PIVGM_", extra="ignore")
 
     data_dir: Path = Field(default=Path("pivgm-data"))
     database_url: str | None = None
+    max_upload_mb: float = Field(default=200.0, gt=0)
+    max_submission_rows: int = Field(default=20_000_000, gt=0)
 
     @property
     def records_url(self) -> str:

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pyarrow as pa
 
@@ -41,6 +42,7 @@ class DataSelection:
     end: str | None = None
     limit: int | None = None
     offset: int = 0
+    as_of: datetime | None = None  # the data as published at that moment (revisions)
 
 
 @dataclass(frozen=True)
@@ -66,20 +68,31 @@ class Catalog:
         self.platform = platform
         self._releases: dict[str, ReleaseInfo] = {}
         self._fetched_at = float("-inf")
+        self._next_change: datetime | None = None
         self._lock = threading.Lock()
 
-    def releases(self) -> dict[str, ReleaseInfo]:
-        """Releases in force now; re-read at most once a second, so every worker sees a new release fast."""
+    def releases(self, as_of: datetime | None = None) -> dict[str, ReleaseInfo]:
+        """Releases in force now (or as published at ``as_of``).
+
+        The current set is re-read at most once a second, so every worker sees a new release fast, and at
+        once when an embargo ends, so embargoed data appear exactly at their release time.
+        """
+        if as_of is not None:
+            return self.platform.records.published_releases(as_of)
+        now = self.platform.clock()
         with self._lock:
-            if time.monotonic() - self._fetched_at > RELEASE_CACHE_SECONDS:
-                self._releases = self.platform.records.published_releases()
+            stale = time.monotonic() - self._fetched_at > RELEASE_CACHE_SECONDS
+            if stale or (self._next_change is not None and now >= self._next_change):
+                self._releases = self.platform.records.published_releases(now)
+                self._next_change = self.platform.records.next_release_time(now)
                 self._fetched_at = time.monotonic()
             return self._releases
 
-    def _release(self, dataflow: Dataflow) -> ReleaseInfo:
-        release = self.releases().get(dataflow.id)
+    def _release(self, dataflow: Dataflow, as_of: datetime | None = None) -> ReleaseInfo:
+        release = self.releases(as_of).get(dataflow.id)
         if release is None:
-            raise NotFoundError(f"Dataflow {dataflow.id!r} has no published data yet.", dataflow=dataflow.id)
+            when = f" on {as_of.isoformat()}" if as_of else " yet"
+            raise NotFoundError(f"Dataflow {dataflow.id!r} had no published data{when}.", dataflow=dataflow.id)
         return release
 
     def summaries(self) -> list[DataflowSummary]:
@@ -118,8 +131,7 @@ class Catalog:
                 unknown = [c for c in codes if c not in dimension.codelist]
                 if unknown:
                     raise NotFoundError(
-                        f"Code {unknown[0]!r} is not in {dimension.codelist.id}, "
-                        f"the codelist of {dimension_id}.",
+                        f"Code {unknown[0]!r} is not in {dimension.codelist.id}, the codelist of {dimension_id}.",
                         parameter=dimension_id,
                         value=unknown[0],
                     )
@@ -137,18 +149,20 @@ class Catalog:
             offset=selection.offset,
         )
 
+    def query_for(self, dataflow: Dataflow, selection: DataSelection | None = None) -> DataQuery:
+        """The checked warehouse query for ``selection``: the one ``data`` runs (the explorer counts with it)."""
+        return self._query(dataflow, selection or DataSelection())
+
     def data(self, dataflow_id: str, selection: DataSelection) -> DataView:
         """Observations of the release in force, in key order."""
         dataflow = self.platform.standard.dataflow(dataflow_id)
         query = self._query(dataflow, selection)
-        release = self._release(dataflow)
+        release = self._release(dataflow, selection.as_of)
         path = self.platform.warehouse.path(release.parquet_file)
         structure = dataflow.structure
         keys = [*structure.dimension_ids, "TIME_PERIOD_START"]
         table = self.platform.reader.observations(path, structure.column_ids, query, keys)
-        total = (
-            self.platform.reader.count(path, query) if selection.limit or selection.offset else table.num_rows
-        )
+        total = self.platform.reader.count(path, query) if selection.limit or selection.offset else table.num_rows
         return DataView(dataflow, release, table, total, selection)
 
     def totals(
@@ -161,7 +175,7 @@ class Catalog:
         if bad:
             raise InvalidParameterError(f"Cannot group {dataflow.id} by {bad[0]!r}.", parameter="group_by")
         query = self._query(dataflow, selection)
-        release = self._release(dataflow)
+        release = self._release(dataflow, selection.as_of)
         path = self.platform.warehouse.path(release.parquet_file)
         table = self.platform.reader.totals(path, group_by, query, annual)
         return DataView(dataflow, release, table, table.num_rows, selection)

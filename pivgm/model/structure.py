@@ -186,9 +186,7 @@ class DataStructure:
 
     @property
     def urn(self) -> str:
-        return (
-            f"urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure={self.agency}:{self.id}({self.version})"
-        )
+        return f"urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure={self.agency}:{self.id}({self.version})"
 
 
 @dataclass(frozen=True)
@@ -222,6 +220,15 @@ class Dataflow:
     @property
     def urn(self) -> str:
         return f"urn:sdmx:org.sdmx.infomodel.datastructure.Dataflow={self.agency}:{self.id}({self.version})"
+
+
+@dataclass(frozen=True)
+class DataProvider:
+    """An agency that submits data, and the reference areas it may report for."""
+
+    id: str
+    name: LocalizedText
+    countries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

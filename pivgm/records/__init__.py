@@ -6,5 +6,35 @@ depends on which.
 
 from pivgm.records.database import connect, is_initialised, upgrade
 from pivgm.records.repository import ProviderInfo, Records, ReleaseInfo, VersionInfo
+from pivgm.records.submissions import (
+    ArchivedFile,
+    MappingInfo,
+    NewRelease,
+    NewSubmission,
+    StateChange,
+    StateChangedError,
+    SubmissionEvent,
+    SubmissionInfo,
+    SubmissionStore,
+    VersionRecordSpec,
+)
 
-__all__ = ["ProviderInfo", "Records", "ReleaseInfo", "VersionInfo", "connect", "is_initialised", "upgrade"]
+__all__ = [
+    "ArchivedFile",
+    "MappingInfo",
+    "NewRelease",
+    "NewSubmission",
+    "ProviderInfo",
+    "Records",
+    "ReleaseInfo",
+    "StateChange",
+    "StateChangedError",
+    "SubmissionEvent",
+    "SubmissionInfo",
+    "SubmissionStore",
+    "VersionInfo",
+    "VersionRecordSpec",
+    "connect",
+    "is_initialised",
+    "upgrade",
+]

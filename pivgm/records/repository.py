@@ -192,17 +192,90 @@ class Records:
             version_ids=tuple(version_ids),
         )
 
+    def record_release(
+        self,
+        dataflow_id: str,
+        release_file: str,
+        release_rows: int,
+        version_ids: Sequence[int],
+        published_at: datetime | None = None,
+    ) -> ReleaseInfo:
+        """Make a release of existing versions visible (at ``published_at``, now by default)."""
+        now = utc_now()
+        with Session(self.engine) as session, session.begin():
+            release = ReleaseRecord(
+                dataflow_id=dataflow_id,
+                parquet_file=release_file,
+                row_count=release_rows,
+                created_at=now,
+                published_at=published_at or now,
+            )
+            session.add(release)
+            session.flush()
+            session.add_all(ReleaseVersionRecord(release_id=release.id, version_id=v) for v in version_ids)
+            return self._release(release, version_ids)
+
+    def version(self, version_id: int) -> VersionInfo | None:
+        with Session(self.engine) as session:
+            record = session.get(DatasetVersionRecord, version_id)
+            return _version(record) if record else None
+
+    def published_versions(self, dataflow_id: str, at: datetime | None = None) -> list[VersionInfo]:
+        """The versions that make up the release in force for ``dataflow_id`` at ``at`` (now by default)."""
+        release = self.published_releases(at).get(dataflow_id)
+        return self.release_versions(release.id) if release else []
+
     def published_releases(self, at: datetime | None = None) -> dict[str, ReleaseInfo]:
-        """The release in force for each dataflow at ``at`` (now by default): the newest one published."""
+        """The release in force for each dataflow at ``at`` (now by default): the one published last by then.
+
+        Releases with a later ``published_at`` are embargoed until that time and invisible here.
+        """
         moment = at or utc_now()
         with Session(self.engine) as session:
-            newest = (
-                select(func.max(ReleaseRecord.id))
+            rows = session.scalars(
+                select(ReleaseRecord)
                 .where(ReleaseRecord.published_at <= moment)
-                .group_by(ReleaseRecord.dataflow_id)
+                .order_by(ReleaseRecord.dataflow_id, ReleaseRecord.published_at.desc(), ReleaseRecord.id.desc())
             )
-            rows = session.scalars(select(ReleaseRecord).where(ReleaseRecord.id.in_(newest)))
-            return {row.dataflow_id: self._release(row) for row in rows}
+            in_force: dict[str, ReleaseInfo] = {}
+            for row in rows:
+                in_force.setdefault(row.dataflow_id, self._release(row))
+            return in_force
+
+    def next_release_time(self, after: datetime) -> datetime | None:
+        """When the next embargoed release (of any dataflow) takes effect after ``after``."""
+        with Session(self.engine) as session:
+            moment = session.scalar(
+                select(func.min(ReleaseRecord.published_at)).where(ReleaseRecord.published_at > after)
+            )
+            return _aware(moment) if moment else None
+
+    def last_release_time(self, dataflow_id: str) -> datetime | None:
+        """When the newest release of ``dataflow_id`` takes effect (in the future if embargoed)."""
+        with Session(self.engine) as session:
+            moment = session.scalar(
+                select(func.max(ReleaseRecord.published_at)).where(ReleaseRecord.dataflow_id == dataflow_id)
+            )
+            return _aware(moment) if moment else None
+
+    def releases(self, dataflow_id: str) -> list[ReleaseInfo]:
+        """Every release of ``dataflow_id``, in the order they take effect."""
+        with Session(self.engine) as session:
+            rows = list(
+                session.scalars(
+                    select(ReleaseRecord)
+                    .where(ReleaseRecord.dataflow_id == dataflow_id)
+                    .order_by(ReleaseRecord.published_at, ReleaseRecord.id)
+                )
+            )
+            members: dict[int, list[int]] = {}
+            for release_id, version_id in session.execute(
+                select(ReleaseVersionRecord.release_id, ReleaseVersionRecord.version_id).where(
+                    ReleaseVersionRecord.release_id.in_([r.id for r in rows])
+                )
+            ):
+                members.setdefault(release_id, []).append(version_id)
+            return [self._release(row, sorted(members.get(row.id, []))) for row in rows]
 
     def release_versions(self, release_id: int) -> list[VersionInfo]:
         with Session(self.engine) as session:

@@ -22,6 +22,7 @@ from pivgm.model import (
     Concept,
     ConceptScheme,
     Dataflow,
+    DataProvider,
     DataStructure,
     Dimension,
     LocalizedText,
@@ -40,6 +41,7 @@ class Standard:
     concepts: ConceptScheme
     codelists: Mapping[str, Codelist]
     dataflows: Mapping[str, Dataflow]
+    providers: Mapping[str, DataProvider]
 
     def dataflow(self, dataflow_id: str) -> Dataflow:
         try:
@@ -48,6 +50,16 @@ class Standard:
             raise NotFoundError(
                 f"Dataflow {dataflow_id!r} does not exist. See /api/dataflows for the list.",
                 dataflow=dataflow_id,
+            ) from None
+
+    def provider(self, provider_id: str) -> DataProvider:
+        try:
+            return self.providers[provider_id]
+        except KeyError:
+            known = ", ".join(sorted(self.providers))
+            raise NotFoundError(
+                f"Provider {provider_id!r} is not registered. Registered providers: {known}.",
+                provider=provider_id,
             ) from None
 
     def codelist(self, codelist_id: str) -> Codelist:
@@ -74,9 +86,7 @@ def _read(path: Path, kind: str | None = None) -> Any:
         problem = best_match(_validator(kind).iter_errors(content))
         if problem is not None:
             where = "/".join(str(p) for p in problem.absolute_path) or "top level"
-            raise StructureError(
-                f"{path.parent.name}/{path.name} at {where}: {problem.message}", file=str(path)
-            )
+            raise StructureError(f"{path.parent.name}/{path.name} at {where}: {problem.message}", file=str(path))
     return content
 
 
@@ -113,8 +123,7 @@ def _concepts(raw: Mapping[str, Any]) -> ConceptScheme:
         version=str(raw["version"]),
         name=_text(raw["name"]),
         concepts=tuple(
-            Concept(id=c["id"], name=_text(c["name"]), description=_text(c.get("description")))
-            for c in raw["concepts"]
+            Concept(id=c["id"], name=_text(c["name"]), description=_text(c.get("description"))) for c in raw["concepts"]
         ),
     )
 
@@ -214,9 +223,7 @@ def _check_defaults(dataflow: Dataflow) -> None:
         if attribute is None:
             raise StructureError(f"{dataflow.id}: default for unknown attribute {attribute_id!r}.")
         if attribute.codelist is not None and value not in attribute.codelist:
-            raise StructureError(
-                f"{dataflow.id}: default {attribute_id}={value!r} is not in {attribute.codelist.id}."
-            )
+            raise StructureError(f"{dataflow.id}: default {attribute_id}={value!r} is not in {attribute.codelist.id}.")
 
 
 @cache
@@ -237,4 +244,19 @@ def load_standard(directory: Path = STRUCTURES_DIR) -> Standard:
         dataflow = _dataflow(dataflow_id, _read(path, "dataflow"), common, builder)
         _check_defaults(dataflow)
         dataflows[dataflow_id] = dataflow
-    return Standard(agency=common["agency"], concepts=concepts, codelists=codelists, dataflows=dataflows)
+    providers = {
+        p["id"]: DataProvider(p["id"], _text(p["name"]), tuple(p["countries"]))
+        for p in _read(directory / "providers.yaml", "providers")["providers"]
+    }
+    areas = codelists["CL_AREA"]
+    for provider in providers.values():
+        unknown = [c for c in provider.countries if c not in areas]
+        if unknown:
+            raise StructureError(f"providers.yaml: {provider.id} reports for {unknown[0]!r}, not in CL_AREA.")
+    return Standard(
+        agency=common["agency"],
+        concepts=concepts,
+        codelists=codelists,
+        dataflows=dataflows,
+        providers=providers,
+    )

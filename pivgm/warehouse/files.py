@@ -18,7 +18,7 @@ from pivgm.errors import LoadError
 PERIOD_START = "TIME_PERIOD_START"
 
 # The first day of an SDMX period: 2023 -> 2023-01-01, 2023-Q3 -> 2023-07-01, 2023-07 -> 2023-07-01.
-_PERIOD_START_SQL = """
+PERIOD_START_SQL = """
 CASE
   WHEN regexp_full_match(TIME_PERIOD, '\\d{4}') THEN make_date(CAST(TIME_PERIOD AS INTEGER), 1, 1)
   WHEN regexp_full_match(TIME_PERIOD, '\\d{4}-Q[1-4]') THEN make_date(
@@ -100,9 +100,7 @@ class Warehouse:
         finally:
             temporary.unlink(missing_ok=True)
 
-    def build_release(
-        self, dataflow_id: str, version_files: Sequence[str], key_columns: Sequence[str]
-    ) -> StoredFile:
+    def build_release(self, dataflow_id: str, version_files: Sequence[str], key_columns: Sequence[str]) -> StoredFile:
         """Union the given versions into one release snapshot, sorted by key, with period start dates.
 
         Raises ``LoadError`` if two versions hold the same key (two providers reporting one series).
@@ -114,8 +112,7 @@ class Warehouse:
         connection = duckdb.connect(":memory:")
         try:
             connection.execute(
-                "CREATE TEMP VIEW incoming AS "
-                f"SELECT * FROM read_parquet({_literal_list(files)}, union_by_name=true)"
+                f"CREATE TEMP VIEW incoming AS SELECT * FROM read_parquet({_literal_list(files)}, union_by_name=true)"
             )
             duplicate = connection.execute(
                 f"SELECT {keys}, count(*) AS n FROM incoming GROUP BY ALL HAVING n > 1 LIMIT 1"
@@ -126,7 +123,7 @@ class Warehouse:
                     dataflow=dataflow_id,
                 )
             connection.execute(
-                f"COPY (SELECT *, {_PERIOD_START_SQL} AS {PERIOD_START} FROM incoming ORDER BY {keys}) "
+                f"COPY (SELECT *, {PERIOD_START_SQL} AS {PERIOD_START} FROM incoming ORDER BY {keys}) "
                 f"TO {_literal(str(temporary))} (FORMAT parquet, COMPRESSION zstd)"
             )
             (row_count,) = connection.execute("SELECT count(*) FROM incoming").fetchone()  # type: ignore[misc]
@@ -134,6 +131,25 @@ class Warehouse:
         finally:
             connection.close()
             temporary.unlink(missing_ok=True)
+
+    def archive(self, content: bytes, suffix: str) -> StoredFile:
+        """Keep an uploaded file byte for byte under ``archive/<sha256><suffix>`` (written atomically)."""
+        digest = hashlib.sha256(content).hexdigest()
+        folder = self.data_dir / "archive"
+        folder.mkdir(parents=True, exist_ok=True)
+        final = folder / f"{digest}{suffix}"
+        if not final.exists():
+            temporary = folder / f".tmp-{uuid.uuid4().hex}"
+            try:
+                with open(temporary, "wb") as f:
+                    f.write(content)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.replace(temporary, final)
+                _fsync(folder)
+            finally:
+                temporary.unlink(missing_ok=True)
+        return StoredFile(str(final.relative_to(self.data_dir)), digest, 0)
 
     def files(self) -> Iterable[Path]:
         for folder in ("versions", "releases"):

@@ -60,9 +60,7 @@ class ReleaseReader:
             name = self._tables.get(release_file)
             if name is None:
                 name = f"release_{len(self._tables)}"
-                self._connection.execute(
-                    f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(release_file)]
-                )
+                self._connection.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(release_file)])
                 self._tables[release_file] = name
             return name
 
@@ -85,9 +83,7 @@ class ReleaseReader:
         row = self._connection.cursor().execute(f"SELECT count(*) FROM {table}{where}", parameters).fetchone()
         return int(row[0]) if row else 0
 
-    def totals(
-        self, release_file: Path, group_by: Sequence[str], query: DataQuery, annual: bool = False
-    ) -> pa.Table:
+    def totals(self, release_file: Path, group_by: Sequence[str], query: DataQuery, annual: bool = False) -> pa.Table:
         """Sum of OBS_VALUE by ``group_by`` over the selection (for charts and headline figures).
 
         ``TIME_PERIOD`` in ``group_by`` groups by period, or by calendar year when ``annual``; rows come in
@@ -113,9 +109,7 @@ class ReleaseReader:
         """How many observations each code of ``column`` has (for filter panels and structure views)."""
         table = self._table(release_file)
         rows = (
-            self._connection.cursor()
-            .execute(f"SELECT {_quote(column)}, count(*) FROM {table} GROUP BY 1")
-            .fetchall()
+            self._connection.cursor().execute(f"SELECT {_quote(column)}, count(*) FROM {table} GROUP BY 1").fetchall()
         )
         return {str(code): int(n) for code, n in rows}
 
@@ -123,10 +117,7 @@ class ReleaseReader:
         table = self._table(release_file)
         row = (
             self._connection.cursor()
-            .execute(
-                f"SELECT arg_min(TIME_PERIOD, {PERIOD_START}), arg_max(TIME_PERIOD, {PERIOD_START}) "
-                f"FROM {table}"
-            )
+            .execute(f"SELECT arg_min(TIME_PERIOD, {PERIOD_START}), arg_max(TIME_PERIOD, {PERIOD_START}) FROM {table}")
             .fetchone()
         )
         if not row or row[0] is None:

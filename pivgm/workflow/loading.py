@@ -3,7 +3,7 @@
 Order of events (each stage reads only the previous one):
 1. read and conform the source (nothing written yet);
 2. write the version's Parquet file (complete, then renamed into place);
-3. build the release snapshot from the newest version of every provider (complete, then renamed);
+3. build the release snapshot: the published versions of the other providers plus this one;
 4. one records transaction makes the version and the release visible.
 A failure or a kill before step 4 commits leaves only unreferenced files, which no reader opens and which
 ``collect_garbage`` removes.
@@ -64,11 +64,9 @@ def load_source(
     input_sha256, source_files = _digest_files(paths)
     stored = warehouse.write_version(dataflow.id, table)
     checkpoint("version-written")
-    others = [v for v in records.current_versions(dataflow.id) if v.provider_id != importer.provider_id]
+    others = [v for v in records.published_versions(dataflow.id) if v.provider_id != importer.provider_id]
     keys = [*dataflow.structure.dimension_ids, dataflow.structure.time_dimension]
-    release_file = warehouse.build_release(
-        dataflow.id, [v.parquet_file for v in others] + [stored.relative_path], keys
-    )
+    release_file = warehouse.build_release(dataflow.id, [v.parquet_file for v in others] + [stored.relative_path], keys)
     checkpoint("release-written")
     provider = ProviderInfo(
         id=importer.provider_id,

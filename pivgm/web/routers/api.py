@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -18,7 +19,7 @@ from pivgm.web.schemas import data_public, dataflow_public, dataflow_summary_pub
 
 router = APIRouter(prefix="/api", tags=["data"])
 
-RESERVED_PARAMETERS = {"from", "to", "format", "limit", "offset", "lang"}
+RESERVED_PARAMETERS = {"from", "to", "format", "limit", "offset", "lang", "asOf"}
 
 
 class DataFormat(StrEnum):
@@ -53,24 +54,28 @@ def get_dataflow(dataflow_id: str, catalog: CatalogDep) -> dict[str, Any]:
     "/data/{dataflow_id}",
     summary="Published observations of a dataflow",
     description="Filter with one parameter per dimension (`REF_AREA=MEX,GTM`; `+` also separates codes), "
-    "`from` and `to` periods (`2020`, `2020-Q1`, `2020-01`), page with `limit` and `offset`.",
+    "`from` and `to` periods (`2020`, `2020-Q1`, `2020-01`), page with `limit` and `offset`, and see the data "
+    "as published at a past moment with `asOf`.",
     response_model=None,
 )
 def get_data(
     dataflow_id: str,
     request: Request,
     catalog: CatalogDep,
-    start: Annotated[
-        str | None, Query(alias="from", description="First period, e.g. 2015 or 2023-01")
-    ] = None,
+    start: Annotated[str | None, Query(alias="from", description="First period, e.g. 2015 or 2023-01")] = None,
     end: Annotated[str | None, Query(alias="to", description="Last period")] = None,
     format: Annotated[DataFormat, Query(description="json or csv")] = DataFormat.json,
     limit: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
+    as_of: Annotated[
+        datetime | None, Query(alias="asOf", description="The data as published at this time (ISO 8601, UTC)")
+    ] = None,
 ) -> Response | dict[str, Any]:
     params = request.query_params
     filters = dimension_filters(params, {k: params.getlist(k) for k in params})
-    selection = DataSelection(filters=filters, start=start, end=end, limit=limit, offset=offset)
+    if as_of is not None and as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=UTC)
+    selection = DataSelection(filters=filters, start=start, end=end, limit=limit, offset=offset, as_of=as_of)
     view = catalog.data(dataflow_id, selection)
     if format is DataFormat.csv:
         buffer = io.StringIO()

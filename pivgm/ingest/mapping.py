@@ -1,0 +1,106 @@
+"""Mappings: which file column is which component, how national labels become codes, and fixed values.
+
+A provider confirms a mapping once per dataflow; later uploads reuse it (stored as JSON in the records).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping as MappingType
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pivgm.model import Dataflow
+from pivgm.warehouse.checks import ROW
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """``columns``: component id -> file column; ``values``: component id -> {label: code};
+    ``constants``: component id -> code for components the file does not carry (e.g. REF_AREA)."""
+
+    columns: MappingType[str, str] = field(default_factory=dict)
+    values: MappingType[str, MappingType[str, str]] = field(default_factory=dict)
+    constants: MappingType[str, str] = field(default_factory=dict)
+    decimal: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "columns": dict(self.columns),
+            "values": {k: dict(v) for k, v in self.values.items()},
+            "constants": dict(self.constants),
+            "decimal": self.decimal,
+        }
+
+    @classmethod
+    def from_dict(cls, data: MappingType[str, Any]) -> Mapping:
+        return cls(
+            columns={str(k): str(v) for k, v in (data.get("columns") or {}).items()},
+            values={str(k): {str(a): str(b) for a, b in v.items()} for k, v in (data.get("values") or {}).items()},
+            constants={str(k): str(v) for k, v in (data.get("constants") or {}).items()},
+            decimal=data.get("decimal"),
+        )
+
+    def merged_with(self, other: Mapping) -> Mapping:
+        """This mapping with ``other``'s entries added (``other`` wins where both say something)."""
+        values = {k: dict(v) for k, v in self.values.items()}
+        for component, labels in other.values.items():
+            values.setdefault(component, {}).update(labels)
+        return Mapping(
+            columns={**self.columns, **other.columns},
+            values=values,
+            constants={**self.constants, **other.constants},
+            decimal=other.decimal or self.decimal,
+        )
+
+
+@dataclass(frozen=True)
+class MappedTable:
+    """The file's rows with one string column per mapped component, plus ``_row``."""
+
+    table: pa.Table
+    column_labels: dict[str, str]
+
+
+def _translate(values: pa.Array, labels: MappingType[str, str]) -> pa.Array:
+    """Trimmed labels replaced by their codes; values with no entry pass unchanged (they may be codes)."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    if not labels:
+        return trimmed
+    keys = pa.array([k.strip() for k in labels], pa.string())
+    positions = pc.index_in(trimmed, value_set=keys)
+    mapped = pc.take(pa.array(list(labels.values()), pa.string()), positions)
+    return pc.if_else(pc.is_null(positions), trimmed, mapped)
+
+
+def apply_mapping(table: pa.Table, source_rows: Sequence[int], mapping: Mapping, dataflow: Dataflow) -> MappedTable:
+    """Select and rename the mapped columns, translate labels to codes, add constants and ``_row``.
+
+    Components the mapping does not cover are simply absent: the ``missing-column`` rule reports them.
+    """
+    structure = dataflow.structure
+    components = [
+        *structure.dimension_ids,
+        structure.time_dimension,
+        structure.measure.id,
+        *structure.attribute_ids,
+    ]
+    arrays: dict[str, pa.Array] = {}
+    labels: dict[str, str] = {}
+    for component in components:
+        column = mapping.columns.get(component)
+        if column is not None and column in table.column_names:
+            values = table.column(column).combine_chunks().cast(pa.string())
+            arrays[component] = (
+                pc.utf8_trim_whitespace(values)
+                if component == structure.measure.id
+                else _translate(values, mapping.values.get(component, {}))
+            )
+            labels[component] = column
+        elif component in mapping.constants:
+            arrays[component] = pa.array([mapping.constants[component]] * table.num_rows, pa.string())
+    arrays[ROW] = pa.array(list(source_rows), pa.int64())
+    return MappedTable(pa.table(arrays), labels)

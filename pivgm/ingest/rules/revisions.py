@@ -1,0 +1,30 @@
+"""Cross-submission rules: what a submission changes in data already published."""
+
+from __future__ import annotations
+
+from pivgm.ingest.report import Severity
+from pivgm.ingest.rules.base import NOTHING, Found, Rule, ValidationContext
+
+
+class RevisedPublishedValue(Rule):
+    type = "revises-published-value"
+    severity = Severity.WARNING
+    messages = {
+        "es": "Esta fila cambia un valor ya publicado de {value}: de {old} a {new}. La revisión se marcará "
+        "para revisión.",
+        "en": "This row changes an already published value of {value}: from {old} to {new}. The revision will "
+        "be flagged for review.",
+    }
+
+    def check(self, context: ValidationContext) -> Found:
+        structure = context.dataflow.structure
+        keys = [*structure.dimension_ids, structure.time_dimension]
+        if context.history is None or not context.history.num_rows or not set(keys) <= context.present:
+            return NOTHING
+        rows = context.checks.revisions(keys, structure.measure.id, context.history)
+        return self.from_rows(
+            rows, None, "key", old=lambda r: f"{r['old_value']:g}", new=lambda r: f"{r['new_value']:g}"
+        )
+
+
+REVISION_RULES = (RevisedPublishedValue(),)

@@ -1,0 +1,359 @@
+"""Records of submissions: archived files, mappings, submissions and their reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from pivgm.errors import PivgmError
+from pivgm.records.repository import VersionInfo, _aware, _version, utc_now
+from pivgm.records.tables import (
+    ArchivedFileRecord,
+    DatasetVersionRecord,
+    MappingRecord,
+    ProviderRecord,
+    ReleaseRecord,
+    ReleaseVersionRecord,
+    SubmissionEventRecord,
+    SubmissionRecord,
+)
+
+
+@dataclass(frozen=True)
+class ArchivedFile:
+    sha256: str
+    file_name: str
+    size: int
+    stored_file: str
+    first_seen_at: datetime
+
+
+@dataclass(frozen=True)
+class MappingInfo:
+    id: int
+    provider_id: str
+    dataflow_id: str
+    version: int
+    spec: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SubmissionInfo:
+    id: int
+    provider_id: str
+    dataflow_id: str
+    file_sha256: str
+    file_name: str
+    mapping_id: int | None
+    status: str
+    row_count: int
+    error_count: int
+    warning_count: int
+    report: dict[str, Any]
+    version_id: int | None
+    created_at: datetime
+    created_by: str | None = None
+    release_at: datetime | None = None
+    release_id: int | None = None
+
+
+def _submission(record: SubmissionRecord, file_name: str) -> SubmissionInfo:
+    return SubmissionInfo(
+        id=record.id,
+        provider_id=record.provider_id,
+        dataflow_id=record.dataflow_id,
+        file_sha256=record.file_sha256,
+        file_name=file_name,
+        mapping_id=record.mapping_id,
+        status=record.status,
+        row_count=record.row_count,
+        error_count=record.error_count,
+        warning_count=record.warning_count,
+        report=dict(record.report),
+        version_id=record.version_id,
+        created_at=_aware(record.created_at),
+        created_by=record.created_by,
+        release_at=_aware(record.release_at) if record.release_at else None,
+        release_id=record.release_id,
+    )
+
+
+def _mapping(record: MappingRecord) -> MappingInfo:
+    return MappingInfo(
+        record.id,
+        record.provider_id,
+        record.dataflow_id,
+        record.version,
+        dict(record.spec),
+        _aware(record.created_at),
+    )
+
+
+@dataclass(frozen=True)
+class NewSubmission:
+    provider_id: str
+    dataflow_id: str
+    file_sha256: str
+    mapping_id: int | None
+    status: str
+    row_count: int
+    error_count: int
+    warning_count: int
+    report: dict[str, Any]
+    created_by: str | None = None
+
+
+class SubmissionStore:
+    """Every method is one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def ensure_provider(self, provider_id: str, name_es: str, name_en: str) -> None:
+        with Session(self.engine) as session, session.begin():
+            if session.get(ProviderRecord, provider_id) is None:
+                session.add(ProviderRecord(id=provider_id, name_es=name_es, name_en=name_en, source_url=""))
+
+    def archive(self, sha256: str, file_name: str, size: int, stored_file: str) -> ArchivedFile:
+        """Record an archived file (once per content); returns the first record of that content."""
+        with Session(self.engine) as session, session.begin():
+            record = session.get(ArchivedFileRecord, sha256)
+            if record is None:
+                record = ArchivedFileRecord(
+                    sha256=sha256,
+                    file_name=file_name,
+                    size=size,
+                    stored_file=stored_file,
+                    first_seen_at=utc_now(),
+                )
+                session.add(record)
+            return ArchivedFile(
+                record.sha256, record.file_name, record.size, record.stored_file, _aware(record.first_seen_at)
+            )
+
+    def archived_files(self) -> set[str]:
+        with Session(self.engine) as session:
+            return set(session.scalars(select(ArchivedFileRecord.stored_file)))
+
+    def save_mapping(self, provider_id: str, dataflow_id: str, spec: dict[str, Any]) -> MappingInfo:
+        """Store ``spec`` as the provider's newest mapping for the dataflow (unchanged spec: no new version)."""
+        with Session(self.engine) as session, session.begin():
+            latest = session.scalars(
+                select(MappingRecord)
+                .where(MappingRecord.provider_id == provider_id, MappingRecord.dataflow_id == dataflow_id)
+                .order_by(MappingRecord.version.desc())
+                .limit(1)
+            ).first()
+            if latest is not None and latest.spec == spec:
+                return _mapping(latest)
+            record = MappingRecord(
+                provider_id=provider_id,
+                dataflow_id=dataflow_id,
+                version=(latest.version + 1) if latest else 1,
+                spec=spec,
+                created_at=utc_now(),
+            )
+            session.add(record)
+            session.flush()
+            return _mapping(record)
+
+    def latest_mapping(self, provider_id: str, dataflow_id: str) -> MappingInfo | None:
+        with Session(self.engine) as session:
+            record = session.scalars(
+                select(MappingRecord)
+                .where(MappingRecord.provider_id == provider_id, MappingRecord.dataflow_id == dataflow_id)
+                .order_by(MappingRecord.version.desc())
+                .limit(1)
+            ).first()
+            return _mapping(record) if record else None
+
+    def mapping(self, mapping_id: int) -> MappingInfo | None:
+        with Session(self.engine) as session:
+            record = session.get(MappingRecord, mapping_id)
+            return _mapping(record) if record else None
+
+    def add(self, new: NewSubmission) -> SubmissionInfo:
+        with Session(self.engine) as session, session.begin():
+            record = SubmissionRecord(**new.__dict__, created_at=utc_now())
+            session.add(record)
+            session.flush()
+            archived = session.get(ArchivedFileRecord, new.file_sha256)
+            return _submission(record, archived.file_name if archived else "")
+
+    def get(self, submission_id: int) -> SubmissionInfo | None:
+        with Session(self.engine) as session:
+            row = session.execute(
+                select(SubmissionRecord, ArchivedFileRecord.file_name)
+                .join(ArchivedFileRecord, ArchivedFileRecord.sha256 == SubmissionRecord.file_sha256)
+                .where(SubmissionRecord.id == submission_id)
+            ).first()
+            return _submission(row[0], row[1]) if row else None
+
+    def loaded_with_file(self, provider_id: str, dataflow_id: str, sha256: str) -> SubmissionInfo | None:
+        """An earlier submission of the same bytes that was loaded (re-uploads are recognised)."""
+        with Session(self.engine) as session:
+            record = session.scalars(
+                select(SubmissionRecord)
+                .where(
+                    SubmissionRecord.provider_id == provider_id,
+                    SubmissionRecord.dataflow_id == dataflow_id,
+                    SubmissionRecord.file_sha256 == sha256,
+                    SubmissionRecord.version_id.is_not(None),
+                )
+                .order_by(SubmissionRecord.id)
+                .limit(1)
+            ).first()
+            return self.get(record.id) if record else None
+
+    def find(
+        self, provider_ids: list[str] | None = None, states: list[str] | None = None, limit: int = 200
+    ) -> list[SubmissionInfo]:
+        with Session(self.engine) as session:
+            query = (
+                select(SubmissionRecord, ArchivedFileRecord.file_name)
+                .join(ArchivedFileRecord, ArchivedFileRecord.sha256 == SubmissionRecord.file_sha256)
+                .order_by(SubmissionRecord.id.desc())
+                .limit(limit)
+            )
+            if provider_ids is not None:
+                query = query.where(SubmissionRecord.provider_id.in_(provider_ids))
+            if states is not None:
+                query = query.where(SubmissionRecord.status.in_(states))
+            return [_submission(r, name) for r, name in session.execute(query)]
+
+    def record_loaded_version(self, submission_id: int, version: VersionRecordSpec) -> VersionInfo:
+        """Make the submission's dataset version visible to the records and link it, in one commit."""
+        with Session(self.engine) as session, session.begin():
+            record = DatasetVersionRecord(**version.__dict__, loaded_at=utc_now())
+            session.add(record)
+            session.flush()
+            submission = session.get(SubmissionRecord, submission_id)
+            assert submission is not None
+            submission.version_id = record.id
+            submission.status = "draft"
+            return _version(record)
+
+    def apply_transition(self, change: StateChange) -> SubmissionInfo:
+        """Move a submission to its new state, with its history event and, for a publication or a
+        withdrawal, the new release, all in one commit. Refuses if someone changed the state meanwhile."""
+        with Session(self.engine) as session, session.begin():
+            submission = session.get(SubmissionRecord, change.submission_id, with_for_update=True)
+            if submission is None or submission.status != change.from_state:
+                raise StateChangedError(
+                    f"Submission {change.submission_id} is no longer {change.from_state!r}; reload and try again.",
+                    submission=change.submission_id,
+                )
+            submission.status = change.to_state
+            now = utc_now()
+            if change.release is not None:
+                release = ReleaseRecord(
+                    dataflow_id=submission.dataflow_id,
+                    parquet_file=change.release.parquet_file,
+                    row_count=change.release.row_count,
+                    created_at=now,
+                    published_at=change.release.published_at or now,
+                    withdraws_version_id=change.release.withdraws_version_id,
+                )
+                session.add(release)
+                session.flush()
+                session.add_all(
+                    ReleaseVersionRecord(release_id=release.id, version_id=v) for v in change.release.version_ids
+                )
+                if change.release.withdraws_version_id is None:
+                    submission.release_id = release.id
+                    submission.release_at = release.published_at
+            session.add(
+                SubmissionEventRecord(
+                    submission_id=submission.id,
+                    at=now,
+                    actor=change.actor,
+                    action=change.action,
+                    from_state=change.from_state,
+                    to_state=change.to_state,
+                    comment=change.comment,
+                )
+            )
+        result = self.get(change.submission_id)
+        assert result is not None
+        return result
+
+    def events(self, submission_id: int) -> list[SubmissionEvent]:
+        with Session(self.engine) as session:
+            rows = session.scalars(
+                select(SubmissionEventRecord)
+                .where(SubmissionEventRecord.submission_id == submission_id)
+                .order_by(SubmissionEventRecord.id)
+            )
+            return [
+                SubmissionEvent(
+                    r.id,
+                    r.submission_id,
+                    _aware(r.at),
+                    r.actor,
+                    r.action,
+                    r.from_state,
+                    r.to_state,
+                    r.comment,
+                )
+                for r in rows
+            ]
+
+    def count(self) -> int:
+        with Session(self.engine) as session:
+            return int(session.scalar(select(func.count()).select_from(SubmissionRecord)) or 0)
+
+
+class StateChangedError(PivgmError):
+    status_code = 409
+    exit_code = 2
+    code = "state-changed"
+
+
+@dataclass(frozen=True)
+class NewRelease:
+    parquet_file: str
+    row_count: int
+    version_ids: tuple[int, ...]
+    published_at: datetime | None = None
+    withdraws_version_id: int | None = None
+
+
+@dataclass(frozen=True)
+class StateChange:
+    submission_id: int
+    from_state: str
+    to_state: str
+    actor: str
+    action: str
+    comment: str = ""
+    release: NewRelease | None = None
+
+
+@dataclass(frozen=True)
+class SubmissionEvent:
+    id: int
+    submission_id: int
+    at: datetime
+    actor: str
+    action: str
+    from_state: str
+    to_state: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class VersionRecordSpec:
+    """The columns of a new dataset version (its Parquet file is already in place)."""
+
+    dataflow_id: str
+    provider_id: str
+    source: str
+    source_files: list[dict[str, str]]
+    input_sha256: str
+    parquet_file: str
+    row_count: int
