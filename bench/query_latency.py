@@ -67,9 +67,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         data_dir = Path(folder)
         platform = Platform.initialise(Settings(data_dir=data_dir))
-        result = load_source(
-            get_importer("undesa_stock"), platform.standard, platform.records, platform.warehouse
-        )
+        result = load_source(get_importer("undesa_stock"), platform.standard, platform.records, platform.warehouse)
         release_file = str(platform.warehouse.path(result.release.parquet_file))
         port = free_port()
         env = {**os.environ, "PIVGM_DATA_DIR": str(data_dir)}
@@ -106,9 +104,7 @@ def main() -> None:
             "ORDER BY FREQ, REF_AREA, COUNTERPART_AREA, SEX, TIME_PERIOD_START"
         )
         direct_rows = len(connection.execute(sql, [release_file, COUNTRIES]).fetchall())
-        direct = time_calls(
-            lambda: connection.sql(sql, params=[release_file, COUNTRIES]).to_arrow_table(), REQUESTS
-        )
+        direct = time_calls(lambda: connection.sql(sql, params=[release_file, COUNTRIES]).to_arrow_table(), REQUESTS)
     assert rows == direct_rows, (rows, direct_rows)
     p50, p95 = statistics.median(http), percentile(http, 95)
     d50, d95 = statistics.median(direct), percentile(direct, 95)

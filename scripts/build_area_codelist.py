@@ -122,8 +122,7 @@ EXTRA_AREAS: tuple[Area, ...] = (
         "Kosovo",
         "Kosovo en el sentido de la resolución 1244 (1999) del Consejo de Seguridad; código de uso común, "
         "no ISO 3166-1.",
-        "Kosovo under United Nations Security Council resolution 1244 (1999); code in common use, not "
-        "ISO 3166-1.",
+        "Kosovo under United Nations Security Council resolution 1244 (1999); code in common use, not ISO 3166-1.",
         annotations=(("iso2", "XK"),),
     ),
     Area(
@@ -138,10 +137,8 @@ EXTRA_AREAS: tuple[Area, ...] = (
         "_O",
         "Otros países",
         "Other countries",
-        "Países que la fuente no desglosa, o de origen no especificado (p. ej. «OOO» de la OIM, «Other» de "
-        "la CBP).",
-        "Countries the source does not break down, or unspecified origin (e.g. IOM's \"OOO\", CBP's "
-        '"Other").',
+        "Países que la fuente no desglosa, o de origen no especificado (p. ej. «OOO» de la OIM, «Other» de la CBP).",
+        'Countries the source does not break down, or unspecified origin (e.g. IOM\'s "OOO", CBP\'s "Other").',
     ),
     Area(
         "_U",
@@ -216,8 +213,7 @@ REGIONS: tuple[Region, ...] = (
         "CAM",
         "Centroamérica",
         "Central America",
-        "Región intermedia M49 013: Belice, Costa Rica, El Salvador, Guatemala, Honduras, México, Nicaragua "
-        "y Panamá.",
+        "Región intermedia M49 013: Belice, Costa Rica, El Salvador, Guatemala, Honduras, México, Nicaragua y Panamá.",
         "M49 intermediate region 013: Belize, Costa Rica, El Salvador, Guatemala, Honduras, Mexico, "
         "Nicaragua and Panama.",
         m49="013",
@@ -287,13 +283,9 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
-_Dumper.add_representer(
-    _Flow, lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True)
-)
+_Dumper.add_representer(_Flow, lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data, flow_style=True))
 _Dumper.add_representer(_Quoted, lambda d, data: d.represent_scalar("tag:yaml.org,2002:str", data, style="'"))
-_Dumper.add_representer(
-    _FlowList, lambda d, data: d.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
-)
+_Dumper.add_representer(_FlowList, lambda d, data: d.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True))
 
 
 def names(es: str, en: str) -> dict[str, str]:
@@ -333,9 +325,7 @@ def iso_code(row: Row, m49: Row | None) -> dict[str, Any]:
     return {
         "id": row["alpha_3"],
         "name": names(fix.get("es", row["name_es"]), fix.get("en", row["common_name_en"] or row["name_en"])),
-        "annotations": annotation_map(
-            {"iso2": row["alpha_2"], "iso_numeric": row["numeric"], **m49_annotations(m49)}
-        ),
+        "annotations": annotation_map({"iso2": row["alpha_2"], "iso_numeric": row["numeric"], **m49_annotations(m49)}),
     }
 
 

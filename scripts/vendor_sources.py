@@ -85,9 +85,7 @@ def main(shared: Path) -> None:
         (shared / "population_remittances/wdi_wpp_indicators.csv", any_column_in(["geo"], americas)),
     ]
     jobs += [(path, keep_all) for path in sorted((shared / "regional_irregular_flows").glob("irreg_*.csv"))]
-    jobs += [
-        (path, keep_all) for path in sorted((shared / "mexico_banxico_remittances").glob("remesas_*.csv"))
-    ]
+    jobs += [(path, keep_all) for path in sorted((shared / "mexico_banxico_remittances").glob("remesas_*.csv"))]
     for path, keep in jobs:
         name, read, kept = vendor(path, keep)
         print(f"{name}: {kept:,} of {read:,} rows")

@@ -11,17 +11,11 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "pivgm"
 SQL_PACKAGES = {"records", "warehouse"}
 SQL_LIBRARIES = {"duckdb", "sqlalchemy", "sqlite3", "psycopg", "alembic"}
-SQL_TEXT = re.compile(
-    r"\b(SELECT\b[\s\S]+\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b"
-)
+SQL_TEXT = re.compile(r"\b(SELECT\b[\s\S]+\bFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+TABLE)\b")
 
 
 def modules_outside_sql_packages() -> list[Path]:
-    return [
-        path
-        for path in sorted(PACKAGE.rglob("*.py"))
-        if path.relative_to(PACKAGE).parts[0] not in SQL_PACKAGES
-    ]
+    return [path for path in sorted(PACKAGE.rglob("*.py")) if path.relative_to(PACKAGE).parts[0] not in SQL_PACKAGES]
 
 
 def imported_modules(tree: ast.AST) -> set[str]:

@@ -65,9 +65,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("load-sources")
     def load_sources_command(
-        only: Annotated[
-            list[str] | None, typer.Option("--only", help="Source id; repeat for several.")
-        ] = None,
+        only: Annotated[list[str] | None, typer.Option("--only", help="Source id; repeat for several.")] = None,
     ) -> None:
         """Load the vendored public sources as new versions and publish them."""
         load_all(initialise(), only)
@@ -94,9 +92,7 @@ def register(app: typer.Typer) -> None:
         filters: Annotated[
             list[str] | None, typer.Option("--filter", "-f", help="DIMENSION=CODE[+CODE...], repeatable.")
         ] = None,
-        start: Annotated[
-            str | None, typer.Option("--from", help="First period: 2020, 2020-Q1, 2020-01.")
-        ] = None,
+        start: Annotated[str | None, typer.Option("--from", help="First period: 2020, 2020-Q1, 2020-01.")] = None,
         end: Annotated[str | None, typer.Option("--to", help="Last period.")] = None,
         limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
         output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",

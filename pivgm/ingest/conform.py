@@ -15,10 +15,7 @@ def observation_schema(dataflow: Dataflow) -> pa.Schema:
     """Strings for dimensions, period and attributes; float64 for the measure."""
     structure = dataflow.structure
     return pa.schema(
-        [
-            pa.field(c, pa.float64() if c == structure.measure.id else pa.string())
-            for c in structure.column_ids
-        ]
+        [pa.field(c, pa.float64() if c == structure.measure.id else pa.string()) for c in structure.column_ids]
     )
 
 
@@ -26,13 +23,9 @@ def _first_row(mask: pa.Array) -> int:
     return int(pc.index(mask, True).as_py())
 
 
-def _fail(
-    source: str, message: str, column: str, mask: pa.Array | None = None, hint: str | None = None
-) -> None:
+def _fail(source: str, message: str, column: str, mask: pa.Array | None = None, hint: str | None = None) -> None:
     row = _first_row(mask) + 1 if mask is not None else None
-    raise SourceFormatError(
-        message + (f" (observation {row})" if row else ""), file=source, column=column, hint=hint
-    )
+    raise SourceFormatError(message + (f" (observation {row})" if row else ""), file=source, column=column, hint=hint)
 
 
 def _column(table: pa.Table, name: str, dataflow: Dataflow, source: str) -> pa.Array:

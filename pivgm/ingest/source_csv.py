@@ -53,9 +53,7 @@ def read_source_csv(path: Path, columns: Mapping[str, pa.DataType]) -> pa.Table:
     """
     raw = _read_bytes(path)
     if not raw.strip():
-        raise SourceFormatError(
-            "the file is empty.", file=path.name, hint="Export the file again with its data."
-        )
+        raise SourceFormatError("the file is empty.", file=path.name, hint="Export the file again with its data.")
     _check_utf8(path, raw)
     try:
         table = pacsv.read_csv(
@@ -106,9 +104,7 @@ def _cast(path: Path, table: pa.Table, name: str, kind: pa.DataType) -> pa.Array
                 row=_file_row(index),
                 column=name,
             ) from None
-    raise SourceFormatError(
-        f"column cannot be read as {kind}.", file=path.name, column=name
-    )  # pragma: no cover
+    raise SourceFormatError(f"column cannot be read as {kind}.", file=path.name, column=name)  # pragma: no cover
 
 
 def map_values(

@@ -47,6 +47,4 @@ def get_importer(source_id: str) -> SourceImporter:
         return all_importers()[source_id]
     except KeyError:
         known = ", ".join(all_importers())
-        raise NotFoundError(
-            f"Unknown source {source_id!r}. Known sources: {known}.", source=source_id
-        ) from None
+        raise NotFoundError(f"Unknown source {source_id!r}. Known sources: {known}.", source=source_id) from None

@@ -126,8 +126,7 @@ def observations(
     ``TIME_PERIOD``, ``OBS_VALUE`` and constant attribute columns."""
     length = len(value)
     columns: dict[str, pa.Array] = {
-        name: constant(column, length) if isinstance(column, str) else column
-        for name, column in dimensions.items()
+        name: constant(column, length) if isinstance(column, str) else column for name, column in dimensions.items()
     }
     columns["TIME_PERIOD"] = time_period
     columns["OBS_VALUE"] = value

@@ -45,9 +45,7 @@ class UnhcrImporter(SourceImporter):
 def key_columns(raw: pa.Table, path: Path) -> dict[str, pa.Array]:
     """FREQ, REF_AREA (country of asylum), COUNTERPART_AREA (country of origin) and TIME_PERIOD per row."""
     areas = {
-        target: map_values(
-            raw.column(column), AREA_CODES, file=path.name, column_name=column, keep_unmapped=True
-        )
+        target: map_values(raw.column(column), AREA_CODES, file=path.name, column_name=column, keep_unmapped=True)
         for target, column in (("REF_AREA", "coa_iso"), ("COUNTERPART_AREA", "coo_iso"))
     }
     return {

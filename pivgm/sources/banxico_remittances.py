@@ -117,9 +117,7 @@ def _monthly(path: Path) -> pa.Table:
     flows = map_values(table.column("FLUJO"), FLOWS, file=path.name, column_name="FLUJO")
     counterparts = pa.array(["_T"] * table.num_rows, pa.string())
     periods = pc.strftime(table.column("PERIODO").combine_chunks(), "%Y-%m")
-    observations = _observations(
-        "M", flows, counterparts, periods, table.column("VALOR_USD").combine_chunks()
-    )
+    observations = _observations("M", flows, counterparts, periods, table.column("VALOR_USD").combine_chunks())
     return observations.append_column("OBS_COMMENT", pa.nulls(table.num_rows, pa.string()))
 
 

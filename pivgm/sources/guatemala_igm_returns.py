@@ -33,9 +33,7 @@ class GuatemalaIgmReturns(SourceImporter):
     }
     files = ("irreg_guatemala.csv.gz",)
     source_url = "https://igm.gob.gt/informes-estadisticos"
-    licence = (
-        "Public statistics of the Government of Guatemala; IOM gdidata compilation under the MIT licence"
-    )
+    licence = "Public statistics of the Government of Guatemala; IOM gdidata compilation under the MIT licence"
     citation = (
         "Instituto Guatemalteco de Migración, Informes estadísticos: guatemaltecos retornados (updated "
         "18 June 2025); compiled by IOM Global Data Institute, gdidata package."
@@ -50,19 +48,13 @@ class GuatemalaIgmReturns(SourceImporter):
             "REF_AREA": "GTM",
             "RETURN_DIRECTION": "RECV",
             "CITIZENSHIP": "GTM",
-            "COUNTERPART_AREA": map_values(
-                table.column("origin"), ORIGINS, file=path.name, column_name="origin"
-            ),
+            "COUNTERPART_AREA": map_values(table.column("origin"), ORIGINS, file=path.name, column_name="origin"),
             "SEX": map_values(table.column("sex"), SEXES, file=path.name, column_name="sex"),
-            "AGE": map_values(
-                ages, {k: v[0] for k, v in AGE_GROUPS.items()}, file=path.name, column_name="age"
-            ),
+            "AGE": map_values(ages, {k: v[0] for k, v in AGE_GROUPS.items()}, file=path.name, column_name="age"),
             "ACCOMPANIMENT": map_values(
                 ages, {k: v[1] for k, v in AGE_GROUPS.items()}, file=path.name, column_name="age"
             ),
             # IGM counts every returned person, whatever the legal form of the return.
             "RETURN_TYPE": "_T",
         }
-        return counts.observations(
-            dimensions, counts.months(table), counts.values(table), {"UNIT_MEASURE": "PS"}
-        )
+        return counts.observations(dimensions, counts.months(table), counts.values(table), {"UNIT_MEASURE": "PS"})

@@ -30,9 +30,7 @@ def _by_nationality(path: Path) -> pa.Table:
         "AGE": "_T",
         "ACCOMPANIMENT": "_T",
     }
-    return counts.sum_duplicate_keys(
-        counts.observations(dimensions, counts.months(table), counts.values(table), UNIT)
-    )
+    return counts.sum_duplicate_keys(counts.observations(dimensions, counts.months(table), counts.values(table), UNIT))
 
 
 def _by_sex_and_age(path: Path) -> pa.Table:

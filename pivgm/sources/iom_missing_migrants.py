@@ -22,9 +22,7 @@ PROVIDER_NAME = {
     "en": "International Organization for Migration (IOM), Missing Migrants Project",
 }
 SOURCE_URL = "https://missingmigrants.iom.int/downloads"
-LICENCE = (
-    "CC BY 4.0 (attribution: IOM Missing Migrants Project); IOM gdidata compilation under the MIT licence"
-)
+LICENCE = "CC BY 4.0 (attribution: IOM Missing Migrants Project); IOM gdidata compilation under the MIT licence"
 CITATION = (
     "IOM Missing Migrants Project, incidents 2014 to April 2025 (downloaded June 2025); "
     "compiled by IOM Global Data Institute, gdidata package (iom_mmp)."

@@ -32,10 +32,7 @@ def incident_ids(dates: pa.Array) -> pa.Array:
 def citizenships(nationalities: pa.Array) -> pa.Array:
     """The comma-separated ISO3 nationalities, with gdidata's special codes translated (UNK -> _U)."""
     return pa.array(
-        [
-            ",".join(mmp.SPECIAL_AREAS.get(code, code) for code in cell.split(","))
-            for cell in nationalities.to_pylist()
-        ],
+        [",".join(mmp.SPECIAL_AREAS.get(code, code) for code in cell.split(",")) for cell in nationalities.to_pylist()],
         pa.string(),
     )
 
@@ -43,9 +40,7 @@ def citizenships(nationalities: pa.Array) -> pa.Array:
 def comments(incident_types: pa.Array, causes: pa.Array, cause_codes: pa.Array) -> pa.Array:
     """IOM's incident type when it is not a plain incident, and the listed causes when there are several."""
     notes = []
-    for kind, cause, code in zip(
-        incident_types.to_pylist(), causes.to_pylist(), cause_codes.to_pylist(), strict=True
-    ):
+    for kind, cause, code in zip(incident_types.to_pylist(), causes.to_pylist(), cause_codes.to_pylist(), strict=True):
         parts = [f"IOM incident type: {kind}"] if kind != PLAIN_INCIDENT else []
         if code == mmp.SEVERAL_CAUSES:
             parts.append(f"IOM causes: {cause}")

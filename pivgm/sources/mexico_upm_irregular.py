@@ -32,9 +32,7 @@ def _by_nationality(path: Path) -> pa.Table:
         "AGE": "_T",
         "ACCOMPANIMENT": "_T",
     }
-    return counts.sum_duplicate_keys(
-        counts.observations(dimensions, counts.months(table), counts.values(table), UNIT)
-    )
+    return counts.sum_duplicate_keys(counts.observations(dimensions, counts.months(table), counts.values(table), UNIT))
 
 
 def _by_sex_and_age(path: Path) -> pa.Table:
@@ -46,9 +44,7 @@ def _by_sex_and_age(path: Path) -> pa.Table:
         "CITIZENSHIP": "_T",
         "SEX": map_values(table.column("sex"), SEXES, file=path.name, column_name="sex"),
         "AGE": map_values(ages, {k: v[0] for k, v in AGE_GROUPS.items()}, file=path.name, column_name="age"),
-        "ACCOMPANIMENT": map_values(
-            ages, {k: v[1] for k, v in AGE_GROUPS.items()}, file=path.name, column_name="age"
-        ),
+        "ACCOMPANIMENT": map_values(ages, {k: v[1] for k, v in AGE_GROUPS.items()}, file=path.name, column_name="age"),
     }
     return counts.observations(dimensions, counts.months(table), counts.values(table), UNIT)
 

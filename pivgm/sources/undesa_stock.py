@@ -100,9 +100,7 @@ def _by_sex(raw: pa.Table, file: str) -> pa.Table:
             "SEX": map_values(raw.column("sex"), SEX_CODES, file=file, column_name="sex"),
             "TIME_PERIOD": pc.cast(raw.column("t"), pa.string()),
             "OBS_VALUE": raw.column("n"),
-            "STOCK_BASIS": map_values(
-                flags, BASIS_CODES, file=file, column_name="type_b/type_c/type_r/type_i"
-            ),
+            "STOCK_BASIS": map_values(flags, BASIS_CODES, file=file, column_name="type_b/type_c/type_r/type_i"),
         }
     )
 

@@ -27,9 +27,7 @@ def _dataflow_section(dataflow: Dataflow) -> list[str]:
             f"| {dimension.position + 1} | `{dimension.id}` | {dimension.name.get('en')} / "
             f"{dimension.name.get('es')} | {codelist} |"
         )
-    attributes = ", ".join(
-        f"`{a.id}`" + (f" (`{a.codelist.id}`)" if a.codelist else "") for a in structure.attributes
-    )
+    attributes = ", ".join(f"`{a.id}`" + (f" (`{a.codelist.id}`)" if a.codelist else "") for a in structure.attributes)
     defaults = ", ".join(f"`{k}={v}`" for k, v in dataflow.defaults.items())
     lines += [
         "",
@@ -43,8 +41,7 @@ def _dataflow_section(dataflow: Dataflow) -> list[str]:
 
 def _codelist_section(codelist: Codelist) -> list[str]:
     lines = [
-        f"### `{codelist.id}` — {codelist.name.get('en')} / {codelist.name.get('es')} "
-        f"({len(codelist)} codes)",
+        f"### `{codelist.id}` — {codelist.name.get('en')} / {codelist.name.get('es')} ({len(codelist)} codes)",
         "",
     ]
     if len(codelist) > LARGE_CODELIST:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from pivgm.catalog import Catalog
+from pivgm.platform import Platform
 
 
 def get_catalog(request: Request) -> Catalog:
@@ -15,3 +16,11 @@ def get_catalog(request: Request) -> Catalog:
 
 
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+
+
+def get_platform(request: Request) -> Platform:
+    platform: Platform = request.app.state.catalog.platform
+    return platform
+
+
+PlatformDep = Annotated[Platform, Depends(get_platform)]

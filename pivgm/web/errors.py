@@ -36,9 +36,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = "not-found" if error.status_code == 404 else "http-error"
-        message = (
-            f"No page or endpoint at {request.url.path}." if error.status_code == 404 else str(error.detail)
-        )
+        message = f"No page or endpoint at {request.url.path}." if error.status_code == 404 else str(error.detail)
         return JSONResponse(error_body(code, message), status_code=error.status_code)
 
     @app.exception_handler(Exception)

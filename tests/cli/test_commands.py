@@ -49,9 +49,7 @@ def test_flows_lists_published_and_unpublished_dataflows(loaded_dir):
 
 
 def test_query_writes_csv_with_the_published_numbers(loaded_dir):
-    result = pivgm(
-        loaded_dir, "query", "DF_POPULATION", "-f", "REF_AREA=MEX+GTM", "--from", "2024", "--format", "csv"
-    )
+    result = pivgm(loaded_dir, "query", "DF_POPULATION", "-f", "REF_AREA=MEX+GTM", "--from", "2024", "--format", "csv")
     assert result.returncode == 0, result.stderr
     rows = {row["REF_AREA"]: float(row["OBS_VALUE"]) for row in csv.DictReader(io.StringIO(result.stdout))}
     assert rows == {"MEX": 130_861_007, "GTM": 18_406_359}

@@ -68,7 +68,5 @@ def test_map_values_translates_labels_and_reports_the_first_unknown_one():
 
 
 def test_map_values_can_keep_codes_that_need_no_translation():
-    mapped = map_values(
-        pa.array(["OOO", "MEX"]), {"OOO": "_O"}, file="f", column_name="nat", keep_unmapped=True
-    )
+    mapped = map_values(pa.array(["OOO", "MEX"]), {"OOO": "_O"}, file="f", column_name="nat", keep_unmapped=True)
     assert mapped.to_pylist() == ["_O", "MEX"]

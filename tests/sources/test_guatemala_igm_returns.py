@@ -60,16 +60,13 @@ def test_guatemala_empty_origin_from_2024_is_unknown_not_the_united_states(table
 def test_guatemala_age_groups_carry_age_and_accompaniment(table):
     coded = {(r["SEX"], r["AGE"], r["ACCOMPANIMENT"]) for r in table.to_pylist()}
     assert coded == {
-        (sex, age, acc)
-        for sex in ("M", "F")
-        for age, acc in (("Y_GE18", "_Z"), ("Y_LT18", "ACC"), ("Y_LT18", "UNA"))
+        (sex, age, acc) for sex in ("M", "F") for age, acc in (("Y_GE18", "_Z"), ("Y_LT18", "ACC"), ("Y_LT18", "UNA"))
     }
 
 
 def test_guatemala_returns_are_guatemalans_received_counted_as_persons(table):
     fixed = {
-        (r["FREQ"], r["REF_AREA"], r["RETURN_DIRECTION"], r["CITIZENSHIP"], r["RETURN_TYPE"])
-        for r in table.to_pylist()
+        (r["FREQ"], r["REF_AREA"], r["RETURN_DIRECTION"], r["CITIZENSHIP"], r["RETURN_TYPE"]) for r in table.to_pylist()
     }
     assert fixed == {("M", "GTM", "RECV", "GTM", "_T")}
     assert set(table.column("UNIT_MEASURE").to_pylist()) == {"PS"}

@@ -145,9 +145,7 @@ def test_honduras_codes_are_in_their_codelists(table):
     assert set(table.column("UNIT_MEASURE").to_pylist()) <= standard.codelists["CL_UNIT_MEASURE"].ids()
 
 
-@pytest.mark.parametrize(
-    ("name", "column"), [(TOTALS_FILE, "n"), (NATIONALITY_FILE, "nat"), (DEMOGRAPHY_FILE, "t")]
-)
+@pytest.mark.parametrize(("name", "column"), [(TOTALS_FILE, "n"), (NATIONALITY_FILE, "nat"), (DEMOGRAPHY_FILE, "t")])
 def test_honduras_file_without_a_column_is_rejected(tmp_path, name, column):
     copy_sources(tmp_path)
     rows = raw_rows(name)

@@ -52,9 +52,7 @@ def test_mexico_returns_by_year_and_type_equal_the_raw_file(table):
 
 def test_mexico_returns_keep_every_source_row(table):
     raw = {(r["t"][:7], r["nat"], TYPES[r["type"]]): int(r["n"]) for r in raw_rows()}
-    output = {
-        (r["TIME_PERIOD"], r["CITIZENSHIP"], r["RETURN_TYPE"]): r["OBS_VALUE"] for r in table.to_pylist()
-    }
+    output = {(r["TIME_PERIOD"], r["CITIZENSHIP"], r["RETURN_TYPE"]): r["OBS_VALUE"] for r in table.to_pylist()}
     assert output == raw
 
 
@@ -96,9 +94,7 @@ def test_mexico_returns_codes_are_in_their_codelists(table):
 def test_mexico_returns_file_without_a_column_is_rejected(tmp_path):
     rows = raw_rows()
     kept = ["t", "nat", "n"]
-    write_gzip_text(
-        tmp_path / FILE, ",".join(kept) + "\n" + "".join(",".join(r[c] for c in kept) + "\n" for r in rows)
-    )
+    write_gzip_text(tmp_path / FILE, ",".join(kept) + "\n" + "".join(",".join(r[c] for c in kept) + "\n" for r in rows))
     with pytest.raises(SourceFormatError) as error:
         MexicoUpmReturns().read(tmp_path)
     assert (error.value.details["file"], error.value.details["row"], error.value.details["column"]) == (

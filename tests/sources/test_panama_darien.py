@@ -87,9 +87,7 @@ def test_darien_totals_by_year_equal_the_raw_file(table):
 
 
 def test_darien_2023_venezuelans_match_the_source(table):
-    venezuela = [
-        r for r in by_nationality(table) if r["CITIZENSHIP"] == "VEN" and r["TIME_PERIOD"][:4] == "2023"
-    ]
+    venezuela = [r for r in by_nationality(table) if r["CITIZENSHIP"] == "VEN" and r["TIME_PERIOD"][:4] == "2023"]
     raw = sum(int(r["n"]) for r in raw_rows(NATIONALITY_FILE) if r["nat"] == "VEN" and r["t"][:4] == "2023")
     assert sum(r["OBS_VALUE"] for r in venezuela) == raw == 328_650
     assert len(venezuela) == 12

@@ -54,8 +54,7 @@ def table() -> pa.Table:
 def values(table) -> dict[tuple[str, str, str, str], float]:
     """(destination, origin, sex, year) -> persons."""
     return {
-        (r["REF_AREA"], r["COUNTERPART_AREA"], r["SEX"], r["TIME_PERIOD"]): r["OBS_VALUE"]
-        for r in table.to_pylist()
+        (r["REF_AREA"], r["COUNTERPART_AREA"], r["SEX"], r["TIME_PERIOD"]): r["OBS_VALUE"] for r in table.to_pylist()
     }
 
 
@@ -127,9 +126,7 @@ def test_stock_basis_follows_the_destination_type_of_data(table, destination, ba
 def test_stock_basis_is_constant_within_each_series(table):
     bases: dict[tuple, set] = {}
     for row in table.to_pylist():
-        bases.setdefault((row["REF_AREA"], row["COUNTERPART_AREA"], row["SEX"]), set()).add(
-            row["STOCK_BASIS"]
-        )
+        bases.setdefault((row["REF_AREA"], row["COUNTERPART_AREA"], row["SEX"]), set()).add(row["STOCK_BASIS"])
     assert all(len(found) == 1 for found in bases.values())
 
 

@@ -144,9 +144,7 @@ def test_applications_codes_are_in_their_codelists(table):
     assert set(table.column("UNIT_MEASURE").to_pylist()) <= standard.codelists["CL_UNIT_MEASURE"].ids()
 
 
-@pytest.mark.parametrize(
-    "column", ["coa_iso", "procedure_type", "app_type", "dec_level", "app_pc", "applied"]
-)
+@pytest.mark.parametrize("column", ["coa_iso", "procedure_type", "app_type", "dec_level", "app_pc", "applied"])
 def test_applications_file_without_a_column_is_rejected(tmp_path, column):
     rows = raw_rows()
     kept = [c for c in rows[0] if c != column]

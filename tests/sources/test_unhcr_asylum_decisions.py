@@ -81,9 +81,7 @@ def test_every_source_row_gives_one_observation_per_outcome_zeros_included(rows)
 
 
 def test_total_is_kept_as_published_where_it_differs_from_the_sum_of_outcomes(rows):
-    mismatched = [
-        r for r in raw_rows() if int(r["dec_total"]) != sum(int(r[c]) for c in OUTCOMES if c != "dec_total")
-    ]
+    mismatched = [r for r in raw_rows() if int(r["dec_total"]) != sum(int(r[c]) for c in OUTCOMES if c != "dec_total")]
     assert mismatched
     sample = next(r for r in mismatched if (r["coa_iso"], r["year"]) == ("CAN", "2020"))
     found = {
@@ -141,9 +139,7 @@ def test_empty_outcome_cell_gives_no_observation(tmp_path):
     assert table.num_rows == len(OUTCOMES) * len(raw_rows()) - 1
 
 
-@pytest.mark.parametrize(
-    "column", ["coo_iso", "procedure_type", "dec_level", "dec_pc", "dec_closed", "dec_total"]
-)
+@pytest.mark.parametrize("column", ["coo_iso", "procedure_type", "dec_level", "dec_pc", "dec_closed", "dec_total"])
 def test_decisions_file_without_a_column_is_rejected(tmp_path, column):
     rows = raw_rows()
     kept = [c for c in rows[0] if c != column]

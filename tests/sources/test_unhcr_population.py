@@ -78,21 +78,14 @@ def test_mexico_as_country_of_asylum_matches_unhcr(rows, population_type, year, 
     assert total(rows, REF_AREA="MEX", POPULATION_TYPE=population_type, TIME_PERIOD=year) == expected
 
 
-@pytest.mark.parametrize(
-    ("population_type", "expected"), [("REF", 370_169), ("ASY", 1_360_041), ("OIP", 5_875_359)]
-)
+@pytest.mark.parametrize(("population_type", "expected"), [("REF", 370_169), ("ASY", 1_360_041), ("OIP", 5_875_359)])
 def test_venezuelans_abroad_2024_match_unhcr(rows, population_type, expected):
-    assert (
-        total(rows, COUNTERPART_AREA="VEN", POPULATION_TYPE=population_type, TIME_PERIOD="2024") == expected
-    )
+    assert total(rows, COUNTERPART_AREA="VEN", POPULATION_TYPE=population_type, TIME_PERIOD="2024") == expected
 
 
 @pytest.mark.parametrize(("asylum", "expected"), [("USA", 143_425), ("MEX", 62_643)])
 def test_honduran_asylum_seekers_2023_match_unhcr(rows, asylum, expected):
-    assert (
-        total(rows, REF_AREA=asylum, COUNTERPART_AREA="HND", POPULATION_TYPE="ASY", TIME_PERIOD="2023")
-        == expected
-    )
+    assert total(rows, REF_AREA=asylum, COUNTERPART_AREA="HND", POPULATION_TYPE="ASY", TIME_PERIOD="2023") == expected
 
 
 def test_totals_by_population_type_and_year_equal_the_raw_file(rows):

@@ -110,9 +110,7 @@ def test_cbp_other_citizenships_become_the_other_code(table):
 
 
 def test_cbp_labels_become_codes(table):
-    combinations = {
-        (r["BORDER_COMPONENT"], r["LEGAL_AUTHORITY"], r["ENCOUNTER_TYPE"]) for r in table.to_pylist()
-    }
+    combinations = {(r["BORDER_COMPONENT"], r["LEGAL_AUTHORITY"], r["ENCOUNTER_TYPE"]) for r in table.to_pylist()}
     assert combinations == {
         ("USBP", "T8", "APP"),
         ("OFO", "T8", "INA"),

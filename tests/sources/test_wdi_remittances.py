@@ -40,9 +40,7 @@ def table() -> pa.Table:
 
 @pytest.fixture(scope="module")
 def values(table) -> dict[tuple[str, str, str], float]:
-    return {
-        (r["REF_AREA"], r["REMITTANCE_FLOW"], r["TIME_PERIOD"]): r["OBS_VALUE"] for r in table.to_pylist()
-    }
+    return {(r["REF_AREA"], r["REMITTANCE_FLOW"], r["TIME_PERIOD"]): r["OBS_VALUE"] for r in table.to_pylist()}
 
 
 def test_remittances_received_2023_match_the_provenance_checks(values):
@@ -53,11 +51,7 @@ def test_remittances_received_2023_match_the_provenance_checks(values):
 
 
 def test_every_received_and_paid_value_equals_the_raw_file(table, values):
-    raw = {
-        (row["geo"], FLOWS[row["var"]], row["t"]): float(row["v"])
-        for row in raw_rows()
-        if row["var"] in FLOWS
-    }
+    raw = {(row["geo"], FLOWS[row["var"]], row["t"]): float(row["v"]) for row in raw_rows() if row["var"] in FLOWS}
     assert values == raw
     assert table.num_rows == len(raw)
 

@@ -73,12 +73,8 @@ def test_mexico_wpp_population_2023_matches_the_provenance_check(table):
 
 def test_each_indicator_carries_the_unit_its_codelist_annotation_gives(table):
     standard = load_standard()
-    units = {
-        code.id: code.annotations["unit_measure"] for code in standard.codelists["CL_SOCIOECONOMIC_INDICATOR"]
-    }
-    pairs = set(
-        zip(table.column("INDICATOR").to_pylist(), table.column("UNIT_MEASURE").to_pylist(), strict=True)
-    )
+    units = {code.id: code.annotations["unit_measure"] for code in standard.codelists["CL_SOCIOECONOMIC_INDICATOR"]}
+    pairs = set(zip(table.column("INDICATOR").to_pylist(), table.column("UNIT_MEASURE").to_pylist(), strict=True))
     assert pairs == set(units.items())
     assert set(units.values()) <= standard.codelists["CL_UNIT_MEASURE"].ids()
 

@@ -343,9 +343,7 @@ def test_every_vendored_file_is_checked_for_area_codes() -> None:
     ("file_name", "column"),
     [pytest.param(f, c, id=f"{f.split('.')[0]}-{c}") for f, columns in AREA_COLUMNS.items() for c in columns],
 )
-def test_every_area_code_of_a_vendored_source_is_in_cl_area_or_has_a_mapping(
-    file_name: str, column: str
-) -> None:
+def test_every_area_code_of_a_vendored_source_is_in_cl_area_or_has_a_mapping(file_name: str, column: str) -> None:
     if not (VENDORED_DIR / file_name).exists():
         pytest.skip(f"{file_name} is not vendored")
     codes = area_codes()
