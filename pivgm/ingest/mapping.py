@@ -44,6 +44,17 @@ class Mapping:
             decimal=data.get("decimal"),
         )
 
+    def for_columns(self, columns: Sequence[str]) -> Mapping:
+        """This mapping without the column assignments a file with ``columns`` cannot satisfy (a saved
+        mapping applied to a file in another layout keeps only what still fits)."""
+        present = set(columns)
+        return Mapping(
+            columns={k: v for k, v in self.columns.items() if v in present},
+            values=self.values,
+            constants=self.constants,
+            decimal=self.decimal,
+        )
+
     def merged_with(self, other: Mapping) -> Mapping:
         """This mapping with ``other``'s entries added (``other`` wins where both say something)."""
         values = {k: dict(v) for k, v in self.values.items()}

@@ -1,0 +1,89 @@
+"""CSV and TSV files as national systems export them: any of four delimiters, UTF-8/UTF-16/Windows-1252,
+decimal commas, title lines above the header and notes below the data.
+
+Files up to ``LAYOUT_CHARS`` characters get the whole spreadsheet treatment (headings, split labels, row
+groups: see ``body``). Larger files are machine exports: header and footnotes are found the same way, the
+rows in between are parsed by Arrow, trimmed, and blank rows dropped.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import ClassVar
+
+from pivgm.errors import SourceFormatError
+from pivgm.ingest.numbers import looks_numeric
+from pivgm.ingest.readers.base import RawTable, ReadOptions
+from pivgm.ingest.readers.header import Grid
+from pivgm.ingest.readers.sheet import tabulate
+from pivgm.ingest.readers.text import check_text, decode, read_bytes, sniff_delimiter
+
+LAYOUT_CHARS = 4_000_000
+
+
+def _leading_spaces(text: str) -> int:
+    return len(text) - len(text.lstrip(" \u00a0"))
+
+
+def grid_of(records: list[tuple[int, list[str]]]) -> Grid:
+    """A grid of parsed CSV records, each with its row number."""
+    rows = [[cell.strip() for cell in cells] for _, cells in records]
+    return Grid(
+        rows=rows,
+        numbers=[[looks_numeric(cell) for cell in row] for row in rows],
+        row_numbers=[number for number, _ in records],
+        indents=[_leading_spaces(cells[0]) if cells else 0 for _, cells in records],
+        merges=[],
+    )
+
+
+def parse_records(text: str, delimiter: str, file_name: str, limit: int | None = None) -> list[tuple[int, list[str]]]:
+    """(row number, fields) for each record; row numbers count records, as a spreadsheet shows them."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    records: list[tuple[int, list[str]]] = []
+    try:
+        for number, fields in enumerate(reader, start=1):
+            records.append((number, fields))
+            if limit is not None and number >= limit:
+                break
+    except csv.Error as error:
+        raise SourceFormatError(
+            f"the text cannot be split into fields ({error}).",
+            file=file_name,
+            row=len(records) + 1,
+            hint='Check the quotes in that row: a field that starts with " must end with ".',
+        ) from None
+    return records
+
+
+class CsvReader:
+    """Delimited text; the reader of last resort for anything that is text."""
+
+    format: ClassVar[str] = "csv"
+
+    @classmethod
+    def handles(cls, path: Path, head: bytes) -> bool:
+        return True
+
+    @classmethod
+    def read(cls, path: Path, options: ReadOptions, file_name: str) -> RawTable:
+        raw = read_bytes(path, file_name)
+        if not raw.strip():
+            raise SourceFormatError("the file is empty.", file=file_name, hint="Export the file again with its data.")
+        text, encoding = decode(raw, options.encoding, file_name)
+        check_text(text, file_name)
+        delimiter = options.delimiter or sniff_delimiter(text)
+        detected = {"encoding": encoding, "delimiter": delimiter}
+        default_decimal = "," if delimiter == ";" else "."
+        if len(text) > LAYOUT_CHARS:
+            from pivgm.ingest.readers.csv_large import read_large  # builds on this module
+
+            table = read_large(text, delimiter, options, file_name, detected, default_decimal)
+            if table is not None:
+                return table
+        grid = grid_of(parse_records(text, delimiter, file_name))
+        return tabulate(
+            grid, options, file_name=file_name, format=cls.format, detected=detected, default_decimal=default_decimal
+        )

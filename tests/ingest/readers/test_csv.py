@@ -1,0 +1,183 @@
+"""CSV and TSV as national systems export them: encodings, delimiters, decimal marks, titles, notes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pivgm.errors import SourceFormatError
+from pivgm.ingest.readers import ReadOptions, read_file
+from pivgm.ingest.readers.csv_large import read_large
+from pivgm.ingest.readers.csv_reader import grid_of, parse_records
+from pivgm.ingest.readers.sheet import tabulate
+
+
+def write(tmp_path: Path, text: str, name: str = "data.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_utf8_with_bom_semicolons_and_decimal_commas(specimen):
+    raw = read_file(specimen("csv/bom-semicolon-decimal-comma.csv"))
+    assert raw.columns == ["Nacionalidad", "Sexo", "Periodo", "Personas"]
+    assert raw.detected["encoding"] == "utf-8-sig"
+    assert raw.detected["delimiter"] == ";"
+    assert raw.detected["decimal"] == ","
+    assert raw.column("Personas") == ["1.234,5", "12.001", "0,5", "-3"]
+    assert raw.source_rows == [2, 3, 4, 5]
+    assert raw.format == "csv"
+
+
+def test_windows_1252_text_with_title_lines_and_a_source_note(specimen):
+    raw = read_file(specimen("csv/cp1252-titles-footnotes.csv"))
+    assert raw.detected["encoding"] == "cp1252"
+    assert raw.column("Nacionalidad") == ["República Dominicana", "Perú", "Haití", "Total"]
+    assert raw.source_rows == [5, 6, 7, 8]
+    assert raw.detected["header_row"] == "4"
+    assert raw.notes[0].startswith("Rows 1-2 skipped: title lines above the header")
+    assert "Row 10 skipped: notes and footnotes, not data." in raw.notes
+    assert "Row 8 is labelled as a total; it is kept." in raw.notes
+
+
+def test_excel_unicode_text_is_utf16_with_tabs(specimen):
+    raw = read_file(specimen("csv/excel-unicode-text.txt"))
+    assert raw.detected["encoding"] == "utf-16"
+    assert raw.detected["delimiter"] == "\t"
+    assert raw.column("Personas") == ["10", "20"]
+
+
+@pytest.mark.parametrize(
+    ("name", "delimiter", "column", "values"),
+    [
+        ("csv/tab-separated.tsv", "\t", "Valor", ["1234.5", "98.25"]),
+        ("csv/pipe-thousands.csv", "|", "value", ["1,234,567.5", "12 345", ".."]),
+        ("csv/quoted-fields.csv", ",", "Nota", ['incluye "menores", estimado', "dos\nlíneas"]),
+    ],
+)
+def test_the_delimiter_is_found_and_quoted_fields_kept_whole(specimen, name, delimiter, column, values):
+    raw = read_file(specimen(name))
+    assert raw.detected["delimiter"] == delimiter
+    assert raw.column(column) == values
+
+
+def test_thousands_separators_decide_the_decimal_mark(specimen):
+    assert read_file(specimen("csv/pipe-thousands.csv")).detected["decimal"] == "."
+    assert read_file(specimen("csv/bom-semicolon-decimal-comma.csv")).detected["decimal"] == ","
+
+
+def test_a_quoted_line_break_does_not_shift_row_numbers_of_later_rows(specimen):
+    raw = read_file(specimen("csv/quoted-fields.csv"))
+    assert raw.source_rows == [2, 3]
+
+
+def test_a_two_row_header_with_blank_cells_under_a_period_covers_its_columns(specimen):
+    raw = read_file(specimen("csv/multi-row-header.csv"))
+    assert raw.columns == [
+        "Nacionalidad",
+        "Enero 2024 / Hombres",
+        "Enero 2024 / Mujeres",
+        "Febrero 2024 / Hombres",
+        "Febrero 2024 / Mujeres",
+    ]
+    assert raw.source_rows == [6, 7, 9]
+    assert raw.column("Febrero 2024 / Mujeres") == ["13", "23", "36"]
+    assert "Rows 10, 11 skipped: notes and footnotes, not data." in raw.notes
+
+
+def test_section_headings_become_groups_and_split_labels_are_joined(specimen):
+    raw = read_file(specimen("csv/sections-and-split-labels.csv"))
+    assert raw.column("Nacionalidad") == ["Venezuela (República Bolivariana de)", "Colombia", "Camerún", "Total"]
+    assert raw.column("_group_1") == ["AMÉRICA DEL SUR", "AMÉRICA DEL SUR", "ÁFRICA", "ÁFRICA"]
+    assert raw.source_rows == [4, 5, 7, 8]
+    assert raw.columns[1:3] == ["2023", "2024"]  # a row of years is a header, not data
+
+
+def test_blank_rows_and_trailing_delimiters_leave_no_empty_rows_or_columns(tmp_path):
+    path = write(tmp_path, "País;Valor;\n\nGuatemala;5;\n;;\nHonduras;6;\n")
+    raw = read_file(path)
+    assert raw.columns == ["País", "Valor"]
+    assert raw.column("País") == ["Guatemala", "Honduras"]
+    assert raw.source_rows == [3, 5]
+
+
+def test_cells_are_trimmed(tmp_path):
+    raw = read_file(write(tmp_path, "a , b\n  x ,  1 \n"))
+    assert raw.columns == ["a", "b"] and raw.column("b") == ["1"]
+
+
+def test_the_users_options_override_detection(tmp_path):
+    path = write(tmp_path, "Informe\nPaís;Valor\nGuatemala;1,5\n", encoding="latin-1")
+    raw = read_file(path, ReadOptions(encoding="latin-1", delimiter=";", decimal=".", skip_rows=1))
+    assert raw.detected["encoding"] == "latin-1"
+    assert raw.detected["decimal"] == "."
+    assert raw.columns == ["País", "Valor"]
+
+
+def test_header_rows_can_be_given(tmp_path):
+    path = write(tmp_path, "a,b\nc,d\n1,2\n")
+    assert read_file(path, ReadOptions(header_rows=2)).columns == ["a / c", "b / d"]
+    assert read_file(path, ReadOptions(header_rows=1)).columns == ["a", "b"]
+
+
+def test_a_wrong_encoding_option_names_the_row(tmp_path):
+    path = write(tmp_path, "Pais\nMéxico\n", encoding="latin-1")
+    with pytest.raises(SourceFormatError, match=r"row 2: the file is not valid utf-8 text"):
+        read_file(path, ReadOptions(encoding="utf-8"))
+    with pytest.raises(SourceFormatError, match="not a known text encoding"):
+        read_file(path, ReadOptions(encoding="klingon"))
+
+
+def test_an_unclosed_quote_is_an_error_naming_its_row(specimen):
+    with pytest.raises(SourceFormatError, match=r"unbalanced-quote\.csv, row 2: .*Check the quotes"):
+        read_file(specimen("with-problems/unbalanced-quote.csv"))
+
+
+def test_an_empty_file_is_an_error(specimen):
+    with pytest.raises(SourceFormatError, match="the file is empty"):
+        read_file(specimen("with-problems/empty.csv"))
+
+
+def test_binary_content_is_refused(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"a,b\n\x00\x01\x02\x03\x04\x05,1\n")
+    with pytest.raises(SourceFormatError, match="holds binary data"):
+        read_file(path)
+
+
+def test_the_row_cap_is_a_clear_error(tmp_path):
+    path = write(tmp_path, "a,b\n" + "x,1\n" * 11)
+    assert read_file(path, ReadOptions(max_rows=11)).table.num_rows == 11
+    with pytest.raises(SourceFormatError, match="more than 10 data rows"):
+        read_file(path, ReadOptions(max_rows=10))
+
+
+def large_text(rows: int) -> str:
+    lines = ["Cuadro 9. Eventos", "", "Nacionalidad;Mes;Personas"]
+    lines += [f"País {i % 97};2024-{i % 12 + 1:02d};{i}.{i % 1000:03d},5" for i in range(rows)]
+    lines += [";;", "Fuente: INM"]
+    return "\n".join(lines) + "\n"
+
+
+def test_large_files_read_by_arrow_give_the_same_table_as_small_ones():
+    text = large_text(3000)
+    options = ReadOptions()
+    careful = tabulate(
+        grid_of(parse_records(text, ";", "big.csv")), options, file_name="big.csv", format="csv", detected={}
+    )
+    fast = read_large(text, ";", options, "big.csv", {}, ",")
+    assert fast is not None
+    assert fast.table.equals(careful.table)
+    assert fast.source_rows == careful.source_rows
+    assert fast.detected["decimal"] == careful.detected["decimal"] == ","
+
+
+def test_large_files_with_a_quoted_line_break_are_read_record_by_record():
+    text = large_text(300).replace("País 5;", '"País\n5";', 1)
+    assert read_large(text, ";", ReadOptions(), "big.csv", {}, ",") is None
+
+
+def test_the_row_cap_applies_to_large_files_before_parsing():
+    with pytest.raises(SourceFormatError, match="more than 100 data rows"):
+        read_large(large_text(3000), ";", ReadOptions(max_rows=100), "big.csv", {}, ",")
