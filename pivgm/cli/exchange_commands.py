@@ -1,0 +1,36 @@
+"""``pivgm pull``: load another SDMX service's published data into this instance."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pivgm.cli.data_commands import console, initialise
+from pivgm.workflow.pulling import PullRequest, pull
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("pull")
+    def pull_command(
+        url: Annotated[str, typer.Argument(help="SDMX REST entry point, e.g. https://host/sdmx/rest.")],
+        dataflow: Annotated[str, typer.Argument(help="Dataflow id, e.g. DF_IRREGULAR_TRANSIT.")],
+        key: Annotated[str, typer.Option(help="SDMX key, e.g. M.HND....; all by default.")] = "all",
+        start: Annotated[str | None, typer.Option("--start", help="startPeriod, e.g. 2020-01.")] = None,
+        end: Annotated[str | None, typer.Option("--end", help="endPeriod.")] = None,
+        provider: Annotated[
+            str | None,
+            typer.Option(help="Provider id to record the data under (default: made from the URL's host)."),
+        ] = None,
+    ) -> None:
+        """Fetch a dataflow's structure and published data from an SDMX service and publish them here
+        as a new version whose provider is the remote service."""
+        platform = initialise()
+        request = PullRequest(url, dataflow, key=key, start=start, end=end, provider_id=provider)
+        with console.status(f"Pulling {dataflow} from {url}..."):
+            result = pull(request, platform.standard, platform.records, platform.warehouse)
+        console.print(
+            f"[green]Pulled[/] {result.version.row_count:,} observations of {result.version.dataflow_id} "
+            f"as version {result.version.id} of provider {result.version.provider_id} "
+            f"-> release {result.release.id} ({result.release.row_count:,} observations)."
+        )

@@ -1,0 +1,162 @@
+"""What SDMX writers format: messages built by the service, free of any syntax (XML, JSON, CSV)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pyarrow as pa
+
+from pivgm.model import Codelist, ConceptScheme, Dataflow, DataStructure, LocalizedText
+from pivgm.sdmx.query import TIME_AT_OBSERVATION, DataDetail
+
+SENDER = "PIVGM"
+
+
+@dataclass(frozen=True)
+class Header:
+    id: str
+    prepared: datetime
+    sender: str = SENDER
+
+    @classmethod
+    def new(cls) -> Header:
+        return cls(id=f"IREF{uuid.uuid4().hex[:12].upper()}", prepared=datetime.now(UTC).replace(microsecond=0))
+
+    @property
+    def prepared_text(self) -> str:
+        return self.prepared.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class DataProvider:
+    id: str
+    name: LocalizedText
+
+
+@dataclass(frozen=True)
+class DataProviderScheme:
+    """The providers whose data this instance publishes (SDMX ``DATA_PROVIDERS`` scheme)."""
+
+    agency: str
+    providers: tuple[DataProvider, ...]
+    id: str = "DATA_PROVIDERS"
+    version: str = "1.0"
+    name: LocalizedText = field(
+        default_factory=lambda: LocalizedText({"es": "Proveedores de datos", "en": "Data providers"})
+    )
+
+    @property
+    def urn(self) -> str:
+        return f"urn:sdmx:org.sdmx.infomodel.base.DataProviderScheme={self.agency}:{self.id}({self.version})"
+
+
+Artefact = Dataflow | DataStructure | Codelist | ConceptScheme | DataProviderScheme
+
+
+def concept_scheme_urn(scheme: ConceptScheme) -> str:
+    return f"urn:sdmx:org.sdmx.infomodel.conceptscheme.ConceptScheme={scheme.agency}:{scheme.id}({scheme.version})"
+
+
+def urn_of(artefact: Artefact) -> str:
+    if isinstance(artefact, ConceptScheme):
+        return concept_scheme_urn(artefact)
+    return artefact.urn
+
+
+class Stub:
+    """How much of an artefact a structure message carries (``detail``)."""
+
+    FULL = "full"
+    STUB = "stub"
+    COMPLETE = "complete"
+
+
+@dataclass(frozen=True)
+class CubeRegion:
+    """Codes with data per dimension, and the period range, of a dataflow (an actual content constraint)."""
+
+    dataflow: Dataflow
+    codes: Mapping[str, tuple[str, ...]]
+    start: str | None
+    end: str | None
+    observations: int
+
+
+@dataclass(frozen=True)
+class StructureMessage:
+    """Artefacts in SDMX order, how much of each to write, and the items kept in partial schemes.
+
+    ``concepts`` is the scheme the structures' components refer to (written or not).
+    """
+
+    header: Header
+    dataflows: tuple[Dataflow, ...] = ()
+    structures: tuple[DataStructure, ...] = ()
+    codelists: tuple[Codelist, ...] = ()
+    concept_schemes: tuple[ConceptScheme, ...] = ()
+    provider_schemes: tuple[DataProviderScheme, ...] = ()
+    constraints: tuple[CubeRegion, ...] = ()
+    concepts: ConceptScheme | None = None
+    detail: Mapping[str, str] = field(default_factory=dict)
+    partial: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def detail_of(self, artefact: Artefact) -> str:
+        return self.detail.get(urn_of(artefact), Stub.FULL)
+
+    def items_of(self, artefact: Codelist | ConceptScheme) -> frozenset[str] | None:
+        return self.partial.get(urn_of(artefact))
+
+
+@dataclass
+class DataMessage:
+    """Observations of one dataflow's release in force, in series order, as Arrow batches.
+
+    Columns: the dimensions, ``TIME_PERIOD``, ``OBS_VALUE`` and the attributes (all strings but the
+    value), minus what ``detail`` leaves out. Batches are sorted by the series key (every dimension but
+    ``dimension_at_observation``) and then by the observation dimension.
+    """
+
+    header: Header
+    dataflow: Dataflow
+    batches: Iterable[pa.RecordBatch]
+    detail: DataDetail = DataDetail.FULL
+    dimension_at_observation: str = TIME_AT_OBSERVATION
+    published_at: datetime | None = None
+    providers: tuple[str, ...] = ()
+
+    @property
+    def structure(self) -> DataStructure:
+        return self.dataflow.structure
+
+    @property
+    def series_dimensions(self) -> tuple[str, ...]:
+        """The dimensions (with TIME_PERIOD when it is not at the observation) that key a series."""
+        at = self.dimension_at_observation
+        dims = tuple(d for d in self.structure.dimension_ids if d != at)
+        if at != TIME_AT_OBSERVATION:
+            dims = (*dims, self.structure.time_dimension)
+        return () if at == "AllDimensions" else dims
+
+    @property
+    def observation_dimensions(self) -> tuple[str, ...]:
+        if self.dimension_at_observation == "AllDimensions":
+            return (*self.structure.dimension_ids, self.structure.time_dimension)
+        return (self.dimension_at_observation,)
+
+
+@dataclass(frozen=True)
+class SchemaMessage:
+    """The structure-specific XML schema of a dataflow for one observation dimension."""
+
+    dataflow: Dataflow
+    dimension_at_observation: str
+
+
+@dataclass(frozen=True)
+class ErrorMessage:
+    code: int
+    status: int
+    text: str

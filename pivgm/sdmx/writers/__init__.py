@@ -1,0 +1,16 @@
+"""Writers of SDMX messages, one module per syntax, registered by format name (``registry.WRITERS``)."""
+
+from pivgm.sdmx.writers import csv, errors, json_data, json_structure, xml_data, xml_schema, xml_structure
+from pivgm.sdmx.writers.registry import WRITERS, write
+
+__all__ = [
+    "WRITERS",
+    "csv",
+    "errors",
+    "json_data",
+    "json_structure",
+    "write",
+    "xml_data",
+    "xml_schema",
+    "xml_structure",
+]

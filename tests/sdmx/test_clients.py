@@ -1,0 +1,127 @@
+"""Standard SDMX clients read the service as is, over real HTTP: sdmx1 (each use in a fresh process, since
+it keeps shared state) and pysdmx; the values they get equal the store's."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from pysdmx.api.dc.query import Operator, TextFilter
+from pysdmx.api.qb import ApiVersion, DataQuery, RestService, StructureQuery, StructureType
+from pysdmx.api.qb.data import DataFormat
+from pysdmx.api.qb.structure import StructureFormat, StructureReference
+from pysdmx.io import read_sdmx
+
+from pivgm.catalog import DataSelection
+
+FLOW = "DF_IRREGULAR_TRANSIT"
+KEY = "M.PAN+HND.VEN..."
+START = "2024-01"
+SELECTION = DataSelection(filters={"FREQ": ["M"], "REF_AREA": ["PAN", "HND"], "CITIZENSHIP": ["VEN"]}, start=START)
+DIMENSIONS = ["FREQ", "REF_AREA", "CITIZENSHIP", "SEX", "AGE", "ACCOMPANIMENT", "TIME_PERIOD"]
+
+
+def store_values(catalog) -> dict[tuple[str, ...], float]:
+    rows = catalog.data(FLOW, SELECTION).table.to_pylist()
+    return {tuple(row[d] for d in DIMENSIONS): row["OBS_VALUE"] for row in rows}
+
+
+def run_sdmx1(url: str, body: str) -> object:
+    """Run ``body`` with an sdmx1 ``client`` for the live server in a new process; it prints JSON."""
+    script = textwrap.dedent(
+        """
+        import json, sys
+        import sdmx
+        sdmx.add_source({"id": "PIVGM", "url": sys.argv[1], "name": "PIVGM"})
+        client = sdmx.Client("PIVGM")
+        """
+    ) + textwrap.dedent(body)
+    done = subprocess.run([sys.executable, "-c", script, url], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_sdmx1_reads_the_dataflow_list(live_url, catalog):
+    flows = run_sdmx1(
+        live_url,
+        """
+        message = client.dataflow()
+        print(json.dumps({k: str(v.name) for k, v in message.dataflow.items()}))
+        """,
+    )
+    standard = catalog.platform.standard
+    assert set(flows) == set(standard.dataflows)
+    assert flows[FLOW] == standard.dataflow(FLOW).name.get("en")
+
+
+def test_sdmx1_reads_a_data_structure_with_its_codelists(live_url, catalog):
+    found = run_sdmx1(
+        live_url,
+        """
+        message = client.datastructure("DSD_IRREGULAR_TRANSIT", params={"references": "children"})
+        dsd = message.structure["DSD_IRREGULAR_TRANSIT"]
+        print(json.dumps({
+            "dimensions": [d.id for d in dsd.dimensions],
+            "attributes": [a.id for a in dsd.attributes],
+            "codelists": {cl_id: sorted(code.id for code in cl) for cl_id, cl in message.codelist.items()},
+            "female": str(message.codelist["CL_SEX"]["F"].name),
+        }))
+        """,
+    )
+    structure = catalog.platform.standard.dataflow(FLOW).structure
+    assert found["dimensions"] == [*structure.dimension_ids, structure.time_dimension]
+    assert found["attributes"] == list(structure.attribute_ids)
+    assert {k: set(v) for k, v in found["codelists"].items()} == {c.id: c.ids() for c in structure.codelists()}
+    assert found["female"] == "Female"
+
+
+def test_sdmx1_reads_data_for_a_key_from_a_start_period_with_the_stores_values(live_url, catalog):
+    rows = run_sdmx1(
+        live_url,
+        f"""
+        message = client.data("{FLOW}", key="{KEY}", params={{"startPeriod": "{START}"}})
+        series = sdmx.to_pandas(message)
+        frame = series.reset_index()
+        print(json.dumps([
+            [*[str(row[d]) for d in {DIMENSIONS!r}], float(row["value"])] for _, row in frame.iterrows()
+        ]))
+        """,
+    )
+    got = {tuple(row[:-1]): row[-1] for row in rows}
+    assert got == store_values(catalog)
+
+
+@pytest.mark.parametrize(
+    "data_format",
+    [DataFormat.SDMX_ML_2_1_STR, DataFormat.SDMX_ML_2_1_GEN, DataFormat.SDMX_CSV_2_0_0, DataFormat.SDMX_CSV_1_0_0],
+)
+def test_pysdmx_reads_data_in_each_format_with_the_stores_values(live_url, catalog, data_format):
+    """pysdmx can only say startPeriod in SDMX REST v2 (``c[TIME_PERIOD]=ge:...``), so it asks the v2 paths."""
+    service = RestService(f"{live_url}/v2", ApiVersion.V2_0_0, data_format=data_format, timeout=60)
+    since = TextFilter("TIME_PERIOD", Operator.GREATER_THAN_OR_EQUAL, START)
+    body = service.data(DataQuery(agency_id="PIVGM", resource_id=FLOW, version="1.0", key=KEY, components=since))
+    (dataset,) = read_sdmx(body.decode()).data
+    frame = dataset.data
+    got = {tuple(str(row[d]) for d in DIMENSIONS): float(row["OBS_VALUE"]) for row in frame.to_dict("records")}
+    assert got == store_values(catalog)
+    assert set(frame["OBS_STATUS"]) == {"A"} and set(frame["UNIT_MEASURE"]) == {"PS"}
+
+
+def test_pysdmx_reads_the_dataflow_with_its_structure_and_codelists(live_url, catalog):
+    service = RestService(live_url, ApiVersion.V1_5_0, structure_format=StructureFormat.SDMX_ML_2_1, timeout=60)
+    query = StructureQuery(
+        StructureType.DATAFLOW, agency_id="PIVGM", resource_id=FLOW, references=StructureReference.DESCENDANTS
+    )
+    message = read_sdmx(service.structure(query).decode())
+    by_type: dict[str, list[object]] = {}
+    for artefact in message.structures:
+        by_type.setdefault(type(artefact).__name__, []).append(artefact)
+    (structure,) = by_type["DataStructureDefinition"]
+    dataflow = catalog.platform.standard.dataflow(FLOW)
+    assert [c.id for c in structure.components.dimensions] == [*dataflow.structure.dimension_ids, "TIME_PERIOD"]
+    codelists = {c.id: {code.id for code in c.codes} for c in by_type["Codelist"]}
+    assert codelists == {c.id: c.ids() for c in dataflow.structure.codelists()}
+    assert [d.id for d in by_type["Dataflow"]] == [FLOW]
