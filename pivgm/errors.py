@@ -87,3 +87,19 @@ class RowLimitError(SourceFormatError):
 
     status_code = 413
     code = "too-many-rows"
+
+
+class AuthenticationRequiredError(PivgmError):
+    """The request needs a signed-in user or a valid API token."""
+
+    status_code = 401
+    exit_code = 7
+    code = "authentication-required"
+
+
+class PermissionDeniedError(PivgmError):
+    """The actor is known but lacks the role or the scope (provider) for this action."""
+
+    status_code = 403
+    exit_code = 7
+    code = "permission-denied"

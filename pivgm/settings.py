@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     max_upload_mb: float = Field(default=200.0, gt=0)
     max_submission_rows: int = Field(default=20_000_000, gt=0)
+    secure_cookies: bool = False  # PIVGM_SECURE_COOKIES: mark cookies Secure even on plain http (behind TLS)
 
     @property
     def records_url(self) -> str:

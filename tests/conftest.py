@@ -9,14 +9,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pivgm.platform import Platform
-from pivgm.settings import Settings
 from pivgm.sources import all_importers
 from pivgm.web.app import create_app
 from pivgm.workflow.loading import load_source
+from tests.backends import settings_for
 
 
-def new_platform(data_dir: Path) -> Platform:
-    return Platform.initialise(Settings(data_dir=data_dir, database_url=None))
+def new_platform(data_dir: Path, **overrides: object) -> Platform:
+    return Platform.initialise(settings_for(data_dir, **overrides))
 
 
 @pytest.fixture(scope="session")

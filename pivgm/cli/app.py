@@ -7,7 +7,14 @@ import sys
 import typer
 from rich.console import Console
 
-from pivgm.cli import data_commands, server_commands
+from pivgm.cli import (
+    data_commands,
+    exchange_commands,
+    operation_commands,
+    server_commands,
+    submission_commands,
+    user_commands,
+)
 from pivgm.errors import PivgmError
 
 app = typer.Typer(
@@ -18,6 +25,10 @@ app = typer.Typer(
 )
 data_commands.register(app)
 server_commands.register(app)
+exchange_commands.register(app)
+user_commands.register(app)
+submission_commands.register(app)
+operation_commands.register(app)
 
 error_console = Console(stderr=True)
 

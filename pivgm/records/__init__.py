@@ -4,6 +4,8 @@ SQLite by default, any SQLAlchemy URL (PostgreSQL on a server) otherwise; nothin
 depends on which.
 """
 
+from pivgm.records.accounts import AccountStore, LoginAttempt, NewSession, SessionInfo, TokenInfo, UserInfo
+from pivgm.records.audit import AuditEvent, AuditFilter, AuditStore
 from pivgm.records.database import connect, is_initialised, upgrade
 from pivgm.records.repository import ProviderInfo, Records, ReleaseInfo, VersionInfo
 from pivgm.records.submissions import (
@@ -20,18 +22,27 @@ from pivgm.records.submissions import (
 )
 
 __all__ = [
+    "AccountStore",
     "ArchivedFile",
+    "AuditEvent",
+    "AuditFilter",
+    "AuditStore",
+    "LoginAttempt",
     "MappingInfo",
     "NewRelease",
+    "NewSession",
     "NewSubmission",
     "ProviderInfo",
     "Records",
     "ReleaseInfo",
+    "SessionInfo",
     "StateChange",
     "StateChangedError",
     "SubmissionEvent",
     "SubmissionInfo",
     "SubmissionStore",
+    "TokenInfo",
+    "UserInfo",
     "VersionInfo",
     "VersionRecordSpec",
     "connect",

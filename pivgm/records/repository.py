@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from pivgm.errors import PivgmError
 from pivgm.model import Dataflow
 from pivgm.records.tables import (
     DataflowRecord,
@@ -17,6 +18,28 @@ from pivgm.records.tables import (
     ReleaseRecord,
     ReleaseVersionRecord,
 )
+
+
+class ReleaseRaceError(PivgmError):
+    """Another release of the dataflow was recorded while this one was being built."""
+
+    status_code = 409
+    exit_code = 2
+    code = "release-race"
+
+
+def check_base(session: Session, dataflow_id: str, based_on: int | None) -> None:
+    """Refuse a release built on a base that is no longer the dataflow's newest release (no lost update)."""
+    newest = session.scalars(
+        select(ReleaseRecord.id)
+        .where(ReleaseRecord.dataflow_id == dataflow_id)
+        .order_by(ReleaseRecord.published_at.desc(), ReleaseRecord.id.desc())
+        .limit(1)
+    ).first()
+    if newest != based_on:
+        raise ReleaseRaceError(
+            f"{dataflow_id} changed while its new release was being built; try again.", dataflow=dataflow_id
+        )
 
 
 def utc_now() -> datetime:
@@ -199,10 +222,12 @@ class Records:
         release_rows: int,
         version_ids: Sequence[int],
         published_at: datetime | None = None,
+        based_on: int | None = None,
     ) -> ReleaseInfo:
         """Make a release of existing versions visible (at ``published_at``, now by default)."""
         now = utc_now()
         with Session(self.engine) as session, session.begin():
+            check_base(session, dataflow_id, based_on)
             release = ReleaseRecord(
                 dataflow_id=dataflow_id,
                 parquet_file=release_file,

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from pivgm.errors import PivgmError
-from pivgm.records.repository import VersionInfo, _aware, _version, utc_now
+from pivgm.records.repository import VersionInfo, _aware, _version, check_base, utc_now
 from pivgm.records.tables import (
     ArchivedFileRecord,
     DatasetVersionRecord,
@@ -208,7 +208,8 @@ class SubmissionStore:
                 .order_by(SubmissionRecord.id)
                 .limit(1)
             ).first()
-            return self.get(record.id) if record else None
+            found = record.id if record else None
+        return self.get(found) if found is not None else None
 
     def find(
         self, provider_ids: list[str] | None = None, states: list[str] | None = None, limit: int = 200
@@ -251,6 +252,7 @@ class SubmissionStore:
             submission.status = change.to_state
             now = utc_now()
             if change.release is not None:
+                check_base(session, submission.dataflow_id, change.release.based_on)
                 release = ReleaseRecord(
                     dataflow_id=submission.dataflow_id,
                     parquet_file=change.release.parquet_file,
@@ -321,6 +323,7 @@ class NewRelease:
     version_ids: tuple[int, ...]
     published_at: datetime | None = None
     withdraws_version_id: int | None = None
+    based_on: int | None = None  # the dataflow's newest release when this one was built
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ import pyarrow as pa
 from pivgm.warehouse.files import PERIOD_START_SQL
 
 ROW = "_row"
+VALID_PERIOD = r"\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?"
 MISSING_MARKERS = ("", "..", "...", "-", "–", "—", "n.d.", "nd", "s.d.", "n/a", "na", "x")
 
 
@@ -139,13 +140,15 @@ class TableChecks:
                 f"WHERE ({group}, {_quote(period)}) NOT IN (SELECT ({group}, {_quote(period)}) FROM submitted)"
             )
         else:
-            past = f"SELECT {group}, {_quote(period)}, {_quote(value)}, NULL::BIGINT AS {ROW} FROM submitted LIMIT 0"
+            past = (
+                f"SELECT {group}, {_quote(period)}, {_quote(value)}, NULL::BIGINT AS {ROW} FROM submitted WHERE false"
+            )
         start = PERIOD_START_SQL.replace("TIME_PERIOD", _quote(period))
         return self._arrow(
             f"""
             WITH everything AS (
               SELECT {group}, {_quote(period)}, {_quote(value)}, {ROW} FROM submitted
-                WHERE {_quote(value)} IS NOT NULL
+                WHERE {_quote(value)} IS NOT NULL AND regexp_full_match({_quote(period)}, '{VALID_PERIOD}')
               UNION ALL {past}),
             medians AS (
               SELECT {group}, median({_quote(value)}) AS med, count(*) AS n FROM everything GROUP BY {group}),
@@ -179,7 +182,7 @@ class TableChecks:
                 CASE WHEN regexp_full_match({_quote(period)}, '\\d{{4}}') THEN 12
                      WHEN contains({_quote(period)}, 'Q') THEN 3 ELSE 1 END AS months
               FROM submitted WHERE {_quote(period)} IS NOT NULL
-                AND regexp_full_match({_quote(period)}, '\\d{{4}}(-Q[1-4]|-(0[1-9]|1[0-2]))?')
+                AND regexp_full_match({_quote(period)}, '{VALID_PERIOD}')
               GROUP BY ALL),
             spans AS (
               SELECT {group}, months, min(first_day) AS lo, max(first_day) AS hi, count(*) AS n, min({ROW}) AS {ROW}

@@ -100,7 +100,13 @@ class Warehouse:
         finally:
             temporary.unlink(missing_ok=True)
 
-    def build_release(self, dataflow_id: str, version_files: Sequence[str], key_columns: Sequence[str]) -> StoredFile:
+    def build_release(
+        self,
+        dataflow_id: str,
+        version_files: Sequence[str],
+        key_columns: Sequence[str],
+        empty_schema: pa.Schema | None = None,
+    ) -> StoredFile:
         """Union the given versions into one release snapshot, sorted by key, with period start dates.
 
         Raises ``LoadError`` if two versions hold the same key (two providers reporting one series).
@@ -109,6 +115,8 @@ class Warehouse:
         temporary = self._temporary(folder)
         files = [str(self.path(f)) for f in version_files]
         keys = ", ".join(_quote(c) for c in key_columns)
+        if not files:
+            return self._empty_release(dataflow_id, folder, temporary, empty_schema)
         connection = duckdb.connect(":memory:")
         try:
             connection.execute(
@@ -150,6 +158,16 @@ class Warehouse:
             finally:
                 temporary.unlink(missing_ok=True)
         return StoredFile(str(final.relative_to(self.data_dir)), digest, 0)
+
+    def _empty_release(self, dataflow_id: str, folder: Path, temporary: Path, schema: pa.Schema | None) -> StoredFile:
+        """A release with no observations (every provider's data withdrawn), with the dataflow's columns."""
+        if schema is None:
+            raise LoadError(f"{dataflow_id}: a release needs at least one version.", dataflow=dataflow_id)
+        try:
+            pq.write_table(schema.empty_table().append_column(PERIOD_START, pa.array([], pa.date32())), temporary)
+            return self._publish_file(temporary, folder, 0)
+        finally:
+            temporary.unlink(missing_ok=True)
 
     def files(self) -> Iterable[Path]:
         for folder in ("versions", "releases"):

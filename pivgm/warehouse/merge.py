@@ -39,9 +39,10 @@ def merge_observations(
         connection.register("incoming", incoming_with_actions)
         selected = ", ".join(_quote(c) for c in columns)
         if base_file is not None:
-            connection.execute(f"CREATE VIEW base AS SELECT {selected} FROM read_parquet(?)", [str(base_file)])
+            base = connection.sql(f"SELECT {selected} FROM read_parquet(?)", params=[str(base_file)]).to_arrow_table()
+            connection.register("base", base)
         else:
-            connection.execute(f"CREATE VIEW base AS SELECT {selected} FROM incoming LIMIT 0")
+            connection.execute(f"CREATE VIEW base AS SELECT {selected} FROM incoming WHERE false")
         series_match = " AND ".join(f"b.{_quote(c)} = i.{_quote(c)}" for c in series_columns)
         time = _quote(time_column)
         key_match = " AND ".join(f"b.{_quote(c)} = i.{_quote(c)}" for c in keys)

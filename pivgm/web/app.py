@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
+from fastapi.middleware.gzip import GZipMiddleware
 
 from pivgm import __version__
 from pivgm.catalog import Catalog
 from pivgm.platform import Platform
 from pivgm.settings import Settings
 from pivgm.web.errors import install_error_handlers
-from pivgm.web.routers import api, explorer, pages, sdmx
+from pivgm.web.routers import api, auth, explorer, pages, review, sdmx, submissions
+from pivgm.web.static_files import PrecompressedStaticFiles
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -30,12 +31,18 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     app.state.catalog = Catalog(platform)
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # pages and data travel compressed
     install_error_handlers(app)
     app.include_router(api.router)
+    app.include_router(submissions.router)
+    app.include_router(review.router)
+    app.include_router(submissions.pages)
+    app.include_router(review.pages)
     app.include_router(sdmx.router)
     app.include_router(explorer.router)
     app.include_router(pages.router)
-    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(auth.router)
+    app.mount("/static", PrecompressedStaticFiles(directory=STATIC_DIR), name="static")
     return app
 
 

@@ -5,9 +5,12 @@
 
 from __future__ import annotations
 
-import shutil
+import gzip
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+from pivgm.web.atlas import lighten_text
 
 STATIC_VENDOR = Path(__file__).resolve().parent / "static" / "vendor"
 
@@ -19,17 +22,32 @@ VENDOR_FILES = {
 }
 
 
+# Files derived from the copied ones: the maps draw a lighter atlas made from the 50m one (see atlas.py).
+DERIVED_FILES: dict[str, tuple[str, Callable[[str], str]]] = {"atlas.json": ("countries-50m.json", lighten_text)}
+
+
 def missing_assets() -> list[str]:
-    return [name for name in VENDOR_FILES.values() if not (STATIC_VENDOR / name).exists()]
+    names = [*VENDOR_FILES.values(), *DERIVED_FILES]
+    return [name for name in names if not (STATIC_VENDOR / name).exists()]
+
+
+def _write(target: Path, content: bytes) -> None:
+    """The file and its gzip twin, which the web server sends to browsers that accept gzip."""
+    target.write_bytes(content)
+    target.with_name(target.name + ".gz").write_bytes(gzip.compress(content, compresslevel=9, mtime=0))
 
 
 def copy_assets(node_modules: Path) -> None:
+    """Copy each file (with a gzip twin), then write the derived files."""
     STATIC_VENDOR.mkdir(parents=True, exist_ok=True)
     for source, target in VENDOR_FILES.items():
         path = node_modules / source
         if not path.exists():
             raise SystemExit(f"{path} is missing: run `npm ci` in the project root first.")
-        shutil.copyfile(path, STATIC_VENDOR / target)
+        _write(STATIC_VENDOR / target, path.read_bytes())
+    for target, (source, derive) in DERIVED_FILES.items():
+        text = (STATIC_VENDOR / source).read_text(encoding="utf-8")
+        _write(STATIC_VENDOR / target, derive(text).encode("utf-8"))
 
 
 if __name__ == "__main__":

@@ -15,9 +15,16 @@ MESSAGES_FILE = Path(__file__).resolve().parent / "messages.yaml"
 
 @cache
 def messages() -> dict[str, dict[str, str]]:
-    with open(MESSAGES_FILE, encoding="utf-8") as f:
-        messages: dict[str, dict[str, str]] = yaml.safe_load(f)
-        return messages
+    """Every ``messages*.yaml`` beside this module (one file per part of the interface), merged."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(MESSAGES_FILE.parent.glob("messages*.yaml")):
+        with open(path, encoding="utf-8") as f:
+            part: dict[str, dict[str, str]] = yaml.safe_load(f) or {}
+        duplicated = set(merged) & set(part)
+        if duplicated:
+            raise ValueError(f"{path.name} repeats message keys: {', '.join(sorted(duplicated))}")
+        merged.update(part)
+    return merged
 
 
 def translate(key: str, language: str) -> str:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from pivgm.errors import NotFoundError, PivgmError
+from pivgm.ingest.conform import observation_schema
 from pivgm.platform import Platform
 from pivgm.records import NewRelease, ReleaseInfo, VersionInfo
-from pivgm.records.repository import utc_now
 
 
 class ReleaseOrderError(PivgmError):
@@ -28,31 +28,36 @@ def _version(platform: Platform, version_id: int) -> VersionInfo:
     return version
 
 
-def _newest_members(platform: Platform, dataflow_id: str, at: datetime) -> list[VersionInfo]:
+def _newest_members(platform: Platform, dataflow_id: str, at: datetime) -> tuple[list[VersionInfo], int | None]:
+    """The members of the dataflow's newest release and its id (the base a new release is built on)."""
     last = platform.records.last_release_time(dataflow_id)
     if last is not None and last > at:
         raise ReleaseOrderError(
             f"{dataflow_id} has a release scheduled for {last.isoformat()}; publish at or after that time.",
             scheduled=last.isoformat(),
         )
-    return platform.records.published_versions(dataflow_id, at=last) if last else []
+    if last is None:
+        return [], None
+    newest = platform.records.published_releases(last)[dataflow_id]
+    return platform.records.release_versions(newest.id), newest.id
 
 
 def _build(platform: Platform, dataflow_id: str, members: list[VersionInfo]) -> tuple[str, int]:
     dataflow = platform.standard.dataflow(dataflow_id)
     keys = [*dataflow.structure.dimension_ids, dataflow.structure.time_dimension]
-    stored = platform.warehouse.build_release(dataflow_id, [v.parquet_file for v in members], keys)
+    files = [v.parquet_file for v in members]
+    stored = platform.warehouse.build_release(dataflow_id, files, keys, empty_schema=observation_schema(dataflow))
     return stored.relative_path, stored.row_count
 
 
 def publication(platform: Platform, version_id: int, release_at: datetime | None = None) -> NewRelease:
     """The release in which ``version_id`` replaces its provider's data, taking effect at ``release_at``."""
     version = _version(platform, version_id)
-    moment = release_at or utc_now()
-    others = [v for v in _newest_members(platform, version.dataflow_id, moment) if v.provider_id != version.provider_id]
-    members = [*others, version]
+    moment = release_at or platform.clock()
+    base, based_on = _newest_members(platform, version.dataflow_id, moment)
+    members = [*(v for v in base if v.provider_id != version.provider_id), version]
     parquet_file, rows = _build(platform, version.dataflow_id, members)
-    return NewRelease(parquet_file, rows, tuple(v.id for v in members), release_at)
+    return NewRelease(parquet_file, rows, tuple(v.id for v in members), release_at, based_on=based_on)
 
 
 def withdrawal(platform: Platform, version_id: int) -> NewRelease | None:
@@ -61,8 +66,8 @@ def withdrawal(platform: Platform, version_id: int) -> NewRelease | None:
     None when the version is no longer in the newest release (a later version already replaced it).
     """
     version = _version(platform, version_id)
-    now = utc_now()
-    members = _newest_members(platform, version.dataflow_id, now)
+    now = platform.clock()
+    members, based_on = _newest_members(platform, version.dataflow_id, now)
     if version.id not in {v.id for v in members}:
         return None
     previous: VersionInfo | None = None
@@ -74,7 +79,9 @@ def withdrawal(platform: Platform, version_id: int) -> NewRelease | None:
             previous = earlier[0]
     kept = [v for v in members if v.id != version.id] + ([previous] if previous else [])
     parquet_file, rows = _build(platform, version.dataflow_id, kept)
-    return NewRelease(parquet_file, rows, tuple(v.id for v in kept), None, withdraws_version_id=version.id)
+    return NewRelease(
+        parquet_file, rows, tuple(v.id for v in kept), None, withdraws_version_id=version.id, based_on=based_on
+    )
 
 
 def publish_version(platform: Platform, version_id: int, release_at: datetime | None = None) -> ReleaseInfo:
@@ -82,5 +89,10 @@ def publish_version(platform: Platform, version_id: int, release_at: datetime | 
     version = _version(platform, version_id)
     release = publication(platform, version_id, release_at)
     return platform.records.record_release(
-        version.dataflow_id, release.parquet_file, release.row_count, list(release.version_ids), release_at
+        version.dataflow_id,
+        release.parquet_file,
+        release.row_count,
+        list(release.version_ids),
+        release_at,
+        based_on=release.based_on,
     )

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from pivgm.platform import Platform
+from pivgm.settings import Settings
+from tests.backends import environment_for, settings_for
 
-def pivgm(data_dir: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PIVGM_DATA_DIR": str(data_dir), "COLUMNS": "200"}
-    env.pop("PIVGM_DATABASE_URL", None)
+
+def pivgm(settings: Settings, *arguments: str) -> subprocess.CompletedProcess[str]:
+    env = {**environment_for(settings), "COLUMNS": "200"}
     return subprocess.run(
         [sys.executable, "-m", "pivgm", *arguments],
         env=env,
@@ -26,19 +27,20 @@ def pivgm(data_dir: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def loaded_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data_dir = tmp_path_factory.mktemp("cli")
-    result = pivgm(data_dir, "load-sources", "--only", "panama_darien", "--only", "worldbank_population")
+def loaded_dir(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    settings = settings_for(tmp_path_factory.mktemp("cli"))
+    result = pivgm(settings, "load-sources", "--only", "panama_darien", "--only", "worldbank_population")
     assert result.returncode == 0, result.stderr
     assert "panama_darien" in result.stdout and "worldbank_population" in result.stdout
-    return data_dir
+    return settings
 
 
-def test_init_creates_the_records_in_the_data_directory(tmp_path):
-    result = pivgm(tmp_path / "data", "init")
+def test_init_creates_the_records_and_registers_the_dataflows(tmp_path):
+    settings = settings_for(tmp_path / "data")
+    result = pivgm(settings, "init")
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "data" / "records.sqlite").exists()
     assert "dataflows" in result.stdout
+    assert Platform.open(settings).records.registered_dataflows()
 
 
 def test_flows_lists_published_and_unpublished_dataflows(loaded_dir):
@@ -68,12 +70,12 @@ def test_a_malformed_filter_says_how_to_write_it(loaded_dir):
 
 
 def test_commands_before_init_say_to_run_init(tmp_path):
-    result = pivgm(tmp_path / "empty", "flows")
+    result = pivgm(settings_for(tmp_path / "empty"), "flows")
     assert result.returncode == 6
     assert "pivgm init" in result.stderr
 
 
 def test_an_unknown_source_lists_the_known_ones(tmp_path):
-    result = pivgm(tmp_path / "data", "load-sources", "--only", "nope")
+    result = pivgm(settings_for(tmp_path / "data"), "load-sources", "--only", "nope")
     assert result.returncode == 3
     assert "panama_darien" in result.stderr

@@ -1,4 +1,5 @@
-"""The home page shows real figures in Spanish or English, with a chart and a table per dataflow."""
+"""The home page shows the region at a glance in Spanish or English: headline figures of the latest releases,
+a map of the region, links into each theme and country, and a chart and a table per dataflow."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pivgm.structures import load_standard
 
 
 def test_home_page_is_spanish_by_default_and_lists_every_dataflow(client):
+    client.cookies.clear()
     response = client.get("/")
     assert response.status_code == 200
     assert '<html lang="es">' in response.text
@@ -48,3 +50,38 @@ def test_page_assets_are_served_locally(client):
     assert external == []
     for script in re.findall(r'<script src="([^"]+)"', text):
         assert client.get(script).status_code == 200, script
+
+
+def test_home_page_gives_headline_figures_with_their_period_and_source(client):
+    text = client.get("/", params={"lang": "en"}).text
+    headlines = text.split('class="headlines"')[1].split("</ul>")[0]
+    assert "Irregular transit through the Darién (Panama), by month" in headlines
+    assert "Apr 2025" in headlines and "Source: National Migration Service of Panama" in headlines
+    assert "/explore/DF_IRREGULAR_TRANSIT?" in headlines
+
+
+def test_home_page_maps_the_region_and_links_each_country_profile(client):
+    text = client.get("/", params={"lang": "en"}).text
+    assert 'id="spec-region-map"' in text
+    region = text.split('id="region-title"')[1].split("</section>")[0]
+    assert "International migrants living in each country, 2024" in region
+    assert '<a href="/country/MEX?lang=en">Mexico</a>' in region  # the map's table alternative
+    assert 'href="/country/JAM?lang=en"' in text
+
+
+def test_home_page_links_into_every_theme_and_the_explorer(client):
+    text = client.get("/", params={"lang": "en"}).text
+    for theme in {d.theme for d in load_standard().dataflows.values()}:
+        assert f'href="/catalog?theme={theme}&amp;lang=en"' in text
+    for dataflow_id in load_standard().dataflows:
+        assert f'href="/explore/{dataflow_id}?' in text
+
+
+def test_home_headline_equals_the_api_sum_for_the_same_selection(client):
+    observations = client.get(
+        "/api/data/DF_IRREGULAR_TRANSIT",
+        params={"REF_AREA": "PAN", "FREQ": "M", "SEX": "_T", "AGE": "_T", "from": "2025-04", "to": "2025-04"},
+    ).json()["observations"]
+    total = sum(o["OBS_VALUE"] for o in observations)
+    headlines = client.get("/", params={"lang": "en"}).text.split('class="headlines"')[1]
+    assert f'<p class="headline-value">{total:,.0f}</p>' in headlines

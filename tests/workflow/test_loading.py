@@ -12,9 +12,9 @@ import pytest
 
 from pivgm.catalog import Catalog, DataSelection
 from pivgm.platform import Platform
-from pivgm.settings import Settings
 from pivgm.sources import get_importer
 from pivgm.workflow.loading import load_source
+from tests.backends import environment_for, settings_for
 
 SMALL_SOURCE = "honduras_inm"
 OTHER_PROVIDER_SAME_FLOW = "panama_darien"
@@ -98,7 +98,7 @@ KILLED_LOAD = textwrap.dedent(
     from pivgm.workflow.loading import load_source
 
     stage = sys.argv[2]
-    platform = Platform.initialise(Settings(data_dir=Path(sys.argv[1])))
+    platform = Platform.open(Settings(data_dir=Path(sys.argv[1])))
 
     def kill_at(reached):
         if reached == stage:
@@ -112,20 +112,21 @@ KILLED_LOAD = textwrap.dedent(
 
 @pytest.mark.parametrize("stage", ["version-written", "release-written"])
 def test_a_load_killed_with_sigkill_leaves_the_previous_release_and_only_unread_orphans(tmp_path, stage):
-    data_dir = tmp_path / "data"
-    platform = Platform.initialise(Settings(data_dir=data_dir))
+    settings = settings_for(tmp_path / "data")
+    platform = Platform.initialise(settings)
     before = load(platform)
     dataflow_id = before.version.dataflow_id
 
     process = subprocess.run(
-        [sys.executable, "-c", KILLED_LOAD, str(data_dir), stage, OTHER_PROVIDER_SAME_FLOW],
+        [sys.executable, "-c", KILLED_LOAD, str(settings.data_dir), stage, OTHER_PROVIDER_SAME_FLOW],
         capture_output=True,
         timeout=120,
         check=False,
+        env=environment_for(settings),
     )
     assert process.returncode == -signal.SIGKILL, process.stderr.decode()
 
-    reopened = Platform.open(Settings(data_dir=data_dir))
+    reopened = Platform.open(settings)
     assert reopened.records.published_releases()[dataflow_id].id == before.release.id
     assert released_rows(reopened, dataflow_id) == before.version.row_count
     orphans = reopened.warehouse.orphans(reopened.records.referenced_files())

@@ -1,7 +1,122 @@
-"""The public data explorer: catalog, search, explorer views, country profiles, downloads."""
+"""The public data explorer: catalog and search, explorer views, embeds, downloads, country profiles.
+
+Each page makes one call to the public site's services; the page models and templates only format.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from pivgm.catalog.state import from_form
+from pivgm.errors import InvalidParameterError, PivgmError
+from pivgm.web.downloads import WRITERS
+from pivgm.web.explorer_page import explorer_page, explorer_url
+from pivgm.web.i18n import request_language
+from pivgm.web.labels import Labels
+from pivgm.web.profile_page import country_page
+from pivgm.web.public import SiteDep
+from pivgm.web.rendering import render, url
 
 router = APIRouter(include_in_schema=False)
+PAGE_PARAMETERS = {"lang"}
+
+
+def query_of(request: Request, skip: set[str] = PAGE_PARAMETERS) -> dict[str, list[str]]:
+    params = request.query_params
+    return {name: params.getlist(name) for name in params if name not in skip}
+
+
+def html_errors(request: Request, make: Callable[[], HTMLResponse], json_twin: str) -> HTMLResponse:
+    """Pages show a domain error as a page (what is wrong, how to fix it) with its status."""
+    try:
+        return make()
+    except PivgmError as error:
+        return render(request, "error.html", json_twin, status_code=error.status_code, error=error)
+
+
+@router.get("/catalog", response_class=HTMLResponse)
+def catalog(request: Request, site: SiteDep, q: str = "", theme: str | None = None) -> HTMLResponse:
+    page = site.catalog_page(q, theme or None)
+    return render(request, "catalog.html", "/api/dataflows", page=page, areas=site.areas)
+
+
+@router.get("/explore/{dataflow_id}", response_class=HTMLResponse)
+def explore(dataflow_id: str, request: Request, site: SiteDep) -> Response:
+    query = query_of(request)
+    if from_form(query):  # the filter form: redirect to the canonical, shareable URL of the same view
+        try:
+            state = site.explorer.state(dataflow_id, query)
+        except PivgmError:
+            pass  # the page explains the error
+        else:
+            return RedirectResponse(explorer_url(state, request_language(request)), status_code=303)
+
+    def make() -> HTMLResponse:
+        view = site.explore(dataflow_id, query_of(request))
+        labels = Labels(view.dataflow, request_language(request))
+        counts = site.explorer.release_counts(dataflow_id)
+        page = explorer_page(view, labels, str(request.base_url), counts)
+        return render(request, "explorer.html", page.api_url, page=page)
+
+    return html_errors(request, make, f"/api/dataflows/{dataflow_id}")
+
+
+@router.get("/explore/{dataflow_id}/embed", response_class=HTMLResponse)
+def embed(dataflow_id: str, request: Request, site: SiteDep) -> HTMLResponse:
+    def make() -> HTMLResponse:
+        view = site.explore(dataflow_id, query_of(request))
+        labels = Labels(view.dataflow, request_language(request))
+        page = explorer_page(view, labels, str(request.base_url), {})
+        response = render(request, "embed.html", page.api_url, page=page)
+        response.headers["Content-Security-Policy"] = "frame-ancestors *"
+        return response
+
+    return html_errors(request, make, f"/api/dataflows/{dataflow_id}")
+
+
+@router.get("/explore/{dataflow_id}/download")
+def download(
+    dataflow_id: str,
+    request: Request,
+    site: SiteDep,
+    format: Annotated[str, Query(description="csv, xlsx, sdmx-csv or zip")] = "csv",
+    scope: Annotated[str, Query(description="view (what is displayed) or full (the whole dataflow)")] = "view",
+) -> Response:
+    writer = WRITERS.get(format)
+    if writer is None:
+        raise InvalidParameterError(
+            f"Format {format!r} is not offered; use one of {', '.join(WRITERS)}.", parameter="format"
+        )
+    if scope not in ("view", "full"):
+        raise InvalidParameterError(f"Scope {scope!r} is not valid; use view or full.", parameter="scope")
+    full = scope == "full"
+    result = site.download(dataflow_id, query_of(request, {"lang", "format", "scope"}), full)
+    labels = Labels(result.view.dataflow, request_language(request))
+    link = str(request.base_url).rstrip("/") + explorer_url(result.view.state, labels.language)
+    content = writer.write(result, labels, link, full)
+    name = f"{dataflow_id}{'' if full else '-view'}.{writer.extension}"
+    return Response(
+        content, media_type=writer.media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@router.get("/countries", response_class=HTMLResponse)
+def countries(request: Request, site: SiteDep) -> HTMLResponse:
+    region, others = site.countries()
+    return render(request, "countries.html", "/api/dataflows", region=region, others=others)
+
+
+@router.get("/country/{code}", response_class=HTMLResponse)
+def country(code: str, request: Request, site: SiteDep) -> HTMLResponse:
+    def make() -> HTMLResponse:
+        profile = site.country(code)
+        page = country_page(profile, request_language(request))
+        return render(
+            request, "country.html", url("/api/data/DF_POPULATION", [("REF_AREA", profile.country.id)]), page=page
+        )
+
+    return html_errors(request, make, "/api/dataflows")

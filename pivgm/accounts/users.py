@@ -1,0 +1,214 @@
+"""User administration: add, list, grant and revoke roles, deactivate, reset a password. Administrators only;
+every change is audited in the same transaction as the change itself."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pivgm.accounts import passwords
+from pivgm.accounts.actor import GLOBAL_ROLES, Actor, Role
+from pivgm.accounts.audit import event, require_administrator
+from pivgm.accounts.clock import Clock, now_from, utc_now
+from pivgm.errors import InvalidParameterError, NotFoundError, PivgmError
+from pivgm.records import AccountStore, UserInfo
+
+if TYPE_CHECKING:
+    from pivgm.platform import Platform
+
+__all__ = ["NewUser", "UserInfo", "UsersOverview", "add", "grant", "overview", "reset_password", "revoke"]
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
+
+
+class UserExistsError(PivgmError):
+    status_code = 409
+    exit_code = 2
+    code = "user-exists"
+
+
+@dataclass(frozen=True)
+class NewUser:
+    user: UserInfo
+    temporary_password: str | None  # shown once, when the administrator did not set a password
+
+
+@dataclass(frozen=True)
+class UsersOverview:
+    """What the user administration page shows: every user with grants, and what can be granted."""
+
+    users: list[UserInfo]
+    roles: list[Role]
+    providers: list[str]
+
+
+def _store(platform: Platform) -> AccountStore:
+    return AccountStore(platform.records.engine)
+
+
+def _user(store: AccountStore, username: str) -> UserInfo:
+    user = store.user(username.strip().lower())
+    if user is None:
+        raise NotFoundError(f"There is no user {username!r}; `pivgm users list` shows them.", user=username)
+    return user
+
+
+def parse_role(text: str) -> Role:
+    try:
+        return Role(text.strip().lower().replace("-", "_"))
+    except ValueError:
+        raise InvalidParameterError(
+            f"Unknown role {text!r}; roles are {', '.join(r.value for r in Role)}.", parameter="role"
+        ) from None
+
+
+def _scope(store: AccountStore, role: Role, provider_id: str | None) -> str | None:
+    """The provider a grant of ``role`` is for: none for global roles, an existing provider for the others."""
+    provider_id = (provider_id or "").strip().upper() or None
+    if role in GLOBAL_ROLES:
+        if provider_id:
+            raise InvalidParameterError(
+                f"{role.value} is granted for every provider at once; leave the provider out.", parameter="provider"
+            )
+        return None
+    if provider_id is None:
+        raise InvalidParameterError(f"{role.value} is granted for one provider: name it.", parameter="provider")
+    if provider_id not in store.provider_ids():
+        raise NotFoundError(
+            f"Unknown provider {provider_id!r}; providers are {', '.join(store.provider_ids())}.", parameter="provider"
+        )
+    return provider_id
+
+
+def add(
+    platform: Platform,
+    actor: Actor,
+    username: str,
+    display_name: str = "",
+    password: str | None = None,
+    *,
+    clock: Clock = utc_now,
+) -> NewUser:
+    """A new active user with no role. Without ``password`` a temporary one is made, to be replaced at the
+    first sign-in."""
+    require_administrator(platform, actor, "add users")
+    name = username.strip().lower()
+    if not USERNAME.match(name):
+        raise InvalidParameterError(
+            f"Username {username!r}: use 2 to 64 lowercase letters, digits and . _ @ - (starting with a letter "
+            "or digit).",
+            parameter="username",
+        )
+    temporary = password is None
+    secret = passwords.temporary_password() if password is None else password
+    passwords.check_policy(secret)
+    now = now_from(clock)
+    display = display_name.strip() or name
+    user = _store(platform).add_user(
+        name,
+        display,
+        passwords.hash_password(secret),
+        temporary,
+        now,
+        event(actor, "user.added", f"user:{name}", {"display_name": display}, at=now),
+    )
+    if user is None:
+        raise UserExistsError(f"The username {name!r} is taken.", user=name)
+    return NewUser(user, secret if temporary else None)
+
+
+def overview(platform: Platform, actor: Actor) -> UsersOverview:
+    require_administrator(platform, actor, "list users")
+    store = _store(platform)
+    return UsersOverview(store.users(), list(Role), store.provider_ids())
+
+
+def grant(
+    platform: Platform,
+    actor: Actor,
+    username: str,
+    role: str,
+    provider_id: str | None = None,
+    *,
+    clock: Clock = utc_now,
+) -> bool:
+    """Grant ``role`` (for ``provider_id`` if it is a national role); False if the user already held it."""
+    require_administrator(platform, actor, "grant roles")
+    store = _store(platform)
+    parsed = parse_role(role)
+    user = _user(store, username)
+    scope = _scope(store, parsed, provider_id)
+    now = now_from(clock)
+    details = {"role": parsed.value, "provider": scope}
+    return store.add_grant(
+        user.id, parsed.value, scope, now, event(actor, "grant.added", f"user:{user.username}", details, at=now)
+    )
+
+
+def revoke(
+    platform: Platform,
+    actor: Actor,
+    username: str,
+    role: str,
+    provider_id: str | None = None,
+    *,
+    clock: Clock = utc_now,
+) -> bool:
+    """Take a grant away; False if the user did not hold it."""
+    require_administrator(platform, actor, "revoke roles")
+    store = _store(platform)
+    parsed = parse_role(role)
+    user = _user(store, username)
+    scope = (provider_id or "").strip().upper() or None
+    details = {"role": parsed.value, "provider": scope}
+    now = now_from(clock)
+    return store.remove_grant(
+        user.id, parsed.value, scope, event(actor, "grant.revoked", f"user:{user.username}", details, at=now)
+    )
+
+
+def set_active(platform: Platform, actor: Actor, username: str, active: bool, *, clock: Clock = utc_now) -> None:
+    """Deactivate (sessions end, tokens stop working, history is kept) or reactivate a user."""
+    require_administrator(platform, actor, "deactivate users")
+    store = _store(platform)
+    user = _user(store, username)
+    if user.id == actor.user_id and not active:
+        raise InvalidParameterError("You cannot deactivate yourself; ask another administrator.", parameter="username")
+    now = now_from(clock)
+    action = "user.activated" if active else "user.deactivated"
+    store.set_active(user.id, active, now, event(actor, action, f"user:{user.username}", at=now))
+
+
+def set_password(platform: Platform, actor: Actor, username: str, password: str, *, clock: Clock = utc_now) -> None:
+    """Set a user's password (administrators, e.g. from the CLI with ``--password-stdin``)."""
+    require_administrator(platform, actor, "set passwords")
+    store = _store(platform)
+    user = _user(store, username)
+    passwords.check_policy(password)
+    now = now_from(clock)
+    store.set_password(
+        user.id,
+        passwords.hash_password(password),
+        False,
+        now,
+        event(actor, "user.password-set", f"user:{user.username}", at=now),
+    )
+
+
+def reset_password(platform: Platform, actor: Actor, username: str, *, clock: Clock = utc_now) -> str:
+    """A one-time temporary password for ``username`` (shown once to the administrator); the user's sessions
+    end, a lock-out is lifted, and the user must choose a new password at the next sign-in."""
+    require_administrator(platform, actor, "reset passwords")
+    store = _store(platform)
+    user = _user(store, username)
+    temporary = passwords.temporary_password()
+    now = now_from(clock)
+    store.set_password(
+        user.id,
+        passwords.hash_password(temporary),
+        True,
+        now,
+        event(actor, "user.password-reset", f"user:{user.username}", at=now),
+    )
+    return temporary

@@ -1,0 +1,130 @@
+"""Country profiles and the region at a glance (``profiles.yaml``), built from explorer views, so every block
+shows the figures of the explorer view it links to."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pivgm.catalog.explore import Explorer, ExplorerView
+from pivgm.catalog.state import Placement, ViewKind
+from pivgm.errors import NotFoundError
+from pivgm.model import Code, Codelist, LocalizedText
+
+PROFILES_FILE = Path(__file__).resolve().parent / "profiles.yaml"
+COUNTRY = "{country}"
+TOP = 8
+
+
+@dataclass(frozen=True)
+class BlockSpec:
+    id: str
+    dataflow_id: str
+    title: LocalizedText
+    params: dict[str, list[str]]
+    top: str | None = None
+    top_title: LocalizedText | None = None
+
+    def query(self, country: str) -> dict[str, list[str]]:
+        return {name: [v.replace(COUNTRY, country) for v in values] for name, values in self.params.items()}
+
+
+@dataclass(frozen=True)
+class RegionSpec:
+    groups: tuple[str, ...]
+    dataflow_id: str
+    params: dict[str, list[str]]
+    title: LocalizedText
+    headlines: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProfileBlock:
+    spec: BlockSpec
+    view: ExplorerView
+    top: ExplorerView | None = None
+
+
+@dataclass(frozen=True)
+class CountryProfile:
+    country: Code
+    blocks: tuple[ProfileBlock, ...]
+
+
+def _params(raw: Mapping[str, Any]) -> dict[str, list[str]]:
+    return {name: [str(v) for v in values] for name, values in raw.items()}
+
+
+@cache
+def _load() -> tuple[RegionSpec, tuple[BlockSpec, ...]]:
+    with open(PROFILES_FILE, encoding="utf-8") as f:
+        raw = yaml.safe_load(f)
+    region = raw["region"]
+    spec = RegionSpec(
+        tuple(region["groups"]),
+        region["map"]["dataflow"],
+        _params(region["map"]["params"]),
+        LocalizedText(region["map"]["title"]),
+        tuple(region.get("headlines") or ()),
+    )
+    blocks = tuple(
+        BlockSpec(
+            entry["id"],
+            entry["dataflow"],
+            LocalizedText(entry["title"]),
+            _params(entry["params"]),
+            entry.get("top"),
+            LocalizedText(entry["top_title"]) if entry.get("top_title") else None,
+        )
+        for entry in raw["blocks"]
+    )
+    return spec, blocks
+
+
+def region_spec() -> RegionSpec:
+    return _load()[0]
+
+
+def region_countries(areas: Codelist) -> tuple[Code, ...]:
+    """The countries of the region's groups (Central America and the Caribbean), in codelist order."""
+    members = {m for group in region_spec().groups if (code := areas.get(group)) for m in code.members}
+    return tuple(code for code in areas if code.id in members)
+
+
+def country_code(areas: Codelist, code: str) -> Code:
+    """A country or area that can have a profile (one with a map id); NotFoundError says where to look."""
+    found = areas.get(code.upper())
+    if found is None or not found.annotations.get("iso_numeric"):
+        raise NotFoundError(
+            f"{code!r} is not a country code of {areas.id}; use an ISO 3166-1 alpha-3 code such as MEX or GTM "
+            "(the list is at /countries).",
+            country=code,
+        )
+    return found
+
+
+def _block(explorer: Explorer, spec: BlockSpec, country: str) -> ProfileBlock | None:
+    if not explorer.catalog.releases().get(spec.dataflow_id):
+        return None
+    view = explorer.view(spec.dataflow_id, spec.query(country))
+    if view.shape is None:
+        return None
+    top = None
+    if spec.top:
+        state = view.state
+        placements = {**state.placements, spec.top: Placement.SERIES}
+        top = explorer.view_state(view.summary, replace(state, view=ViewKind.RANKED, placements=placements))
+        top = top if top.shape is not None else None
+    return ProfileBlock(spec, view, top)
+
+
+def country_profile(explorer: Explorer, areas: Codelist, code: str) -> CountryProfile:
+    """Every block with data for the country (a block the country does not report is left out)."""
+    country = country_code(areas, code)
+    blocks = tuple(b for spec in _load()[1] if (b := _block(explorer, spec, country.id)) is not None)
+    return CountryProfile(country, blocks)

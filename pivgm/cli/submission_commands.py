@@ -1,0 +1,120 @@
+"""``pivgm validate``, ``pivgm submit`` and ``pivgm publish``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pivgm.errors import InvalidParameterError
+from pivgm.ingest.mapping import Mapping
+from pivgm.ingest.readers import ReadOptions
+from pivgm.ingest.report import Severity, ValidationReport
+from pivgm.platform import Platform
+from pivgm.settings import Settings
+from pivgm.workflow.publishing import publish_version
+from pivgm.workflow.submissions import SubmissionRequest, check_file, submit
+
+console = Console()
+
+FileArgument = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="File to check.")]
+FlowOption = Annotated[str, typer.Option("--flow", help="Dataflow id, e.g. DF_IRREGULAR_TRANSIT.")]
+ProviderOption = Annotated[str, typer.Option("--provider", help="Provider id, e.g. MX_UPM.")]
+MappingOption = Annotated[Path | None, typer.Option("--mapping", help="Mapping JSON file.", exists=True)]
+SheetOption = Annotated[str | None, typer.Option("--sheet", help="Sheet name or number (spreadsheets).")]
+LanguageOption = Annotated[str, typer.Option("--lang", help="Language of the messages: es or en.")]
+
+
+def _mapping(path: Path | None) -> Mapping | None:
+    if path is None:
+        return None
+    try:
+        return Mapping.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, AttributeError) as error:
+        raise InvalidParameterError(f"{path.name} is not a valid mapping JSON file: {error}") from None
+
+
+def _request(
+    file: Path, flow: str, provider: str, mapping: Path | None, sheet: str | None, load: bool
+) -> SubmissionRequest:
+    sheet_choice: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
+    return SubmissionRequest(
+        provider_id=provider,
+        dataflow_id=flow,
+        file_name=file.name,
+        content=file.read_bytes(),
+        mapping=_mapping(mapping),
+        options=ReadOptions(sheet=sheet_choice),
+        load=load,
+    )
+
+
+def print_report(report: ValidationReport, language: str) -> None:
+    colour = "green" if report.valid else "red"
+    console.print(
+        f"[bold]{report.file_name}[/] -> {report.dataflow_id}: {report.rows:,} rows, "
+        f"[{colour}]{report.error_count:,} error(s)[/], {report.warning_count:,} warning(s)"
+    )
+    for summary in report.rules.values():
+        style = "red" if summary.severity is Severity.ERROR else "yellow"
+        table = Table(title=f"[{style}]{summary.type}[/] ({summary.count:,})", title_justify="left")
+        for column in ("row", "column", "value", "message"):
+            table.add_column(column, overflow="fold")
+        for issue in summary.issues[:20]:
+            table.add_row(str(issue.row or ""), issue.column or "", issue.value or "", issue.message(language))
+        console.print(table)
+    for note in report.notes:
+        console.print(f"[dim]note:[/] {note}")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("validate")
+    def validate_command(
+        file: FileArgument,
+        flow: FlowOption,
+        provider: ProviderOption,
+        mapping: MappingOption = None,
+        sheet: SheetOption = None,
+        lang: LanguageOption = "es",
+    ) -> None:
+        """Check a file against a dataflow and print the report; exit code 1 if it has errors."""
+        platform = Platform.initialise(Settings())
+        checked = check_file(platform, _request(file, flow, provider, mapping, sheet, load=False))
+        print_report(checked.report, lang)
+        if not checked.report.valid:
+            raise typer.Exit(1)
+
+    @app.command("submit")
+    def submit_command(
+        file: FileArgument,
+        flow: FlowOption,
+        provider: ProviderOption,
+        mapping: MappingOption = None,
+        sheet: SheetOption = None,
+        publish: Annotated[bool, typer.Option(help="Publish the loaded version at once.")] = False,
+        lang: LanguageOption = "es",
+    ) -> None:
+        """Submit a file: archive, validate, and load it as a new version when it has no errors."""
+        platform = Platform.initialise(Settings())
+        with console.status("Validating and loading..."):
+            outcome = submit(platform, _request(file, flow, provider, mapping, sheet, load=True))
+        print_report(outcome.report, lang)
+        console.print(f"Submission {outcome.submission.id}: {outcome.submission.status}")
+        if outcome.duplicate_of:
+            console.print(f"[yellow]The same file was already loaded by submission {outcome.duplicate_of}.[/]")
+        if outcome.version is None:
+            raise typer.Exit(1 if not outcome.report.valid else 0)
+        console.print(f"Loaded as version {outcome.version.id} ({outcome.version.row_count:,} observations).")
+        if publish:
+            release = publish_version(platform, outcome.version.id)
+            console.print(f"Published as release {release.id} of {release.dataflow_id}.")
+
+    @app.command("publish")
+    def publish_command(version: Annotated[int, typer.Argument(help="Dataset version id.")]) -> None:
+        """Publish a loaded dataset version: a new release in which it replaces its provider's data."""
+        release = publish_version(Platform.open(Settings()), version)
+        console.print(f"Published release {release.id} of {release.dataflow_id} ({release.row_count:,} rows).")

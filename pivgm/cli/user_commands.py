@@ -1,0 +1,133 @@
+"""``pivgm users add|grant|revoke|list|reset-password|deactivate|activate``: accounts from the server's shell.
+
+Commands act as the administrator ``cli:<os user>``; every change is audited under that name.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pivgm.accounts import users
+from pivgm.accounts.actor import Actor, Role, system_actor
+from pivgm.errors import InvalidParameterError
+from pivgm.platform import Platform
+from pivgm.settings import Settings
+
+console = Console()
+
+UsernameArgument = Annotated[str, typer.Argument(help="Username (lowercase letters, digits, . _ @ -).")]
+ProviderOption = Annotated[str | None, typer.Option("--provider", help="Provider id for a national role, e.g. GT_IGM.")]
+ROLES = ", ".join(role.value for role in Role)
+
+
+def cli_actor() -> Actor:
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (some containers)
+        name = "unknown"
+    return system_actor(f"cli:{name}")
+
+
+def _platform() -> Platform:
+    return Platform.open(Settings())
+
+
+def _password_from_stdin() -> str:
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise InvalidParameterError("--password-stdin: no password on the standard input.", parameter="password")
+    return line
+
+
+def _show_temporary(username: str, password: str) -> None:
+    console.print(f"Temporary password for [bold]{username}[/] (shown once; it must be changed at sign-in):")
+    print(password)
+
+
+group = typer.Typer(help="User accounts and their roles.", no_args_is_help=True)
+
+
+@group.command("add")
+def add_command(
+    username: UsernameArgument,
+    name: Annotated[str, typer.Option("--name", help="Full name shown in the interface.")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from the standard input.")
+    ] = False,
+) -> None:
+    """Add a user (no role yet). Without --password-stdin a temporary password is printed once."""
+    password = _password_from_stdin() if password_stdin else None
+    new = users.add(_platform(), cli_actor(), username, name, password)
+    console.print(f"[green]Added[/] {new.user.username}.")
+    if new.temporary_password:
+        _show_temporary(new.user.username, new.temporary_password)
+
+
+@group.command("grant")
+def grant_command(
+    username: UsernameArgument,
+    role: Annotated[str, typer.Argument(help=f"One of: {ROLES}.")],
+    provider: ProviderOption = None,
+) -> None:
+    """Grant a role; national roles are for one provider (--provider)."""
+    changed = users.grant(_platform(), cli_actor(), username, role, provider)
+    console.print(f"[green]Granted[/] {role} to {username}." if changed else f"{username} already has that role.")
+
+
+@group.command("revoke")
+def revoke_command(
+    username: UsernameArgument,
+    role: Annotated[str, typer.Argument(help=f"One of: {ROLES}.")],
+    provider: ProviderOption = None,
+) -> None:
+    """Take a role away."""
+    changed = users.revoke(_platform(), cli_actor(), username, role, provider)
+    console.print(f"[green]Revoked[/] {role} from {username}." if changed else f"{username} did not have that role.")
+
+
+@group.command("list")
+def list_command() -> None:
+    """Users, their state and their roles."""
+    table = Table("username", "name", "state", "roles")
+    for user in users.overview(_platform(), cli_actor()).users:
+        state = "active" if user.active else "inactive"
+        roles = ", ".join(f"{role}:{provider}" if provider else role for role, provider in user.grants)
+        table.add_row(user.username, user.display_name, state, roles or "-")
+    console.print(table)
+
+
+@group.command("reset-password")
+def reset_command(username: UsernameArgument) -> None:
+    """Print a one-time temporary password; the user's sessions end."""
+    _show_temporary(username, users.reset_password(_platform(), cli_actor(), username))
+
+
+@group.command("set-password")
+def set_password_command(username: UsernameArgument) -> None:
+    """Set a password read from the standard input (for provisioning scripts)."""
+    users.set_password(_platform(), cli_actor(), username, _password_from_stdin())
+    console.print(f"[green]Password set[/] for {username}.")
+
+
+@group.command("deactivate")
+def deactivate_command(username: UsernameArgument) -> None:
+    """Deactivate a user: sessions end and tokens stop working; the history is kept."""
+    users.set_active(_platform(), cli_actor(), username, False)
+    console.print(f"[green]Deactivated[/] {username}.")
+
+
+@group.command("activate")
+def activate_command(username: UsernameArgument) -> None:
+    """Reactivate a user."""
+    users.set_active(_platform(), cli_actor(), username, True)
+    console.print(f"[green]Activated[/] {username}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(group, name="users")

@@ -1,0 +1,1 @@
+"""Running an instance: backups and restores of the embedded default."""

@@ -1,0 +1,254 @@
+"""Downloads of the explorer: what is displayed, or the full dataflow, as CSV (with units, flags and a header
+comment on the source), XLSX (a data sheet and a metadata sheet), SDMX-CSV 1.0, or a zip of the data with a
+metadata README. One writer per format (a registry).
+
+Text that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage return) is
+neutralised with a leading apostrophe; numbers are written as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+from openpyxl import Workbook
+
+from pivgm.catalog.grid import TIME, Grid
+from pivgm.catalog.site import Download
+from pivgm.model import Dataflow
+from pivgm.sdmx.messages import DataMessage, Header
+from pivgm.sdmx.writers.csv import sdmx_csv_1
+from pivgm.web.formats import date_label
+from pivgm.web.labels import Labels
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NEWLINE = "\r\n"  # RFC 4180: a carriage return inside a text is then quoted, not taken for a line end
+
+
+def safe(value: Any) -> Any:
+    """A cell value a spreadsheet will not execute."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A table to write: header and rows (numbers stay numbers), plus what the file is about."""
+
+    header: list[str]
+    rows: list[list[Any]]
+    about: list[tuple[str, str]]  # (label, text): source, release, selection, units...
+    name: str
+
+
+def _coded(dataflow: Dataflow) -> list[str]:
+    structure = dataflow.structure
+    coded = [d.id for d in structure.dimensions if d.codelist is not None]
+    return coded + [a.id for a in structure.attributes if a.codelist is not None]
+
+
+def _observation_sheet(table: pa.Table, labels: Labels, about: list[tuple[str, str]], name: str) -> Sheet:
+    """Observations with a name column after each coded column."""
+    dataflow = labels.dataflow
+    coded = set(_coded(dataflow))
+    columns = [c for c in table.column_names if c != "TIME_PERIOD_START"]
+    header: list[str] = []
+    for column in columns:
+        header.append(column)
+        if column in coded:
+            header.append(f"{column}_NAME")
+    values = [table.column(c).to_pylist() for c in columns]
+    rows = []
+    for record in zip(*values, strict=True):
+        row: list[Any] = []
+        for column, value in zip(columns, record, strict=True):
+            row.append(value)
+            if column in coded:
+                row.append(labels.code(column, value) if value is not None else None)
+        rows.append(row)
+    return Sheet(header, rows, about, name)
+
+
+def _grid_sheet(grid: Grid, labels: Labels, about: list[tuple[str, str]], name: str) -> Sheet:
+    """Figures as displayed when dimensions are added up: one row per key and period."""
+    header = [h for d in grid.dimensions for h in (d, f"{d}_NAME")]
+    header += [
+        TIME,
+        "OBS_VALUE",
+        "UNIT_MEASURE",
+        "UNIT_MULT",
+        "OBS_STATUS",
+        "CONF_STATUS",
+        "OBS_COMMENT",
+        "OBSERVATIONS",
+    ]
+    rows = []
+    for key in grid.keys:
+        for period, cell in grid.series(key):
+            row: list[Any] = [v for d, c in zip(grid.dimensions, key, strict=True) for v in (c, labels.code(d, c))]
+            row += [
+                period,
+                cell.value,
+                cell.unit,
+                cell.multiplier,
+                " ".join(cell.statuses),
+                " ".join(cell.confidentiality),
+                "; ".join(cell.comments),
+                cell.observations,
+            ]
+            rows.append(row)
+    return Sheet(header, rows, about, name)
+
+
+def about(download: Download, labels: Labels, link: str, full: bool) -> list[tuple[str, str]]:
+    """What the file holds and where it comes from, in the page's language."""
+    view = download.view
+    dataflow = view.dataflow
+    metadata = dataflow.metadata
+    language = labels.language
+    release = view.summary.release
+    selection = "; ".join(
+        f"{labels.dimension(d)}: "
+        + (", ".join(f"{c} ({labels.code(d, c)})" for c in codes) if codes else labels.t("all_codes"))
+        for d, codes in view.state.filters.items()
+    )
+    period = f"{view.state.start or '…'} – {view.state.end or '…'}"
+    items = [
+        (labels.t("dataset"), f"{dataflow.name.get(language)} ({dataflow.id}, {dataflow.agency} {dataflow.version})"),
+        (labels.t("source"), metadata.source.get(language)),
+        (labels.t("source_link"), metadata.source_url),
+        (labels.t("licence"), metadata.licence),
+    ]
+    if release is not None:
+        items.append((labels.t("release_label"), f"{release.id} · {date_label(release.published_at, language)}"))
+    items.append((labels.t("scope"), labels.t("scope_full") if full else labels.t("scope_view")))
+    if not full:
+        items += [(labels.t("selection"), selection), (labels.t("periods"), period)]
+        if view.summed:
+            items.append((labels.t("added_up"), ", ".join(labels.dimension(d) for d in view.summed)))
+    items += [
+        (labels.t("definition"), metadata.definition.get(language)),
+        (labels.t("comparability"), metadata.comparability.get(language)),
+        (labels.t("flags_legend"), labels.t("flags_explained")),
+        (labels.t("downloaded_from"), link),
+    ]
+    return items
+
+
+def sheet(download: Download, labels: Labels, link: str, full: bool) -> Sheet:
+    """The table a download holds: every observation of the release, the observations of the selection,
+    or, when dimensions are added up, the figures as displayed."""
+    info = about(download, labels, link, full)
+    name = download.view.dataflow.id
+    if full and download.full is not None:
+        return _observation_sheet(download.full.table, labels, info, name)
+    view = download.view
+    if view.grid is not None and view.summed:
+        return _grid_sheet(view.grid, labels, info, name)
+    if view.data is None:
+        return Sheet(["TIME_PERIOD", "OBS_VALUE"], [], info, name)
+    return _observation_sheet(view.data.table, labels, info, name)
+
+
+def _csv_lines(table: Sheet) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=NEWLINE)
+    for label, text in table.about:
+        buffer.write(f"# {label}: {' '.join(str(text).split())}{NEWLINE}")
+    writer.writerow(table.header)
+    for row in table.rows:
+        writer.writerow(["" if v is None else safe(v) for v in row])
+    yield buffer.getvalue()
+
+
+def write_csv(table: Sheet) -> bytes:
+    return "".join(_csv_lines(table)).encode("utf-8")
+
+
+def write_xlsx(table: Sheet) -> bytes:
+    workbook = Workbook(write_only=True)
+    data = workbook.create_sheet(table.name[:31])
+    data.append(table.header)
+    for row in table.rows:
+        data.append([safe(v) for v in row])
+    metadata = workbook.create_sheet("metadata")
+    for label, text in table.about:
+        metadata.append([safe(label), safe(str(text))])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def sdmx_csv(table: pa.Table, dataflow: Dataflow) -> bytes:
+    """SDMX-CSV 1.0 by the SDMX package's writer (DATAFLOW agency:id(version), dimensions, TIME_PERIOD,
+    OBS_VALUE, attributes); free-text attributes are neutralised first, like every download."""
+    structure = dataflow.structure
+    columns = [c for c in structure.column_ids if c in table.column_names]
+    selected = table.select(columns)
+    for attribute in structure.attributes:
+        if attribute.codelist is None and attribute.id in columns:
+            texts = [safe(v) for v in selected.column(attribute.id).to_pylist()]
+            position = selected.schema.get_field_index(attribute.id)
+            selected = selected.set_column(position, attribute.id, pa.array(texts, pa.string()))
+    message = DataMessage(Header.new(), dataflow, selected.to_batches())
+    return b"".join(sdmx_csv_1(message))
+
+
+def readme(table: Sheet, files: Sequence[str]) -> bytes:
+    lines = [f"# {table.about[0][1]}", ""]
+    lines += [f"- **{label}:** {' '.join(str(text).split())}" for label, text in table.about[1:]]
+    lines += ["", *(f"- `{name}`" for name in files), ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Writer:
+    media_type: str
+    extension: str
+    write: Callable[[Download, Labels, str, bool], bytes]
+
+
+def _observations(download: Download, full: bool) -> pa.Table | None:
+    if full and download.full is not None:
+        return download.full.table
+    return download.view.data.table if download.view.data is not None else None
+
+
+def _write_sdmx(download: Download, labels: Labels, link: str, full: bool) -> bytes:
+    table = _observations(download, full)
+    dataflow = download.view.dataflow
+    return sdmx_csv(table, dataflow) if table is not None else b"DATAFLOW\n"
+
+
+def _write_zip(download: Download, labels: Labels, link: str, full: bool) -> bytes:
+    table = sheet(download, labels, link, full)
+    stem = table.name
+    files = {
+        f"{stem}.csv": write_csv(table),
+        f"{stem}.xlsx": write_xlsx(table),
+        f"{stem}.sdmx.csv": _write_sdmx(download, labels, link, full),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.md", readme(table, list(files)))
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+WRITERS: dict[str, Writer] = {
+    "csv": Writer("text/csv; charset=utf-8", "csv", lambda d, lab, link, full: write_csv(sheet(d, lab, link, full))),
+    "xlsx": Writer(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+        lambda d, lab, link, full: write_xlsx(sheet(d, lab, link, full)),
+    ),
+    "sdmx-csv": Writer("application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8", "sdmx.csv", _write_sdmx),
+    "zip": Writer("application/zip", "zip", _write_zip),
+}

@@ -1,0 +1,280 @@
+"""What the explorer page shows, formatted from one ``ExplorerView``: the filter panel, the view tabs, a
+sentence describing the selection, the chart and its table, the context of the figures, and the links to
+share, embed and download the view (formatting only)."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+from pivgm.catalog.explore import ExplorerView
+from pivgm.catalog.search import normalise
+from pivgm.catalog.state import TIME, ExplorerState, Placement, ViewKind
+from pivgm.catalog.views import Problem
+from pivgm.web.explorer_charts import view_spec
+from pivgm.web.formats import date_label
+from pivgm.web.labels import Labels
+from pivgm.web.rendering import url
+from pivgm.web.tables import TableModel, table_model
+
+LONG_LIST = 12  # codes from which a list gets a search box
+TEXT_ENTRY = 400  # codes from which a dimension is entered as text (incident ids)
+SHOWN_IN_SUMMARY = 3
+SUBTITLE_WIDTH = 110  # characters per subtitle line of a chart (exported images carry their source)
+
+
+@dataclass(frozen=True)
+class CodeOption:
+    id: str
+    name: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class FilterPanel:
+    id: str
+    name: str
+    options: list[CodeOption]
+    selected: int
+    placement: str
+    text_entry: bool = False
+    text: str = ""
+    searchable: bool = False
+
+
+@dataclass(frozen=True)
+class Tab:
+    view: str
+    label: str
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    href: str
+
+
+@dataclass
+class ExplorerPage:
+    view: ExplorerView
+    title: str
+    panels: list[FilterPanel]
+    tabs: list[Tab]
+    summary: list[tuple[str, str]]
+    notes: list[str]
+    periods: list[tuple[str, str]]
+    time_placement: str
+    spec: dict[str, Any] | None
+    table: TableModel | None
+    problem: str | None
+    fixes: list[Link]
+    context: list[tuple[str, str]]
+    units: list[str]
+    flags: list[tuple[str, str]]
+    share_url: str
+    embed_url: str
+    api_url: str
+    downloads: list[Link] = field(default_factory=list)
+    full_downloads: list[Link] = field(default_factory=list)
+
+
+def explorer_url(state: ExplorerState, language: str, path: str = "") -> str:
+    return url(f"/explore/{state.dataflow_id}{path}", state.params(), lang=language)
+
+
+def _sort_key(option: CodeOption) -> tuple[int, str]:
+    special = option.id.startswith("_") or not option.id.isalpha() or len(option.id) != 3
+    return (0 if special else 1, normalise(option.name))
+
+
+def _panels(view: ExplorerView, labels: Labels, release_counts: dict[str, dict[str, int]]) -> list[FilterPanel]:
+    panels = []
+    for dimension in view.dataflow.structure.dimensions:
+        chosen = view.state.filters[dimension.id]
+        known = release_counts.get(dimension.id, {})
+        facet = view.facets.get(dimension.id, {})
+        placement = view.state.placement(dimension.id).value
+        if dimension.codelist is None or len(known) > TEXT_ENTRY:
+            panels.append(
+                FilterPanel(
+                    dimension.id, labels.dimension(dimension.id), [], len(chosen), placement, True, ",".join(chosen)
+                )
+            )
+            continue
+        options = [
+            CodeOption(code.id, code.name.get(labels.language), facet.get(code.id, 0), not chosen or code.id in chosen)
+            for code in dimension.codelist
+            if known.get(code.id)
+        ]
+        if dimension.codelist.id == "CL_AREA":
+            options.sort(key=_sort_key)
+        if chosen and len(options) > LONG_LIST:  # the chosen codes of a long list come first
+            options.sort(key=lambda o: not o.selected)
+        selected = sum(1 for o in options if o.selected)
+        panels.append(
+            FilterPanel(
+                dimension.id,
+                labels.dimension(dimension.id),
+                options,
+                selected,
+                placement,
+                searchable=len(options) > LONG_LIST,
+            )
+        )
+    return panels
+
+
+def _summary(view: ExplorerView, labels: Labels) -> list[tuple[str, str]]:
+    """Each dimension with the codes selected (``all`` and whether they are added up)."""
+    lines = []
+    for dimension, chosen in view.state.filters.items():
+        facet = view.facets.get(dimension, {})
+        present = [c for c, n in facet.items() if n and (not chosen or c in chosen)]
+        codes = list(chosen) if chosen else present
+        if not chosen and len(present) > 1:
+            text = labels.t("all_codes")
+        else:
+            names = [labels.code(dimension, c) for c in codes[:SHOWN_IN_SUMMARY]]
+            more = len(codes) - SHOWN_IN_SUMMARY
+            text = ", ".join(names) + (f" {labels.t('and_more').format(count=more)}" if more > 0 else "")
+        if dimension in view.summed:
+            text += f" ({labels.t('added_up_short')})"
+        lines.append((labels.dimension(dimension), text))
+    start, end = view.state.start, view.state.end
+    first = labels.code(TIME, start) if start else labels.t("first")
+    span = f"{first} – {labels.code(TIME, end) if end else labels.t('latest')}"
+    lines.append((labels.t("period"), span))
+    return lines
+
+
+def _problem(problem: Problem, labels: Labels) -> tuple[str, list[Link]]:
+    names = ", ".join(labels.dimension(d) for d in problem.dimensions)
+    text = labels.t(f"problem_{problem.code}").format(count=problem.count, limit=problem.limit, dimensions=names)
+    links = [
+        Link(
+            labels.t(f"fix_{fix.kind}").format(dimension=labels.dimension(fix.dimension) if fix.dimension else ""),
+            explorer_url(fix.state, labels.language),
+        )
+        for fix in problem.fixes
+    ]
+    return text, links
+
+
+def _context(view: ExplorerView, labels: Labels) -> list[tuple[str, str]]:
+    metadata = view.dataflow.metadata
+    language = labels.language
+    release = view.summary.release
+    items = []
+    if release is not None:
+        items.append(
+            (
+                labels.t("published"),
+                f"{date_label(release.published_at, language)} · {labels.t('release')} {release.id}",
+            )
+        )
+    items += [
+        (labels.t("definition"), metadata.definition.get(language)),
+        (labels.t("comparability"), metadata.comparability.get(language)),
+        (labels.t("coverage"), metadata.coverage.get(language)),
+        (labels.t("methodology"), metadata.methodology.get(language)),
+    ]
+    return [(k, v) for k, v in items if v]
+
+
+def _units(view: ExplorerView, labels: Labels) -> list[str]:
+    if view.grid is None:
+        return []
+    units = []
+    for unit in view.grid.units():
+        text = labels.unit(unit)
+        multipliers = [labels.multiplier(m) for m in view.grid.multipliers()]
+        extra = ", ".join(m for m in multipliers if m)
+        units.append(f"{text} ({extra.lower()})" if extra else text)
+    return units
+
+
+def _periods(view: ExplorerView, labels: Labels) -> list[tuple[str, str]]:
+    years = {p[:4] for p in view.periods}
+    options = set(view.periods) | years
+    ordered = sorted(options, key=lambda p: (p[:4], len(p) != 4, p))
+    return [(p, labels.code(TIME, p)) for p in ordered]
+
+
+def _downloads(state: ExplorerState, labels: Labels, scope: str) -> list[Link]:
+    formats = [("csv", "CSV"), ("xlsx", "XLSX"), ("sdmx-csv", "SDMX-CSV"), ("zip", "ZIP")]
+    return [
+        Link(
+            name,
+            url(
+                f"/explore/{state.dataflow_id}/download", state.params(), format=key, scope=scope, lang=labels.language
+            ),
+        )
+        for key, name in formats
+    ]
+
+
+def explorer_page(
+    view: ExplorerView, labels: Labels, base_url: str, release_counts: dict[str, dict[str, int]]
+) -> ExplorerPage:
+    """The explorer page's model; ``base_url`` makes the shared and embedded links absolute."""
+    state = view.state
+    language = labels.language
+    name = view.dataflow.name.get(language)
+    summary = _summary(view, labels)
+    subtitle = " · ".join(text for _, text in summary)
+    source = f"{labels.t('source')}: {view.dataflow.metadata.source.get(language)}"
+    lines = textwrap.wrap(subtitle, SUBTITLE_WIDTH) + textwrap.wrap(
+        source, SUBTITLE_WIDTH, max_lines=2, placeholder=" …"
+    )
+    title = {"text": name, "subtitle": lines}
+    spec = view_spec(view.shape, labels, title, state.view.value) if view.shape is not None else None
+    if spec is not None:
+        spec["usermeta"] = {"subtitle": [subtitle, source]}  # re-wrapped to the chart's width in the browser
+    table = table_model(view.shape, labels, f"{name}. {subtitle}") if view.shape is not None else None
+    problem_text, fixes = _problem(view.problem, labels) if view.problem else (None, [])
+    notes = (
+        [labels.t("note_added_up").format(dimensions=", ".join(labels.dimension(d) for d in view.summed))]
+        if view.summed
+        else []
+    )
+    if view.double_counted:
+        notes.append(
+            labels.t("note_double_counted").format(
+                dimensions=", ".join(labels.dimension(d) for d in view.double_counted)
+            )
+        )
+    if state.view in (ViewKind.RANKED, ViewKind.MAP, ViewKind.FLOWS, ViewKind.PYRAMID) and view.shape is not None:
+        notes.append(labels.t("note_sum_over_time" if view.defaults.time_additive else "note_latest_period"))
+    tabs = [
+        Tab(v.value, labels.t(f"view_{v.value}"), explorer_url(state.with_view(v), language), v is state.view)
+        for v in view.available_views()
+    ]
+    flags = table.flags if table is not None else []
+    return ExplorerPage(
+        view=view,
+        title=name,
+        panels=_panels(view, labels, release_counts),
+        tabs=tabs,
+        summary=summary,
+        notes=notes,
+        periods=_periods(view, labels),
+        time_placement=state.placement(TIME).value
+        if state.placement(TIME) in (Placement.ROWS, Placement.COLS)
+        else "cols",
+        spec=spec,
+        table=table,
+        problem=problem_text,
+        fixes=fixes,
+        context=_context(view, labels),
+        units=_units(view, labels),
+        flags=flags,
+        share_url=base_url.rstrip("/") + explorer_url(state, language),
+        embed_url=base_url.rstrip("/") + explorer_url(state, language, "/embed"),
+        api_url=url(f"/api/data/{state.dataflow_id}", state.api_params()),
+        downloads=_downloads(state, labels, "view"),
+        full_downloads=_downloads(state, labels, "full"),
+    )

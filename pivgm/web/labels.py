@@ -1,0 +1,72 @@
+"""Names of dimensions, codes, units and flags of a dataflow in the page's language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from pivgm.catalog.grid import Cell
+from pivgm.model import Codelist, Dataflow
+from pivgm.web.formats import number_label, period_label
+from pivgm.web.i18n import translate
+
+TIME = "TIME_PERIOD"
+
+
+@dataclass(frozen=True)
+class Labels:
+    dataflow: Dataflow
+    language: str
+
+    def t(self, key: str) -> str:
+        return translate(key, self.language)
+
+    def _codelist(self, component: str) -> Codelist | None:
+        structure = self.dataflow.structure
+        dimension = structure.dimension(component)
+        if dimension is not None:
+            return dimension.codelist
+        attribute = structure.attribute(component)
+        return attribute.codelist if attribute is not None else None
+
+    def dimension(self, dimension_id: str) -> str:
+        """The dimension's name as used in this dataflow (REF_AREA is the "country of asylum" for refugees)."""
+        if dimension_id == TIME:
+            return self.t("period")
+        structure = self.dataflow.structure
+        component = structure.dimension(dimension_id) or structure.attribute(dimension_id)
+        return component.name.get(self.language) if component is not None else dimension_id
+
+    def code(self, component: str, code: str) -> str:
+        if component == TIME:
+            return period_label(code, self.language)
+        codelist = self._codelist(component)
+        found = codelist.get(code) if codelist is not None else None
+        return found.name.get(self.language) if found is not None else code
+
+    def key(self, dimensions: Sequence[str], key: Sequence[str], empty: str = "") -> str:
+        """A key's codes as names joined by " · " (the series name in legends and tables)."""
+        return " · ".join(self.code(d, c) for d, c in zip(dimensions, key, strict=True)) or empty
+
+    def unit(self, cell_or_code: Cell | str) -> str:
+        code = cell_or_code.unit if isinstance(cell_or_code, Cell) else cell_or_code
+        return self.code("UNIT_MEASURE", code) if code else ""
+
+    def multiplier(self, code: str) -> str:
+        return "" if code in ("", "0") else self.code("UNIT_MULT", code)
+
+    def status(self, code: str) -> str:
+        """The name of an observation status (E: estimated) or confidentiality status (C: confidential)."""
+        statuses = self._codelist("OBS_STATUS")
+        return self.code("OBS_STATUS" if statuses is not None and code in statuses else "CONF_STATUS", code)
+
+    def value(self, cell: Cell | None) -> str:
+        return number_label(cell.value if cell is not None else None, self.language)
+
+    def unit_title(self, units: Sequence[str], multipliers: Sequence[str] = ("0",)) -> str:
+        """The axis or legend title: the unit (and multiplier), or "Value" when units differ."""
+        if len(units) != 1:
+            return self.t("value")
+        multiplier = self.multiplier(multipliers[0]) if len(multipliers) == 1 else ""
+        unit = self.unit(units[0])
+        return f"{unit} ({multiplier.lower()})" if multiplier else unit

@@ -1,0 +1,286 @@
+"""Page models of the home page (the region at a glance) and of country profiles (formatting only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pivgm.catalog.explore import ExplorerView
+from pivgm.catalog.grid import Cell
+from pivgm.catalog.profiles import CountryProfile, ProfileBlock
+from pivgm.catalog.service import HighlightView
+from pivgm.catalog.site import HomeView
+from pivgm.catalog.views import AreaMap, Ranking, SeriesChart
+from pivgm.model import Code, Codelist
+from pivgm.web.charts import highlight_rows, highlight_spec
+from pivgm.web.explorer_charts import config, map_layers, view_spec
+from pivgm.web.explorer_page import explorer_url
+from pivgm.web.formats import date_label, number_label, period_label
+from pivgm.web.labels import Labels
+from pivgm.web.maps import iso_numeric
+from pivgm.web.rendering import url
+from pivgm.web.tables import TableModel, table_model
+
+TOP = 8
+HEADLINE_SERIES = 3
+# Mexico, Central America and the Caribbean, with their neighbours in grey, at any width.
+REGION_PROJECTION = {"type": "mercator", "center": [-87, 20], "scale": {"expr": "width / 1.25"}}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline number with what it is: label, period, unit, and where it comes from."""
+
+    label: str
+    value: str
+    period: str
+    unit: str = ""
+    flags: str = ""
+
+
+@dataclass(frozen=True)
+class TopEntry:
+    name: str
+    value: str
+    href: str | None = None
+
+
+@dataclass
+class BlockPage:
+    id: str
+    title: str
+    dataflow: str
+    figures: list[Figure]
+    spec: dict[str, Any] | None
+    table: TableModel | None
+    top_title: str
+    top: list[TopEntry]
+    source: str
+    published: str
+    href: str
+
+
+@dataclass
+class CountryPage:
+    code: str
+    name: str
+    blocks: list[BlockPage]
+
+
+def _latest(view: ExplorerView, labels: Labels) -> list[Figure]:
+    shape = view.shape
+    if not isinstance(shape, SeriesChart) or len(shape.series) > HEADLINE_SERIES:
+        return []
+    figures = []
+    for series in shape.series:
+        points = shape.grid.series(series.key)
+        if not points:
+            continue
+        period, cell = points[-1]
+        name = labels.key(shape.colour_dimensions + shape.panel_dimensions, series.colour + series.panel)
+        figures.append(
+            Figure(
+                name, labels.value(cell), period_label(period, labels.language), labels.unit(cell), _flags(cell, labels)
+            )
+        )
+    return figures
+
+
+def _flags(cell: Cell, labels: Labels) -> str:
+    return "; ".join(labels.status(code) for code in cell.flags)
+
+
+def _top(view: ExplorerView | None, dimension: str | None, labels: Labels) -> list[TopEntry]:
+    if view is None or dimension is None or not isinstance(view.shape, Ranking):
+        return []
+    grid = view.shape.grid
+    position = grid.dimensions.index(dimension) if dimension in grid.dimensions else None
+    entries = []
+    for entry in view.shape.entries[:TOP]:
+        code = entry.key[position] if position is not None else ""
+        href = url(f"/country/{code}", lang=labels.language) if iso_numeric(_codelist(view, dimension), code) else None
+        entries.append(TopEntry(labels.code(dimension, code), labels.value(entry.cell), href))
+    return entries
+
+
+def _codelist(view: ExplorerView, dimension: str) -> Codelist | None:
+    found = view.dataflow.structure.dimension(dimension)
+    return found.codelist if found is not None else None
+
+
+def _block(block: ProfileBlock, language: str) -> BlockPage:
+    view = block.view
+    labels = Labels(view.dataflow, language)
+    title = block.spec.title.get(language)
+    spec = view_spec(view.shape, labels, {"text": ""}, view.state.view.value)
+    if spec is not None:
+        spec.pop("title", None)
+        spec["height"] = 170
+    release = view.summary.release
+    return BlockPage(
+        id=block.spec.id,
+        title=title,
+        dataflow=view.dataflow.name.get(language),
+        figures=_latest(view, labels),
+        spec=spec,
+        table=table_model(view.shape, labels, title),
+        top_title=block.spec.top_title.get(language) if block.spec.top_title else "",
+        top=_top(block.top, block.spec.top, labels),
+        source=view.dataflow.metadata.source.get(language),
+        published=date_label(release.published_at, language) if release else "",
+        href=explorer_url(view.state, language),
+    )
+
+
+def country_page(profile: CountryProfile, language: str) -> CountryPage:
+    return CountryPage(
+        profile.country.id, profile.country.name.get(language), [_block(b, language) for b in profile.blocks]
+    )
+
+
+@dataclass(frozen=True)
+class Headline:
+    title: str
+    dataflow: str
+    figure: Figure
+    source: str
+    href: str
+
+
+@dataclass
+class HomePage:
+    headlines: list[Headline]
+    map_title: str
+    map_spec: dict[str, Any] | None
+    map_rows: list[TopEntry]
+    map_period: str
+    countries: list[tuple[str, str]]
+    themes: list[tuple[str, int]]
+    cards: list[Card] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Card:
+    """One dataflow on the home page: its highlight drawn as a chart and as a table, and the latest figure."""
+
+    view: HighlightView
+    spec: dict[str, Any] | None = None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    latest: tuple[str, float] | None = None
+    href: str = ""
+
+
+def highlight_url(view: HighlightView, language: str) -> str:
+    """The explorer view of a highlight: its codes, the other dimensions added up, its series."""
+    dataflow = view.summary.dataflow
+    highlight = view.highlight
+    if highlight is None:
+        return url(f"/explore/{dataflow.id}", lang=language)
+    named = highlight.filters
+    others = [d for d in dataflow.structure.dimension_ids if d not in named]
+    params = [(d, ",".join(named[d]) if d in named else "*") for d in dataflow.structure.dimension_ids]
+    summed = [d for d in others if d != highlight.series]
+    if summed:
+        params.append(("sum", ",".join(summed)))
+    if highlight.start:
+        params.append(("from", highlight.start))
+    params.append(("view", "line" if highlight.mark == "line" else "bar"))
+    return url(f"/explore/{dataflow.id}", params, lang=language)
+
+
+def card(view: HighlightView, language: str) -> Card:
+    href = highlight_url(view, language)
+    if view.data is None or not view.data.table.num_rows:
+        return Card(view, href=href)
+    rows = highlight_rows(view, language)
+    spec = highlight_spec(view, language)
+    if view.highlight is not None and view.highlight.series:
+        return Card(view, spec, rows, href=href)  # several series: no single headline figure
+    return Card(view, spec, rows, (rows[-1]["period"], rows[-1]["value"]), href)
+
+
+def _headlines(home: HomeView, cards: list[Card], language: str) -> list[Headline]:
+    by_id = {c.view.summary.dataflow.id: c for c in cards}
+    found = []
+    for dataflow_id in home.region.headlines:
+        item = by_id.get(dataflow_id)
+        if item is None or item.latest is None or item.view.highlight is None:
+            continue
+        dataflow = item.view.summary.dataflow
+        labels = Labels(dataflow, language)
+        unit = labels.unit(dataflow.defaults.get("UNIT_MEASURE", ""))
+        figure = Figure(
+            item.view.highlight.title.get(language),
+            number_label(item.latest[1], language),
+            period_label(item.latest[0], language),
+            unit,
+        )
+        found.append(
+            Headline(
+                item.view.highlight.title.get(language),
+                dataflow.name.get(language),
+                figure,
+                dataflow.metadata.source.get(language),
+                item.href,
+            )
+        )
+    return found
+
+
+def _region_map(home: HomeView, language: str) -> tuple[dict[str, Any] | None, list[TopEntry], str]:
+    view = home.region_map
+    if view is None or not isinstance(view.shape, AreaMap):
+        return None, [], ""
+    labels = Labels(view.dataflow, language)
+    codelist = _codelist(view, view.shape.dimension)
+    rows, entries = [], []
+    for entry in view.shape.ranking.entries:
+        code = entry.key[0]
+        href = url(f"/country/{code}", lang=language)
+        name = labels.code(view.shape.dimension, code)
+        rows.append(
+            {
+                "id": iso_numeric(codelist, code),
+                "label": name,
+                "value": entry.cell.value,
+                "text": labels.value(entry.cell),
+                "unit": labels.unit(entry.cell),
+                "flag": "",
+                "period": period_label(entry.period, language),
+                "href": href,
+            }
+        )
+        entries.append(TopEntry(name, labels.value(entry.cell), href))
+    grid = view.shape.ranking.grid
+    spec = {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "width": "container",
+        "height": 380,
+        "projection": REGION_PROJECTION,
+        "layer": map_layers(rows, labels, labels.unit_title(grid.units(), grid.multipliers())),
+        "config": config(),
+    }
+    period = period_label(view.shape.ranking.entries[0].period, language) if view.shape.ranking.entries else ""
+    return spec, entries, period
+
+
+def home_page(home: HomeView, language: str, areas: Codelist) -> HomePage:
+    cards = [card(view, language) for view in home.highlights]
+    spec, rows, period = _region_map(home, language)
+    counts: dict[str, int] = {}
+    for view in home.highlights:
+        counts[view.summary.dataflow.theme] = counts.get(view.summary.dataflow.theme, 0) + 1
+    return HomePage(
+        headlines=_headlines(home, cards, language),
+        map_title=home.region.title.get(language),
+        map_spec=spec,
+        map_rows=rows,
+        map_period=period,
+        countries=[(c.id, c.name.get(language)) for c in sorted(home.countries, key=lambda c: c.name.get(language))],
+        themes=[(theme, counts.get(theme, 0)) for theme in home.themes],
+        cards=cards,
+    )
+
+
+def region_codes(areas: Codelist, codes: list[Code]) -> list[str]:
+    return [c.id for c in codes if c.id in areas]

@@ -1,0 +1,62 @@
+"""Rendering of HTML pages: templates, the page's language and its formatting helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from pivgm.web.charts import FORMAT_LOCALES
+from pivgm.web.formats import TIME_LOCALES, date_label, number_label, period_label
+from pivgm.web.i18n import LANGUAGES, format_number, request_language, translate
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+
+
+def url(path: str, params: Sequence[tuple[str, str]] = (), **extra: str) -> str:
+    """``path`` with a query string built from ``params`` and ``extra`` (in that order)."""
+    items = [*params, *extra.items()]
+    return f"{path}?{urlencode(items, safe=',*:')}" if items else path
+
+
+def switch_language_url(request: Request, language: str) -> str:
+    """This very page in another language: every parameter kept, ``lang`` replaced."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return url(request.url.path, params, lang=language)
+
+
+def render(request: Request, template: str, json_twin: str, status_code: int = 200, **context: object) -> HTMLResponse:
+    """Render ``template`` in the request's language; the response links its JSON twin."""
+    language = request_language(request)
+    other = next(lang for lang in LANGUAGES if lang != language)
+    response = TEMPLATES.TemplateResponse(
+        request,
+        template,
+        {
+            "lang": language,
+            "other_lang": other,
+            "other_lang_url": switch_language_url(request, other),
+            "json_twin": json_twin,
+            "t": lambda key: translate(key, language),
+            "number": lambda value, decimals=None: (
+                number_label(value, language) if decimals is None else format_number(value, language, decimals)
+            ),
+            "period": lambda value: period_label(str(value), language) if value else "",
+            "day": lambda value: date_label(value, language) if isinstance(value, date | datetime) else "",
+            "format_locale": FORMAT_LOCALES[language],
+            "time_locale": TIME_LOCALES[language],
+            "url": url,
+            **context,
+        },
+        status_code=status_code,
+    )
+    response.headers["Link"] = f'<{json_twin}>; rel="alternate"; type="application/json"'
+    response.headers["Content-Language"] = language
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie("lang", language, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response

@@ -1,0 +1,197 @@
+"""Submissions API: upload a file in the national layout, get its validation report (JSON, CSV, HTML)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+
+from pivgm.accounts.actor import Role
+from pivgm.accounts.audit import audit
+from pivgm.errors import InvalidParameterError
+from pivgm.ingest.mapping import Mapping
+from pivgm.ingest.report import ValidationReport
+from pivgm.web.dependencies import PlatformDep
+from pivgm.web.i18n import request_language
+from pivgm.web.rendering import render
+from pivgm.web.security import CsrfDep, UserDep, csrf_token
+from pivgm.workflow.submissions import (
+    FileTooLargeError,
+    SubmissionOutcome,
+    SubmissionRequest,
+    authorize_upload,
+    submit,
+)
+from pivgm.workflow.transitions import visible_submission
+
+router = APIRouter(prefix="/api/submissions", tags=["submissions"])
+pages = APIRouter(include_in_schema=False)
+
+CHUNK = 1 << 20
+
+
+def _public(outcome_or_info: Any, report: ValidationReport) -> dict[str, Any]:
+    submission = outcome_or_info.submission if isinstance(outcome_or_info, SubmissionOutcome) else outcome_or_info
+    body: dict[str, Any] = {
+        "id": submission.id,
+        "provider": submission.provider_id,
+        "dataflow": submission.dataflow_id,
+        "file": {"name": submission.file_name, "sha256": submission.file_sha256},
+        "status": submission.status,
+        "version": submission.version_id,
+        "created_at": submission.created_at.isoformat(),
+        "report": report.to_dict(),
+        "links": {
+            "self": f"/api/submissions/{submission.id}",
+            "report_csv": f"/api/submissions/{submission.id}/report?format=csv",
+            "report_html": f"/submissions/{submission.id}/report",
+        },
+    }
+    if isinstance(outcome_or_info, SubmissionOutcome):
+        body["duplicate_of"] = outcome_or_info.duplicate_of
+        if outcome_or_info.mapping is not None:
+            body["mapping"] = outcome_or_info.mapping.to_dict()
+    return body
+
+
+async def _read_limited(upload: UploadFile, limit_bytes: float, name: str) -> bytes:
+    parts, size = [], 0
+    while chunk := await upload.read(CHUNK):
+        size += len(chunk)
+        if size > limit_bytes:
+            raise FileTooLargeError(
+                f"{name} is larger than the limit of {limit_bytes / 1e6:g} MB. Split it by year or by country.",
+                file=name,
+            )
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _mapping(text: str | None) -> Mapping | None:
+    if not text:
+        return None
+    try:
+        return Mapping.from_dict(json.loads(text))
+    except (ValueError, AttributeError, TypeError) as error:
+        raise InvalidParameterError(
+            f"The mapping is not valid JSON of the form "
+            f'{{"columns": {{...}}, "values": {{...}}, "constants": {{...}}}} ({error}).',
+            parameter="mapping",
+        ) from None
+
+
+@router.post("", summary="Upload a file for a dataflow: validate it and, if it has no errors, load it", status_code=201)
+async def create_submission(
+    request: Request,
+    platform: PlatformDep,
+    actor: UserDep,
+    _: CsrfDep,
+    file: Annotated[UploadFile, File(description="CSV, TSV, XLSX, XLS, SDMX-CSV or SDMX-ML file")],
+    dataflow: Annotated[str, Form(description="Dataflow id, e.g. DF_IRREGULAR_TRANSIT")],
+    provider: Annotated[str, Form(description="Provider id, e.g. MX_UPM")],
+    mapping: Annotated[str | None, Form(description="Mapping as JSON (optional; the saved one is reused)")] = None,
+    load: Annotated[bool, Form(description="Load when valid (false: validate only)")] = True,
+) -> dict[str, Any]:
+    limit = platform.settings.max_upload_mb * 1_000_000
+    declared = request.headers.get("content-length")
+    name = file.filename or "upload"
+    if declared and declared.isdigit() and int(declared) > limit + 1_000_000:
+        raise FileTooLargeError(f"{name} is larger than the limit of {limit / 1e6:g} MB.", file=name)
+    authorize_upload(platform, actor, provider, dataflow)
+    content = await _read_limited(file, limit, name)
+    outcome = submit(
+        platform,
+        SubmissionRequest(
+            provider_id=provider,
+            dataflow_id=dataflow,
+            file_name=name,
+            content=content,
+            mapping=_mapping(mapping),
+            load=load,
+            submitted_by=actor.username,
+        ),
+    )
+    audit(platform, actor, "submission.uploaded", f"submission:{outcome.submission.id}", _upload_details(outcome))
+    return _public(outcome, outcome.report)
+
+
+def _upload_details(outcome: SubmissionOutcome) -> dict[str, Any]:
+    return {
+        "provider": outcome.submission.provider_id,
+        "dataflow": outcome.submission.dataflow_id,
+        "file": outcome.submission.file_name,
+        "sha256": outcome.submission.file_sha256,
+        "rows": outcome.report.rows,
+        "errors": outcome.report.error_count,
+        "version": outcome.version.id if outcome.version else None,
+        "version_rows": outcome.version.row_count if outcome.version else None,
+    }
+
+
+@router.get("/{submission_id}", summary="A submission with its validation report")
+def get_submission(submission_id: int, platform: PlatformDep, actor: UserDep) -> dict[str, Any]:
+    submission = visible_submission(platform, actor, submission_id)
+    return _public(submission, ValidationReport.from_dict(submission.report))
+
+
+@router.get("/{submission_id}/report", summary="The validation report as JSON or CSV", response_model=None)
+def get_report(
+    submission_id: int,
+    request: Request,
+    platform: PlatformDep,
+    actor: UserDep,
+    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+) -> Response | dict[str, Any]:
+    report = ValidationReport.from_dict(visible_submission(platform, actor, submission_id).report)
+    if format == "csv":
+        return PlainTextResponse(
+            report.to_csv(request_language(request)),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="submission-{submission_id}-report.csv"'},
+        )
+    return report.to_dict()
+
+
+@pages.get("/submissions/{submission_id}/report", response_class=HTMLResponse)
+def report_page(submission_id: int, request: Request, platform: PlatformDep, actor: UserDep) -> HTMLResponse:
+    submission = visible_submission(platform, actor, submission_id)
+    report = ValidationReport.from_dict(submission.report)
+    return render(
+        request,
+        "report.html",
+        f"/api/submissions/{submission_id}",
+        submission=submission,
+        report=report,
+    )
+
+
+@pages.get("/submit", response_class=HTMLResponse)
+def submit_page(request: Request, platform: PlatformDep, actor: UserDep) -> HTMLResponse:
+    providers = sorted(actor.providers(Role.NATIONAL_SUBMITTER)) or (
+        sorted(platform.standard.providers) if actor.has(Role.ADMINISTRATOR) else []
+    )
+    return render(
+        request,
+        "submit.html",
+        "/api/submissions",
+        providers=providers,
+        dataflows=sorted(platform.standard.dataflows),
+        csrf=csrf_token(request),
+    )
+
+
+@pages.post("/submit")
+async def submit_form(
+    request: Request,
+    platform: PlatformDep,
+    actor: UserDep,
+    _: CsrfDep,
+    file: Annotated[UploadFile, File()],
+    dataflow: Annotated[str, Form()],
+    provider: Annotated[str, Form()],
+    mapping: Annotated[str | None, Form()] = None,
+) -> RedirectResponse:
+    body = await create_submission(request, platform, actor, None, file, dataflow, provider, mapping, True)
+    return RedirectResponse(f"/submissions/{body['id']}", status_code=303)

@@ -1,0 +1,114 @@
+"""The review of a submission: one small state machine, every transition checked against role and scope.
+
+invalid | validated          (end states of files with errors / checked only)
+draft --submit--> submitted --approve-national--> approved_national --approve-regional-->
+approved_regional --publish [release_at]--> published --withdraw--> withdrawn
+reject (with a comment) from submitted, approved_national or approved_regional, back to draft
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from pivgm.accounts.actor import Actor, Role
+from pivgm.errors import InvalidParameterError, NotFoundError, PermissionDeniedError, PivgmError
+
+
+class State(StrEnum):
+    INVALID = "invalid"
+    VALIDATED = "validated"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED_NATIONAL = "approved_national"
+    APPROVED_REGIONAL = "approved_regional"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """``roles`` says, for each state the transition leaves, which role may take it."""
+
+    action: str
+    roles: dict[State, Role]
+    target: State
+    needs_comment: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition("submit", {State.DRAFT: Role.NATIONAL_SUBMITTER}, State.SUBMITTED),
+        Transition("approve-national", {State.SUBMITTED: Role.NATIONAL_APPROVER}, State.APPROVED_NATIONAL),
+        Transition("approve-regional", {State.APPROVED_NATIONAL: Role.REGIONAL_REVIEWER}, State.APPROVED_REGIONAL),
+        Transition("publish", {State.APPROVED_REGIONAL: Role.REGIONAL_REVIEWER}, State.PUBLISHED),
+        Transition(
+            "reject",
+            {
+                State.SUBMITTED: Role.NATIONAL_APPROVER,
+                State.APPROVED_NATIONAL: Role.REGIONAL_REVIEWER,
+                State.APPROVED_REGIONAL: Role.REGIONAL_REVIEWER,
+            },
+            State.DRAFT,
+            needs_comment=True,
+        ),
+        Transition("withdraw", {State.PUBLISHED: Role.REGIONAL_REVIEWER}, State.WITHDRAWN, needs_comment=True),
+    )
+}
+
+VISIBLE_ROLES = (Role.NATIONAL_SUBMITTER, Role.NATIONAL_APPROVER, Role.REGIONAL_REVIEWER)
+
+
+class TransitionNotAllowedError(PivgmError):
+    status_code = 409
+    exit_code = 2
+    code = "transition-not-allowed"
+
+
+def can_see(actor: Actor, provider_id: str) -> bool:
+    """Staff see the submissions of the providers they hold a role for; regional roles see all."""
+    return any(actor.has(role, provider_id) for role in VISIBLE_ROLES)
+
+
+def allowed_actions(actor: Actor, state: State, provider_id: str) -> list[str]:
+    """The transitions ``actor`` may take on a submission of ``provider_id`` in ``state``."""
+    return [t.action for t in TRANSITIONS.values() if state in t.roles and actor.has(t.roles[state], provider_id)]
+
+
+def check_transition(
+    actor: Actor, action: str, state: State, provider_id: str, comment: str, release_at: datetime | None
+) -> Transition:
+    """The transition to take, or the error that says why not (unknown action 422, wrong role or scope 403,
+    wrong state 409)."""
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise InvalidParameterError(
+            f"Unknown action {action!r}; actions are {', '.join(TRANSITIONS)}.", parameter="action"
+        )
+    if not can_see(actor, provider_id):
+        raise PermissionDeniedError(f"{actor.username} has no role for provider {provider_id}.", provider=provider_id)
+    if state not in transition.roles:
+        raise TransitionNotAllowedError(
+            f"A submission in state {state.value!r} cannot be {action!r}ed; "
+            f"from here: {', '.join(allowed_actions(actor, state, provider_id)) or 'no action for you'}.",
+            state=state.value,
+        )
+    role = transition.roles[state]
+    if not actor.has(role, provider_id):
+        raise PermissionDeniedError(
+            f"{action!r} needs the role {role.value} for provider {provider_id}.", role=role.value
+        )
+    if transition.needs_comment and not comment.strip():
+        raise InvalidParameterError(f"{action!r} needs a comment saying why.", parameter="comment")
+    if release_at is not None and (action != "publish" or release_at.tzinfo is None):
+        raise InvalidParameterError(
+            "release_at is only for 'publish' and must carry a time zone (e.g. 2026-12-01T12:00:00Z).",
+            parameter="release_at",
+        )
+    return transition
+
+
+def not_found(submission_id: int) -> NotFoundError:
+    return NotFoundError(f"Submission {submission_id} does not exist.", submission=submission_id)

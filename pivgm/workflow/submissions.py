@@ -1,0 +1,296 @@
+"""Country submissions: archive the file, read it in its national layout, map, validate, and load a new
+dataset version atomically when the report has no errors.
+
+Order of events: size check (nothing kept if too large) -> archive by SHA-256 -> read -> map -> validate ->
+record the submission with its report -> (valid) merge with the provider's newest version, write the version
+file, then one records transaction makes it visible and links it to the submission.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from pivgm.accounts.actor import Actor, Role
+from pivgm.accounts.audit import audit
+from pivgm.errors import PermissionDeniedError, PivgmError, RowLimitError, SourceFormatError
+from pivgm.ingest.mapping import MappedTable, Mapping, apply_mapping
+from pivgm.ingest.readers import RawTable, ReadOptions, read_file
+from pivgm.ingest.report import Issue, Severity, ValidationReport
+from pivgm.ingest.suggest import apply_layout, suggest_mapping
+from pivgm.ingest.validate import ValidationOutcome, validate
+from pivgm.model import Dataflow, DataProvider
+from pivgm.platform import Platform
+from pivgm.records import NewSubmission, SubmissionInfo, VersionInfo, VersionRecordSpec
+from pivgm.warehouse.merge import merge_observations
+
+Checkpoint = Callable[[str], None]
+
+
+def _no_checkpoint(stage: str) -> None:
+    """Named stages let tests interrupt a load at each one."""
+
+
+class FileTooLargeError(PivgmError):
+    status_code = 413
+    exit_code = 1
+    code = "file-too-large"
+
+
+@dataclass(frozen=True)
+class SubmissionRequest:
+    provider_id: str
+    dataflow_id: str
+    file_name: str
+    content: bytes
+    mapping: Mapping | None = None
+    options: ReadOptions = field(default_factory=ReadOptions)
+    load: bool = True
+    submitted_by: str | None = None
+
+
+@dataclass(frozen=True)
+class SubmissionOutcome:
+    submission: SubmissionInfo
+    report: ValidationReport
+    version: VersionInfo | None = None
+    duplicate_of: int | None = None
+    mapping: Mapping | None = None
+
+
+def _unreadable(request: SubmissionRequest, error: SourceFormatError) -> ValidationReport:
+    report = ValidationReport(file_name=request.file_name, dataflow_id=request.dataflow_id)
+    details = error.details
+    report.add(
+        [
+            Issue(
+                type="unreadable-file",
+                severity=Severity.ERROR,
+                row=details.get("row"),
+                column=details.get("column"),
+                value=None,
+                message_es=f"No se pudo leer el archivo: {error.message}",
+                message_en=f"The file could not be read: {error.message}",
+            )
+        ]
+    )
+    return report
+
+
+def _read(request: SubmissionRequest, max_rows: int) -> RawTable:
+    suffix = Path(request.file_name).suffix.lower()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(request.content)
+        options = request.options
+        if options.max_rows is None:
+            options = ReadOptions(**{**options.__dict__, "max_rows": max_rows})
+        return read_file(path, options, file_name=request.file_name)
+
+
+def _mapping_for(
+    platform: Platform, request: SubmissionRequest, raw: RawTable, dataflow: Dataflow
+) -> tuple[RawTable, Mapping]:
+    """The table in its mapped layout (unpivoted, period joined, when the file needs it) and the mapping:
+    the request's, else the provider's saved one, else the suggestion; each fills the gaps of the next."""
+    saved = platform.submissions.latest_mapping(request.provider_id, dataflow.id)
+    provider = platform.standard.provider(request.provider_id)
+    suggestion = suggest_mapping(raw, dataflow, provider_countries=provider.countries)
+    laid_out = apply_layout(raw, suggestion)
+    mapping = suggestion.as_mapping()
+    if saved is not None:
+        mapping = mapping.merged_with(Mapping.from_dict(saved.spec).for_columns(laid_out.table.column_names))
+    if request.mapping is not None:
+        mapping = mapping.merged_with(request.mapping)
+    return laid_out, mapping
+
+
+def _history(platform: Platform, provider_id: str, dataflow_id: str) -> pa.Table | None:
+    """The provider's published observations of the dataflow (for plausibility and revision checks)."""
+    for version in platform.records.published_versions(dataflow_id):
+        if version.provider_id == provider_id:
+            return pq.read_table(platform.warehouse.path(version.parquet_file))
+    return None
+
+
+def _allowed(provider: DataProvider, dataflow: Dataflow) -> dict[str, frozenset[str]]:
+    """A national provider reports only for its own countries."""
+    if dataflow.structure.dimension("REF_AREA") is None or not provider.countries:
+        return {}
+    return {"REF_AREA": frozenset(provider.countries)}
+
+
+def _deletions_need_no_value(mapped: MappedTable, raw: RawTable, dataflow: Dataflow) -> MappedTable:
+    """SDMX-CSV 2.0 deletions (ACTION=D) name a key; their value cell may be empty, so it is set to 0 for
+    validation (the row is removed from the data, never stored)."""
+    measure = dataflow.structure.measure.id
+    if raw.actions is None or measure not in mapped.table.column_names:
+        return mapped
+    deleting = pc.equal(raw.actions, "D")
+    values = mapped.table.column(measure).combine_chunks()
+    blank = pc.or_kleene(pc.is_null(values), pc.equal(pc.utf8_trim_whitespace(values), ""))
+    filled = pc.if_else(pc.and_kleene(deleting, blank), "0", values)
+    index = mapped.table.column_names.index(measure)
+    return MappedTable(mapped.table.set_column(index, measure, filled), mapped.column_labels)
+
+
+def _actions(raw: RawTable, outcome: ValidationOutcome) -> pa.Array | None:
+    if raw.actions is None or outcome.source_rows is None:
+        return None
+    positions = pc.index_in(outcome.source_rows, value_set=pa.array(raw.source_rows, pa.int64()))
+    return pc.take(raw.actions, positions)
+
+
+def submit(
+    platform: Platform, request: SubmissionRequest, checkpoint: Checkpoint = _no_checkpoint
+) -> SubmissionOutcome:
+    """Validate an uploaded file and, if it has no errors and ``load``, load it as a new version."""
+    settings = platform.settings
+    if len(request.content) > settings.max_upload_mb * 1_000_000:
+        raise FileTooLargeError(
+            f"{request.file_name} has {len(request.content) / 1e6:.1f} MB; the limit is "
+            f"{settings.max_upload_mb:g} MB. Split it by year or by country and submit the parts.",
+            file=request.file_name,
+        )
+    dataflow = platform.standard.dataflow(request.dataflow_id)
+    provider = platform.standard.provider(request.provider_id)
+    stored = platform.warehouse.archive(request.content, Path(request.file_name).suffix.lower())
+    archived = platform.submissions.archive(
+        stored.sha256, request.file_name, len(request.content), stored.relative_path
+    )
+    earlier = platform.submissions.loaded_with_file(provider.id, dataflow.id, archived.sha256)
+    checked = check_file(platform, request)
+    mapping_id = None
+    if checked.report.valid and checked.mapping is not None:
+        mapping_id = platform.submissions.save_mapping(provider.id, dataflow.id, checked.mapping.to_dict()).id
+    result = _record(platform, request, archived.sha256, checked.report, mapping_id, earlier, checked.mapping)
+    outcome = checked.outcome
+    if outcome is None or outcome.observations is None or not (checked.report.valid and request.load):
+        return result
+    actions = _actions(checked.raw, outcome) if checked.raw else None
+    version = _load(platform, result.submission, dataflow, outcome, actions, archived.sha256, checkpoint)
+    submission = platform.submissions.get(result.submission.id) or result.submission
+    return SubmissionOutcome(submission, checked.report, version, result.duplicate_of, checked.mapping)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    report: ValidationReport
+    raw: RawTable | None = None
+    mapping: Mapping | None = None
+    outcome: ValidationOutcome | None = None
+
+
+def check_file(platform: Platform, request: SubmissionRequest) -> CheckedFile:
+    """Read, map and validate a file without recording or loading anything (``pivgm validate``)."""
+    dataflow = platform.standard.dataflow(request.dataflow_id)
+    provider = platform.standard.provider(request.provider_id)
+    try:
+        raw = _read(request, platform.settings.max_submission_rows)
+    except RowLimitError:
+        raise
+    except SourceFormatError as error:
+        return CheckedFile(_unreadable(request, error))
+    raw, mapping = _mapping_for(platform, request, raw, dataflow)
+    mapped = _deletions_need_no_value(apply_mapping(raw.table, raw.source_rows, mapping, dataflow), raw, dataflow)
+    outcome = validate(
+        mapped,
+        dataflow,
+        file_name=request.file_name,
+        decimal=mapping.decimal or raw.detected.get("decimal", "."),
+        allowed=_allowed(provider, dataflow),
+        history=_history(platform, provider.id, dataflow.id),
+    )
+    outcome.report.notes.extend(raw.notes)
+    return CheckedFile(outcome.report, raw, mapping, outcome)
+
+
+def _record(
+    platform: Platform,
+    request: SubmissionRequest,
+    sha256: str,
+    report: ValidationReport,
+    mapping_id: int | None,
+    earlier: SubmissionInfo | None,
+    mapping: Mapping | None = None,
+) -> SubmissionOutcome:
+    if earlier is not None:
+        report.notes.append(f"The same file was already loaded by submission {earlier.id}.")
+    submission = platform.submissions.add(
+        NewSubmission(
+            provider_id=request.provider_id,
+            dataflow_id=request.dataflow_id,
+            file_sha256=sha256,
+            mapping_id=mapping_id,
+            status="validated" if report.valid else "invalid",
+            row_count=report.rows,
+            error_count=report.error_count,
+            warning_count=report.warning_count,
+            report=report.to_dict(),
+            created_by=request.submitted_by,
+        )
+    )
+    return SubmissionOutcome(submission, report, None, earlier.id if earlier else None, mapping)
+
+
+def _load(
+    platform: Platform,
+    submission: SubmissionInfo,
+    dataflow: Dataflow,
+    outcome: ValidationOutcome,
+    actions: pa.Array | None,
+    sha256: str,
+    checkpoint: Checkpoint,
+) -> VersionInfo:
+    assert outcome.observations is not None
+    newest = {v.provider_id: v for v in platform.records.current_versions(dataflow.id)}.get(submission.provider_id)
+    base = platform.warehouse.path(newest.parquet_file) if newest else None
+    merged = merge_observations(
+        base,
+        outcome.observations,
+        actions,
+        dataflow.structure.dimension_ids,
+        dataflow.structure.time_dimension,
+    )
+    checkpoint("merged")
+    stored = platform.warehouse.write_version(dataflow.id, merged)
+    checkpoint("version-written")
+    version = platform.submissions.record_loaded_version(
+        submission.id,
+        VersionRecordSpec(
+            dataflow_id=dataflow.id,
+            provider_id=submission.provider_id,
+            source=f"submission:{submission.id}",
+            source_files=[{"name": submission.file_name, "sha256": sha256}],
+            input_sha256=sha256,
+            parquet_file=stored.relative_path,
+            row_count=stored.row_count,
+        ),
+    )
+    checkpoint("committed")
+    return version
+
+
+def authorize_upload(platform: Platform, actor: Actor, provider_id: str, dataflow_id: str) -> None:
+    """Only a national submitter of the provider (or an administrator) uploads for it; refusals are audited."""
+    provider = platform.standard.provider(provider_id)
+    platform.standard.dataflow(dataflow_id)
+    if not actor.has(Role.NATIONAL_SUBMITTER, provider.id):
+        audit(
+            platform,
+            actor,
+            "permission.denied",
+            f"provider:{provider.id}",
+            {"action": "upload", "dataflow": dataflow_id},
+        )
+        raise PermissionDeniedError(
+            f"{actor.username} may not submit data for {provider.id}: that needs the national_submitter role "
+            "for this provider.",
+            provider=provider.id,
+        )

@@ -1,0 +1,160 @@
+"""Unpublished values never reach anyone who may not see them, on any route.
+
+Every GET route the app registers (enumerated, not hand-listed) is called by every role, with data in every
+state: draft, submitted, approved, embargoed, published, withdrawn. Each state's submission carries a
+distinctive value; a response may contain it only if the value is published, or if the caller holds a role
+for that submission's provider (staff see their own countries' work).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pivgm.accounts.actor import ANONYMOUS, Actor, Role
+from pivgm.ingest.mapping import Mapping
+from pivgm.records.repository import utc_now
+from pivgm.web.app import create_app
+from pivgm.workflow.review import can_see
+from pivgm.workflow.submissions import SubmissionRequest, submit
+from pivgm.workflow.transitions import take_step
+from tests.conftest import new_platform
+from tests.people import person
+from tests.routes import concrete_paths, get_routes
+
+FLOW = "DF_IRREGULAR_TRANSIT"
+MAPPING = Mapping(
+    columns={"CITIZENSHIP": "Nacionalidad", "TIME_PERIOD": "Mes", "OBS_VALUE": "Eventos"},
+    constants={"FREQ": "M", "SEX": "_T", "AGE": "_T", "ACCOMPANIMENT": "_T", "UNIT_MEASURE": "EVENTS"},
+)
+# state -> (provider, reference area, marker value)
+STATES = {
+    "withdrawn": ("HN_INM", "HND", 7770006),
+    "published": ("MX_UPM", "MEX", 7770001),
+    "embargoed": ("GT_IGM", "GTM", 7770002),
+    "draft": ("CR_DGME", "CRI", 7770003),
+    "submitted": ("SV_DGME", "SLV", 7770004),
+    "approved": ("PA_SNM", "PAN", 7770005),
+}
+STEPS = {
+    "draft": [],
+    "submitted": ["submit"],
+    "approved": ["submit", "approve-national", "approve-regional"],
+    "published": ["submit", "approve-national", "approve-regional", "publish"],
+    "embargoed": ["submit", "approve-national", "approve-regional", "publish"],
+    "withdrawn": ["submit", "approve-national", "approve-regional", "publish", "withdraw"],
+}
+SDMX_PATHS = [
+    f"data/{FLOW}",
+    f"data/{FLOW}/all",
+    f"data/PIVGM,{FLOW},1.0/all/all",
+    f"data/{FLOW}/M.GTM+CRI+SLV+PAN+HND+MEX",
+    f"availableconstraint/{FLOW}/all/all/all",
+    f"availableconstraint/{FLOW}",
+    f"dataflow/PIVGM/{FLOW}/latest",
+    "dataflow/all/all/latest",
+]
+QUERY_VARIANTS = [
+    {},
+    {"lang": "en"},
+    {"format": "csv"},
+    {"format": "xlsx"},
+    {"format": "zip"},
+    {"format": "sdmx-csv"},
+    {"includeDrafts": "true"},
+    {"REF_AREA": "GTM", "lang": "en"},
+]
+
+
+def markers(value: int) -> list[str]:
+    return [str(value), f"{value:,}", f"{value:,}".replace(",", "."), f"{value:,}".replace(",", "\u00a0")]
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    platform = new_platform(tmp_path_factory.mktemp("leaks"))
+    admin = person(platform, "admin", (Role.ADMINISTRATOR, None))
+    people = {
+        "anonymous": None,
+        "mx_submitter": person(platform, "mx.sub", (Role.NATIONAL_SUBMITTER, "MX_UPM")),
+        "gt_approver": person(platform, "gt.app", (Role.NATIONAL_APPROVER, "GT_IGM")),
+        "cr_submitter": person(platform, "cr.sub", (Role.NATIONAL_SUBMITTER, "CR_DGME")),
+        "regional": person(platform, "rcm", (Role.REGIONAL_REVIEWER, None)),
+        "admin": admin,
+    }
+    submissions = {}
+    for state, (provider, area, value) in STATES.items():
+        text = f"Nacionalidad;Mes;Eventos\nVEN;2024-01;{value}\n"
+        mapping = Mapping(MAPPING.columns, MAPPING.values, {**MAPPING.constants, "REF_AREA": area})
+        outcome = submit(platform, SubmissionRequest(provider, FLOW, f"{state}.csv", text.encode(), mapping))
+        submissions[state] = outcome.submission.id
+        for action in STEPS[state]:
+            release_at = utc_now() + timedelta(days=3) if (state, action) == ("embargoed", "publish") else None
+            comment = "withdrawn for the test" if action == "withdraw" else ""
+            take_step(platform, admin.actor, outcome.submission.id, action, comment, release_at)
+    return platform, people, submissions
+
+
+def body_text(content: bytes) -> str:
+    if content.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+    return content.decode("utf-8", "replace")
+
+
+def may_see(actor: Actor, state: str) -> bool:
+    provider = STATES[state][0]
+    return state == "published" or can_see(actor, provider)
+
+
+def test_no_route_shows_unpublished_values_to_anyone_who_may_not_see_them(world):
+    platform, people, submissions = world
+    app = create_app(platform.settings)
+    routes = get_routes(app)
+    assert "/api/data/{dataflow_id}" in routes and "/sdmx/rest/{path:path}" in routes
+    checked = 0
+    with TestClient(app, raise_server_exceptions=False) as client:
+        for role, who in people.items():
+            actor = who.actor if who else ANONYMOUS
+            headers = who.headers if who else {}
+            forbidden = {state: markers(value) for state, (_, _, value) in STATES.items() if not may_see(actor, state)}
+            for template in routes:
+                for path in concrete_paths(template, submissions, FLOW, SDMX_PATHS):
+                    for query in QUERY_VARIANTS:
+                        response = client.get(path, params=query, headers=headers)
+                        assert response.status_code < 500, (role, path, query, response.text[:300])
+                        text = body_text(response.content)
+                        for state, forms in forbidden.items():
+                            leaked = [form for form in forms if form in text]
+                            assert not leaked, f"{role} saw the {state} value via {path} {query}"
+                        checked += 1
+    assert checked > 500
+
+
+def test_the_published_value_is_visible_to_the_public(world):
+    platform, _, _ = world
+    with TestClient(create_app(platform.settings)) as client:
+        body = client.get(f"/api/data/{FLOW}").json()
+    assert [row["OBS_VALUE"] for row in body["observations"]] == [STATES["published"][2]]
+
+
+def test_an_embargoed_value_appears_on_every_read_path_once_its_time_comes(world):
+    platform, _, submissions = world
+    app = create_app(platform.settings)
+    release_at = platform.submissions.get(submissions["embargoed"]).release_at
+    app.state.catalog.platform.clock = lambda: release_at + timedelta(seconds=1)
+    value = STATES["embargoed"][2]
+    with TestClient(app) as client:
+        for path, query in [
+            (f"/api/data/{FLOW}", {}),
+            (f"/api/data/{FLOW}", {"format": "csv"}),
+            (f"/sdmx/rest/data/{FLOW}/all", {"format": "csvfile"}),
+            (f"/explore/{FLOW}/download", {"format": "csv", "scope": "full"}),
+        ]:
+            response = client.get(path, params=query)
+            assert response.status_code == 200, (path, response.text[:200])
+            assert any(form in body_text(response.content) for form in markers(value)), path

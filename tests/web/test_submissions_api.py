@@ -1,0 +1,143 @@
+"""Upload over HTTP: a report in JSON, CSV and HTML; clear 4xx errors for bad uploads, never a 500."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from pivgm.accounts.actor import Role
+from pivgm.platform import Platform
+from pivgm.web.app import create_app
+from tests.backends import settings_for
+from tests.people import person
+
+MAPPING = {
+    "columns": {"CITIZENSHIP": "Nacionalidad", "TIME_PERIOD": "Mes", "OBS_VALUE": "Eventos"},
+    "constants": {
+        "FREQ": "M",
+        "REF_AREA": "MEX",
+        "SEX": "_T",
+        "AGE": "_T",
+        "ACCOMPANIMENT": "_T",
+        "UNIT_MEASURE": "EVENTS",
+    },
+}
+GOOD = b"Nacionalidad;Mes;Eventos\nVEN;2024-01;1.200\nHND;2024-01;850\n"
+BAD = b"Nacionalidad;Mes;Eventos\nVEN;2024-01;mil\nXXQ;2024-13;5\n"
+
+
+@pytest.fixture
+def upload_client(tmp_path):
+    platform = Platform.initialise(settings_for(tmp_path / "data", max_upload_mb=0.01))
+    submitter = person(platform, "mx.submitter", (Role.NATIONAL_SUBMITTER, "MX_UPM"))
+    with TestClient(create_app(platform.settings), raise_server_exceptions=False) as client:
+        client.headers.update(submitter.headers)
+        client.platform = platform
+        yield client
+
+
+def test_uploads_need_an_account(upload_client):
+    response = upload_client.post(
+        "/api/submissions",
+        headers={"Authorization": ""},
+        data={"dataflow": "DF_IRREGULAR_TRANSIT", "provider": "MX_UPM"},
+        files={"file": ("a.csv", GOOD, "text/csv")},
+    )
+    assert response.status_code == 401
+
+
+def test_a_submitter_cannot_upload_for_another_country_and_the_attempt_is_audited(upload_client):
+    response = post(upload_client, GOOD, provider="GT_IGM")
+    assert response.status_code == 403
+    assert "GT_IGM" in response.json()["error"]["message"]
+    assert upload_client.platform.submissions.count() == 0
+
+
+def post(client, content: bytes, name: str = "eventos.csv", **fields):
+    data = {
+        "dataflow": "DF_IRREGULAR_TRANSIT",
+        "provider": "MX_UPM",
+        "mapping": json.dumps(MAPPING),
+        **fields,
+    }
+    return client.post("/api/submissions", data=data, files={"file": (name, content, "text/csv")})
+
+
+def test_a_valid_upload_is_loaded_and_reported(upload_client):
+    response = post(upload_client, GOOD)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["status"] == "draft" and body["version"] is not None
+    assert body["report"]["valid"] is True
+    again = upload_client.get(f"/api/submissions/{body['id']}").json()
+    assert again["report"] == body["report"]
+
+
+def test_a_bad_upload_returns_its_report_with_rows_and_columns(upload_client):
+    body = post(upload_client, BAD).json()
+    assert body["status"] == "invalid" and body["version"] is None
+    rows = {(i["row"], i["column"], i["type"]) for i in body["report"]["issues"]}
+    assert (2, "Eventos", "invalid-number") in rows
+    assert (3, "Nacionalidad", "code-not-in-codelist") in rows
+    assert (3, "Mes", "invalid-period") in rows
+
+
+def test_the_report_downloads_as_csv_in_the_chosen_language(upload_client):
+    submission = post(upload_client, BAD).json()["id"]
+    english = upload_client.get(f"/api/submissions/{submission}/report", params={"format": "csv", "lang": "en"})
+    assert english.headers["content-type"].startswith("text/csv")
+    assert "is not a number" in english.text
+    spanish = upload_client.get(f"/api/submissions/{submission}/report", params={"format": "csv", "lang": "es"})
+    assert "no es un número" in spanish.text
+
+
+def test_the_report_page_lists_issues_in_spanish(upload_client):
+    submission = post(upload_client, BAD).json()["id"]
+    page = upload_client.get(f"/submissions/{submission}/report", params={"lang": "es"})
+    assert page.status_code == 200
+    assert "invalid-number" in page.text and "no es un número" in page.text
+
+
+def test_validate_only_loads_nothing(upload_client):
+    body = post(upload_client, GOOD, load="false").json()
+    assert body["status"] == "validated" and body["version"] is None
+
+
+def test_an_upload_over_the_size_limit_is_413_with_a_message(upload_client):
+    response = post(upload_client, GOOD * 1000)
+    assert response.status_code == 413
+    assert "limit" in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "status", "fragment"),
+    [
+        ({"dataflow": "DF_NOPE"}, 404, "DF_NOPE"),
+        ({"provider": "XX_NOPE"}, 404, "XX_NOPE"),
+        ({"mapping": "{not json"}, 422, "mapping"),
+    ],
+)
+def test_bad_parameters_are_clear_client_errors(upload_client, fields, status, fragment):
+    response = post(upload_client, GOOD, **fields)
+    assert response.status_code == status
+    assert fragment in response.json()["error"]["message"]
+
+
+def test_an_upload_without_a_file_is_422(upload_client):
+    response = upload_client.post("/api/submissions", data={"dataflow": "DF_IRREGULAR_TRANSIT", "provider": "MX_UPM"})
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02garbage\xff\xfe", b"PK\x03\x04broken zip"])
+def test_unreadable_files_get_a_report_not_a_crash(upload_client, content):
+    response = post(upload_client, content, name="datos.xlsx" if content.startswith(b"PK") else "datos.csv")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["report"]["valid"] is False
+    assert body["report"]["issues"][0]["type"] == "unreadable-file"
+
+
+def test_an_unknown_submission_is_404(upload_client):
+    assert upload_client.get("/api/submissions/999").status_code == 404
