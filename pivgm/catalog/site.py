@@ -72,7 +72,8 @@ class PublicSite:
 
     def catalog_page(self, query: str = "", theme: str | None = None) -> CatalogPage:
         """Every dataflow (of ``theme``), or those matching ``query`` best first; countries matching too."""
-        summaries = {s.dataflow.id: s for s in self.catalog.summaries() if not theme or s.dataflow.theme == theme}
+        every = (self.explorer.summary(i) for i in sorted(self.catalog.platform.standard.dataflows))
+        summaries = {s.dataflow.id: s for s in every if not theme or s.dataflow.theme == theme}
         countries: tuple[Code, ...] = ()
         if query.strip():
             covered = {i: self._entry(s) for i, s in summaries.items()}

@@ -81,11 +81,12 @@ def _check_unique_keys(table: pa.Table, dataflow: Dataflow, source: str) -> None
         _fail(source, f"key {key} appears {duplicated.column('count_all')[0].as_py()} times.", "key")
 
 
-def conform(table: pa.Table, dataflow: Dataflow, source: str) -> pa.Table:
+def conform(table: pa.Table, dataflow: Dataflow, source: str, *, validated: bool = False) -> pa.Table:
     """Return ``table`` with exactly the dataflow's columns and types, defaults filled in.
 
     Raises ``SourceFormatError`` for a missing dimension, a code outside its codelist, an empty mandatory
-    value, a malformed period or a duplicated key.
+    value, a malformed period or a duplicated key. ``validated`` skips the code and key checks that the
+    validation rules have just made on the same rows.
     """
     schema = observation_schema(dataflow)
     arrays = []
@@ -98,6 +99,7 @@ def conform(table: pa.Table, dataflow: Dataflow, source: str) -> pa.Table:
         arrays.append(_fill_defaults(array, dataflow.defaults.get(field.name)))
     result = pa.Table.from_arrays(arrays, schema=schema)
     _check_required(result, dataflow, source)
-    _check_codes(result, dataflow, source)
-    _check_unique_keys(result, dataflow, source)
+    if not validated:
+        _check_codes(result, dataflow, source)
+        _check_unique_keys(result, dataflow, source)
     return result

@@ -75,5 +75,5 @@ def validate(
     if skipped:
         report.notes.append(f"{skipped} row(s) without a value ('..', '-', empty) were not loaded.")
     kept = typed.filter(present)
-    observations = conform(kept.drop_columns([ROW]), dataflow, source=file_name)
+    observations = conform(kept.drop_columns([ROW]), dataflow, source=file_name, validated=True)
     return ValidationOutcome(report, observations, kept.column(ROW).combine_chunks())

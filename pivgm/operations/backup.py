@@ -61,14 +61,15 @@ def backup(platform: Platform, destination: Path) -> BackupSummary:
         copy = Platform.open(Settings(data_dir=platform.settings.data_dir, database_url=f"sqlite:///{snapshot}"))
         wanted = sorted(copy.records.referenced_files() | copy.submissions.archived_files())
         copy.records.engine.dispose()
-        manifest = {"created_at": utc_now().isoformat(), "files": {}}
+        digests: dict[str, str] = {}
+        manifest = {"created_at": utc_now().isoformat(), "files": digests}
         total = 0
         partial = destination.with_name(destination.name + ".partial")
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(snapshot, RECORDS_NAME)
             for relative in wanted:
                 path = platform.warehouse.path(relative)
-                manifest["files"][relative] = _digest(path)
+                digests[relative] = _digest(path)
                 total += path.stat().st_size
                 archive.add(path, relative)
             data = json.dumps(manifest, indent=1).encode()

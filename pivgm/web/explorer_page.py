@@ -12,11 +12,11 @@ from pivgm.catalog.explore import ExplorerView
 from pivgm.catalog.search import normalise
 from pivgm.catalog.state import TIME, ExplorerState, Placement, ViewKind
 from pivgm.catalog.views import Problem
-from pivgm.web.explorer_charts import view_spec
 from pivgm.web.formats import date_label
 from pivgm.web.labels import Labels
 from pivgm.web.rendering import url
 from pivgm.web.tables import TableModel, table_model
+from pivgm.web.view_charts import view_spec
 
 LONG_LIST = 12  # codes from which a list gets a search box
 TEXT_ENTRY = 400  # codes from which a dimension is entered as text (incident ids)

@@ -12,14 +12,16 @@ from pivgm.catalog.service import HighlightView
 from pivgm.catalog.site import HomeView
 from pivgm.catalog.views import AreaMap, Ranking, SeriesChart
 from pivgm.model import Code, Codelist
+from pivgm.web.chart_parts import config
 from pivgm.web.charts import highlight_rows, highlight_spec
-from pivgm.web.explorer_charts import config, map_layers, view_spec
 from pivgm.web.explorer_page import explorer_url
 from pivgm.web.formats import date_label, number_label, period_label
 from pivgm.web.labels import Labels
+from pivgm.web.map_charts import map_layers
 from pivgm.web.maps import iso_numeric
 from pivgm.web.rendering import url
 from pivgm.web.tables import TableModel, table_model
+from pivgm.web.view_charts import view_spec
 
 TOP = 8
 HEADLINE_SERIES = 3
@@ -130,6 +132,25 @@ def _block(block: ProfileBlock, language: str) -> BlockPage:
         published=date_label(release.published_at, language) if release else "",
         href=explorer_url(view.state, language),
     )
+
+
+def profile_public(profile: CountryProfile, language: str) -> dict[str, Any]:
+    """The JSON twin of a profile: each block's latest figures, its explorer view and its data API query."""
+    page = country_page(profile, language)
+    return {
+        "country": {"id": profile.country.id, "name": profile.country.name.to_dict()},
+        "blocks": [
+            {
+                "id": block.spec.id,
+                "title": block.spec.title.to_dict(),
+                "dataflow": block.view.dataflow.id,
+                "latest": [figure.__dict__ for figure in shown.figures],
+                "explorer": shown.href,
+                "data": url(f"/api/data/{block.view.dataflow.id}", block.view.state.api_params()),
+            }
+            for block, shown in zip(profile.blocks, page.blocks, strict=True)
+        ],
+    }
 
 
 def country_page(profile: CountryProfile, language: str) -> CountryPage:

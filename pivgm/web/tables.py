@@ -89,7 +89,9 @@ def _(table: Crosstab, labels: Labels, caption: str) -> TableModel:
         if table.row_totals is not None:
             row.append(
                 TableCell(
-                    labels.t("sum_of_shown") if level == len(table.column_dimensions) - 1 else "", header=True, total=True
+                    labels.t("sum_of_shown") if level == len(table.column_dimensions) - 1 else "",
+                    header=True,
+                    total=True,
                 )
             )
         head.append(row)

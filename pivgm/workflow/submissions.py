@@ -100,6 +100,8 @@ def _mapping_for(
     """The table in its mapped layout (unpivoted, period joined, when the file needs it) and the mapping:
     the request's, else the provider's saved one, else the suggestion; each fills the gaps of the next."""
     saved = platform.submissions.latest_mapping(request.provider_id, dataflow.id)
+    if request.mapping is not None and _complete(request.mapping, raw, dataflow):
+        return raw, request.mapping  # the focal point said everything: nothing to guess
     provider = platform.standard.provider(request.provider_id)
     suggestion = suggest_mapping(raw, dataflow, provider_countries=provider.countries)
     laid_out = apply_layout(raw, suggestion)
@@ -109,6 +111,17 @@ def _mapping_for(
     if request.mapping is not None:
         mapping = mapping.merged_with(request.mapping)
     return laid_out, mapping
+
+
+def _complete(mapping: Mapping, raw: RawTable, dataflow: Dataflow) -> bool:
+    """Whether ``mapping`` places every dimension, the period and the value, on columns the file has."""
+    structure = dataflow.structure
+    needed = [*structure.dimension_ids, structure.time_dimension, structure.measure.id]
+    columns = set(raw.table.column_names)
+    return all(
+        (component in mapping.columns and mapping.columns[component] in columns) or component in mapping.constants
+        for component in needed
+    )
 
 
 def _history(platform: Platform, provider_id: str, dataflow_id: str) -> pa.Table | None:

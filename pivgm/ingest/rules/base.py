@@ -29,6 +29,7 @@ class ValidationContext:
     invalid_numbers: pa.Table
     allowed: Mapping[str, frozenset[str]] = field(default_factory=dict)
     history: pa.Table | None = None
+    memo: dict[str, pa.Table | None] = field(default_factory=dict)  # results several rules share
 
     def label(self, component: str) -> str:
         """The column name as the user sees it in the file (the component id if it was a constant)."""

@@ -90,6 +90,12 @@ class SeriesAnomaly(Rule):
 
     @staticmethod
     def _anomalies(context: ValidationContext) -> pa.Table | None:
+        if "series_anomalies" not in context.memo:
+            context.memo["series_anomalies"] = SeriesAnomaly._compute(context)
+        return context.memo["series_anomalies"]
+
+    @staticmethod
+    def _compute(context: ValidationContext) -> pa.Table | None:
         structure = context.dataflow.structure
         series = _series(context)
         if structure.time_dimension not in context.present or not series:

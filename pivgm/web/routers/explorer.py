@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from pivgm.catalog.state import from_form
 from pivgm.errors import InvalidParameterError, PivgmError
@@ -17,9 +17,9 @@ from pivgm.web.downloads import WRITERS
 from pivgm.web.explorer_page import explorer_page, explorer_url
 from pivgm.web.i18n import request_language
 from pivgm.web.labels import Labels
-from pivgm.web.profile_page import country_page
+from pivgm.web.profile_page import country_page, profile_public
 from pivgm.web.public import SiteDep
-from pivgm.web.rendering import render, url
+from pivgm.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 PAGE_PARAMETERS = {"lang"}
@@ -111,12 +111,14 @@ def countries(request: Request, site: SiteDep) -> HTMLResponse:
 
 
 @router.get("/country/{code}", response_class=HTMLResponse)
-def country(code: str, request: Request, site: SiteDep) -> HTMLResponse:
+def country(code: str, request: Request, site: SiteDep) -> Response:
+    """A country's profile; ``?format=json`` gives its JSON twin (each block's figures and API query)."""
+    if request.query_params.get("format") == "json":
+        return JSONResponse(profile_public(site.country(code), request_language(request)))
+
     def make() -> HTMLResponse:
         profile = site.country(code)
         page = country_page(profile, request_language(request))
-        return render(
-            request, "country.html", url("/api/data/DF_POPULATION", [("REF_AREA", profile.country.id)]), page=page
-        )
+        return render(request, "country.html", f"/country/{profile.country.id}?format=json", page=page)
 
-    return html_errors(request, make, "/api/dataflows")
+    return html_errors(request, make, f"/country/{code}?format=json")

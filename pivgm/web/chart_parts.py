@@ -1,0 +1,99 @@
+"""The parts every chart of the explorer shares: look, number labels in the page's language, tooltips that
+say what a figure is (value, unit, observation status), and the frame of a specification."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pivgm.catalog.grid import Cell
+from pivgm.web.labels import Labels
+
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
+PALETTE = [
+    "#0b5fa5",
+    "#d95f02",
+    "#1b9e77",
+    "#7570b3",
+    "#c2185b",
+    "#5b8c00",
+    "#a6761d",
+    "#4d4d4d",
+    "#0097a7",
+    "#e6ab02",
+]
+SEX_COLOURS = {"F": "#b3541e", "M": "#0b5fa5"}
+FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+SUFFIXES = {"es": (" mil M", " M"), "en": (" B", " M")}
+
+
+def config() -> dict[str, Any]:
+    return {
+        "font": FONT,
+        "view": {"stroke": None},
+        "axis": {
+            "grid": True,
+            "gridColor": "#e4e7eb",
+            "labelColor": "#3e4c59",
+            "titleColor": "#1f2933",
+            "labelFontSize": 11,
+            "titleFontSize": 12,
+            "titleFontWeight": 600,
+        },
+        "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 320, "symbolStrokeWidth": 3},
+        "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#52606d"},
+        "range": {"category": PALETTE},
+    }
+
+
+def axis_labels(language: str) -> str:
+    """Axis numbers shortened to millions and billions in the page's words (12 M, 1,5 mil M)."""
+    billions, millions = SUFFIXES.get(language, SUFFIXES["en"])
+    return (
+        f"abs(datum.value) >= 1e9 ? format(datum.value / 1e9, ',.1~f') + '{billions}' : "
+        f"abs(datum.value) >= 1e6 ? format(datum.value / 1e6, ',.1~f') + '{millions}' : "
+        "format(datum.value, ',~r')"
+    )
+
+
+def flags(cell: Cell, labels: Labels) -> str:
+    return "; ".join(labels.status(code) for code in cell.flags)
+
+
+def point(labels: Labels, cell: Cell, **fields: Any) -> dict[str, Any]:
+    return {
+        **fields,
+        "value": cell.value,
+        "text": labels.value(cell),
+        "unit": labels.unit(cell),
+        "flag": flags(cell, labels),
+        "n": cell.observations,
+    }
+
+
+def frame(title: dict[str, Any], labels: Labels, **spec: Any) -> dict[str, Any]:
+    """A complete spec; its description (the title and the selection) is what screen readers announce."""
+    description = " ".join([title.get("text", ""), *title.get("subtitle", [])]).strip()
+    return {"$schema": SCHEMA, "title": title, "description": description, **spec, "config": config()}
+
+
+def tooltip_fields(labels: Labels, *first: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        *first,
+        {"field": "text", "title": labels.t("value")},
+        {"field": "unit", "title": labels.t("unit")},
+        {"field": "flag", "title": labels.t("obs_status")},
+    ]
+
+
+def colour(count: int, title: str | None) -> dict[str, Any]:
+    scale: dict[str, Any] = {"scheme": "tableau20"} if count > len(PALETTE) else {"range": PALETTE}
+    return {
+        "field": "series",
+        "type": "nominal",
+        "title": title,
+        "sort": None,
+        "scale": scale,
+        "legend": {"orient": "bottom", "columns": 1 if count < 4 else 2, "direction": "vertical"}
+        if count > 1
+        else None,
+    }

@@ -1,0 +1,104 @@
+"""A live PIVGM server with every real source loaded (as ``pivgm demo`` loads them), and headless Debian
+Chromium driven by Playwright; every request the browser makes outside that server is recorded and refused."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pivgm.cli.data_commands import load_all
+from pivgm.platform import Platform
+from tests.backends import environment_for, settings_for
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
+START_SECONDS = 60
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo's data in a fresh data directory, served by uvicorn on a free loopback port."""
+    platform = Platform.initialise(settings_for(tmp_path_factory.mktemp("browser-data")))
+    load_all(platform)
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "pivgm.web.app:create_app_from_environment", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    server = subprocess.Popen(command, env=environment_for(platform.settings))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"the server exited with {server.returncode}")
+            try:
+                if httpx.get(f"{base}/api/dataflows", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the server did not start")
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+class Outside:
+    """Requests to anywhere but the server under test: recorded, and refused."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.requests: list[str] = []
+
+    def handle(self, route: object) -> None:
+        url = route.request.url  # type: ignore[attr-defined]
+        if url.startswith(self.base + "/") or url.startswith(("data:", "blob:")):
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            self.requests.append(url)
+            route.abort()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def new_context(browser, live_server):  # type: ignore[no-untyped-def]
+    """A fresh browser context (no cookies) that refuses requests outside the server under test."""
+    contexts = []
+    outside = Outside(live_server)
+
+    def make(width: int = 1280, height: int = 900, locale: str = "es-ES"):  # type: ignore[no-untyped-def]
+        size = {"width": width, "height": height}
+        context = browser.new_context(viewport=size, locale=locale, accept_downloads=True)
+        context.route("**/*", outside.handle)
+        contexts.append(context)
+        return context
+
+    make.outside = outside  # type: ignore[attr-defined]
+    yield make
+    for context in contexts:
+        context.close()
+    assert outside.requests == [], f"the browser reached outside the server: {outside.requests}"

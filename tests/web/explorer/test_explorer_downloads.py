@@ -1,0 +1,124 @@
+"""Downloads hold exactly what is displayed (or the whole dataflow), with units, flags and where the data
+come from, in CSV, XLSX, SDMX-CSV and a zip with a README; nothing in them runs as a spreadsheet formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from pivgm.web.downloads import Sheet, safe, write_csv, write_xlsx
+from tests.web.explorer.explorer_helpers import api_observations
+
+VENEZUELANS_2023 = {"CITIZENSHIP": "VEN", "from": "2023-01", "to": "2023-12"}
+SAME_IN_THE_API = {
+    "FREQ": "M",
+    "REF_AREA": "PAN",
+    "CITIZENSHIP": "VEN",
+    "SEX": "_T",
+    "AGE": "_T",
+    "ACCOMPANIMENT": "_T",
+}
+
+
+def download(client, dataflow_id: str, **params: str) -> bytes:  # type: ignore[no-untyped-def]
+    response = client.get(f"/explore/{dataflow_id}/download", params=params)
+    assert response.status_code == 200, response.text[:300]
+    assert response.headers["content-disposition"].startswith("attachment;")
+    return response.content
+
+
+def csv_rows(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    lines = content.decode("utf-8").splitlines()
+    comments = [line for line in lines if line.startswith("#")]
+    return comments, list(csv.DictReader(line for line in lines if not line.startswith("#")))
+
+
+def test_csv_of_the_view_has_the_api_numbers_units_flags_and_a_source_header(client):
+    comments, rows = csv_rows(download(client, "DF_IRREGULAR_TRANSIT", format="csv", lang="en", **VENEZUELANS_2023))
+    api = api_observations(client, "DF_IRREGULAR_TRANSIT", {**SAME_IN_THE_API, "from": "2023-01", "to": "2023-12"})
+    assert [float(r["OBS_VALUE"]) for r in rows] == [o["OBS_VALUE"] for o in api]
+    assert [r["TIME_PERIOD"] for r in rows] == [o["TIME_PERIOD"] for o in api]
+    assert rows[0]["CITIZENSHIP_NAME"] == "Venezuela" and rows[0]["UNIT_MEASURE_NAME"] == "Persons"
+    assert rows[0]["OBS_STATUS"] == "A" and rows[0]["UNIT_MULT"] == "0"
+    header = "\n".join(comments)
+    assert "# Source: National Migration Service of Panama" in header
+    assert "# Licence:" in header and "# Release:" in header
+    assert "Citizenship: VEN (Venezuela)" in header
+
+
+def test_csv_of_a_view_that_adds_codes_up_holds_the_figures_shown(client):
+    params = {"from": "2024-01", "to": "2024-03", "lang": "en"}
+    comments, rows = csv_rows(download(client, "DF_IRREGULAR_TRANSIT", format="csv", **params))
+    api = api_observations(
+        client,
+        "DF_IRREGULAR_TRANSIT",
+        {"FREQ": "M", "REF_AREA": "PAN", "SEX": "_T", "AGE": "_T", "from": "2024-01", "to": "2024-03"},
+    )
+    assert [r["TIME_PERIOD"] for r in rows] == ["2024-01", "2024-02", "2024-03"]
+    for row in rows:
+        observations = [o for o in api if o["TIME_PERIOD"] == row["TIME_PERIOD"]]
+        assert float(row["OBS_VALUE"]) == sum(o["OBS_VALUE"] for o in observations)
+        assert int(row["OBSERVATIONS"]) == len(observations)
+    assert any(line.startswith("# Dimensions added up: Citizenship") for line in comments)
+
+
+def test_xlsx_has_a_data_sheet_and_a_metadata_sheet(client):
+    workbook = load_workbook(
+        io.BytesIO(download(client, "DF_IRREGULAR_TRANSIT", format="xlsx", lang="es", **VENEZUELANS_2023))
+    )
+    data, metadata = workbook.worksheets
+    rows = list(data.iter_rows(values_only=True))
+    header = rows[0]
+    assert header[:4] == ("FREQ", "FREQ_NAME", "REF_AREA", "REF_AREA_NAME")
+    values = [row[header.index("OBS_VALUE")] for row in rows[1:]]
+    assert len(values) == 12 and values[0] == 2337 and not isinstance(values[0], str)
+    about = dict(metadata.iter_rows(values_only=True))
+    assert about["Fuente"].startswith("Servicio Nacional de Migración de Panamá")
+    assert "Comparabilidad" in about and "Licencia" in about
+
+
+def test_sdmx_csv_names_the_dataflow_on_every_row(client):
+    text = download(client, "DF_IRREGULAR_TRANSIT", format="sdmx-csv", **VENEZUELANS_2023).decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0])[:3] == ["DATAFLOW", "FREQ", "REF_AREA"]
+    assert {r["DATAFLOW"] for r in rows} == {"PIVGM:DF_IRREGULAR_TRANSIT(1.0)"}
+    assert [float(r["OBS_VALUE"]) for r in rows][:2] == [2337, 7097]
+
+
+def test_the_zip_holds_the_data_and_a_metadata_readme(client):
+    archive = zipfile.ZipFile(io.BytesIO(download(client, "DF_MIG_STOCK", format="zip", lang="en")))
+    names = archive.namelist()
+    assert names[0] == "README.md" and {"DF_MIG_STOCK.csv", "DF_MIG_STOCK.xlsx", "DF_MIG_STOCK.sdmx.csv"} <= set(names)
+    readme = archive.read("README.md").decode()
+    assert readme.startswith("# International migrant stock") and "CC BY 3.0 IGO" in readme
+
+
+def test_the_full_dataflow_has_every_published_observation(client):
+    _, rows = csv_rows(download(client, "DF_POPULATION", format="csv", scope="full"))
+    release = client.get("/api/dataflows/DF_POPULATION").json()["release"]
+    assert len(rows) == release["observations"]
+    assert {r["REF_AREA"] for r in rows} > {"MEX", "GTM", "BRB"}
+
+
+@pytest.mark.parametrize(("params", "words"), [({"format": "pdf"}, "Format 'pdf'"), ({"scope": "all"}, "Scope 'all'")])
+def test_an_unknown_format_or_scope_is_a_clear_error(client, params, words):
+    response = client.get("/explore/DF_POPULATION/download", params=params)
+    assert response.status_code == 422
+    assert words in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\r=1"])
+def test_text_that_a_spreadsheet_would_run_is_neutralised(text):
+    assert safe(text) == "'" + text
+    table = Sheet(["OBS_COMMENT", "OBS_VALUE"], [[text, -5.0]], [("Source", text)], "T")
+    comment, data = write_csv(table).decode().split("\r\n", 1)
+    assert comment == f"# Source: {' '.join(text.split())}"
+    assert list(csv.reader(io.StringIO(data, newline="")))[1] == ["'" + text, "-5.0"]  # numbers stay numbers
+    workbook = load_workbook(io.BytesIO(write_xlsx(table)))
+    cell, number = next(workbook.worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert cell == "'" + text and number == -5.0
+    assert next(workbook.worksheets[1].iter_rows(values_only=True))[1] == "'" + text

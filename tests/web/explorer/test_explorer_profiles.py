@@ -1,0 +1,64 @@
+"""Country profiles gather what is published about a country; each block links to the explorer view it came
+from, which shows the same figures."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.explorer.explorer_helpers import spec_of
+
+
+def blocks(html: str) -> dict[str, str]:
+    found = re.findall(r'<section class="card profile-block" id="([a-z_]+)"(.*?)</section>', html, re.S)
+    return dict(found)
+
+
+def test_a_profile_shows_stocks_refugees_transits_returns_remittances_and_population(get_page):
+    html = get_page("/country/GTM", lang="en")
+    assert "<h1>Guatemala</h1>" in html
+    assert {"stock_in", "stock_out", "refugees_hosted", "returns", "remittances", "population"} <= set(blocks(html))
+    stock_out = blocks(html)["stock_out"]
+    assert "Main countries of destination" in stock_out and ">United States</a>" in stock_out
+
+
+def test_each_block_links_to_the_explorer_view_with_the_same_figures(client, get_page):
+    html = get_page("/country/MEX", lang="en")
+    for block_id, block in blocks(html).items():
+        href = re.search(r'<a class="button small" href="([^"]+)"', block).group(1).replace("&amp;", "&")
+        figure = re.search(r'<span class="headline-value small">([^<]+)</span>', block)
+        explorer = client.get(href)
+        assert explorer.status_code == 200, (block_id, href)
+        if figure is None:
+            continue
+        values = {row["text"] for row in spec_of(explorer.text)["data"]["values"]}
+        assert figure.group(1) in values, block_id
+
+
+def test_a_profile_leaves_out_what_the_country_does_not_report(get_page):
+    assert "transits_recorded" not in blocks(get_page("/country/CRI"))
+    assert "transits_recorded" in blocks(get_page("/country/PAN"))
+
+
+def test_an_unknown_country_is_a_page_that_says_where_to_look(client):
+    response = client.get("/country/XYZ", params={"lang": "en"})
+    assert response.status_code == 404
+    assert "/countries" in response.text
+
+
+def test_the_country_index_lists_the_region_first(get_page):
+    html = get_page("/countries", lang="en")
+    region, others = html.split("Other countries of the Americas")
+    assert 'href="/country/GTM?lang=en"' in region and 'href="/country/JAM?lang=en"' in region
+    assert 'href="/country/BRA?lang=en"' in others
+
+
+def test_a_profile_has_a_json_twin_with_each_block_api_query(client):
+    page = client.get("/country/GTM", params={"lang": "en"})
+    twin = page.headers["link"].split(">")[0].lstrip("<")
+    assert twin == "/country/GTM?format=json"
+    body = client.get(twin).json()
+    assert body["country"] == {"id": "GTM", "name": {"es": "Guatemala", "en": "Guatemala"}}
+    population = next(b for b in body["blocks"] if b["id"] == "population")
+    assert population["data"] == "/api/data/DF_POPULATION?REF_AREA=GTM"
+    latest = client.get(population["data"]).json()["observations"][-1]
+    assert population["latest"][0]["period"] == latest["TIME_PERIOD"]
