@@ -20,6 +20,7 @@ from pivgm.model.periods import parse_period
 from pivgm.platform import Platform
 from pivgm.records import ReleaseInfo
 from pivgm.warehouse import DataQuery
+from pivgm.warehouse.merge import LAST_UPDATED
 
 RELEASE_CACHE_SECONDS = 1.0
 
@@ -161,7 +162,10 @@ class Catalog:
         path = self.platform.warehouse.path(release.parquet_file)
         structure = dataflow.structure
         keys = [*structure.dimension_ids, "TIME_PERIOD_START"]
-        table = self.platform.reader.observations(path, structure.column_ids, query, keys)
+        columns = list(structure.column_ids)
+        if LAST_UPDATED in self.platform.reader.columns(path):
+            columns.append(LAST_UPDATED)  # when each observation was last revised
+        table = self.platform.reader.observations(path, columns, query, keys)
         total = self.platform.reader.count(path, query) if selection.limit or selection.offset else table.num_rows
         return DataView(dataflow, release, table, total, selection)
 

@@ -4,10 +4,12 @@ ACTION column says (M/A/I merge by key, R replaces whole series, D deletes keys 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 ACTION = "_action"
 MERGE_ACTIONS = ("M", "A", "I")
@@ -58,3 +60,45 @@ def merge_observations(
         return connection.sql(sql, params=[list(MERGE_ACTIONS)]).to_arrow_table()
     finally:
         connection.close()
+
+
+LAST_UPDATED = "LAST_UPDATED"
+
+
+def stamp_revisions(previous_file: Path | None, table: pa.Table, keys: Sequence[str], value: str, now: str) -> pa.Table:
+    """``table`` with a ``LAST_UPDATED`` column: when each observation last got its current value.
+
+    An observation whose value equals the provider's previous version keeps the time it had there; new and
+    changed ones get ``now`` (ISO 8601, UTC).
+    """
+    table = table.drop_columns([LAST_UPDATED]) if LAST_UPDATED in table.column_names else table
+    connection = duckdb.connect(":memory:")
+    try:
+        connection.register("current", table)
+        stamped = "NULL::VARCHAR"
+        if previous_file is not None:
+            names = pq.read_schema(previous_file).names
+            kept = f"p.{LAST_UPDATED}" if LAST_UPDATED in names else "NULL::VARCHAR"
+            selected = ", ".join(_quote(c) for c in [*keys, value])
+            connection.execute(
+                f"CREATE TABLE previous AS SELECT {selected}, {kept.replace('p.', '')} AS {LAST_UPDATED} "
+                f"FROM read_parquet({_literal(str(previous_file))})"
+            )
+            join = " AND ".join(f"c.{_quote(k)} = p.{_quote(k)}" for k in keys)
+            stamped = f"CASE WHEN p.{_quote(value)} IS NOT DISTINCT FROM c.{_quote(value)} THEN p.{LAST_UPDATED} END"
+            source = f"current c LEFT JOIN previous p ON {join}"
+        else:
+            source = "current c"
+        sql = f"SELECT c.*, coalesce({stamped}, ?) AS {LAST_UPDATED} FROM {source}"
+        return connection.sql(sql, params=[now]).to_arrow_table()
+    finally:
+        connection.close()
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def iso_utc(moment: datetime) -> str:
+    """A UTC time as ISO 8601 with a Z, to the second (how LAST_UPDATED is written)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

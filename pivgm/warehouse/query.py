@@ -77,6 +77,11 @@ class ReleaseReader:
         )
         return self._connection.cursor().sql(sql, params=parameters).to_arrow_table()
 
+    def columns(self, release_file: Path) -> list[str]:
+        """The columns a release file holds (older releases lack LAST_UPDATED)."""
+        table = self._table(release_file)
+        return [row[0] for row in self._connection.cursor().execute(f"DESCRIBE {table}").fetchall()]
+
     def count(self, release_file: Path, query: DataQuery) -> int:
         table = self._table(release_file)
         where, parameters = query.where()

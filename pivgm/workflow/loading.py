@@ -18,10 +18,11 @@ from pathlib import Path
 
 from pivgm.ingest.conform import conform
 from pivgm.records import ProviderInfo, Records, ReleaseInfo, VersionInfo
-from pivgm.records.repository import NewVersion
+from pivgm.records.repository import NewVersion, utc_now
 from pivgm.sources import SourceImporter
 from pivgm.structures import Standard
 from pivgm.warehouse import Warehouse
+from pivgm.warehouse.merge import iso_utc, stamp_revisions
 
 Checkpoint = Callable[[str], None]
 
@@ -60,12 +61,15 @@ def load_source(
     paths = importer.paths(directory) if directory else importer.paths()
     table = importer.read(directory) if directory else importer.read()
     table = conform(table, dataflow, source=importer.id)
+    keys = [*dataflow.structure.dimension_ids, dataflow.structure.time_dimension]
+    newest = {v.provider_id: v for v in records.current_versions(dataflow.id)}.get(importer.provider_id)
+    previous = warehouse.path(newest.parquet_file) if newest else None
+    table = stamp_revisions(previous, table, keys, dataflow.structure.measure.id, iso_utc(utc_now()))
     checkpoint("conformed")
     input_sha256, source_files = _digest_files(paths)
     stored = warehouse.write_version(dataflow.id, table)
     checkpoint("version-written")
     others = [v for v in records.published_versions(dataflow.id) if v.provider_id != importer.provider_id]
-    keys = [*dataflow.structure.dimension_ids, dataflow.structure.time_dimension]
     release_file = warehouse.build_release(dataflow.id, [v.parquet_file for v in others] + [stored.relative_path], keys)
     checkpoint("release-written")
     provider = ProviderInfo(

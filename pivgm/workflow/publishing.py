@@ -57,7 +57,7 @@ def publication(platform: Platform, version_id: int, release_at: datetime | None
     base, based_on = _newest_members(platform, version.dataflow_id, moment)
     members = [*(v for v in base if v.provider_id != version.provider_id), version]
     parquet_file, rows = _build(platform, version.dataflow_id, members)
-    return NewRelease(parquet_file, rows, tuple(v.id for v in members), release_at, based_on=based_on)
+    return NewRelease(parquet_file, rows, tuple(v.id for v in members), moment, based_on=based_on)
 
 
 def withdrawal(platform: Platform, version_id: int) -> NewRelease | None:
@@ -80,7 +80,7 @@ def withdrawal(platform: Platform, version_id: int) -> NewRelease | None:
     kept = [v for v in members if v.id != version.id] + ([previous] if previous else [])
     parquet_file, rows = _build(platform, version.dataflow_id, kept)
     return NewRelease(
-        parquet_file, rows, tuple(v.id for v in kept), None, withdraws_version_id=version.id, based_on=based_on
+        parquet_file, rows, tuple(v.id for v in kept), now, withdraws_version_id=version.id, based_on=based_on
     )
 
 
@@ -93,6 +93,6 @@ def publish_version(platform: Platform, version_id: int, release_at: datetime | 
         release.parquet_file,
         release.row_count,
         list(release.version_ids),
-        release_at,
+        release.published_at,
         based_on=release.based_on,
     )

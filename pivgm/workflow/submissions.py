@@ -28,7 +28,7 @@ from pivgm.ingest.validate import ValidationOutcome, validate
 from pivgm.model import Dataflow, DataProvider
 from pivgm.platform import Platform
 from pivgm.records import NewSubmission, SubmissionInfo, VersionInfo, VersionRecordSpec
-from pivgm.warehouse.merge import merge_observations
+from pivgm.warehouse.merge import iso_utc, merge_observations, stamp_revisions
 
 Checkpoint = Callable[[str], None]
 
@@ -264,13 +264,10 @@ def _load(
     assert outcome.observations is not None
     newest = {v.provider_id: v for v in platform.records.current_versions(dataflow.id)}.get(submission.provider_id)
     base = platform.warehouse.path(newest.parquet_file) if newest else None
-    merged = merge_observations(
-        base,
-        outcome.observations,
-        actions,
-        dataflow.structure.dimension_ids,
-        dataflow.structure.time_dimension,
-    )
+    structure = dataflow.structure
+    merged = merge_observations(base, outcome.observations, actions, structure.dimension_ids, structure.time_dimension)
+    keys = [*structure.dimension_ids, structure.time_dimension]
+    merged = stamp_revisions(base, merged, keys, structure.measure.id, iso_utc(platform.clock()))
     checkpoint("merged")
     stored = platform.warehouse.write_version(dataflow.id, merged)
     checkpoint("version-written")

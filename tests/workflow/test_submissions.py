@@ -199,3 +199,17 @@ def test_a_submission_killed_mid_load_leaves_exactly_the_previous_version(tmp_pa
     versions = reopened.records.versions("DF_IRREGULAR_TRANSIT")
     assert [v.id for v in versions] == [before.version.id]
     assert provider_rows(reopened, before.version.id) == provider_rows(platform, before.version.id)
+
+
+def test_each_observation_says_when_it_was_last_revised(empty_platform):
+    from datetime import UTC, datetime
+
+    empty_platform.clock = lambda: datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+    first = submit(empty_platform, request())
+    empty_platform.clock = lambda: datetime(2026, 2, 9, 8, 30, tzinfo=UTC)
+    second = submit(empty_platform, request("Nacionalidad;Mes;Eventos\nVEN;2024-01;1.250\nHND;2024-01;850\n"))
+    publish_version(empty_platform, second.version.id)
+    rows = Catalog(empty_platform).data("DF_IRREGULAR_TRANSIT", DataSelection()).table.to_pylist()
+    revised = {r["CITIZENSHIP"]: r["LAST_UPDATED"] for r in rows}
+    assert revised == {"VEN": "2026-02-09T08:30:00Z", "HND": "2026-01-05T12:00:00Z", "GTM": "2026-01-05T12:00:00Z"}
+    assert first.version is not None
