@@ -8,7 +8,6 @@ On PostgreSQL the records are backed up with pg_dump (docs/deployment.md); this 
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import tarfile
@@ -22,6 +21,7 @@ from pivgm.records import connect, is_initialised
 from pivgm.records.backup import is_sqlite, snapshot_sqlite
 from pivgm.records.repository import utc_now
 from pivgm.settings import Settings
+from pivgm.warehouse.files import sha256_of
 
 RECORDS_NAME = "records.sqlite"
 MANIFEST_NAME = "manifest.json"
@@ -38,14 +38,6 @@ class BackupSummary:
     path: Path
     files: int
     bytes: int
-
-
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def backup(platform: Platform, destination: Path) -> BackupSummary:
@@ -69,7 +61,7 @@ def backup(platform: Platform, destination: Path) -> BackupSummary:
             archive.add(snapshot, RECORDS_NAME)
             for relative in wanted:
                 path = platform.warehouse.path(relative)
-                digests[relative] = _digest(path)
+                digests[relative] = sha256_of(path)
                 total += path.stat().st_size
                 archive.add(path, relative)
             data = json.dumps(manifest, indent=1).encode()
@@ -100,6 +92,6 @@ def restore(source: Path, settings: Settings) -> int:
         raise BackupError(f"{source.name} is not a readable PIVGM backup ({error}).") from None
     (target / MANIFEST_NAME).unlink(missing_ok=True)
     for relative, digest in manifest["files"].items():
-        if _digest(target / relative) != digest:
+        if sha256_of(target / relative) != digest:
             raise BackupError(f"{relative} does not match its checksum in the backup: the backup is damaged.")
     return len(manifest["files"])

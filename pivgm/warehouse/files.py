@@ -37,7 +37,8 @@ class StoredFile:
     row_count: int
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks."""
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -77,7 +78,7 @@ class Warehouse:
     def _publish_file(self, temporary: Path, folder: Path, row_count: int) -> StoredFile:
         """fsync ``temporary``, then rename it to its content address in ``folder``."""
         _fsync(temporary)
-        digest = _sha256(temporary)
+        digest = sha256_of(temporary)
         final = folder / f"{digest}.parquet"
         if final.exists():
             temporary.unlink()
