@@ -179,11 +179,11 @@ class Parameters:
         return parse_moment(value, name) if value else None
 
     def reject_drafts(self) -> None:
-        """Drafts are for authenticated national accounts, which this instance does not have yet."""
+        """Drafts are not served over SDMX yet: they are reviewed in the submission pages and API."""
         if self.flag("includeDrafts"):
             raise UnauthorizedError(
-                "includeDrafts=true needs a token of a national account allowed to read that country's "
-                "drafts; this service has no accounts yet, so it serves published data only. "
+                "includeDrafts=true is not served yet: this SDMX service answers published data only. "
+                "National accounts see their drafts at /submissions and /api/submissions. "
                 "Remove includeDrafts to read the published data.",
                 parameter="includeDrafts",
             )

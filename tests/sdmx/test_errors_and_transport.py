@@ -54,9 +54,9 @@ def test_errors_are_json_when_json_was_asked_for(api):
     assert response.json()["errors"][0]["code"] == 100
 
 
-def test_drafts_are_refused_until_accounts_exist_with_a_message_saying_why(api):
+def test_drafts_are_refused_with_a_message_saying_where_drafts_are_read(api):
     response = api.get("/sdmx/rest/data/DF_IRREGULAR_TRANSIT", params={"includeDrafts": "true"})
-    assert "national account" in response.text and "published data" in response.text
+    assert "/api/submissions" in response.text and "published data" in response.text
 
 
 def test_encoded_paths_trailing_slashes_and_any_accept_are_understood(api):
