@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 from collections import Counter
 from pathlib import Path
 
@@ -12,37 +9,23 @@ import pyarrow as pa
 import pytest
 
 from pivgm.errors import SourceFormatError
-from pivgm.sources.base import VENDORED_DIR
 from pivgm.sources.unhcr_asylum_applications import UnhcrAsylumApplicationsImporter
 from pivgm.structures import load_standard
+from tests.sources.vendored_copies import (
+    raw_rows,
+    raw_text,
+    write_gzip_text,
+    write_with_fields,
+    write_without_column,
+)
 
 FILE = "asylum_applications_americas.csv.gz"
 COUNT_BASIS = {"P": "PS", "C": "CASES"}
 
 
-def raw_rows() -> list[dict[str, str]]:
-    with gzip.open(VENDORED_DIR / FILE, "rt", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def raw_text() -> str:
-    with gzip.open(VENDORED_DIR / FILE, "rt", encoding="utf-8", newline="") as f:
-        return f.read()
-
-
-def write_gzip_text(path: Path, text: str, encoding: str = "utf-8") -> None:
-    with gzip.open(path, "wb") as f:
-        f.write(text.encode(encoding))
-
-
 def read_with_fields(tmp_path: Path, line: int, fields: dict[str, str]) -> None:
     """Read a copy of the vendored file whose ``line`` (0 = header) has ``fields`` replaced."""
-    lines = list(csv.reader(io.StringIO(raw_text())))
-    for name, value in fields.items():
-        lines[line][lines[0].index(name)] = value
-    text = io.StringIO()
-    csv.writer(text, lineterminator="\n").writerows(lines)
-    write_gzip_text(tmp_path / FILE, text.getvalue())
+    write_with_fields(tmp_path, FILE, line, fields)
     UnhcrAsylumApplicationsImporter().read(tmp_path)
 
 
@@ -58,13 +41,13 @@ def rows(table) -> list[dict]:
 
 def test_totals_by_year_and_count_basis_equal_the_raw_file(rows):
     raw: Counter = Counter()
-    for row in raw_rows():
+    for row in raw_rows(FILE):
         raw[(row["year"], COUNT_BASIS[row["app_pc"]])] += int(row["applied"])
     loaded: Counter = Counter()
     for row in rows:
         loaded[(row["TIME_PERIOD"], row["COUNT_BASIS"])] += row["OBS_VALUE"]
     assert loaded == raw
-    assert len(rows) == len(raw_rows())
+    assert len(rows) == len(raw_rows(FILE))
 
 
 def test_every_source_row_is_one_observation_with_its_own_key(rows):
@@ -78,7 +61,7 @@ def test_every_source_row_is_one_observation_with_its_own_key(rows):
             COUNT_BASIS[r["app_pc"]],
             r["year"],
         )
-        for r in raw_rows()
+        for r in raw_rows(FILE)
     )
     loaded = Counter(
         (
@@ -97,7 +80,7 @@ def test_every_source_row_is_one_observation_with_its_own_key(rows):
 
 
 def test_new_applications_level_na_is_kept_as_a_code(rows):
-    raw = sum(1 for r in raw_rows() if r["dec_level"] == "NA")
+    raw = sum(1 for r in raw_rows(FILE) if r["dec_level"] == "NA")
     assert sum(1 for r in rows if r["DECISION_LEVEL"] == "NA") == raw > 0
     assert sum(1 for r in rows if r["APPLICATION_TYPE"] == "NA") > 0
 
@@ -105,7 +88,7 @@ def test_new_applications_level_na_is_kept_as_a_code(rows):
 def test_honduran_applications_in_mexico_and_the_usa_2023_equal_the_raw_file(rows):
     for asylum in ("MEX", "USA"):
         raw = Counter()
-        for r in raw_rows():
+        for r in raw_rows(FILE):
             if (r["coa_iso"], r["coo_iso"], r["year"]) == (asylum, "HND", "2023"):
                 raw[COUNT_BASIS[r["app_pc"]]] += int(r["applied"])
         loaded = Counter()
@@ -146,12 +129,7 @@ def test_applications_codes_are_in_their_codelists(table):
 
 @pytest.mark.parametrize("column", ["coa_iso", "procedure_type", "app_type", "dec_level", "app_pc", "applied"])
 def test_applications_file_without_a_column_is_rejected(tmp_path, column):
-    rows = raw_rows()
-    kept = [c for c in rows[0] if c != column]
-    with gzip.open(tmp_path / FILE, "wt", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=kept, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_without_column(tmp_path, FILE, column)
     with pytest.raises(SourceFormatError) as error:
         UnhcrAsylumApplicationsImporter().read(tmp_path)
     assert (error.value.details["file"], error.value.details["row"], error.value.details["column"]) == (
@@ -162,7 +140,7 @@ def test_applications_file_without_a_column_is_rejected(tmp_path, column):
 
 
 def test_applications_latin1_file_is_rejected_at_its_row(tmp_path):
-    lines = raw_text().splitlines(keepends=True)
+    lines = raw_text(FILE).splitlines(keepends=True)
     lines[9] = lines[9].replace(",", ",Perú ", 1)
     write_gzip_text(tmp_path / FILE, "".join(lines), encoding="latin-1")
     with pytest.raises(SourceFormatError, match="UTF-8") as error:

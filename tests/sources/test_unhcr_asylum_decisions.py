@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 from collections import Counter
 from pathlib import Path
 
@@ -15,6 +14,13 @@ from pivgm.errors import SourceFormatError
 from pivgm.sources.base import VENDORED_DIR
 from pivgm.sources.unhcr_asylum_decisions import UnhcrAsylumDecisionsImporter
 from pivgm.structures import load_standard
+from tests.sources.vendored_copies import (
+    raw_rows,
+    raw_text,
+    write_gzip_text,
+    write_with_fields,
+    write_without_column,
+)
 
 FILE = "asylum_decisions_americas.csv.gz"
 OUTCOMES = {
@@ -27,29 +33,9 @@ OUTCOMES = {
 COUNT_BASIS = {"P": "PS", "C": "CASES"}
 
 
-def raw_rows() -> list[dict[str, str]]:
-    with gzip.open(VENDORED_DIR / FILE, "rt", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def raw_text() -> str:
-    with gzip.open(VENDORED_DIR / FILE, "rt", encoding="utf-8", newline="") as f:
-        return f.read()
-
-
-def write_gzip_text(path: Path, text: str, encoding: str = "utf-8") -> None:
-    with gzip.open(path, "wb") as f:
-        f.write(text.encode(encoding))
-
-
 def read_with_fields(tmp_path: Path, line: int, fields: dict[str, str]) -> pa.Table:
     """Read a copy of the vendored file whose ``line`` (0 = header) has ``fields`` replaced."""
-    lines = list(csv.reader(io.StringIO(raw_text())))
-    for name, value in fields.items():
-        lines[line][lines[0].index(name)] = value
-    text = io.StringIO()
-    csv.writer(text, lineterminator="\n").writerows(lines)
-    write_gzip_text(tmp_path / FILE, text.getvalue())
+    write_with_fields(tmp_path, FILE, line, fields)
     return UnhcrAsylumDecisionsImporter().read(tmp_path)
 
 
@@ -65,7 +51,7 @@ def rows(table) -> list[dict]:
 
 def test_totals_by_outcome_year_and_count_basis_equal_the_raw_file(rows):
     raw: Counter = Counter()
-    for row in raw_rows():
+    for row in raw_rows(FILE):
         for column, code in OUTCOMES.items():
             raw[(code, row["year"], COUNT_BASIS[row["dec_pc"]])] += int(row[column])
     loaded: Counter = Counter()
@@ -75,13 +61,15 @@ def test_totals_by_outcome_year_and_count_basis_equal_the_raw_file(rows):
 
 
 def test_every_source_row_gives_one_observation_per_outcome_zeros_included(rows):
-    assert len(rows) == len(OUTCOMES) * len(raw_rows())
-    raw_zeros = sum(1 for r in raw_rows() for column in OUTCOMES if r[column] == "0")
+    assert len(rows) == len(OUTCOMES) * len(raw_rows(FILE))
+    raw_zeros = sum(1 for r in raw_rows(FILE) for column in OUTCOMES if r[column] == "0")
     assert sum(1 for r in rows if r["OBS_VALUE"] == 0) == raw_zeros > 0
 
 
 def test_total_is_kept_as_published_where_it_differs_from_the_sum_of_outcomes(rows):
-    mismatched = [r for r in raw_rows() if int(r["dec_total"]) != sum(int(r[c]) for c in OUTCOMES if c != "dec_total")]
+    mismatched = [
+        r for r in raw_rows(FILE) if int(r["dec_total"]) != sum(int(r[c]) for c in OUTCOMES if c != "dec_total")
+    ]
     assert mismatched
     sample = next(r for r in mismatched if (r["coa_iso"], r["year"]) == ("CAN", "2020"))
     found = {
@@ -95,7 +83,7 @@ def test_total_is_kept_as_published_where_it_differs_from_the_sum_of_outcomes(ro
 
 
 def test_new_applications_level_na_is_kept_as_a_code(rows):
-    raw = sum(1 for r in raw_rows() if r["dec_level"] == "NA")
+    raw = sum(1 for r in raw_rows(FILE) if r["dec_level"] == "NA")
     assert sum(1 for r in rows if r["DECISION_LEVEL"] == "NA") == len(OUTCOMES) * raw > 0
 
 
@@ -128,7 +116,7 @@ def test_decisions_codes_are_in_their_codelists(table):
 
 
 def test_decision_level_codelist_has_every_level_of_both_asylum_files():
-    levels = {r["dec_level"] for r in raw_rows()}
+    levels = {r["dec_level"] for r in raw_rows(FILE)}
     with gzip.open(VENDORED_DIR / "asylum_applications_americas.csv.gz", "rt", encoding="utf-8") as f:
         levels |= {r["dec_level"] for r in csv.DictReader(f)}
     assert levels <= load_standard().codelists["CL_DECISION_LEVEL"].ids()
@@ -136,17 +124,12 @@ def test_decision_level_codelist_has_every_level_of_both_asylum_files():
 
 def test_empty_outcome_cell_gives_no_observation(tmp_path):
     table = read_with_fields(tmp_path, 1, {"dec_other": ""})
-    assert table.num_rows == len(OUTCOMES) * len(raw_rows()) - 1
+    assert table.num_rows == len(OUTCOMES) * len(raw_rows(FILE)) - 1
 
 
 @pytest.mark.parametrize("column", ["coo_iso", "procedure_type", "dec_level", "dec_pc", "dec_closed", "dec_total"])
 def test_decisions_file_without_a_column_is_rejected(tmp_path, column):
-    rows = raw_rows()
-    kept = [c for c in rows[0] if c != column]
-    with gzip.open(tmp_path / FILE, "wt", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=kept, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_without_column(tmp_path, FILE, column)
     with pytest.raises(SourceFormatError) as error:
         UnhcrAsylumDecisionsImporter().read(tmp_path)
     assert (error.value.details["file"], error.value.details["row"], error.value.details["column"]) == (
@@ -157,7 +140,7 @@ def test_decisions_file_without_a_column_is_rejected(tmp_path, column):
 
 
 def test_decisions_latin1_file_is_rejected_at_its_row(tmp_path):
-    lines = raw_text().splitlines(keepends=True)
+    lines = raw_text(FILE).splitlines(keepends=True)
     lines[5] = lines[5].replace(",", ",Bogotá ", 1)
     write_gzip_text(tmp_path / FILE, "".join(lines), encoding="latin-1")
     with pytest.raises(SourceFormatError, match="UTF-8") as error:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 from collections import Counter
 from pathlib import Path
 
@@ -12,9 +9,15 @@ import pyarrow as pa
 import pytest
 
 from pivgm.errors import SourceFormatError
-from pivgm.sources.base import VENDORED_DIR
 from pivgm.sources.unhcr_population import UnhcrPopulationImporter
 from pivgm.structures import load_standard
+from tests.sources.vendored_copies import (
+    raw_rows,
+    raw_text,
+    write_gzip_text,
+    write_with_fields,
+    write_without_column,
+)
 
 FILE = "population.csv.gz"
 MEASURES = {
@@ -30,29 +33,9 @@ MEASURES = {
 }
 
 
-def raw_rows() -> list[dict[str, str]]:
-    with gzip.open(VENDORED_DIR / FILE, "rt", encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def raw_text() -> str:
-    with gzip.open(VENDORED_DIR / FILE, "rt", encoding="utf-8", newline="") as f:
-        return f.read()
-
-
-def write_gzip_text(path: Path, text: str, encoding: str = "utf-8") -> None:
-    with gzip.open(path, "wb") as f:
-        f.write(text.encode(encoding))
-
-
 def read_with_fields(tmp_path: Path, line: int, fields: dict[str, str]) -> None:
     """Read a copy of the vendored file whose ``line`` (0 = header) has ``fields`` replaced."""
-    lines = list(csv.reader(io.StringIO(raw_text())))
-    for name, value in fields.items():
-        lines[line][lines[0].index(name)] = value
-    text = io.StringIO()
-    csv.writer(text, lineterminator="\n").writerows(lines)
-    write_gzip_text(tmp_path / FILE, text.getvalue())
+    write_with_fields(tmp_path, FILE, line, fields)
     UnhcrPopulationImporter().read(tmp_path)
 
 
@@ -90,7 +73,7 @@ def test_honduran_asylum_seekers_2023_match_unhcr(rows, asylum, expected):
 
 def test_totals_by_population_type_and_year_equal_the_raw_file(rows):
     raw: Counter = Counter()
-    for row in raw_rows():
+    for row in raw_rows(FILE):
         for column, code in MEASURES.items():
             if row[column] != "":
                 raw[(code, row["year"])] += int(row[column])
@@ -103,7 +86,7 @@ def test_totals_by_population_type_and_year_equal_the_raw_file(rows):
 def test_every_filled_cell_is_one_observation_and_zeros_are_kept(rows):
     cells = Counter()
     zeros = Counter()
-    for row in raw_rows():
+    for row in raw_rows(FILE):
         for column, code in MEASURES.items():
             cells[code] += row[column] != ""
             zeros[code] += row[column] == "0"
@@ -115,7 +98,7 @@ def test_every_filled_cell_is_one_observation_and_zeros_are_kept(rows):
 def test_empty_cells_give_no_observation(rows):
     oip_years = {r["TIME_PERIOD"] for r in rows if r["POPULATION_TYPE"] == "OIP"}
     assert min(oip_years) == "2018"
-    assert sum(1 for r in raw_rows() if r["oip"] == "") > 0
+    assert sum(1 for r in raw_rows(FILE) if r["oip"] == "") > 0
 
 
 def test_special_origins_become_platform_codes(rows):
@@ -123,7 +106,7 @@ def test_special_origins_become_platform_codes(rows):
     assert {"_U", "XXA", "TIB"} <= origins
     assert "UNK" not in origins
     assert "UNK" not in {r["REF_AREA"] for r in rows}
-    raw_unknown = sum(int(r["refugees"]) for r in raw_rows() if r["coo_iso"] == "UNK")
+    raw_unknown = sum(int(r["refugees"]) for r in raw_rows(FILE) if r["coo_iso"] == "UNK")
     assert total(rows, COUNTERPART_AREA="_U", POPULATION_TYPE="REF") == raw_unknown > 0
 
 
@@ -147,12 +130,7 @@ def test_population_codes_are_in_their_codelists(table):
 
 @pytest.mark.parametrize("column", ["year", "coo_iso", "coa_iso", "refugees", "oip"])
 def test_population_file_without_a_column_is_rejected(tmp_path, column):
-    rows = raw_rows()
-    kept = [c for c in rows[0] if c != column]
-    with gzip.open(tmp_path / FILE, "wt", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=kept, extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_without_column(tmp_path, FILE, column)
     with pytest.raises(SourceFormatError) as error:
         UnhcrPopulationImporter().read(tmp_path)
     assert (error.value.details["file"], error.value.details["row"], error.value.details["column"]) == (
@@ -163,7 +141,7 @@ def test_population_file_without_a_column_is_rejected(tmp_path, column):
 
 
 def test_population_latin1_file_is_rejected_at_its_row(tmp_path):
-    lines = raw_text().splitlines(keepends=True)
+    lines = raw_text(FILE).splitlines(keepends=True)
     lines[6] = lines[6].replace("Unknown", "Desconocido (país ñ)", 1)
     write_gzip_text(tmp_path / FILE, "".join(lines), encoding="latin-1")
     with pytest.raises(SourceFormatError, match="UTF-8") as error:
