@@ -8,13 +8,16 @@ from __future__ import annotations
 from collections.abc import Mapping as MappingType
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pivgm.model import Dataflow
 from pivgm.warehouse.checks import ROW
+from pivgm.warehouse.encoding import constant, encode, transform
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ class Mapping:
 
 @dataclass(frozen=True)
 class MappedTable:
-    """The file's rows with one string column per mapped component, plus ``_row``."""
+    """The file's rows with one text column per mapped component (dictionary-encoded), plus ``_row``."""
 
     table: pa.Table
     column_labels: dict[str, str]
@@ -104,14 +107,19 @@ def apply_mapping(table: pa.Table, source_rows: Sequence[int], mapping: Mapping,
     for component in components:
         column = mapping.columns.get(component)
         if column is not None and column in table.column_names:
-            values = table.column(column).combine_chunks().cast(pa.string())
-            arrays[component] = (
-                pc.utf8_trim_whitespace(values)
-                if component == structure.measure.id
-                else _translate(values, mapping.values.get(component, {}))
-            )
+            values = encode(table.column(column))  # labels translated once each, not once per row
+            if component == structure.measure.id:
+                arrays[component] = transform(values, pc.utf8_trim_whitespace)
+            else:
+                arrays[component] = transform(values, partial(_translate, labels=mapping.values.get(component, {})))
             labels[component] = column
         elif component in mapping.constants:
-            arrays[component] = pa.array([mapping.constants[component]] * table.num_rows, pa.string())
-    arrays[ROW] = pa.array(list(source_rows), pa.int64())
+            arrays[component] = constant(mapping.constants[component], table.num_rows)
+    arrays[ROW] = _row_numbers(source_rows)
     return MappedTable(pa.table(arrays), labels)
+
+
+def _row_numbers(source_rows: Sequence[int]) -> pa.Array:
+    if isinstance(source_rows, range) and source_rows.step == 1:
+        return pa.array(np.arange(source_rows.start, source_rows.stop, dtype=np.int64))
+    return pa.array(list(source_rows), pa.int64())

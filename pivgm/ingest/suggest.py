@@ -70,6 +70,9 @@ class MappingSuggestion:
 def apply_layout(raw: RawTable, suggestion: MappingSuggestion) -> RawTable:
     """The table the suggestion's ``columns`` refer to: unpivoted and with the period joined, if needed."""
     table = raw
+    if suggestion.unpivot is None and suggestion.period_columns is None:
+        return table
+    table = raw.plain()
     if suggestion.unpivot is not None:
         table = melt(table, suggestion.unpivot.value_columns)
     if suggestion.period_columns is not None:
@@ -267,6 +270,7 @@ def suggest_mapping(raw: RawTable, dataflow: Dataflow, *, provider_countries: Se
     if reporting_area and area_codes is not None and area_codes.codelist and reporting_area not in area_codes.codelist:
         raise InvalidParameterError(f"{reporting_area!r} is not a CL_AREA code.", value=reporting_area)
     decimal = raw.detected.get("decimal", ".")
+    raw = raw.plain()
     suggestion = MappingSuggestion(decimal=decimal)
     profiles = {name: _profile(raw.table, name, decimal) for name in raw.table.column_names}
     wide = _wide_columns(raw, profiles, dataflow)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -11,21 +12,46 @@ import pyarrow.compute as pc
 from pivgm.ingest.conform import conform
 from pivgm.ingest.mapping import MappedTable
 from pivgm.ingest.report import ValidationReport
-from pivgm.ingest.rules import BLOCKING_RULES, RULES, ValidationContext
+from pivgm.ingest.rules import BLOCKING_RULES, RULES, Rule, ValidationContext
 from pivgm.model import Dataflow
 from pivgm.warehouse.checks import ROW, TableChecks
 
+NO_INVALID_NUMBERS = pa.table({ROW: pa.array([], pa.int64()), "text": pa.array([], pa.string())})
 
-@dataclass(frozen=True)
+
+@dataclass
 class ValidationOutcome:
+    """The report and, when it has no errors, the checked rows (``checked``: the mapped table with the
+    measure read as numbers); the observations to load are made from them when first asked for."""
+
     report: ValidationReport
-    observations: pa.Table | None  # conformed to the dataflow; None when the report has errors
-    source_rows: pa.Array | None = None  # the file row of each observation
+    checked: pa.Table | None = None
+    dataflow: Dataflow | None = field(default=None, repr=False)
+
+    @cached_property
+    def _kept(self) -> pa.Table | None:
+        if self.checked is None or self.dataflow is None:
+            return None
+        measure = self.dataflow.structure.measure.id
+        return self.checked.filter(pc.is_valid(self.checked.column(measure)))
+
+    @cached_property
+    def observations(self) -> pa.Table | None:
+        """The rows with a value, conformed to the dataflow (None when the report has errors)."""
+        if self._kept is None or self.dataflow is None:
+            return None
+        return conform(self._kept.drop_columns([ROW]), self.dataflow, source=self.report.file_name, validated=True)
+
+    @cached_property
+    def source_rows(self) -> pa.Array | None:
+        """The file row of each observation."""
+        return None if self._kept is None else self._kept.column(ROW).combine_chunks()
 
 
-def _typed(mapped: pa.Table, measure: str, numbers: pa.Table) -> pa.Table:
-    index = mapped.column_names.index(measure)
-    return mapped.set_column(index, measure, numbers.column("value"))
+def _run(rules: tuple[Rule, ...], context: ValidationContext, report: ValidationReport) -> None:
+    for rule in rules:
+        issues, total = rule.check(context)
+        report.add(issues, total)
 
 
 def validate(
@@ -37,43 +63,25 @@ def validate(
     allowed: Mapping[str, frozenset[str]] | None = None,
     history: pa.Table | None = None,
 ) -> ValidationOutcome:
-    """Run every rule (vectorised in DuckDB); never raises for bad data."""
+    """Run every rule (vectorised: see ``TableChecks``); never raises for bad data."""
     report = ValidationReport(file_name=file_name, dataflow_id=dataflow.id, rows=mapped.table.num_rows)
     measure = dataflow.structure.measure.id
-    empty_numbers = pa.table({ROW: pa.array([], pa.int64()), "text": pa.array([], pa.string())})
-    context = ValidationContext(dataflow, mapped.table, TableChecks(mapped.table), mapped.column_labels, empty_numbers)
+    checks = TableChecks(mapped.table)
     try:
-        for rule in BLOCKING_RULES:
-            issues, total = rule.check(context)
-            report.add(issues, total)
+        context = ValidationContext(dataflow, mapped.table, checks, mapped.column_labels, NO_INVALID_NUMBERS)
+        _run(BLOCKING_RULES, context, report)
         if not report.valid:
-            return ValidationOutcome(report, None)
-        numbers = context.checks.parse_numbers(measure, decimal)
-        typed = _typed(mapped.table, measure, numbers)
-    finally:
-        context.checks.close()
-    checks = TableChecks(typed)
-    try:
-        context = ValidationContext(
-            dataflow,
-            typed,
-            checks,
-            mapped.column_labels,
-            numbers.filter(numbers.column("invalid")),
-            dict(allowed or {}),
-            history,
-        )
-        for rule in RULES:
-            issues, total = rule.check(context)
-            report.add(issues, total)
+            return ValidationOutcome(report)
+        numbers = checks.parse_numbers(measure, decimal)
+        context = replace(context, invalid_numbers=numbers.invalid, allowed=dict(allowed or {}), history=history)
+        _run(RULES, context, report)
     finally:
         checks.close()
     if not report.valid:
-        return ValidationOutcome(report, None)
-    present = pc.is_valid(typed.column(measure))
-    skipped = typed.num_rows - (pc.sum(present.cast(pa.int64())).as_py() or 0)
+        return ValidationOutcome(report)
+    index = mapped.table.column_names.index(measure)
+    checked = mapped.table.set_column(index, measure, numbers.values)
+    skipped = numbers.values.null_count
     if skipped:
         report.notes.append(f"{skipped} row(s) without a value ('..', '-', empty) were not loaded.")
-    kept = typed.filter(present)
-    observations = conform(kept.drop_columns([ROW]), dataflow, source=file_name, validated=True)
-    return ValidationOutcome(report, observations, kept.column(ROW).combine_chunks())
+    return ValidationOutcome(report, checked, dataflow)

@@ -1,128 +1,274 @@
-"""Vectorised checks over an Arrow table of submitted observations, run in DuckDB.
+"""Vectorised checks over a submission's table: Arrow over each column's distinct values, DuckDB over numbers.
 
-Each function takes the table (with a ``_row`` column: the row number as the user sees it in the file)
-and returns an Arrow table of the offending rows with the columns a report needs. The rules in
-``pivgm.ingest.rules`` decide which checks to run and how to word the issues.
+``TableChecks`` dictionary-encodes the table once (see ``encoding``). Checks of single values (codes, empty
+cells, period forms, numbers) look at each column's distinct values and then pick the rows holding the bad
+ones. Checks that compare rows (duplicate keys, totals, series statistics, published values) give each row
+integer codes for its key, series and period, and group those in DuckDB, never the text itself.
+
+Each check returns an Arrow table of the offending rows, ordered by ``_row`` (the row number as the user
+sees it in the file), with the columns a report needs. The rules in ``pivgm.ingest.rules`` decide which
+checks to run and how to word the issues.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from pivgm.warehouse.files import PERIOD_START_SQL
+from pivgm.warehouse.encoding import INDEX, TEXT, combined_codes, encode, positions_in, rows_where
+from pivgm.warehouse.series_index import SeriesIndex, period_places
 
 ROW = "_row"
 VALID_PERIOD = r"\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?"
 MISSING_MARKERS = ("", "..", "...", "-", "–", "—", "n.d.", "nd", "s.d.", "n/a", "na", "x")
 
+# Months since year 0 at which a period starts, and its length in months (A, Q and M periods only).
+PERIOD_ORDINAL_SQL = r"""
+SELECT CASE WHEN regexp_full_match(p, '\d{4}') THEN CAST(p AS INTEGER) * 12
+            WHEN regexp_full_match(p, '\d{4}-Q[1-4]')
+              THEN CAST(p[1:4] AS INTEGER) * 12 + (CAST(p[7:7] AS INTEGER) - 1) * 3
+            WHEN regexp_full_match(p, '\d{4}-(0[1-9]|1[0-2])')
+              THEN CAST(p[1:4] AS INTEGER) * 12 + CAST(p[6:7] AS INTEGER) - 1
+       END AS ordinal,
+       CASE WHEN regexp_full_match(p, '\d{4}') THEN 12 WHEN regexp_full_match(p, '\d{4}-Q[1-4]') THEN 3
+            WHEN regexp_full_match(p, '\d{4}-(0[1-9]|1[0-2])') THEN 1 END AS months
+FROM periods
+"""
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
+
+@dataclass(frozen=True)
+class ParsedNumbers:
+    """A text column read as numbers: ``values`` (null for missing markers and for text that is not a
+    number) and the rows of the latter (``_row``, ``text``)."""
+
+    values: pa.Array
+    invalid: pa.Table
+
+
+def _full_match(values: pa.Array, pattern: str) -> pa.Array:
+    return pc.fill_null(pc.match_substring_regex(values, f"^(?:{pattern})$"), False)
 
 
 class TableChecks:
-    """One submission's table registered in a private DuckDB connection."""
+    """One submission's table, encoded once, with a private DuckDB connection for the grouped checks."""
 
     def __init__(self, table: pa.Table) -> None:
         self.connection = duckdb.connect(":memory:")
-        # copied once into DuckDB's own columnar storage: the rules then scan it many times, fast
-        self.connection.register("arrow_input", table)
-        self.connection.execute("CREATE TABLE submitted AS SELECT * FROM arrow_input")
-        self.connection.unregister("arrow_input")
+        self.rows = table.num_rows
+        self.row_numbers = table.column(ROW).combine_chunks().cast(pa.int64())
+        self.text = {name: encode(table.column(name)) for name in table.column_names if name != ROW}
+        self.numbers: dict[str, pa.Array] = {}  # columns read as numbers by ``parse_numbers``
+        self._codes_memo: dict[tuple[str, ...], np.ndarray] = {}
+        self._indexes: dict[tuple[tuple[str, ...], str], SeriesIndex] = {}
         self.columns = set(table.column_names)
 
     def close(self) -> None:
         self.connection.close()
 
-    def _arrow(self, sql: str, parameters: Sequence[object] = ()) -> pa.Table:
-        return self.connection.sql(sql, params=list(parameters)).to_arrow_table()
+    # -- helpers ------------------------------------------------------------------------------------
 
-    def parse_numbers(self, column: str, decimal: str) -> pa.Table:
-        """``_row``, ``text``, ``value`` for every row: ``value`` is null for missing markers and for text
-        that is not a number (``invalid`` is true for the latter)."""
+    def _sql(self, sql: str, parameters: Sequence[object] = (), **frames: pa.Table) -> pa.Table:
+        for name, frame in frames.items():
+            self.connection.register(name, frame)
+        try:
+            return self.connection.sql(sql, params=list(parameters)).to_arrow_table()
+        finally:
+            for name in frames:
+                self.connection.unregister(name)
+
+    def _rows(self, positions: pa.Array, **columns: pa.Array) -> pa.Table:
+        """The rows at ``positions``: their ``_row`` and the given columns (already taken), by ``_row``."""
+        table = pa.table({ROW: pc.take(self.row_numbers, positions), **columns})
+        if table.num_rows > 1:
+            table = table.take(pc.sort_indices(table, [(ROW, "ascending")]))
+        return table
+
+    def _values_at(self, column: str, positions: pa.Array) -> pa.Array:
+        return pc.take(self.text[column], positions).dictionary_decode()
+
+    def _key_text(self, columns: Sequence[str], positions: pa.Array) -> pa.Array:
+        parts = [self._values_at(c, positions) for c in columns]
+        if not parts:
+            return pa.array([""] * len(positions), TEXT)
+        return pc.binary_join_element_wise(*parts, ".", null_handling="skip")
+
+    def _codes(self, columns: Sequence[str]) -> np.ndarray:
+        """One int64 per row, equal for rows equal in all ``columns`` (made once per list of columns)."""
+        memo = tuple(columns)
+        if memo not in self._codes_memo:
+            self._codes_memo[memo] = combined_codes([self.text[c] for c in columns], self.rows)
+        return self._codes_memo[memo]
+
+    def _number(self, column: str) -> pa.Array:
+        if column not in self.numbers:
+            raise KeyError(f"{column} has not been read as numbers (parse_numbers first).")
+        return self.numbers[column]
+
+    # -- single values --------------------------------------------------------------------------------
+
+    def parse_numbers(self, column: str, decimal: str) -> ParsedNumbers:
+        """Read ``column`` as numbers (kept for the checks that need them): spaces and thousands separators
+        dropped, the decimal comma or point understood."""
         thousands = "." if decimal == "," else ","
-        text = f"trim({_quote(column)})"
-        cleaned = f"replace(replace(replace({text}, ' ', ''), '\u00a0', ''), '{thousands}', '')"
+        cleaned = f"replace(replace(replace(trim(t), ' ', ''), '\u00a0', ''), '{thousands}', '')"
         if decimal == ",":
             cleaned = f"replace({cleaned}, ',', '.')"
-        return self._arrow(
-            f"""
-            SELECT {ROW}, {_quote(column)} AS text,
-                   TRY_CAST({cleaned} AS DOUBLE) AS value,
-                   (TRY_CAST({cleaned} AS DOUBLE) IS NULL
-                    AND coalesce(lower({text}), '') NOT IN (SELECT unnest(?))) AS invalid
-            FROM submitted
-            """,
+        encoded = self.text[column]
+        parsed = self._sql(
+            f"SELECT TRY_CAST({cleaned} AS DOUBLE) AS value, "
+            f"(TRY_CAST({cleaned} AS DOUBLE) IS NULL AND coalesce(lower(trim(t)), '') NOT IN (SELECT unnest(?))) "
+            "AS invalid FROM distinct_values",
             [list(MISSING_MARKERS)],
+            distinct_values=pa.table({"t": encoded.dictionary}),
         )
+        values = pc.take(parsed.column("value"), encoded.indices)
+        self.numbers[column] = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        positions = rows_where(encoded, parsed.column("invalid").combine_chunks())
+        return ParsedNumbers(self.numbers[column], self._rows(positions, text=self._values_at(column, positions)))
 
     def values_not_in(self, column: str, allowed: Sequence[str]) -> pa.Table:
         """Rows whose ``column`` holds a value not in ``allowed`` (nulls excluded)."""
-        return self._arrow(
-            f"SELECT {ROW}, {_quote(column)} AS value FROM submitted "
-            f"WHERE {_quote(column)} IS NOT NULL AND NOT list_contains(?, {_quote(column)}) ORDER BY {ROW}",
-            [list(allowed)],
-        )
+        encoded = self.text[column]
+        outside = pc.invert(pc.is_in(encoded.dictionary, value_set=pa.array(list(allowed), TEXT)))
+        positions = rows_where(encoded, outside)
+        return self._rows(positions, value=self._values_at(column, positions))
 
     def empty_values(self, column: str) -> pa.Table:
-        return self._arrow(
-            f"SELECT {ROW} FROM submitted WHERE {_quote(column)} IS NULL OR trim({_quote(column)}) = '' ORDER BY {ROW}"
-        )
+        encoded = self.text[column]
+        blank = pc.indices_nonzero(pc.equal(pc.utf8_trim_whitespace(encoded.dictionary), "")).cast(INDEX)
+        mask = pc.or_(pc.is_null(encoded.indices), pc.is_in(encoded.indices, value_set=blank))
+        return self._rows(pc.indices_nonzero(mask))
 
     def malformed_periods(self, column: str, pattern: str) -> pa.Table:
-        return self._arrow(
-            f"SELECT {ROW}, {_quote(column)} AS value FROM submitted "
-            f"WHERE {_quote(column)} IS NOT NULL AND NOT regexp_full_match({_quote(column)}, ?) ORDER BY {ROW}",
-            [pattern],
-        )
+        encoded = self.text[column]
+        positions = rows_where(encoded, pc.invert(_full_match(encoded.dictionary, pattern)))
+        return self._rows(positions, value=self._values_at(column, positions))
 
     def periods_not_matching(self, column: str, frequency_column: str, frequency: str, pattern: str) -> pa.Table:
         """Rows of one frequency whose period does not have that frequency's form."""
-        return self._arrow(
-            f"SELECT {ROW}, {_quote(column)} AS value FROM submitted "
-            f"WHERE {_quote(frequency_column)} = ? AND {_quote(column)} IS NOT NULL "
-            f"AND NOT regexp_full_match({_quote(column)}, ?) ORDER BY {ROW}",
-            [frequency, pattern],
+        periods, frequencies = self.text[column], self.text[frequency_column]
+        bad = pc.indices_nonzero(pc.invert(_full_match(periods.dictionary, pattern))).cast(INDEX)
+        chosen = pc.indices_nonzero(pc.equal(frequencies.dictionary, frequency)).cast(INDEX)
+        if not len(bad) or not len(chosen):
+            return self._rows(pa.array([], pa.uint64()), value=pa.array([], TEXT))
+        mask = pc.and_(
+            pc.fill_null(pc.is_in(frequencies.indices, value_set=chosen), False),
+            pc.fill_null(pc.is_in(periods.indices, value_set=bad), False),
         )
-
-    def duplicate_keys(self, keys: Sequence[str]) -> pa.Table:
-        """Every row whose key appears more than once, with the first row of its key."""
-        columns = ", ".join(_quote(k) for k in keys)
-        return self._arrow(
-            f"""
-            SELECT {ROW}, first_row, key FROM (
-              SELECT {ROW}, min({ROW}) OVER (PARTITION BY {columns}) AS first_row,
-                     count(*) OVER (PARTITION BY {columns}) AS n,
-                     concat_ws('.', {columns}) AS key
-              FROM submitted)
-            WHERE n > 1 AND {ROW} <> first_row ORDER BY {ROW}
-            """
-        )
+        positions = pc.indices_nonzero(mask)
+        return self._rows(positions, value=self._values_at(column, positions))
 
     def negative_values(self, column: str) -> pa.Table:
-        return self._arrow(f"SELECT {ROW}, {_quote(column)} AS value FROM submitted WHERE {_quote(column)} < 0")
+        values = self._number(column)
+        positions = pc.indices_nonzero(pc.fill_null(pc.less(values, 0), False))
+        return self._rows(positions, value=pc.take(values, positions))
+
+    # -- rows compared with rows ------------------------------------------------------------------------
+
+    def duplicate_keys(self, series: Sequence[str], period: str) -> pa.Table:
+        """Every row whose key (series and period) an earlier row already has, with that first row."""
+        repeated, first = self._index(series, period).repeated()
+        positions = pa.array(repeated)
+        return self._rows(
+            positions,
+            first_row=pc.take(self.row_numbers, pa.array(first)),
+            key=self._key_text([*series, period], positions),
+        )
 
     def total_mismatches(
         self, dimension: str, total_code: str, part_codes: Sequence[str], others: Sequence[str], value: str
     ) -> pa.Table:
         """Rows holding a total (e.g. SEX=_T) that differs from the sum of all its parts (F + M), where
         every part is present."""
-        group = ", ".join(_quote(c) for c in others)
-        return self._arrow(
-            f"""
-            WITH parts AS (
-              SELECT {group}, sum({_quote(value)}) AS parts_sum, count(DISTINCT {_quote(dimension)}) AS n
-              FROM submitted WHERE list_contains(?, {_quote(dimension)}) GROUP BY {group})
-            SELECT t.{ROW}, t.{_quote(value)} AS total, p.parts_sum
-            FROM submitted t JOIN parts p USING ({group})
-            WHERE t.{_quote(dimension)} = ? AND p.n = ? AND abs(t.{_quote(value)} - p.parts_sum) > 0.5
-            ORDER BY t.{ROW}
-            """,
-            [list(part_codes), total_code, len(part_codes)],
+        dictionary = self.text[dimension].dictionary.to_pylist()
+        if total_code not in dictionary or not all(part in dictionary for part in part_codes):
+            return self._rows(
+                pa.array([], pa.uint64()), total=pa.array([], pa.float64()), parts_sum=pa.array([], pa.float64())
+            )
+        frame = pa.table(
+            {
+                "g": self._codes(others),
+                "d": self.text[dimension].indices,
+                "v": self._number(value),
+                "pos": np.arange(self.rows),
+            }
         )
+        found = self._sql(
+            """
+            WITH parts AS (
+              SELECT g, sum(v) AS parts_sum, count(DISTINCT d) AS n FROM frame WHERE list_contains(?, d) GROUP BY g)
+            SELECT f.pos, f.v AS total, p.parts_sum FROM frame f JOIN parts p USING (g)
+            WHERE f.d = ? AND p.n = ? AND abs(f.v - p.parts_sum) > 0.5
+            """,
+            [[dictionary.index(part) for part in part_codes], dictionary.index(total_code), len(part_codes)],
+            frame=frame,
+        )
+        return self._rows(
+            found.column("pos").combine_chunks(),
+            total=found.column("total").combine_chunks(),
+            parts_sum=found.column("parts_sum").combine_chunks(),
+        )
+
+    def _codes_with(self, columns: Sequence[str], other: pa.Table) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+        """Codes of ``columns`` for the submitted rows and for the rows of ``other`` whose values all occur
+        in the submission (rows with any other value cannot share a key or series with it), numbered alike;
+        and the positions in ``other`` of those rows."""
+        located = [positions_in(other.column(c), self.text[c]) for c in columns]
+        known = pc.is_valid(located[0])
+        for positions in located[1:]:
+            known = pc.and_(known, pc.is_valid(positions))
+        matched = pc.indices_nonzero(known)
+        joined = [
+            pa.DictionaryArray.from_arrays(
+                pa.concat_arrays([self.text[c].indices, pc.take(positions, matched)]), self.text[c].dictionary
+            )
+            for c, positions in zip(columns, located, strict=True)
+        ]
+        codes = combined_codes(joined, self.rows + len(matched))
+        return codes[: self.rows], codes[self.rows :], matched
+
+    def _index(self, series: Sequence[str], period: str) -> SeriesIndex:
+        """The submitted rows in series order (made once per series definition)."""
+        memo = (tuple(series), period)
+        if memo not in self._indexes:
+            start, length = self._places(period)
+            self._indexes[memo] = SeriesIndex.build(self._codes(series), start, length)
+        return self._indexes[memo]
+
+    def _places(self, column: str, text: pa.Array | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Period start and length per row of ``column`` (or of ``text``, e.g. published periods)."""
+        encoded = self.text[column] if text is None else encode(text)
+        found = self._sql(PERIOD_ORDINAL_SQL, periods=pa.table({"p": encoded.dictionary}))
+        return period_places(
+            pc.take(found.column("ordinal"), encoded.indices),
+            pc.take(found.column("months"), encoded.indices),
+            encoded.indices,
+        )
+
+    def _with_history(
+        self, series: Sequence[str], period: str, value: str, history: pa.Table | None
+    ) -> tuple[SeriesIndex, np.ndarray]:
+        """The submitted rows, followed by the published rows of the same series, in series order; and the
+        values of all of them (NaN where missing)."""
+        values = self._number(value).to_numpy(zero_copy_only=False).astype(np.float64)
+        if history is None or not history.num_rows or not {*series, period, value} <= set(history.column_names):
+            return self._index(series, period), values
+        submitted, published, matched = self._codes_with(series, history)
+        start, length = self._places(period)
+        past_start, past_length = self._places(period, history.column(period).take(matched))
+        past_values = history.column(value).take(matched).cast(pa.float64()).to_numpy(zero_copy_only=False)
+        index = SeriesIndex.build(
+            np.concatenate([submitted, published]),
+            np.concatenate([start, past_start]),
+            np.concatenate([length, past_length]),
+            np.concatenate([np.zeros(self.rows, bool), np.ones(len(matched), bool)]),
+        )
+        return index, np.concatenate([values, past_values])
 
     def series_anomalies(
         self,
@@ -133,78 +279,96 @@ class TableChecks:
         z_limit: float,
         jump: float,
     ) -> pa.Table:
-        """Per submitted row: its modified z-score against its series (history plus submission), and
-        whether it jumps by more than ``jump`` times from the previous period."""
-        group = ", ".join(_quote(c) for c in series)
-        if history is not None and history.num_rows:
-            self.connection.register("history", history)
-            past = (
-                f"SELECT {group}, {_quote(period)}, {_quote(value)}, NULL::BIGINT AS {ROW} FROM history "
-                f"WHERE ({group}, {_quote(period)}) NOT IN (SELECT ({group}, {_quote(period)}) FROM submitted)"
-            )
-        else:
-            past = (
-                f"SELECT {group}, {_quote(period)}, {_quote(value)}, NULL::BIGINT AS {ROW} FROM submitted WHERE false"
-            )
-        start = PERIOD_START_SQL.replace("TIME_PERIOD", _quote(period))
-        return self._arrow(
-            f"""
-            WITH everything AS (
-              SELECT {group}, {_quote(period)}, {_quote(value)}, {ROW} FROM submitted
-                WHERE {_quote(value)} IS NOT NULL AND regexp_full_match({_quote(period)}, '{VALID_PERIOD}')
-              UNION ALL {past}),
-            medians AS (
-              SELECT {group}, median({_quote(value)}) AS med, count(*) AS n FROM everything GROUP BY {group}),
-            deviations AS (
-              SELECT e.*, m.med, m.n, abs(e.{_quote(value)} - m.med) AS dev
-              FROM everything e JOIN medians m USING ({group})),
-            mads AS (SELECT {group}, median(dev) AS mad FROM deviations GROUP BY {group}),
-            ordered AS (
-              SELECT d.*, s.mad,
-                     lag(d.{_quote(value)}) OVER (PARTITION BY {group} ORDER BY {start}) AS previous
-              FROM deviations d JOIN mads s USING ({group}))
-            SELECT {ROW}, {_quote(value)} AS value, previous, n,
-                   CASE WHEN mad > 0 THEN 0.6745 * ({_quote(value)} - med) / mad END AS z,
-                   (abs(CASE WHEN mad > 0 THEN 0.6745 * ({_quote(value)} - med) / mad END) > ?) AS outlier,
-                   (previous > 0 AND {_quote(value)} > 0
-                    AND greatest({_quote(value)} / previous, previous / {_quote(value)}) >= ?) AS jump
-            FROM ordered WHERE {ROW} IS NOT NULL ORDER BY {ROW}
+        """Submitted rows that are outliers of their series (modified z-score above ``z_limit``, against the
+        series' published history plus the submission) or that jump by ``jump`` times or more from the
+        previous period: ``value``, ``previous``, ``n`` (the series' length), ``z``, ``outlier``, ``jump``.
+
+        A published observation counts unless the submission has the same series and period.
+        """
+        index, values = self._with_history(series, period, value, history)
+        usable = (index.length > 0) & ~np.isnan(values) & index.kept_published()
+        previous = index.previous(values, usable)
+        chosen = np.flatnonzero(usable)
+        stats = self._sql(
+            """
+            WITH medians AS (SELECT sid, median(v) AS med FROM frame GROUP BY sid)
+            SELECT sid, any_value(med) AS med, median(abs(v - med)) AS mad, count(*) AS n
+            FROM frame JOIN medians USING (sid) GROUP BY sid
             """,
-            [z_limit, jump],
+            frame=pa.table({"sid": index.series[chosen], "v": values[chosen]}),
+        )
+        groups = int(index.series.max()) + 1 if len(index.series) else 0
+        median, mad, count = np.full(groups, np.nan), np.full(groups, np.nan), np.zeros(groups, np.int64)
+        sids = stats.column("sid").to_numpy()
+        median[sids] = stats.column("med").to_numpy()
+        mad[sids] = stats.column("mad").to_numpy()
+        count[sids] = stats.column("n").to_numpy()
+        submitted = np.flatnonzero(usable[: self.rows])
+        rows: slice | np.ndarray = slice(0, self.rows) if len(submitted) == self.rows else submitted
+        v, before, sid = values[rows], previous[rows], index.series[rows]
+        centre, spread = median[sid], mad[sid]
+        outliers = (spread > 0) & (0.6745 * np.abs(v - centre) > z_limit * spread)
+        jumps = (before > 0) & (v > 0) & ((v >= jump * before) | (before >= jump * v))
+        flagged = np.flatnonzero(outliers | jumps)
+        v, before, sid, centre, spread = v[flagged], before[flagged], sid[flagged], centre[flagged], spread[flagged]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(spread > 0, 0.6745 * (v - centre) / spread, np.nan)
+        return self._rows(
+            pa.array(submitted[flagged]),
+            value=pa.array(v),
+            previous=pa.array(before, from_pandas=True),
+            n=pa.array(count[sid]),
+            z=pa.array(z, from_pandas=True),
+            outlier=pa.array(outliers[flagged]),
+            jump=pa.array(jumps[flagged]),
         )
 
     def missing_periods(self, series: Sequence[str], period: str) -> pa.Table:
         """Series with holes: for each series of one frequency, the periods missing between its first and
         last submitted period (monthly, quarterly or annual)."""
-        group = ", ".join(_quote(c) for c in series)
-        start = PERIOD_START_SQL.replace("TIME_PERIOD", _quote(period))
-        return self._arrow(
-            f"""
-            WITH periods AS (
-              SELECT {group}, {start} AS first_day, min({ROW}) AS {ROW},
-                CASE WHEN regexp_full_match({_quote(period)}, '\\d{{4}}') THEN 12
-                     WHEN contains({_quote(period)}, 'Q') THEN 3 ELSE 1 END AS months
-              FROM submitted WHERE {_quote(period)} IS NOT NULL
-                AND regexp_full_match({_quote(period)}, '{VALID_PERIOD}')
-              GROUP BY ALL),
-            spans AS (
-              SELECT {group}, months, min(first_day) AS lo, max(first_day) AS hi, count(*) AS n, min({ROW}) AS {ROW}
-              FROM periods GROUP BY {group}, months)
-            SELECT {ROW}, concat_ws('.', {group}) AS series, months, lo, hi,
-                   (datediff('month', lo, hi) // months) + 1 - n AS missing
-            FROM spans WHERE (datediff('month', lo, hi) // months) + 1 > n ORDER BY {ROW}
+        index = self._index(series, period)
+        firsts = index.first_of_runs(index.length > 0)
+        row_numbers = self.row_numbers.to_numpy()
+        found = self._sql(
             """
+            SELECT arg_min(pos, r) AS pos, months, min(start) AS lo, max(start) AS hi, count(*) AS n
+            FROM frame GROUP BY sid, months HAVING (max(start) - min(start)) // months + 1 > count(*)
+            """,
+            frame=pa.table(
+                {
+                    "sid": index.series[firsts],
+                    "start": index.start[firsts],
+                    "months": index.length[firsts],
+                    "r": row_numbers[firsts],
+                    "pos": firsts,
+                }
+            ),
+        )
+        positions = found.column("pos").combine_chunks()
+        lo, hi = found.column("lo").to_numpy(), found.column("hi").to_numpy()
+        months, counts = found.column("months").to_numpy(), found.column("n").to_numpy()
+        return self._rows(
+            positions,
+            series=self._key_text(series, positions),
+            months=pa.array(months),
+            missing=pa.array((hi - lo) // months + 1 - counts),
         )
 
     def revisions(self, keys: Sequence[str], value: str, published: pa.Table) -> pa.Table:
         """Rows that change an already-published value: the old and the new value."""
-        self.connection.register("published", published)
-        on = " AND ".join(f"s.{_quote(k)} = p.{_quote(k)}" for k in keys)
-        return self._arrow(
-            f"""
-            SELECT s.{ROW}, concat_ws('.', {", ".join("s." + _quote(k) for k in keys)}) AS key,
-                   p.{_quote(value)} AS old_value, s.{_quote(value)} AS new_value
-            FROM submitted s JOIN published p ON {on}
-            WHERE s.{_quote(value)} IS DISTINCT FROM p.{_quote(value)} ORDER BY s.{ROW}
-            """
+        submitted, past_codes, matched = self._codes_with(keys, published)
+        frame = pa.table({"k": submitted, "v": self._number(value), "pos": np.arange(self.rows)})
+        past = pa.table({"k": past_codes, "v": published.column(value).take(matched).cast(pa.float64())})
+        found = self._sql(
+            "SELECT s.pos, p.v AS old_value, s.v AS new_value FROM frame s JOIN past p USING (k) "
+            "WHERE s.v IS DISTINCT FROM p.v",
+            frame=frame,
+            past=past,
+        )
+        positions = found.column("pos").combine_chunks()
+        return self._rows(
+            positions,
+            key=self._key_text(keys, positions),
+            old_value=found.column("old_value").combine_chunks(),
+            new_value=found.column("new_value").combine_chunks(),
         )

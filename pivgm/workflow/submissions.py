@@ -28,6 +28,7 @@ from pivgm.ingest.validate import ValidationOutcome, validate
 from pivgm.model import Dataflow, DataProvider
 from pivgm.platform import Platform
 from pivgm.records import NewSubmission, SubmissionInfo, VersionInfo, VersionRecordSpec
+from pivgm.warehouse.encoding import decode
 from pivgm.warehouse.merge import iso_utc, merge_observations, stamp_revisions
 
 Checkpoint = Callable[[str], None]
@@ -146,7 +147,7 @@ def _deletions_need_no_value(mapped: MappedTable, raw: RawTable, dataflow: Dataf
     if raw.actions is None or measure not in mapped.table.column_names:
         return mapped
     deleting = pc.equal(raw.actions, "D")
-    values = mapped.table.column(measure).combine_chunks()
+    values = decode(mapped.table.column(measure))
     blank = pc.or_kleene(pc.is_null(values), pc.equal(pc.utf8_trim_whitespace(values), ""))
     filled = pc.if_else(pc.and_kleene(deleting, blank), "0", values)
     index = mapped.table.column_names.index(measure)

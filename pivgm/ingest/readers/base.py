@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Protocol
 
 import pyarrow as pa
 
 from pivgm.errors import SourceFormatError
+from pivgm.warehouse.encoding import decode_table
 
 # Columns a reader adds to describe the layout; a file's own columns never start with "_".
 LEVEL_COLUMN = "_level"
@@ -34,13 +35,14 @@ class ReadOptions:
 class RawTable:
     """A file's table as text, with where each row came from and what the reader decided.
 
-    ``table`` holds every column as strings (trimmed), named by the header (levels of a multi-row header
-    joined with " / "). ``source_rows[i]`` is the row number of table row ``i`` as the user sees it in the
+    ``table`` holds every column as text (trimmed), named by the header (levels of a multi-row header
+    joined with " / "); large files keep their columns dictionary-encoded (``plain`` decodes them).
+    ``source_rows[i]`` is the row number of table row ``i`` as the user sees it in the
     file (1-based, header and title rows counted; for SDMX-ML, the line of the observation).
     """
 
     table: pa.Table
-    source_rows: list[int]
+    source_rows: Sequence[int]
     file_name: str
     format: str
     detected: dict[str, str] = field(default_factory=dict)
@@ -54,6 +56,10 @@ class RawTable:
 
     def column(self, name: str) -> list[str | None]:
         return self.table.column(name).to_pylist()
+
+    def plain(self) -> RawTable:
+        """The same table with every column as plain strings."""
+        return replace(self, table=decode_table(self.table))
 
 
 class Reader(Protocol):

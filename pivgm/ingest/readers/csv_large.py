@@ -8,6 +8,7 @@ file is read record by record.
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -17,8 +18,11 @@ from pivgm.ingest.numbers import detect_decimal, looks_numeric
 from pivgm.ingest.readers.base import RawTable, ReadOptions, too_many_rows
 from pivgm.ingest.readers.csv_reader import CsvReader, grid_of, parse_records
 from pivgm.ingest.readers.header import header_names, locate_header
+from pivgm.warehouse.encoding import INDEX, TEXT, encode, is_encoded, transform
 
 HEAD_RECORDS = 200
+UTF8_MARK = b"\xef\xbb\xbf"
+BLOCK_BYTES = 16 << 20  # Arrow parses blocks in parallel; fewer blocks, fewer dictionaries to unify
 TAIL_LINES = 60
 DECIMAL_SAMPLE_ROWS = 2000
 
@@ -36,7 +40,9 @@ def _line_starts(text: str, count: int) -> list[int]:
 
 def _notes_at_end(text: str, delimiter: str) -> tuple[int, int]:
     """Where the trailing blank and note lines (one text field, no figure) begin, and how many hold text."""
-    end = len(text.rstrip("\r\n"))
+    end = len(text)
+    while end and text[end - 1] in "\r\n":  # not rstrip: that would copy the whole text
+        end -= 1
     notes = 0
     for _ in range(TAIL_LINES):
         start = text.rfind("\n", 0, end) + 1
@@ -49,8 +55,11 @@ def _notes_at_end(text: str, delimiter: str) -> tuple[int, int]:
     return end, notes
 
 
-def arrow_body(body: str, delimiter: str, names: list[str]) -> pa.Table | None:
+def arrow_body(body: str | memoryview, delimiter: str, names: list[str], *, encoded: bool = False) -> pa.Table | None:
+    """The body's fields as trimmed text, one column per name; None when a line has another number of
+    fields. ``encoded`` keeps each column dictionary-encoded (its distinct values stored once)."""
     invalid: list[int] = []
+    text_type = pa.dictionary(INDEX, TEXT) if encoded else TEXT
 
     def note_invalid(row: pacsv.InvalidRow) -> str:
         invalid.append(row.actual_columns)
@@ -59,8 +68,8 @@ def arrow_body(body: str, delimiter: str, names: list[str]) -> pa.Table | None:
     keys = [f"f{i}" for i in range(len(names))]
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(body.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=keys),
+            pa.py_buffer(body.encode("utf-8") if isinstance(body, str) else body),
+            read_options=pacsv.ReadOptions(column_names=keys, block_size=BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
                 ignore_empty_lines=False,
@@ -68,7 +77,7 @@ def arrow_body(body: str, delimiter: str, names: list[str]) -> pa.Table | None:
                 invalid_row_handler=note_invalid,
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(keys, pa.string()),
+                column_types=dict.fromkeys(keys, text_type),
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -77,19 +86,39 @@ def arrow_body(body: str, delimiter: str, names: list[str]) -> pa.Table | None:
         return None
     if invalid:
         return None
-    return pa.table({name: pc.utf8_trim_whitespace(table.column(key)) for name, key in zip(names, keys, strict=True)})
+    if encoded:
+        table = table.unify_dictionaries()
+        columns = [transform(_joined(table.column(key)), pc.utf8_trim_whitespace) for key in keys]
+    else:
+        columns = [pc.utf8_trim_whitespace(table.column(key)) for key in keys]
+    return pa.table(dict(zip(names, columns, strict=True)))
 
 
-def drop_blank_rows(table: pa.Table, first_row: int) -> tuple[pa.Table, list[int]]:
+def _joined(column: pa.ChunkedArray) -> pa.DictionaryArray:
+    """The chunks of a column whose chunks share one dictionary, as one array."""
+    if column.num_chunks == 0:
+        return encode(column)
+    indices = pa.concat_arrays([chunk.indices for chunk in column.chunks])
+    return encode(pa.DictionaryArray.from_arrays(indices, column.chunk(0).dictionary))
+
+
+def _filled(column: pa.ChunkedArray) -> pa.Array:
+    if is_encoded(column):
+        encoded = encode(column)
+        return pc.invert(pc.is_in(encoded.indices, value_set=pc.indices_nonzero(pc.equal(encoded.dictionary, ""))))
+    return pc.not_equal(column.combine_chunks(), "")
+
+
+def drop_blank_rows(table: pa.Table, first_row: int) -> tuple[pa.Table, Sequence[int]]:
     """The rows with any filled cell, and their row numbers (row i of ``table`` is ``first_row + i``)."""
     if table.num_columns == 0:
         return table, []
-    keep = pc.not_equal(table.column(0).combine_chunks(), "")
+    keep = _filled(table.column(0))
     if not pc.all(keep).as_py():  # only then look at the other columns
         for column in table.columns[1:]:
-            keep = pc.or_(keep, pc.not_equal(column.combine_chunks(), ""))
+            keep = pc.or_(keep, _filled(column))
     if pc.all(keep).as_py():
-        return table, list(range(first_row, first_row + table.num_rows))
+        return table, range(first_row, first_row + table.num_rows)
     kept = pc.indices_nonzero(keep).to_pylist()
     return table.filter(keep), [first_row + index for index in kept]
 
@@ -100,9 +129,29 @@ def _decimal(table: pa.Table) -> str | None:
     return detect_decimal(cells)
 
 
+def _body_bytes(text: str, start: int, end: int, raw: bytes | None, encoding: str) -> tuple[memoryview, int]:
+    """The UTF-8 bytes of ``text[start:end]`` and their number of lines: a view of the file itself when it
+    is UTF-8 (no copy through the decoded text), else encoded."""
+    if raw is not None and encoding in {"utf-8", "utf-8-sig"}:
+        mark = len(UTF8_MARK) if raw.startswith(UTF8_MARK) else 0
+        first = mark + len(text[:start].encode("utf-8"))
+        last = len(raw) - len(text[end:].encode("utf-8"))
+        return memoryview(raw)[first:last], raw.count(b"\n", first, last) + 1
+    body = text[start:end].encode("utf-8")
+    return memoryview(body), body.count(b"\n") + 1
+
+
 def read_large(
-    text: str, delimiter: str, options: ReadOptions, file_name: str, detected: dict[str, str], default_decimal: str
+    text: str,
+    delimiter: str,
+    options: ReadOptions,
+    file_name: str,
+    detected: dict[str, str],
+    default_decimal: str,
+    raw: bytes | None = None,
 ) -> RawTable | None:
+    """``text`` read by Arrow (``raw``: the file's bytes, when at hand), or None when it needs the
+    record-by-record reader."""
     starts = _line_starts(text, HEAD_RECORDS)
     records = parse_records(text[: starts[-1]], delimiter, file_name, limit=HEAD_RECORDS)
     if len(records) != len(starts) - 1:
@@ -114,11 +163,10 @@ def read_large(
     width = max(len(fields) for _, fields in records[layout.rows[0] : layout.body])
     names = header_names(head, layout, width)
     body_end, notes_count = _notes_at_end(text, delimiter)
-    body = text[starts[layout.body] : body_end]
-    lines = body.count("\n") + 1
+    body, lines = _body_bytes(text, starts[layout.body], body_end, raw, detected.get("encoding", ""))
     if options.max_rows is not None and lines > options.max_rows:
         raise too_many_rows(file_name, options.max_rows)
-    table = arrow_body(body, delimiter, names)
+    table = arrow_body(body, delimiter, names, encoded=True)
     if table is None or table.num_rows != lines:
         return None
     first_row = layout.body + 1

@@ -70,7 +70,7 @@ class CsvReader:
     @classmethod
     def read(cls, path: Path, options: ReadOptions, file_name: str) -> RawTable:
         raw = read_bytes(path, file_name)
-        if not raw.strip():
+        if not raw or raw.isspace():
             raise SourceFormatError("the file is empty.", file=file_name, hint="Export the file again with its data.")
         text, encoding = decode(raw, options.encoding, file_name)
         check_text(text, file_name)
@@ -80,7 +80,7 @@ class CsvReader:
         if len(text) > LAYOUT_CHARS:
             from pivgm.ingest.readers.csv_large import read_large  # builds on this module
 
-            table = read_large(text, delimiter, options, file_name, detected, default_decimal)
+            table = read_large(text, delimiter, options, file_name, detected, default_decimal, raw)
             if table is not None:
                 return table
         grid = grid_of(parse_records(text, delimiter, file_name))

@@ -46,7 +46,7 @@ def _records(text: str, delimiter: str, file_name: str, width: int) -> tuple[lis
     table = arrow_body(body, delimiter, [str(i) for i in range(width)]) if body.strip() else None
     if table is not None and table.num_rows == body.rstrip("\r\n").count("\n") + 1:
         table, rows = drop_blank_rows(table, 2)
-        return [c.combine_chunks() for c in table.columns], rows
+        return [c.combine_chunks() for c in table.columns], list(rows)
     columns: list[list[str]] = [[] for _ in range(width)]
     numbers: list[int] = []
     for number, fields in parse_records(text, delimiter, file_name)[1:]:

@@ -167,7 +167,7 @@ class DuplicateKey(Rule):
         keys = [*structure.dimension_ids, structure.time_dimension]
         if not set(keys) <= context.present:
             return NOTHING
-        rows = context.checks.duplicate_keys(keys)
+        rows = context.checks.duplicate_keys(keys[:-1], keys[-1])
         return self.from_rows(rows, None, "key", first_row=lambda r: r["first_row"])
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from pivgm.errors import SourceFormatError
 from pivgm.ingest.readers import ReadOptions, read_file
 from pivgm.ingest.readers.csv_large import read_large
-from pivgm.ingest.readers.csv_reader import grid_of, parse_records
+from pivgm.ingest.readers.csv_reader import LAYOUT_CHARS, grid_of, parse_records
 from pivgm.ingest.readers.sheet import tabulate
 
 
@@ -160,7 +161,7 @@ def large_text(rows: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_large_files_read_by_arrow_give_the_same_table_as_small_ones():
+def test_large_files_read_by_arrow_give_the_same_table_as_small_ones_kept_dictionary_encoded():
     text = large_text(3000)
     options = ReadOptions()
     careful = tabulate(
@@ -168,8 +169,9 @@ def test_large_files_read_by_arrow_give_the_same_table_as_small_ones():
     )
     fast = read_large(text, ";", options, "big.csv", {}, ",")
     assert fast is not None
-    assert fast.table.equals(careful.table)
-    assert fast.source_rows == careful.source_rows
+    assert all(pa.types.is_dictionary(column.type) for column in fast.table.columns)
+    assert fast.plain().table.equals(careful.table)
+    assert list(fast.source_rows) == careful.source_rows
     assert fast.detected["decimal"] == careful.detected["decimal"] == ","
 
 
@@ -181,3 +183,20 @@ def test_large_files_with_a_quoted_line_break_are_read_record_by_record():
 def test_the_row_cap_applies_to_large_files_before_parsing():
     with pytest.raises(SourceFormatError, match="more than 100 data rows"):
         read_large(large_text(3000), ";", ReadOptions(max_rows=100), "big.csv", {}, ",")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_a_large_file_in_any_encoding_reads_the_same_cells(tmp_path, encoding):
+    rows = LAYOUT_CHARS // 20  # past the size where Arrow reads the body
+    lines = ["Cuadro 9. Eventos de extranjeros según nacionalidad", "Nacionalidad;Mes;Personas"]
+    lines += [f" País {i % 97} ;2024-{i % 12 + 1:02d};{i}" for i in range(rows)]
+    lines += ["Fuente: Instituto Nacional de Migración, año 2024"]
+    path = tmp_path / "grande.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    raw = read_file(path)
+    assert raw.detected["encoding"] == encoding
+    assert pa.types.is_dictionary(raw.table.column("Mes").type)  # read by Arrow, not record by record
+    assert raw.table.num_rows == rows
+    assert raw.column("Nacionalidad")[:2] == ["País 0", "País 1"]
+    assert raw.column("Personas")[-1] == str(rows - 1)
+    assert raw.source_rows[0] == 3 and raw.source_rows[-1] == rows + 2

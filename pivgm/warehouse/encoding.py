@@ -1,0 +1,114 @@
+"""Dictionary-encoded text columns: the compact form in which large submissions are read, mapped and checked.
+
+A national file of millions of rows holds few distinct labels per column (countries, sexes, months), so
+trimming, translating labels to codes and checking codes work on each column's distinct values only, and
+the rows are touched once, through integer indices. Every dictionary made here holds each value once, so
+two rows have the same value exactly when they have the same index.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+TEXT = pa.string()
+INDEX = pa.int32()
+
+
+def is_encoded(array: pa.Array | pa.ChunkedArray) -> bool:
+    return pa.types.is_dictionary(array.type)
+
+
+def _single(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(array, pa.ChunkedArray):
+        if is_encoded(array) and array.num_chunks > 1:
+            array = pa.chunked_array(pa.table({"c": array}).unify_dictionaries().column("c").chunks, array.type)
+        return array.combine_chunks() if array.num_chunks != 1 else array.chunk(0)
+    return array
+
+
+def _unique(array: pa.DictionaryArray) -> pa.DictionaryArray:
+    """The same values over a dictionary without repeats (a mapping may send two labels to one code)."""
+    dictionary = array.dictionary
+    distinct = pc.dictionary_encode(dictionary)
+    if len(distinct.dictionary) == len(dictionary) and dictionary.null_count == 0:
+        return array
+    if dictionary.null_count:  # a null in the dictionary is a null value: give it a null index
+        positions = pc.if_else(pc.is_null(dictionary), pa.scalar(None, INDEX), distinct.indices.cast(INDEX))
+    else:
+        positions = distinct.indices.cast(INDEX)
+    return pa.DictionaryArray.from_arrays(pc.take(positions, array.indices), distinct.dictionary.cast(TEXT))
+
+
+def encode(array: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
+    """``array`` as one dictionary array of text with a dictionary without repeats."""
+    single = _single(array)
+    if not is_encoded(single):
+        single = pc.dictionary_encode(single.cast(TEXT))
+    if single.indices.type != INDEX or single.dictionary.type != TEXT:
+        single = pa.DictionaryArray.from_arrays(single.indices.cast(INDEX), single.dictionary.cast(TEXT))
+    return _unique(single)
+
+
+def transform(array: pa.DictionaryArray, function: Callable[[pa.Array], pa.Array]) -> pa.DictionaryArray:
+    """``function`` applied to each distinct value (e.g. trimming, label translation), rows untouched."""
+    return _unique(pa.DictionaryArray.from_arrays(array.indices, function(array.dictionary)))
+
+
+def decode(array: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Plain text again."""
+    single = _single(array)
+    return single.dictionary_decode() if is_encoded(single) else single
+
+
+def decode_table(table: pa.Table) -> pa.Table:
+    """``table`` with every dictionary column as plain text."""
+    if not any(is_encoded(column) for column in table.columns):
+        return table
+    return pa.table(
+        {
+            name: decode(table.column(name)) if is_encoded(table.column(name)) else table.column(name)
+            for name in table.column_names
+        }
+    )
+
+
+def constant(value: str, rows: int) -> pa.DictionaryArray:
+    """One value repeated ``rows`` times, stored once."""
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, np.int32)), pa.array([value], TEXT))
+
+
+def rows_where(array: pa.DictionaryArray, entries: pa.Array) -> pa.Array:
+    """Positions of the rows whose value is one of the dictionary ``entries`` (a boolean mask over the
+    dictionary)."""
+    chosen = pc.indices_nonzero(entries).cast(INDEX)
+    if not len(chosen):
+        return pa.array([], pa.uint64())
+    return pc.indices_nonzero(pc.fill_null(pc.is_in(array.indices, value_set=chosen), False))
+
+
+def codes(array: pa.DictionaryArray) -> np.ndarray:
+    """The indices as int64, nulls as one more code after the dictionary's (a null is a value of its own)."""
+    return np.asarray(array.indices.fill_null(len(array.dictionary)).to_numpy(zero_copy_only=False), np.int64)
+
+
+def combined_codes(arrays: Sequence[pa.DictionaryArray], rows: int) -> np.ndarray:
+    """One int64 per row that is equal for two rows exactly when all ``arrays`` are equal for them."""
+    combined = np.zeros(rows, np.int64)
+    size = 1
+    for array in arrays:
+        width = len(array.dictionary) + 1
+        if size * width >= 2**62:  # keep the product small enough: number the combinations seen so far
+            combined = np.unique(combined, return_inverse=True)[1].astype(np.int64)
+            size = int(combined.max()) + 1 if rows else 1
+        combined = combined * width + codes(array)
+        size *= width
+    return combined
+
+
+def positions_in(values: pa.Array | pa.ChunkedArray, array: pa.DictionaryArray) -> pa.Array:
+    """For each of ``values`` (e.g. a published column), its index in ``array``'s dictionary, or null."""
+    return pc.index_in(decode(values).cast(TEXT), value_set=array.dictionary).cast(INDEX)

@@ -1,0 +1,139 @@
+"""The checks that compare rows find the same rows whatever the order of the file, and key rows exactly."""
+
+from __future__ import annotations
+
+import random
+
+import pyarrow as pa
+import pytest
+
+from pivgm.warehouse.checks import ROW, TableChecks
+
+SERIES = ["AREA", "SEX"]
+
+
+def table(rows: list[tuple[str, str, str, str]]) -> pa.Table:
+    """AREA, SEX, TIME_PERIOD, OBS_VALUE per row; file rows numbered from 2 (under the header)."""
+    area, sex, period, value = (list(column) for column in zip(*rows, strict=True))
+    return pa.table(
+        {"AREA": area, "SEX": sex, "TIME_PERIOD": period, "OBS_VALUE": value, ROW: list(range(2, 2 + len(rows)))}
+    )
+
+
+def checked(rows: list[tuple[str, str, str, str]], shuffle: int | None = None) -> TableChecks:
+    data = table(rows)
+    if shuffle is not None:
+        order = list(range(data.num_rows))
+        random.Random(shuffle).shuffle(order)
+        data = data.take(order)
+    checks = TableChecks(data)
+    checks.parse_numbers("OBS_VALUE", ".")
+    return checks
+
+
+def monthly(area: str, sex: str, values: list[float], year: int = 2023) -> list[tuple[str, str, str, str]]:
+    return [(area, sex, f"{year}-{m + 1:02d}", str(v)) for m, v in enumerate(values)]
+
+
+def test_a_repeated_key_names_its_first_row_and_the_key():
+    checks = checked([("MEX", "F", "2020", "1"), ("MEX", "M", "2020", "2"), ("MEX", "F", "2020", "3")])
+    found = checks.duplicate_keys(SERIES, "TIME_PERIOD").to_pylist()
+    assert found == [{ROW: 4, "first_row": 2, "key": "MEX.F.2020"}]
+
+
+def test_an_annual_and_a_monthly_period_starting_together_are_different_keys():
+    rows = [("MEX", "F", "2020", "1"), ("MEX", "F", "2020-01", "2"), ("MEX", "F", "2020", "3")]
+    found = checked(rows).duplicate_keys(SERIES, "TIME_PERIOD").to_pylist()
+    assert [(r[ROW], r["first_row"]) for r in found] == [(4, 2)]
+
+
+def test_malformed_periods_repeat_a_key_when_their_text_is_the_same():
+    rows = [("MEX", "F", "2020/1", "1"), ("MEX", "F", "2020/2", "2"), ("MEX", "F", "2020/1", "3")]
+    found = checked(rows).duplicate_keys(SERIES, "TIME_PERIOD").to_pylist()
+    assert [(r[ROW], r["key"]) for r in found] == [(4, "MEX.F.2020/1")]
+
+
+def test_three_rows_with_one_key_report_the_two_later_ones():
+    rows = [("GTM", "M", "2021", "5")] * 3
+    found = checked(rows).duplicate_keys(SERIES, "TIME_PERIOD").to_pylist()
+    assert [(r[ROW], r["first_row"]) for r in found] == [(3, 2), (4, 2)]
+
+
+def test_holes_are_counted_per_series_and_frequency():
+    rows = [
+        *[("MEX", "F", p, "1") for p in ("2023-01", "2023-02", "2023-05")],
+        *[("MEX", "M", p, "1") for p in ("2020", "2023")],
+        *[("GTM", "F", p, "1") for p in ("2023-Q1", "2023-Q2")],
+    ]
+    found = checked(rows).missing_periods(SERIES, "TIME_PERIOD").to_pylist()
+    assert [(r[ROW], r["series"], r["missing"]) for r in found] == [(2, "MEX.F", 2), (5, "MEX.M", 2)]
+
+
+def test_a_tenfold_jump_is_found_against_the_previous_period_not_the_previous_row():
+    rows = monthly("MEX", "F", [100, 110, 1200, 115])
+    rows = [rows[2], rows[0], rows[3], rows[1]]  # file not in period order
+    found = checked(rows).series_anomalies(SERIES, "TIME_PERIOD", "OBS_VALUE", None, 3.5, 10.0).to_pylist()
+    jumps = [(r[ROW], r["value"], r["previous"]) for r in found if r["jump"]]
+    assert jumps == [(2, 1200.0, 110.0), (4, 115.0, 1200.0)]
+
+
+def test_an_outlier_has_its_modified_z_score():
+    values = [100, 102, 98, 101, 99, 100, 400]
+    found = checked(monthly("MEX", "F", values)).series_anomalies(SERIES, "TIME_PERIOD", "OBS_VALUE", None, 3.5, 10.0)
+    outliers = [r for r in found.to_pylist() if r["outlier"]]
+    assert [(r[ROW], r["n"]) for r in outliers] == [(8, 7)]
+    # median 100, median absolute deviation 1: z = 0.6745 * 300 / 1
+    assert outliers[0]["z"] == pytest.approx(202.35)
+
+
+def test_published_history_joins_the_series_and_the_submission_replaces_its_own_periods():
+    submitted = checked([("MEX", "F", "2024-01", "1000"), ("MEX", "F", "2023-12", "95")])
+    history = pa.table(
+        {
+            "AREA": ["MEX"] * 13 + ["GTM"],
+            "SEX": ["F"] * 14,
+            "TIME_PERIOD": [f"2023-{m:02d}" for m in range(1, 13)] + ["2022-12", "2023-12"],
+            "OBS_VALUE": [100.0] * 11 + [1e9, 100.0, 5.0],  # 2023-12 is replaced by the submitted 95
+        }
+    )
+    found = submitted.series_anomalies(SERIES, "TIME_PERIOD", "OBS_VALUE", history, 3.5, 10.0).to_pylist()
+    assert [(r[ROW], r["previous"], r["n"], r["jump"]) for r in found] == [(2, 95.0, 14, True)]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_order_of_the_rows_changes_nothing(seed: int):
+    rows = [
+        *monthly("MEX", "F", [10, 12, 11, 300, 12, 13, 11, 12]),
+        *monthly("MEX", "M", [5, 6, 60, 7]),
+        *[("GTM", "F", p, "3") for p in ("2023-01", "2023-04", "2023-04")],
+    ]
+    ordered, shuffled = checked(rows), checked(rows, shuffle=seed)
+
+    def found(checks: TableChecks) -> tuple[list[str], list[tuple[str, int]], list[tuple[float, float, bool, bool]]]:
+        duplicates = checks.duplicate_keys(SERIES, "TIME_PERIOD").column("key").to_pylist()
+        holes = checks.missing_periods(SERIES, "TIME_PERIOD").to_pylist()
+        anomalies = checks.series_anomalies(SERIES, "TIME_PERIOD", "OBS_VALUE", None, 3.5, 10.0).to_pylist()
+        return (
+            sorted(duplicates),
+            sorted((r["series"], r["missing"]) for r in holes),
+            sorted((r["value"], r["previous"], r["outlier"], r["jump"]) for r in anomalies),
+        )
+
+    expected = found(ordered)
+    assert expected[0] == ["GTM.F.2023-04"]
+    assert expected[1] == [("GTM.F", 2)]
+    assert (300.0, 11.0, True, True) in expected[2]
+    assert found(shuffled) == expected
+
+
+def test_keys_of_many_wide_columns_are_still_told_apart_exactly():
+    # 12 columns of 60,000 distinct values each: their combinations do not fit in 64 bits
+    columns = {f"D{i}": [f"v{j}" for j in range(60_000)] for i in range(12)}
+    columns["D11"][-1] = columns["D11"][0]
+    data = pa.table({**columns, "TIME_PERIOD": ["2020"] * 60_000, "OBS_VALUE": ["1"] * 60_000, ROW: range(60_000)})
+    found = TableChecks(data).duplicate_keys([f"D{i}" for i in range(12)], "TIME_PERIOD")
+    assert found.num_rows == 0
+    twin = data.take([*range(60_000), 17])
+    twin = twin.set_column(twin.column_names.index(ROW), ROW, pa.array(range(60_001)))
+    found = TableChecks(twin).duplicate_keys([f"D{i}" for i in range(12)], "TIME_PERIOD").to_pylist()
+    assert [(r[ROW], r["first_row"]) for r in found] == [(60_000, 17)]
