@@ -82,11 +82,23 @@ class LoadError(PivgmError):
     code = "load-failed"
 
 
-class RowLimitError(SourceFormatError):
-    """A file with more rows than one submission may bring."""
+class UploadLimitError(SourceFormatError):
+    """A file past one of the limits on what one submission may bring: refused, not reported on."""
 
     status_code = 413
+    code = "upload-limit"
+
+
+class RowLimitError(UploadLimitError):
+    """A file with more rows than one submission may bring."""
+
     code = "too-many-rows"
+
+
+class ExpansionLimitError(UploadLimitError):
+    """A compressed file (a workbook) that would expand past what may be read: a decompression bomb."""
+
+    code = "expands-too-much"
 
 
 class AuthenticationRequiredError(PivgmError):

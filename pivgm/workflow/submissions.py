@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 
 from pivgm.accounts.actor import Actor, Role
 from pivgm.accounts.audit import audit
-from pivgm.errors import PermissionDeniedError, PivgmError, RowLimitError, SourceFormatError
+from pivgm.errors import PermissionDeniedError, PivgmError, SourceFormatError, UploadLimitError
 from pivgm.ingest.mapping import MappedTable, Mapping, apply_mapping
 from pivgm.ingest.readers import RawTable, ReadOptions, read_file
 from pivgm.ingest.report import Issue, Severity, ValidationReport
@@ -207,7 +207,7 @@ def check_file(platform: Platform, request: SubmissionRequest) -> CheckedFile:
     provider = platform.standard.provider(request.provider_id)
     try:
         raw = _read(request, platform.settings.max_submission_rows)
-    except RowLimitError:
+    except UploadLimitError:  # refused outright (413), not reported on as a damaged file
         raise
     except SourceFormatError as error:
         return CheckedFile(_unreadable(request, error))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import pytest
 from fastapi.testclient import TestClient
@@ -141,3 +143,37 @@ def test_unreadable_files_get_a_report_not_a_crash(upload_client, content):
 
 def test_an_unknown_submission_is_404(upload_client):
     assert upload_client.get("/api/submissions/999").status_code == 404
+
+
+def workbook_bomb(megabytes: int) -> bytes:
+    """An .xlsx-shaped zip of a few kB whose worksheet expands to ``megabytes`` of zeros."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            for _ in range(megabytes):
+                member.write(bytes(1024 * 1024))
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    return buffer.getvalue()
+
+
+def test_a_workbook_that_would_expand_too_much_is_413_and_nothing_is_recorded(upload_client):
+    bomb = workbook_bomb(5)
+    assert len(bomb) < 10_000  # under the upload size cap: only the expansion gives it away
+    response = post(upload_client, bomb, name="datos.xlsx")
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "expands-too-much"
+    assert "datos.xlsx: the file expands to 5 MB" in error["message"]
+    assert upload_client.platform.submissions.count() == 0
+
+
+def test_a_file_over_the_row_cap_is_413_with_the_cap_in_the_message(tmp_path):
+    platform = Platform.initialise(settings_for(tmp_path / "data", max_submission_rows=1))
+    submitter = person(platform, "mx.submitter", (Role.NATIONAL_SUBMITTER, "MX_UPM"))
+    with TestClient(create_app(platform.settings), raise_server_exceptions=False) as client:
+        client.headers.update(submitter.headers)
+        response = post(client, GOOD)
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "too-many-rows" and "1" in error["message"]
+    assert platform.submissions.count() == 0

@@ -10,7 +10,7 @@ from typing import ClassVar, Protocol
 
 import pyarrow as pa
 
-from pivgm.errors import SourceFormatError
+from pivgm.errors import RowLimitError, SourceFormatError
 from pivgm.warehouse.encoding import decode_table
 
 # Columns a reader adds to describe the layout; a file's own columns never start with "_".
@@ -95,8 +95,8 @@ def library_errors(file_name: str, what: str, hint: str | None = None) -> Iterat
         ) from None
 
 
-def too_many_rows(file_name: str, limit: int) -> SourceFormatError:
-    return SourceFormatError(
+def too_many_rows(file_name: str, limit: int) -> RowLimitError:
+    return RowLimitError(
         f"the file has more than {limit:,} data rows, the most one submission may hold.",
         file=file_name,
         hint="Split it into several files (for example one per year) and submit each.",

@@ -14,7 +14,7 @@ import openpyxl
 from lxml import etree
 from openpyxl.utils import range_boundaries
 
-from pivgm.errors import SourceFormatError
+from pivgm.errors import ExpansionLimitError, SourceFormatError
 from pivgm.ingest.readers.base import RawTable, ReadOptions, library_errors, too_many_rows
 from pivgm.ingest.readers.header import Grid, Merge
 from pivgm.ingest.readers.sheet import tabulate
@@ -43,7 +43,7 @@ def check_zip(
         names = {member.filename for member in members}
     total = sum(member.file_size for member in members)
     if total > max_bytes:
-        raise SourceFormatError(
+        raise ExpansionLimitError(
             f"the file expands to {_megabytes(total)}, which is more than the {_megabytes(max_bytes)} allowed.",
             file=file_name,
             hint="Remove unused sheets, or split the data into several files.",
@@ -51,7 +51,7 @@ def check_zip(
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
         if member.file_size > RATIO_FLOOR_BYTES and ratio > max_ratio:
-            raise SourceFormatError(
+            raise ExpansionLimitError(
                 f"the file expands to {_megabytes(total)} from {_megabytes(path.stat().st_size)} "
                 f"(part {member.filename!r} {ratio:,.0f} times), which is more than the {max_ratio:g} times "
                 "a workbook may expand.",
