@@ -118,18 +118,41 @@ def pandera_seconds(path: Path) -> float:
     return time_it(lambda: schema.validate(pd.read_csv(path, sep=";", decimal=",", keep_default_na=False)))
 
 
+def shuffled_copy(path: Path, target: Path) -> None:
+    """The same rows in random order (files are usually in series order; this measures the other case)."""
+    options = pacsv.ParseOptions(delimiter=";")
+    table = pacsv.read_csv(path, parse_options=options, convert_options=pacsv.ConvertOptions(strings_can_be_null=False))
+    order = np.random.default_rng(11).permutation(table.num_rows)
+    table = table.cast(pa.schema([pa.field(name, pa.string()) for name in table.column_names]))
+    pacsv.write_csv(table.take(order), target, pacsv.WriteOptions(delimiter=";", quoting_style="none"))
+
+
+def median_seconds(action, runs: int = 3) -> float:  # type: ignore[no-untyped-def]
+    return float(np.median([time_it(action) for _ in range(runs)]))
+
+
 def main(rows: int) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "devoluciones.csv"
         generate(path, rows)
+        warm_up = Path(folder) / "warm_up.csv"
+        generate(warm_up, 20_000)
+        shuffled = Path(folder) / "devoluciones_desordenadas.csv"
+        shuffled_copy(path, shuffled)
         size_mb = path.stat().st_size / 1e6
         platform = Platform.initialise(Settings(data_dir=Path(folder) / "data", max_upload_mb=10_000))
-        content = path.read_bytes()
-        request = SubmissionRequest("MX_UPM", FLOW, path.name, content, MAPPING, load=False)
-        checked_time = time_it(lambda: check_file(platform, request))
-        report = check_file(platform, request).report
+
+        def request(source: Path, load: bool = False) -> SubmissionRequest:
+            return SubmissionRequest("MX_UPM", FLOW, source.name, source.read_bytes(), MAPPING, load=load)
+
+        check_file(platform, request(warm_up))  # imports and first-use costs, for both tools alike
+        frictionless_seconds(warm_up)
+        ordered_request, shuffled_request = request(path), request(shuffled)
+        report = check_file(platform, ordered_request).report
         assert report.valid, report.to_dict()["rules"]
-        load_request = SubmissionRequest("MX_UPM", FLOW, path.name, content, MAPPING)
+        checked_time = median_seconds(lambda: check_file(platform, ordered_request))
+        shuffled_time = time_it(lambda: check_file(platform, shuffled_request))
+        load_request = request(path, load=True)
         load_time = time_it(lambda: submit(platform, load_request))
         friction = frictionless_seconds(path)
         pandera = pandera_seconds(path)
@@ -137,19 +160,23 @@ def main(rows: int) -> None:
         f"## Validating and loading a {rows:,}-row national submission ({size_mb:.0f} MB CSV)",
         "",
         "Synthetic file from the real codelists (`;`, decimal commas, Spanish labels), every rule of the "
-        "platform run (structural, plausibility, revisions).",
+        "platform run (structural, plausibility, revisions). Each tool runs once on a 20,000-row file first; "
+        "PIVGM's validation time is the median of three runs, the others are single runs.",
         "",
         "| step | seconds | rows/s |",
         "| --- | ---: | ---: |",
         f"| PIVGM: read + map + validate | {checked_time:.1f} | {rows / checked_time:,.0f} |",
+        f"| PIVGM: the same rows in random order | {shuffled_time:.1f} | {rows / shuffled_time:,.0f} |",
         f"| PIVGM: archive + validate + load a new version | {load_time:.1f} | {rows / load_time:,.0f} |",
         f"| frictionless validate (structure and types only) | {friction:.1f} | {rows / friction:,.0f} |",
         f"| pandera on pandas (5 column checks) | {pandera:.1f} | {rows / pandera:,.0f} |",
         "",
         f"- validation at {rows / checked_time / 1e6:.2f} M rows/s, target 1 M rows/s: "
-        f"**{'met' if rows / checked_time >= 1e6 else 'NOT met'}**",
+        f"**{'met' if rows / checked_time >= 1e6 else 'NOT met'}**"
+        f" ({rows / shuffled_time / 1e6:.2f} M rows/s with the rows shuffled)",
         f"- {friction / checked_time:.1f} times faster than frictionless, target 10 times: "
-        f"**{'met' if friction / checked_time >= 10 else 'NOT met'}**",
+        f"**{'met' if friction / checked_time >= 10 else 'NOT met'}**"
+        f" ({friction / shuffled_time:.1f} times with the rows shuffled)",
     ]
     write_section("validate-submission", "\n".join(lines))
     print("\n".join(lines))
