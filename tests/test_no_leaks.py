@@ -3,7 +3,9 @@
 Every GET route the app registers (enumerated, not hand-listed) is called by every role, with data in every
 state: draft, submitted, approved, embargoed, published, withdrawn. Each state's submission carries a
 distinctive value; a response may contain it only if the value is published, or if the caller holds a role
-for that submission's provider (staff see their own countries' work).
+for that submission's provider (staff see their own countries' work). The SDMX API is stricter: it serves
+unpublished values only with ``includeDrafts=true`` and only to a national role of their provider, and a
+withdrawn value to nobody.
 """
 
 from __future__ import annotations
@@ -106,9 +108,19 @@ def body_text(content: bytes) -> str:
     return content.decode("utf-8", "replace")
 
 
-def may_see(actor: Actor, state: str) -> bool:
+def national_providers(actor: Actor) -> set[str]:
+    national = {Role.NATIONAL_SUBMITTER, Role.NATIONAL_APPROVER}
+    return {g.provider_id for g in actor.grants if g.role in national and g.provider_id is not None}
+
+
+def may_see(actor: Actor, state: str, path: str = "", query: dict[str, str] | None = None) -> bool:
     provider = STATES[state][0]
-    return state == "published" or can_see(actor, provider)
+    if state == "published":
+        return True
+    if path.startswith("/sdmx/"):
+        drafts = (query or {}).get("includeDrafts") == "true"
+        return drafts and state != "withdrawn" and provider in national_providers(actor)
+    return can_see(actor, provider)
 
 
 def test_no_route_shows_unpublished_values_to_anyone_who_may_not_see_them(world):
@@ -121,10 +133,14 @@ def test_no_route_shows_unpublished_values_to_anyone_who_may_not_see_them(world)
         for role, who in people.items():
             actor = who.actor if who else ANONYMOUS
             headers = who.headers if who else {}
-            forbidden = {state: markers(value) for state, (_, _, value) in STATES.items() if not may_see(actor, state)}
             for template in routes:
                 for path in concrete_paths(template, submissions, FLOW, SDMX_PATHS):
                     for query in QUERY_VARIANTS:
+                        forbidden = {
+                            state: markers(value)
+                            for state, (_, _, value) in STATES.items()
+                            if not may_see(actor, state, path, query)
+                        }
                         response = client.get(path, params=query, headers=headers)
                         assert response.status_code < 500, (role, path, query, response.text[:300])
                         text = body_text(response.content)
@@ -133,6 +149,19 @@ def test_no_route_shows_unpublished_values_to_anyone_who_may_not_see_them(world)
                             assert not leaked, f"{role} saw the {state} value via {path} {query}"
                         checked += 1
     assert checked > 500
+
+
+def test_over_sdmx_a_national_token_reads_its_own_unpublished_value_only_with_include_drafts(world):
+    platform, people, _ = world
+    path = f"/sdmx/rest/data/{FLOW}/all"
+    with TestClient(create_app(platform.settings)) as client:
+        for who, state in [("cr_submitter", "draft"), ("gt_approver", "embargoed")]:
+            headers = people[who].headers
+            with_drafts = client.get(path, params={"includeDrafts": "true", "format": "csv"}, headers=headers).text
+            assert str(STATES[state][2]) in with_drafts, who
+            assert str(STATES["published"][2]) in with_drafts, who
+            published = client.get(path, params={"format": "csv"}, headers=headers).text
+            assert str(STATES[state][2]) not in published, who
 
 
 def test_the_published_value_is_visible_to_the_public(world):

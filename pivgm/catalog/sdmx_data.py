@@ -1,7 +1,10 @@
 """Published observations for the SDMX API: streamed selections, codes with data, data providers.
 
 Like ``Catalog``, these read release handles only (and, to select by provider, the version files that
-make up the release in force), so unpublished data cannot reach SDMX clients.
+make up the release in force), so unpublished data cannot reach SDMX clients, with one exception asked for
+by name: ``drafts_of`` (the providers a national account holds a role for, checked by the caller) reads the
+release in force with each of those providers' version replaced by its newest unpublished one that still
+counts as a draft (``pivgm.workflow.review.counts_as_draft``). Other providers' data stay as published.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from pivgm.catalog.service import Catalog
 from pivgm.errors import NotFoundError
 from pivgm.model import Dataflow
 from pivgm.records import ReleaseInfo
+from pivgm.records.repository import VersionInfo
 from pivgm.warehouse import DataQuery
 from pivgm.warehouse import series as warehouse_series
+from pivgm.workflow.review import counts_as_draft
 
 
 @dataclass(frozen=True)
@@ -45,21 +50,40 @@ class ObservationSelection:
 
 @dataclass
 class ObservationStream:
+    """Selected observations; ``release`` is None when only drafts were read (the dataflow has no release),
+    ``drafts`` the providers whose unpublished version replaced their published one."""
+
     dataflow: Dataflow
-    release: ReleaseInfo
+    release: ReleaseInfo | None
     providers: tuple[str, ...]
     batches: Iterator[pa.RecordBatch]
+    drafts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class CodesWithData:
-    """Per dimension, the codes that have data and their observation counts; the period range."""
+    """Per dimension, the codes that have data and their observation counts; the period range; the providers
+    whose unpublished version was counted."""
 
     dataflow: Dataflow
     codes: Mapping[str, Mapping[str, int]]
     start: str | None
     end: str | None
     observations: int
+    drafts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """What a selection reads: the release file (``within``: version files whose keys to keep), or a union of
+    version files when drafts replace published versions; the providers it holds; when it last changed."""
+
+    data: warehouse_series.Snapshot
+    within: tuple[Path, ...]
+    providers: tuple[str, ...]
+    release: ReleaseInfo | None
+    changed_at: datetime
+    drafts: tuple[str, ...] = ()
 
 
 def _release(catalog: Catalog, dataflow: Dataflow) -> ReleaseInfo:
@@ -69,21 +93,80 @@ def _release(catalog: Catalog, dataflow: Dataflow) -> ReleaseInfo:
     return release
 
 
-def _providers(catalog: Catalog, release: ReleaseInfo, wanted: Sequence[str]) -> tuple[tuple[str, ...], list[Path]]:
-    """The release's providers, and the version files of the ``wanted`` ones (none wanted: no files)."""
-    versions = catalog.platform.records.release_versions(release.id)
-    providers = tuple(v.provider_id for v in versions)
+def _pick(versions: Sequence[VersionInfo], wanted: Sequence[str], dataflow_id: str) -> list[VersionInfo]:
+    """The versions of the ``wanted`` providers (none wanted: all); 404 when none of them has data."""
     if not wanted:
-        return providers, []
-    unknown = [p for p in wanted if p not in providers]
-    if len(unknown) == len(wanted):
+        return list(versions)
+    providers = [v.provider_id for v in versions]
+    if not any(p in providers for p in wanted):
         raise NotFoundError(
-            f"No data from provider {'+'.join(wanted)} in {release.dataflow_id}; its providers are "
-            f"{', '.join(providers)}.",
+            f"No data from provider {'+'.join(wanted)} in {dataflow_id}; its providers are {', '.join(providers)}.",
             provider="+".join(wanted),
         )
-    files = [catalog.platform.warehouse.path(v.parquet_file) for v in versions if v.provider_id in wanted]
-    return tuple(p for p in providers if p in wanted), files
+    return [v for v in versions if v.provider_id in wanted]
+
+
+def _providers(catalog: Catalog, release: ReleaseInfo, wanted: Sequence[str]) -> tuple[tuple[str, ...], list[Path]]:
+    """The release's providers, and the version files of the ``wanted`` ones (none wanted: no files)."""
+    versions = _pick(catalog.platform.records.release_versions(release.id), wanted, release.dataflow_id)
+    files = [catalog.platform.warehouse.path(v.parquet_file) for v in versions] if wanted else []
+    return tuple(v.provider_id for v in versions), files
+
+
+def _published(catalog: Catalog, dataflow: Dataflow, wanted: Sequence[str]) -> _Snapshot:
+    """The release in force (the public path, unchanged by drafts)."""
+    release = _release(catalog, dataflow)
+    providers, within = _providers(catalog, release, wanted)
+    path = catalog.platform.warehouse.path(release.parquet_file)
+    return _Snapshot(path, tuple(within), providers, release, release.published_at)
+
+
+def _own_drafts(
+    catalog: Catalog, dataflow_id: str, providers: frozenset[str], published: Sequence[VersionInfo]
+) -> list[VersionInfo]:
+    """For each of ``providers``, its newest version that counts as a draft, if newer than its ``published``
+    one (the release in force's member): what replaces the published version in an answer with drafts."""
+    now = catalog.platform.clock()
+    in_force = {v.provider_id: v.id for v in published}
+    decided: set[str] = set()
+    drafts: list[VersionInfo] = []
+    for found in catalog.platform.records.reviewed_versions(dataflow_id, sorted(providers)):  # newest first
+        version = found.version
+        if version.provider_id in decided or not counts_as_draft(found.state, found.last_action, found.release_at, now):
+            continue
+        decided.add(version.provider_id)
+        if version.id > in_force.get(version.provider_id, 0):
+            drafts.append(version)
+    return sorted(drafts, key=lambda v: v.provider_id)
+
+
+def _with_drafts(catalog: Catalog, dataflow: Dataflow, wanted: Sequence[str], drafts_of: frozenset[str]) -> _Snapshot:
+    """The release in force with the drafts of ``drafts_of`` in place of their published versions; the public
+    path when no draft is newer than what is published (or none is among the ``wanted`` providers)."""
+    release = catalog.releases().get(dataflow.id)
+    members = catalog.platform.records.release_versions(release.id) if release else []
+    drafts = _own_drafts(catalog, dataflow.id, drafts_of, members)
+    if not drafts and release is None:
+        raise NotFoundError(
+            f"Dataflow {dataflow.id!r} has no published data yet, and {'+'.join(sorted(drafts_of))} no "
+            "unpublished version of it.",
+            dataflow=dataflow.id,
+        )
+    replaced = {v.provider_id for v in drafts}
+    versions = sorted([*(v for v in members if v.provider_id not in replaced), *drafts], key=lambda v: v.provider_id)
+    chosen = _pick(versions, wanted, dataflow.id)
+    shown = tuple(v.provider_id for v in drafts if v in chosen)
+    if not shown:
+        return _published(catalog, dataflow, wanted)
+    files = warehouse_series.VersionFiles(tuple(catalog.platform.warehouse.path(v.parquet_file) for v in chosen))
+    changed = max([v.loaded_at for v in drafts] + ([release.published_at] if release else []))
+    return _Snapshot(files, (), tuple(v.provider_id for v in chosen), release, changed, shown)
+
+
+def _snapshot(catalog: Catalog, dataflow: Dataflow, wanted: Sequence[str], drafts_of: frozenset[str]) -> _Snapshot:
+    if drafts_of:
+        return _with_drafts(catalog, dataflow, wanted, drafts_of)
+    return _published(catalog, dataflow, wanted)
 
 
 def _series_query(
@@ -103,36 +186,45 @@ def _series_query(
     )
 
 
+def _check_updated(snapshot: _Snapshot, dataflow_id: str, updated_after: datetime | None) -> None:
+    """404 when the data read have not changed since ``updated_after``."""
+    if updated_after is None or snapshot.changed_at > updated_after:
+        return
+    what = (
+        "its data, with your unpublished versions, last changed"
+        if snapshot.drafts
+        else "its release in force was published"
+    )
+    raise NotFoundError(
+        f"No changes to {dataflow_id} since {updated_after.isoformat()}: {what} at {snapshot.changed_at.isoformat()}.",
+        dataflow=dataflow_id,
+    )
+
+
 def observation_stream(
     catalog: Catalog,
     dataflow_id: str,
     selection: ObservationSelection,
     columns: Sequence[str] | None = None,
     batch_rows: int = 65_536,
+    drafts_of: frozenset[str] = frozenset(),
 ) -> ObservationStream:
-    """The selected observations of the release in force, as Arrow batches.
+    """The selected observations of the release in force (with the drafts of ``drafts_of``), as Arrow batches.
 
-    Raises ``NotFoundError`` when the dataflow has no release, the release was published before
-    ``updated_after``, or nothing matches (checked before the first batch is handed out, so a streamed
-    answer never starts for an empty result).
+    Raises ``NotFoundError`` when the dataflow has no release (nor draft to read), the data were published
+    before ``updated_after``, or nothing matches (checked before the first batch is handed out, so a
+    streamed answer never starts for an empty result).
     """
     dataflow = catalog.platform.standard.dataflow(dataflow_id)
-    release = _release(catalog, dataflow)
-    if selection.updated_after is not None and release.published_at <= selection.updated_after:
-        raise NotFoundError(
-            f"No changes to {dataflow_id} since {selection.updated_after.isoformat()}: its release in force "
-            f"was published at {release.published_at.isoformat()}.",
-            dataflow=dataflow_id,
-        )
-    providers, within = _providers(catalog, release, selection.providers)
-    query = _series_query(dataflow, selection, columns or dataflow.structure.column_ids, within)
-    path = catalog.platform.warehouse.path(release.parquet_file)
-    reader = warehouse_series.stream_observations(catalog.platform.reader, path, query, batch_rows)
+    snapshot = _snapshot(catalog, dataflow, selection.providers, drafts_of)
+    _check_updated(snapshot, dataflow_id, selection.updated_after)
+    query = _series_query(dataflow, selection, columns or dataflow.structure.column_ids, list(snapshot.within))
+    reader = warehouse_series.stream_observations(catalog.platform.reader, snapshot.data, query, batch_rows)
     batches = iter(reader)
     first = next((b for b in batches if b.num_rows), None)
     if first is None:
         raise NotFoundError(f"No observations of {dataflow_id} match the query.", dataflow=dataflow_id)
-    return ObservationStream(dataflow, release, providers, chain([first], batches))
+    return ObservationStream(dataflow, snapshot.release, snapshot.providers, chain([first], batches), snapshot.drafts)
 
 
 def codes_with_data(
@@ -141,16 +233,17 @@ def codes_with_data(
     selection: ObservationSelection,
     components: Sequence[str],
     drop_own_filter: bool = False,
+    drafts_of: frozenset[str] = frozenset(),
 ) -> CodesWithData:
-    """For each of ``components``, the codes the selection has data for, with counts.
+    """For each of ``components``, the codes the selection has data for, with counts (drafts of
+    ``drafts_of`` included as in ``observation_stream``).
 
     ``drop_own_filter`` answers "which codes could I add": each component is counted under the other
     components' filters only (availability mode ``available``).
     """
     dataflow = catalog.platform.standard.dataflow(dataflow_id)
-    release = _release(catalog, dataflow)
-    _, within = _providers(catalog, release, selection.providers)
-    path = catalog.platform.warehouse.path(release.parquet_file)
+    snapshot = _snapshot(catalog, dataflow, selection.providers, drafts_of)
+    within, path = list(snapshot.within), snapshot.data
     reader = catalog.platform.reader
     codes: dict[str, dict[str, int]] = {}
     for component in components:
@@ -162,7 +255,7 @@ def codes_with_data(
         codes[component] = warehouse_series.code_counts(reader, path, component, query)
     query = _series_query(dataflow, selection, (), within)
     start, end, observations = warehouse_series.period_range(reader, path, dataflow.structure.time_dimension, query)
-    return CodesWithData(dataflow, codes, start, end, observations)
+    return CodesWithData(dataflow, codes, start, end, observations, snapshot.drafts)
 
 
 def data_providers(catalog: Catalog) -> list[tuple[str, str, str]]:

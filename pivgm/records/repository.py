@@ -17,6 +17,8 @@ from pivgm.records.tables import (
     ProviderRecord,
     ReleaseRecord,
     ReleaseVersionRecord,
+    SubmissionEventRecord,
+    SubmissionRecord,
 )
 
 
@@ -81,6 +83,18 @@ class ReleaseInfo:
     created_at: datetime
     published_at: datetime
     version_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReviewedVersion:
+    """A dataset version a submission loaded, with that submission's review state, its last review step
+    (None before the first) and when its release takes effect (once published)."""
+
+    version: VersionInfo
+    submission_id: int
+    state: str
+    last_action: str | None
+    release_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -153,6 +167,40 @@ class Records:
                 .order_by(DatasetVersionRecord.provider_id)
             )
             return [_version(row) for row in rows]
+
+    def reviewed_versions(self, dataflow_id: str, provider_ids: Sequence[str]) -> list[ReviewedVersion]:
+        """The versions of ``dataflow_id`` that submissions of ``provider_ids`` loaded, newest first, each with
+        its submission's state and last review step (the workflow decides which are drafts to show)."""
+        if not provider_ids:
+            return []
+        last_action = (
+            select(SubmissionEventRecord.action)
+            .where(SubmissionEventRecord.submission_id == SubmissionRecord.id)
+            .order_by(SubmissionEventRecord.id.desc())
+            .limit(1)
+            .correlate(SubmissionRecord)
+            .scalar_subquery()
+        )
+        query = (
+            select(DatasetVersionRecord, SubmissionRecord, last_action)
+            .join(SubmissionRecord, SubmissionRecord.version_id == DatasetVersionRecord.id)
+            .where(
+                DatasetVersionRecord.dataflow_id == dataflow_id,
+                DatasetVersionRecord.provider_id.in_(list(provider_ids)),
+            )
+            .order_by(DatasetVersionRecord.id.desc(), SubmissionRecord.id.desc())
+        )
+        with Session(self.engine) as session:
+            return [
+                ReviewedVersion(
+                    _version(version),
+                    submission.id,
+                    submission.status,
+                    action,
+                    _aware(submission.release_at) if submission.release_at else None,
+                )
+                for version, submission, action in session.execute(query)
+            ]
 
     def versions(self, dataflow_id: str | None = None) -> list[VersionInfo]:
         with Session(self.engine) as session:

@@ -102,6 +102,7 @@ class StructureMessage:
     concepts: ConceptScheme | None = None
     detail: Mapping[str, str] = field(default_factory=dict)
     partial: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    drafts: tuple[str, ...] = ()  # providers whose unpublished data a constraint counted (includeDrafts)
 
     def detail_of(self, artefact: Artefact) -> str:
         return self.detail.get(urn_of(artefact), Stub.FULL)
@@ -126,6 +127,7 @@ class DataMessage:
     dimension_at_observation: str = TIME_AT_OBSERVATION
     published_at: datetime | None = None
     providers: tuple[str, ...] = ()
+    drafts: tuple[str, ...] = ()  # providers whose unpublished data replaced their published data
 
     @property
     def structure(self) -> DataStructure:

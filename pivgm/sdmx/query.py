@@ -11,7 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
 
-from pivgm.sdmx.errors import QuerySyntaxError, UnauthorizedError
+from pivgm.sdmx.errors import QuerySyntaxError
 from pivgm.sdmx.keys import ID_PATTERN, parse_moment, period_bounds
 
 TIME_AT_OBSERVATION = "TIME_PERIOD"
@@ -82,7 +82,8 @@ class FlowRef:
 @dataclass(frozen=True)
 class DataQuery:
     """``/data/{flowRef}/{key}/{providerRef}`` and its parameters. ``key`` is parsed against the DSD
-    by the service (``keys.parse_key``); ``filters`` hold codes selected by name (v2 ``c[DIM]=``)."""
+    by the service (``keys.parse_key``); ``filters`` hold codes selected by name (v2 ``c[DIM]=``);
+    ``include_drafts`` asks for the caller's own unpublished data too (``includeDrafts=true``)."""
 
     flow: FlowRef
     key: str = "all"
@@ -96,6 +97,7 @@ class DataQuery:
     dimension_at_observation: str = TIME_AT_OBSERVATION
     detail: DataDetail = DataDetail.FULL
     include_history: bool = False
+    include_drafts: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,7 @@ class AvailabilityQuery:
     start: date | None = None
     end: date | None = None
     references: str = "none"
+    include_drafts: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,16 +180,6 @@ class Parameters:
     def moment(self, name: str) -> datetime | None:
         value = self.get(name)
         return parse_moment(value, name) if value else None
-
-    def reject_drafts(self) -> None:
-        """Drafts are not served over SDMX yet: they are reviewed in the submission pages and API."""
-        if self.flag("includeDrafts"):
-            raise UnauthorizedError(
-                "includeDrafts=true is not served yet: this SDMX service answers published data only. "
-                "National accounts see their drafts at /submissions and /api/submissions. "
-                "Remove includeDrafts to read the published data.",
-                parameter="includeDrafts",
-            )
 
 
 def dimension_at_observation(parameters: Parameters) -> str:

@@ -136,7 +136,6 @@ def _structure(resource: str, segments: Segments, parameters: Parameters, separa
 def _data(segments: Segments, parameters: Parameters) -> DataQuery:
     if not segments or len(segments) > 3:
         raise QuerySyntaxError("A data query is /data/FLOW_REF[/KEY[/PROVIDER_REF]].")
-    parameters.reject_drafts()
     start, end = parameters.periods()
     return DataQuery(
         flow=parse_flow_ref(segments[0]),
@@ -150,6 +149,7 @@ def _data(segments: Segments, parameters: Parameters) -> DataQuery:
         dimension_at_observation=dimension_at_observation(parameters),
         detail=parameters.choice("detail", DataDetail, DataDetail.FULL),
         include_history=parameters.flag("includeHistory"),
+        include_drafts=parameters.flag("includeDrafts"),
     )
 
 
@@ -158,7 +158,6 @@ def _availability(segments: Segments, parameters: Parameters) -> AvailabilityQue
         raise QuerySyntaxError(
             "An availability query is /availableconstraint/FLOW_REF[/KEY[/PROVIDER_REF[/COMPONENT_ID]]]."
         )
-    parameters.reject_drafts()
     start, end = parameters.periods()
     component = segments[3] if len(segments) > 3 and segments[3].lower() not in {"all", "*"} else None
     return AvailabilityQuery(
@@ -170,6 +169,7 @@ def _availability(segments: Segments, parameters: Parameters) -> AvailabilityQue
         start=start,
         end=end,
         references=_references(parameters),
+        include_drafts=parameters.flag("includeDrafts"),
     )
 
 
@@ -218,7 +218,6 @@ def _v2_key(rest: Segments) -> str:
 
 def _v2_data(segments: Segments, parameters: Parameters) -> DataQuery:
     flow, rest = _v2_flow(segments, "data")
-    parameters.reject_drafts()
     filters, start, end = component_filters(parameters)
     if start is None and end is None:
         start, end = parameters.periods()
@@ -234,6 +233,7 @@ def _v2_data(segments: Segments, parameters: Parameters) -> DataQuery:
         dimension_at_observation=dimension_at_observation(parameters),
         detail=_v2_detail(parameters),
         include_history=parameters.flag("includeHistory"),
+        include_drafts=parameters.flag("includeDrafts"),
     )
 
 
@@ -247,7 +247,6 @@ def _v2_detail(parameters: Parameters) -> DataDetail:
 
 def _v2_availability(segments: Segments, parameters: Parameters) -> AvailabilityQuery:
     flow, rest = _v2_flow(segments, "availability")
-    parameters.reject_drafts()
     filters, start, end = component_filters(parameters)
     component = rest[1] if len(rest) > 1 and rest[1] not in {"*", "all"} else None
     return AvailabilityQuery(
@@ -259,6 +258,7 @@ def _v2_availability(segments: Segments, parameters: Parameters) -> Availability
         start=start,
         end=end,
         references=_references(parameters),
+        include_drafts=parameters.flag("includeDrafts"),
     )
 
 

@@ -1,15 +1,23 @@
 """Answer SDMX REST queries: structures from the standard, data and availability from the catalog of
-published releases. One call (``answer``) per request; writers then format the message."""
+published releases. One call (``answer``) per request; writers then format the message.
+
+Data and availability with ``includeDrafts=true`` also read the asking national account's own unpublished
+data (``pivgm.workflow.review.draft_providers`` and ``counts_as_draft``); anyone else is refused: 401 when
+no national account's API token came with the request, 403 (audited) for a signed-in user without a
+national role."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import singledispatchmethod
 
+from pivgm.accounts.actor import ANONYMOUS, Actor
+from pivgm.accounts.audit import audit
 from pivgm.catalog import Catalog
 from pivgm.catalog.sdmx_data import ObservationSelection, codes_with_data, data_providers, observation_stream
+from pivgm.errors import PermissionDeniedError
 from pivgm.model import AttributeAttachment, Dataflow, DataStructure, LocalizedText
-from pivgm.sdmx.errors import NoResultsError, QuerySyntaxError
+from pivgm.sdmx.errors import NoResultsError, QuerySyntaxError, UnauthorizedError
 from pivgm.sdmx.keys import parse_key
 from pivgm.sdmx.messages import (
     CubeRegion,
@@ -34,6 +42,7 @@ from pivgm.sdmx.query import (
     StructureQuery,
 )
 from pivgm.sdmx.structures import Universe, answer_structure_query
+from pivgm.workflow.review import DRAFT_READERS, draft_providers
 
 PERIOD_START = "TIME_PERIOD_START"
 
@@ -57,12 +66,54 @@ def _merge(filters: dict[str, list[str]], extra: Mapping[str, Sequence[str]], st
         filters[component_id] = kept
 
 
-class SdmxService:
-    """The SDMX REST API's single entry point over the catalog."""
+NEEDS_TOKEN = (
+    "includeDrafts=true adds a national account's own unpublished data, so it needs that account's API token: "
+    "send it as `Authorization: Bearer pivgm_...` (a national submitter or approver creates one at "
+    "/account/tokens after signing in). Remove includeDrafts (or set includeDrafts=false) to read the "
+    "published data, which need no token."
+)
 
-    def __init__(self, catalog: Catalog) -> None:
+
+def _needs_national_role(actor: Actor) -> str:
+    roles = " or ".join(role.value for role in DRAFT_READERS)
+    return (
+        f"includeDrafts=true adds a national account's own unpublished data, and {actor.username} holds no national "
+        f"role ({roles} for a provider), so there are no drafts of theirs to add. Remove includeDrafts to read the "
+        "published data; submissions under review are at /submissions and /api/submissions."
+    )
+
+
+class SdmxService:
+    """The SDMX REST API's single entry point over the catalog, for one ``actor`` (who matters only to
+    queries with ``includeDrafts=true``)."""
+
+    def __init__(self, catalog: Catalog, actor: Actor = ANONYMOUS) -> None:
         self.catalog = catalog
         self.standard = catalog.platform.standard
+        self.actor = actor
+
+    def _drafts_of(self, query: DataQuery | AvailabilityQuery) -> frozenset[str]:
+        """The providers whose unpublished data the answer adds: none unless asked; the actor's national
+        providers if the actor may read them over SDMX (with an API token); otherwise 401 or 403, decided
+        before anything else about the query."""
+        if not query.include_drafts:
+            return frozenset()
+        actor = self.actor
+        if actor.is_anonymous:
+            raise UnauthorizedError(NEEDS_TOKEN, parameter="includeDrafts")
+        providers = draft_providers(actor)
+        if not providers:
+            audit(
+                self.catalog.platform,
+                actor,
+                "permission.denied",
+                f"dataflow:{query.flow.id}",
+                {"action": "read-drafts", "needs": [role.value for role in DRAFT_READERS]},
+            )
+            raise PermissionDeniedError(_needs_national_role(actor), parameter="includeDrafts")
+        if not actor.via_token:
+            raise UnauthorizedError(NEEDS_TOKEN, parameter="includeDrafts")
+        return providers
 
     @singledispatchmethod
     def answer(self, query: object) -> Message:
@@ -100,6 +151,7 @@ class SdmxService:
 
     @answer.register
     def _data(self, query: DataQuery) -> DataMessage:
+        drafts_of = self._drafts_of(query)
         dataflow = self._dataflow(query.flow)
         structure = dataflow.structure
         filters = self._filters(dataflow, query.key, query.filters)
@@ -121,19 +173,22 @@ class SdmxService:
             order=order,
             distinct=keys_only,
         )
-        stream = observation_stream(self.catalog, dataflow.id, selection, _columns(structure, query.detail))
+        columns = _columns(structure, query.detail)
+        stream = observation_stream(self.catalog, dataflow.id, selection, columns, drafts_of=drafts_of)
         return DataMessage(
             header=Header.new(),
             dataflow=dataflow,
             batches=stream.batches,
             detail=query.detail,
             dimension_at_observation=at,
-            published_at=stream.release.published_at,
+            published_at=stream.release.published_at if stream.release else None,
             providers=stream.providers,
+            drafts=stream.drafts,
         )
 
     @answer.register
     def _availability(self, query: AvailabilityQuery) -> StructureMessage:
+        drafts_of = self._drafts_of(query)
         dataflow = self._dataflow(query.flow)
         structure = dataflow.structure
         filters = self._filters(dataflow, query.key, query.filters)
@@ -148,7 +203,12 @@ class SdmxService:
             components = [c for c in components if c == query.component]
         selection = ObservationSelection(filters=filters, start=query.start, end=query.end, providers=query.providers)
         found = codes_with_data(
-            self.catalog, dataflow.id, selection, components, drop_own_filter=query.mode is AvailabilityMode.AVAILABLE
+            self.catalog,
+            dataflow.id,
+            selection,
+            components,
+            drop_own_filter=query.mode is AvailabilityMode.AVAILABLE,
+            drafts_of=drafts_of,
         )
         if not found.observations:
             raise NoResultsError(f"No data of {dataflow.id} match the query.", dataflow=dataflow.id)
@@ -160,7 +220,9 @@ class SdmxService:
             observations=found.observations,
         )
         if query.references == "none":
-            return StructureMessage(header=Header.new(), constraints=(region,), concepts=self.standard.concepts)
+            return StructureMessage(
+                header=Header.new(), constraints=(region,), concepts=self.standard.concepts, drafts=found.drafts
+            )
         structures = answer_structure_query(
             self._universe(),
             StructureQuery(
@@ -182,6 +244,7 @@ class SdmxService:
             concepts=structures.concepts,
             detail=structures.detail,
             partial=structures.partial,
+            drafts=found.drafts,
         )
 
     @answer.register

@@ -4,6 +4,10 @@ Release files are written sorted by dimensions and period (``Warehouse.build_rel
 memory in that order, so a plain filtered scan streams observations already grouped by series, with no
 sort and with memory flat in the size of the answer. Other orders, first/last N observations per series
 and a restriction to some providers' keys sort the selection first.
+
+A selection can also read ``VersionFiles``: dataset version files read together as a release would hold
+them (what an answer with a provider's unpublished version is made of). They are read from disk on each
+query, with their period start computed, and always sorted like a release; releases keep the fast path.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pivgm.warehouse.files import PERIOD_START
+from pivgm.warehouse.files import PERIOD_START, PERIOD_START_SQL
 from pivgm.warehouse.query import DataQuery, ReleaseReader
 
 
@@ -47,18 +51,51 @@ class SeriesQuery:
     distinct: bool = False
 
 
-def _source(reader: ReleaseReader, release_file: Path, query: SeriesQuery) -> tuple[str, list[object]]:
-    """``FROM ... WHERE ...`` of the selection, with its parameters."""
-    table = reader._table(release_file)
-    where, parameters = query.query.where()
+@dataclass(frozen=True)
+class VersionFiles:
+    """Dataset version files read as one table, the union a release of exactly these versions would hold."""
+
+    files: tuple[Path, ...]
+
+
+Snapshot = Path | VersionFiles
+"""What a selection reads: a release file (held in memory by the reader) or a union of version files."""
+
+
+def _table(reader: ReleaseReader, data: Snapshot) -> tuple[str, list[object]]:
+    """The table expression for ``data``, with its parameters."""
+    if isinstance(data, VersionFiles):
+        union = f"SELECT *, {PERIOD_START_SQL} AS {PERIOD_START} FROM read_parquet(?, union_by_name=true)"
+        return f"({union}) AS versions", [[str(p) for p in data.files]]
+    return reader._table(data), []
+
+
+def _source(reader: ReleaseReader, data: Snapshot, query: SeriesQuery) -> tuple[str, list[object]]:
+    """``FROM ... WHERE ...`` of the selection, with its parameters (in the order they appear)."""
+    table, parameters = _table(reader, data)
+    where, where_parameters = query.query.where()
     if not query.within:
-        return f"{table}{where}", parameters
+        return f"{table}{where}", [*parameters, *where_parameters]
     keys = _columns(query.key_columns)
     versions = f"(SELECT {keys} FROM read_parquet(?, union_by_name=true))"
     return f"{table} SEMI JOIN {versions} AS v USING ({keys}){where}", [
-        [str(p) for p in query.within],
         *parameters,
+        [str(p) for p in query.within],
+        *where_parameters,
     ]
+
+
+def _order(data: Snapshot, query: SeriesQuery, ranked: bool) -> tuple[str, ...]:
+    """The sort order: the one asked for; by series and period when ranked or restricted to some versions'
+    keys; a release's own order (by key) for a union of version files, which has none; else none (a release
+    is stored in series order)."""
+    if query.order:
+        return query.order
+    if ranked or query.within:
+        return (*query.series, PERIOD_START)
+    if isinstance(data, VersionFiles):
+        return query.key_columns or (*query.series, PERIOD_START)
+    return ()
 
 
 def _ranked(source: str, query: SeriesQuery) -> str:
@@ -77,36 +114,37 @@ def _ranked(source: str, query: SeriesQuery) -> str:
 
 
 def stream_observations(
-    reader: ReleaseReader, release_file: Path, query: SeriesQuery, batch_rows: int = 65_536
+    reader: ReleaseReader, data: Snapshot, query: SeriesQuery, batch_rows: int = 65_536
 ) -> pa.RecordBatchReader:
-    """The selected observations as a stream of Arrow batches (``query.columns``, in order)."""
-    source, parameters = _source(reader, release_file, query)
+    """The selected observations of a release (or of a union of version files) as a stream of Arrow batches
+    (``query.columns``, in order)."""
+    source, parameters = _source(reader, data, query)
     ranked = bool(query.first_n or query.last_n)
     if ranked:
         source = _ranked(source, query)
     if query.distinct:
         sql = f"SELECT DISTINCT {_columns(query.columns)} FROM {source} ORDER BY {_columns(query.columns)}"
         return reader._connection.cursor().sql(sql, params=parameters).to_arrow_reader(batch_rows)
-    order = query.order or ((*query.series, PERIOD_START) if ranked or query.within else ())
+    order = _order(data, query, ranked)
     order_by = f" ORDER BY {_columns(order)}" if order else ""
     sql = f"SELECT {_columns(query.columns)} FROM {source}{order_by}"
     relation = reader._connection.cursor().sql(sql, params=parameters)
     return relation.to_arrow_reader(batch_rows)
 
 
-def code_counts(reader: ReleaseReader, release_file: Path, column: str, query: SeriesQuery) -> dict[str, int]:
+def code_counts(reader: ReleaseReader, data: Snapshot, column: str, query: SeriesQuery) -> dict[str, int]:
     """How many selected observations each value of ``column`` has."""
-    source, parameters = _source(reader, release_file, query)
+    source, parameters = _source(reader, data, query)
     sql = f"SELECT {_quote(column)}, count(*) FROM {source} GROUP BY 1"
     rows = reader._connection.cursor().execute(sql, parameters).fetchall()
     return {str(value): int(n) for value, n in rows if value is not None}
 
 
 def period_range(
-    reader: ReleaseReader, release_file: Path, time_column: str, query: SeriesQuery
+    reader: ReleaseReader, data: Snapshot, time_column: str, query: SeriesQuery
 ) -> tuple[str | None, str | None, int]:
     """First and last period of the selection, and how many observations it has."""
-    source, parameters = _source(reader, release_file, query)
+    source, parameters = _source(reader, data, query)
     time = _quote(time_column)
     sql = f"SELECT arg_min({time}, {PERIOD_START}), arg_max({time}, {PERIOD_START}), count(*) FROM {source}"
     row = reader._connection.cursor().execute(sql, parameters).fetchone()

@@ -4,6 +4,9 @@ invalid | validated          (end states of files with errors / checked only)
 draft --submit--> submitted --approve-national--> approved_national --approve-regional-->
 approved_regional --publish [release_at]--> published --withdraw--> withdrawn
 reject (with a comment) from submitted, approved_national or approved_regional, back to draft
+
+Which of a provider's versions are its "own drafts" (read with ``includeDrafts=true`` over SDMX) is decided
+here too, by the same states: ``DRAFT_READERS`` and ``counts_as_draft``.
 """
 
 from __future__ import annotations
@@ -59,6 +62,37 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 VISIBLE_ROLES = (Role.NATIONAL_SUBMITTER, Role.NATIONAL_APPROVER, Role.REGIONAL_REVIEWER)
+
+
+DRAFT_READERS = (Role.NATIONAL_SUBMITTER, Role.NATIONAL_APPROVER)
+"""The roles whose holders read their providers' unpublished data over SDMX (``includeDrafts=true``)."""
+
+PROPOSAL_STATES = frozenset({State.DRAFT, State.SUBMITTED, State.APPROVED_NATIONAL, State.APPROVED_REGIONAL})
+"""States in which a loaded version is still on its way to publication."""
+
+
+def draft_providers(actor: Actor) -> frozenset[str]:
+    """The providers whose unpublished versions ``actor`` may read alongside the published data: those a
+    national role (``DRAFT_READERS``) was granted for by name. Administrators and regional reviewers, who hold
+    roles for every provider, review drafts in the submission pages instead, so they get none here."""
+    return frozenset(provider for role in DRAFT_READERS for provider in actor.providers(role))
+
+
+def counts_as_draft(state: str, last_action: str | None, release_at: datetime | None, now: datetime) -> bool:
+    """Whether a submission's version is an unpublished proposal its provider reads as its own draft.
+
+    - ``draft``, ``submitted``, ``approved_national``, ``approved_regional``: yes, unless the last step was a
+      rejection (``reject`` returns a submission to ``draft``; it counts again once it is submitted anew);
+    - ``published``: only while its release is under embargo (``release_at`` after ``now``); once in force,
+      the release in force is what is read (it may since have replaced this version);
+    - ``withdrawn``, ``invalid``, ``validated``: never (the last two load no version).
+
+    The reader then takes, per provider, the newest version that counts, if it is newer than the provider's
+    version in the release in force.
+    """
+    if state == State.PUBLISHED:
+        return release_at is not None and release_at > now
+    return state in PROPOSAL_STATES and last_action != "reject"
 
 
 class TransitionNotAllowedError(PivgmError):

@@ -54,9 +54,12 @@ def test_errors_are_json_when_json_was_asked_for(api):
     assert response.json()["errors"][0]["code"] == 100
 
 
-def test_drafts_are_refused_with_a_message_saying_where_drafts_are_read(api):
+def test_drafts_without_a_token_are_refused_with_a_message_saying_how_to_send_one(api):
     response = api.get("/sdmx/rest/data/DF_IRREGULAR_TRANSIT", params={"includeDrafts": "true"})
-    assert "/api/submissions" in response.text and "published data" in response.text
+    assert response.status_code == 401
+    assert "Authorization: Bearer" in response.text and "/account/tokens" in response.text
+    assert "Remove includeDrafts" in response.text and "published data" in response.text
+    assert response.headers["cache-control"] == "private, no-store"
 
 
 def test_encoded_paths_trailing_slashes_and_any_accept_are_understood(api):

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from pivgm.sdmx.errors import NoResultsError, NotImplementedSdmxError, QuerySyntaxError, UnauthorizedError
+from pivgm.sdmx.errors import NoResultsError, NotImplementedSdmxError, QuerySyntaxError
 from pivgm.sdmx.formats import Kind, negotiate
 from pivgm.sdmx.keys import parse_key, period_bounds
 from pivgm.sdmx.query import DataDetail, DataQuery, FlowRef, StructureDetail, StructureQuery
@@ -90,7 +90,7 @@ def test_v2_paths_use_commas_and_tildes():
         ("data/DF_X", {"firstNObservations": "0"}, QuerySyntaxError),
         ("data/DF_X", {"detail": "everything"}, QuerySyntaxError),
         ("data/DF_X", {"updatedAfter": "yesterday"}, QuerySyntaxError),
-        ("data/DF_X", {"includeDrafts": "true"}, UnauthorizedError),
+        ("data/DF_X", {"includeDrafts": "maybe"}, QuerySyntaxError),
         ("codelist/PIVGM/CL_SEX/1.0", {"references": "cousins"}, QuerySyntaxError),
         ("categoryscheme", {}, NoResultsError),
         ("v2/metadata/x", {}, NotImplementedSdmxError),

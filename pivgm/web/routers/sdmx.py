@@ -3,6 +3,12 @@
 One route takes every path below ``/sdmx/rest`` so that the SDMX syntax (``,`` and ``+`` in segments,
 optional trailing segments, trailing slashes) is parsed by ``pivgm.sdmx.routing`` and every answer, failed
 or not, is an SDMX message: errors are SDMX error messages (XML, or JSON when JSON was asked for).
+
+Who asks is worked out (``pivgm.web.security.identify``, the dependency behind ``ActorDep``) only for queries
+with ``includeDrafts=true``: public reads stay free of account look-ups and an unrelated ``Authorization``
+header, and a bad token on a drafts query is answered with an SDMX error like every other failure. Answers to
+``includeDrafts`` queries are private (``Cache-Control: private, no-store``) and name the providers whose
+unpublished data they include in ``X-PIVGM-Includes-Drafts``.
 """
 
 from __future__ import annotations
@@ -14,15 +20,18 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response, StreamingResponse
 
+from pivgm.accounts.actor import ANONYMOUS, Actor
 from pivgm.errors import PivgmError
 from pivgm.sdmx.errors import http_status, sdmx_code
 from pivgm.sdmx.formats import Format, check_observation_dimension, negotiate
 from pivgm.sdmx.messages import ErrorMessage
+from pivgm.sdmx.query import SdmxQuery
 from pivgm.sdmx.routing import kind_of, parse
-from pivgm.sdmx.service import SdmxService
+from pivgm.sdmx.service import Message, SdmxService
 from pivgm.sdmx.writers import write
 from pivgm.sdmx.writers.errors import render_error
 from pivgm.web.dependencies import CatalogDep
+from pivgm.web.security import identify
 
 log = logging.getLogger(__name__)
 
@@ -41,18 +50,48 @@ DESCRIPTION = """SDMX REST API (v1.5 paths for SDMX 2.1, and v2 paths), read by 
 - Schemas: `/schema/dataflow/{agency}/{id}/{version}`.
 
 Formats by `Accept` or `format=`: SDMX-ML 2.1 generic (default) and structure-specific data, SDMX-JSON 1.0
-and 2.0, SDMX-CSV 1.0 and 2.0; SDMX-ML 2.1 and SDMX-JSON 1.0 structures. Only published data are served.
+and 2.0, SDMX-CSV 1.0 and 2.0; SDMX-ML 2.1 and SDMX-JSON 1.0 structures. Only published data are served,
+except with `includeDrafts=true` on data and availability queries: sent with the API token of a national
+submitter or approver (`Authorization: Bearer pivgm_...`), the answer is the published data with that
+account's providers' newest unpublished versions (not rejected, not withdrawn) in place of their published
+ones; other providers' data stay as published. Such answers carry `Cache-Control: private, no-store` and
+`X-PIVGM-Includes-Drafts: <provider ids>` when a draft was included. Without a token: 401; a signed-in user
+without a national role: 403.
 """
 
+DRAFTS_HEADER = "X-PIVGM-Includes-Drafts"
 
-def _error_response(error: PivgmError, accept: str | None) -> Response:
+
+def _asks_for_drafts(parameters: dict[str, str]) -> bool:
+    """Whether the request names ``includeDrafts`` with any value but false (its answer is then private)."""
+    return any(
+        name.lower() == "includedrafts" and value.strip().lower() not in {"", "false", "0", "no"}
+        for name, value in parameters.items()
+    )
+
+
+def _private(headers: dict[str, str]) -> dict[str, str]:
+    """An answer that depends on who asks: never stored by shared caches (nor by the browser)."""
+    return {**headers, "Cache-Control": "private, no-store", "Vary": "Accept, Authorization"}
+
+
+def _error_response(error: PivgmError, accept: str | None, private: bool = False) -> Response:
     status = http_status(error)
     body, media_type = render_error(ErrorMessage(sdmx_code(error), status, error.message), accept)
-    return Response(body, status_code=status, media_type=media_type)
+    return Response(body, status_code=status, media_type=media_type, headers=_private({}) if private else None)
 
 
-def _headers(format_: Format) -> dict[str, str]:
-    return {"Vary": "Accept", "Content-Disposition": f'inline; filename="sdmx.{format_.extension}"'}
+def _headers(format_: Format, message: Message, private: bool) -> dict[str, str]:
+    headers = {"Vary": "Accept", "Content-Disposition": f'inline; filename="sdmx.{format_.extension}"'}
+    if not private:
+        return headers
+    drafts = getattr(message, "drafts", ())
+    return _private({**headers, DRAFTS_HEADER: ",".join(drafts)} if drafts else headers)
+
+
+def _actor(request: Request, query: SdmxQuery) -> Actor:
+    """Who asks, for a query that includes drafts (401 for a bad token); nobody in particular otherwise."""
+    return identify(request).actor if getattr(query, "include_drafts", False) else ANONYMOUS
 
 
 @router.get("", include_in_schema=False, response_model=None)
@@ -69,18 +108,20 @@ def sdmx_query(
 ) -> Response:
     parameters = dict(request.query_params)
     accept = " ".join(filter(None, [request.headers.get("accept"), parameters.get("format")]))
+    private = _asks_for_drafts(parameters)
     try:
         query = parse(path, parameters)
         format_ = negotiate(kind_of(query), request.headers.get("accept"), parameters.get("format"))
         check_observation_dimension(format_, getattr(query, "dimension_at_observation", "TIME_PERIOD"))
-        message = SdmxService(catalog).answer(query)
+        message = SdmxService(catalog, _actor(request, query)).answer(query)
         body = iter(write(message, format_.name))
         first = next(body, b"")  # a writer's failure on the first chunk is still an SDMX error
     except PivgmError as error:
-        return _error_response(error, accept)
+        return _error_response(error, accept, private)
     except Exception:  # a bug: still an SDMX error message, and logged
         log.exception("unexpected error answering the SDMX query %s", request.url)
         failure = PivgmError("Unexpected error; it has been logged. Please report it.")
         failure.status_code = 500
-        return _error_response(failure, accept)
-    return StreamingResponse(chain([first], body), media_type=format_.content_type, headers=_headers(format_))
+        return _error_response(failure, accept, private)
+    headers = _headers(format_, message, private)
+    return StreamingResponse(chain([first], body), media_type=format_.content_type, headers=headers)
