@@ -71,14 +71,22 @@ class SeriesIndex:
     ) -> SeriesIndex:
         rows = len(series_codes)
         published = np.zeros(rows, bool) if published is None else published
-        series = _dense(series_codes)
         place = ((start - (start.min() if rows else 0)) << LENGTH_BITS) | (length << 1) | published
         width = int(place.max()) + 1 if rows else 1
+        if not rows:
+            return cls(None, series_codes, start, length, published, np.ones(0, bool))
+        low = int(series_codes.min())
         order: np.ndarray | None
-        if rows and (int(series.max()) + 1) * width < 2**62:
-            order = _stable_order(series * width + place)
-        else:
-            order = np.lexsort((place, series)) if rows else None
+        if (int(series_codes.max()) - low + 1) * width < 2**62:  # one sort on series code and place
+            order = _stable_order((series_codes - low) * width + place)
+            ordered_codes = series_codes if order is None else series_codes[order]
+            changes = np.concatenate(([0], np.cumsum(ordered_codes[1:] != ordered_codes[:-1])))
+            series = changes if order is None else np.empty(rows, np.int64)
+            if order is not None:
+                series[order] = changes
+        else:  # codes too wide to combine with the place: number the series first
+            series = _dense(series_codes)
+            order = np.lexsort((place, series))
         ordered_series = series if order is None else series[order]
         ordered_place = (place if order is None else place[order]) >> 1
         run_start = np.ones(rows, bool)
