@@ -32,6 +32,8 @@ def merge_observations(
     column order.
     """
     columns = incoming.column_names
+    if base_file is None and actions is None:  # a provider's first data: nothing to merge with
+        return incoming
     keys = [*series_columns, time_column]
     incoming_with_actions = incoming.append_column(
         ACTION, actions if actions is not None else pa.array(["M"] * incoming.num_rows, pa.string())
@@ -72,24 +74,21 @@ def stamp_revisions(previous_file: Path | None, table: pa.Table, keys: Sequence[
     changed ones get ``now`` (ISO 8601, UTC).
     """
     table = table.drop_columns([LAST_UPDATED]) if LAST_UPDATED in table.column_names else table
+    if previous_file is None:  # every observation is new
+        return table.append_column(LAST_UPDATED, pa.repeat(pa.scalar(now, pa.string()), table.num_rows))
     connection = duckdb.connect(":memory:")
     try:
         connection.register("current", table)
-        stamped = "NULL::VARCHAR"
-        if previous_file is not None:
-            names = pq.read_schema(previous_file).names
-            kept = f"p.{LAST_UPDATED}" if LAST_UPDATED in names else "NULL::VARCHAR"
-            selected = ", ".join(_quote(c) for c in [*keys, value])
-            connection.execute(
-                f"CREATE TABLE previous AS SELECT {selected}, {kept.replace('p.', '')} AS {LAST_UPDATED} "
-                f"FROM read_parquet({_literal(str(previous_file))})"
-            )
-            join = " AND ".join(f"c.{_quote(k)} = p.{_quote(k)}" for k in keys)
-            stamped = f"CASE WHEN p.{_quote(value)} IS NOT DISTINCT FROM c.{_quote(value)} THEN p.{LAST_UPDATED} END"
-            source = f"current c LEFT JOIN previous p ON {join}"
-        else:
-            source = "current c"
-        sql = f"SELECT c.*, coalesce({stamped}, ?) AS {LAST_UPDATED} FROM {source}"
+        names = pq.read_schema(previous_file).names
+        kept = LAST_UPDATED if LAST_UPDATED in names else "NULL::VARCHAR"
+        selected = ", ".join(_quote(c) for c in [*keys, value])
+        connection.execute(
+            f"CREATE TABLE previous AS SELECT {selected}, {kept} AS {LAST_UPDATED} "
+            f"FROM read_parquet({_literal(str(previous_file))})"
+        )
+        join = " AND ".join(f"c.{_quote(k)} = p.{_quote(k)}" for k in keys)
+        stamped = f"CASE WHEN p.{_quote(value)} IS NOT DISTINCT FROM c.{_quote(value)} THEN p.{LAST_UPDATED} END"
+        sql = f"SELECT c.*, coalesce({stamped}, ?) AS {LAST_UPDATED} FROM current c LEFT JOIN previous p ON {join}"
         return connection.sql(sql, params=[now]).to_arrow_table()
     finally:
         connection.close()
