@@ -95,6 +95,12 @@ def counts_as_draft(state: str, last_action: str | None, release_at: datetime | 
     return state in PROPOSAL_STATES and last_action != "reject"
 
 
+def discarded(state: str, last_action: str | None) -> bool:
+    """Whether a submission's version was set aside: withdrawn, or rejected and not submitted again. Later
+    submissions of its provider build on the version before it, not on it."""
+    return state == State.WITHDRAWN or (state in PROPOSAL_STATES and last_action == "reject")
+
+
 class TransitionNotAllowedError(PivgmError):
     status_code = 409
     exit_code = 2

@@ -30,6 +30,7 @@ from pivgm.platform import Platform
 from pivgm.records import NewSubmission, SubmissionInfo, VersionInfo, VersionRecordSpec
 from pivgm.warehouse.encoding import decode
 from pivgm.warehouse.merge import iso_utc, merge_observations, stamp_revisions
+from pivgm.workflow.review import discarded
 
 Checkpoint = Callable[[str], None]
 
@@ -253,6 +254,18 @@ def _record(
     return SubmissionOutcome(submission, report, None, earlier.id if earlier else None, mapping)
 
 
+def merge_base(platform: Platform, dataflow_id: str, provider_id: str) -> VersionInfo | None:
+    """The provider's data a new submission applies to: its newest version that was not set aside (see
+    ``review.discarded``), whether published, embargoed or still in review."""
+    reviewed = {r.version.id: r for r in platform.records.reviewed_versions(dataflow_id, [provider_id])}
+    versions = [v for v in platform.records.versions(dataflow_id) if v.provider_id == provider_id]
+    for version in sorted(versions, key=lambda v: v.id, reverse=True):
+        review = reviewed.get(version.id)
+        if review is None or not discarded(review.state, review.last_action):
+            return version
+    return None
+
+
 def _load(
     platform: Platform,
     submission: SubmissionInfo,
@@ -263,8 +276,8 @@ def _load(
     checkpoint: Checkpoint,
 ) -> VersionInfo:
     assert outcome.observations is not None
-    newest = {v.provider_id: v for v in platform.records.current_versions(dataflow.id)}.get(submission.provider_id)
-    base = platform.warehouse.path(newest.parquet_file) if newest else None
+    earlier = merge_base(platform, dataflow.id, submission.provider_id)
+    base = platform.warehouse.path(earlier.parquet_file) if earlier else None
     structure = dataflow.structure
     merged = merge_observations(base, outcome.observations, actions, structure.dimension_ids, structure.time_dimension)
     keys = [*structure.dimension_ids, structure.time_dimension]

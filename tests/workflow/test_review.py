@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pyarrow.parquet as pq
 import pytest
 
 from pivgm.accounts.actor import Role
@@ -139,6 +140,42 @@ def test_withdrawing_a_publication_restores_the_providers_previous_version(team)
     withdrawn = take_step(p, team["regional"], second, "withdraw", comment="Cifra en revisión.")
     assert withdrawn.status == "withdrawn"
     assert public_values(p) == [1200]
+
+
+def version_values(platform, submission_id) -> dict[str, float]:
+    """TIME_PERIOD -> OBS_VALUE of the version a submission loaded."""
+    version = platform.records.version(platform.submissions.get(submission_id).version_id)
+    table = pq.read_table(platform.warehouse.path(version.parquet_file))
+    return dict(zip(table.column("TIME_PERIOD").to_pylist(), table.column("OBS_VALUE").to_pylist(), strict=True))
+
+
+def test_a_new_submission_builds_on_the_published_data_not_on_a_rejected_draft(team):
+    p = team["platform"]
+    approve_all(team, draft(p, value="100", month="2024-01"))
+    rejected = draft(p, value="999", month="2024-02")
+    take_step(p, team["mx_submitter"], rejected, "submit")
+    take_step(p, team["mx_approver"], rejected, "reject", comment="Febrero no está cerrado.")
+    following = draft(p, value="300", month="2024-03")
+    assert version_values(p, following) == {"2024-01": 100, "2024-03": 300}
+
+
+def test_a_new_submission_does_not_bring_back_withdrawn_values(team):
+    p = team["platform"]
+    approve_all(team, draft(p, value="100", month="2024-01"))
+    second = draft(p, value="999", month="2024-02")
+    approve_all(team, second)
+    take_step(p, team["regional"], second, "withdraw", comment="Cifra en revisión.")
+    following = draft(p, value="300", month="2024-03")
+    assert version_values(p, following) == {"2024-01": 100, "2024-03": 300}
+
+
+def test_a_new_submission_builds_on_a_draft_still_in_review(team):
+    p = team["platform"]
+    approve_all(team, draft(p, value="100", month="2024-01"))
+    pending = draft(p, value="200", month="2024-02")
+    take_step(p, team["mx_submitter"], pending, "submit")
+    following = draft(p, value="300", month="2024-03")
+    assert version_values(p, following) == {"2024-01": 100, "2024-02": 200, "2024-03": 300}
 
 
 def test_as_of_shows_the_data_as_they_were_published_then(team):
