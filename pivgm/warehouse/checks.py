@@ -65,7 +65,6 @@ class TableChecks:
         self.numbers: dict[str, pa.Array] = {}  # columns read as numbers by ``parse_numbers``
         self._codes_memo: dict[tuple[str, ...], np.ndarray] = {}
         self._indexes: dict[tuple[tuple[str, ...], str], SeriesIndex] = {}
-        self.columns = set(table.column_names)
 
     def close(self) -> None:
         self.connection.close()
