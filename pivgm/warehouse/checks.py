@@ -258,13 +258,13 @@ class TableChecks:
         if history is None or not history.num_rows or not {*series, period, value} <= set(history.column_names):
             return self._index(series, period), values
         submitted, published, matched = self._codes_with(series, history)
-        start, length = self._places(period)
+        own = self._index(series, period)  # the submitted periods' places, made once
         past_start, past_length = self._places(period, history.column(period).take(matched))
         past_values = history.column(value).take(matched).cast(pa.float64()).to_numpy(zero_copy_only=False)
         index = SeriesIndex.build(
             np.concatenate([submitted, published]),
-            np.concatenate([start, past_start]),
-            np.concatenate([length, past_length]),
+            np.concatenate([own.start, past_start]),
+            np.concatenate([own.length, past_length]),
             np.concatenate([np.zeros(self.rows, bool), np.ones(len(matched), bool)]),
         )
         return index, np.concatenate([values, past_values])
