@@ -149,22 +149,21 @@ def version_values(platform, submission_id) -> dict[str, float]:
     return dict(zip(table.column("TIME_PERIOD").to_pylist(), table.column("OBS_VALUE").to_pylist(), strict=True))
 
 
-def test_a_new_submission_builds_on_the_published_data_not_on_a_rejected_draft(team):
-    p = team["platform"]
-    approve_all(team, draft(p, value="100", month="2024-01"))
-    rejected = draft(p, value="999", month="2024-02")
-    take_step(p, team["mx_submitter"], rejected, "submit")
-    take_step(p, team["mx_approver"], rejected, "reject", comment="Febrero no está cerrado.")
-    following = draft(p, value="300", month="2024-03")
-    assert version_values(p, following) == {"2024-01": 100, "2024-03": 300}
+def reject(team, submission_id):
+    take_step(team["platform"], team["mx_submitter"], submission_id, "submit")
+    take_step(team["platform"], team["mx_approver"], submission_id, "reject", comment="Febrero no está cerrado.")
 
 
-def test_a_new_submission_does_not_bring_back_withdrawn_values(team):
+def withdraw(team, submission_id):
+    approve_all(team, submission_id)
+    take_step(team["platform"], team["regional"], submission_id, "withdraw", comment="Cifra en revisión.")
+
+
+@pytest.mark.parametrize("set_aside", [reject, withdraw])
+def test_a_new_submission_builds_on_the_published_data_not_on_a_rejected_or_withdrawn_version(team, set_aside):
     p = team["platform"]
     approve_all(team, draft(p, value="100", month="2024-01"))
-    second = draft(p, value="999", month="2024-02")
-    approve_all(team, second)
-    take_step(p, team["regional"], second, "withdraw", comment="Cifra en revisión.")
+    set_aside(team, draft(p, value="999", month="2024-02"))
     following = draft(p, value="300", month="2024-03")
     assert version_values(p, following) == {"2024-01": 100, "2024-03": 300}
 
