@@ -95,6 +95,12 @@ class RowLimitError(UploadLimitError):
     code = "too-many-rows"
 
 
+class ColumnLimitError(UploadLimitError):
+    """A file with more columns than one submission may bring."""
+
+    code = "too-many-columns"
+
+
 class ExpansionLimitError(UploadLimitError):
     """A compressed file (a workbook) that would expand past what may be read: a decompression bomb."""
 

@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class Settings(BaseSettings):
     """``PIVGM_DATA_DIR`` holds the SQLite records file and the Parquet files; ``PIVGM_DATABASE_URL``
     moves the records to another database (PostgreSQL on a server); ``PIVGM_MAX_UPLOAD_MB`` and
-    ``PIVGM_MAX_SUBMISSION_ROWS`` cap what one submission may bring."""
+    ``PIVGM_MAX_SUBMISSION_ROWS`` and ``PIVGM_MAX_SUBMISSION_COLUMNS`` cap what one submission may bring."""
 
     model_config = SettingsConfigDict(env_prefix="PIVGM_", extra="ignore")
 
@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     database_url: str | None = None
     max_upload_mb: float = Field(default=200.0, gt=0)
     max_submission_rows: int = Field(default=20_000_000, gt=0)
+    max_submission_columns: int = Field(default=1000, gt=0)
     secure_cookies: bool = False  # PIVGM_SECURE_COOKIES: mark cookies Secure even on plain http (behind TLS)
 
     @property

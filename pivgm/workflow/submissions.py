@@ -85,7 +85,7 @@ def _unreadable(request: SubmissionRequest, error: SourceFormatError) -> Validat
     return report
 
 
-def _read(request: SubmissionRequest, max_rows: int) -> RawTable:
+def _read(request: SubmissionRequest, max_rows: int, max_columns: int) -> RawTable:
     suffix = Path(request.file_name).suffix.lower()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
@@ -93,6 +93,8 @@ def _read(request: SubmissionRequest, max_rows: int) -> RawTable:
         options = request.options
         if options.max_rows is None:
             options = ReadOptions(**{**options.__dict__, "max_rows": max_rows})
+        if options.max_columns is None:
+            options = ReadOptions(**{**options.__dict__, "max_columns": max_columns})
         return read_file(path, options, file_name=request.file_name)
 
 
@@ -207,7 +209,7 @@ def check_file(platform: Platform, request: SubmissionRequest) -> CheckedFile:
     dataflow = platform.standard.dataflow(request.dataflow_id)
     provider = platform.standard.provider(request.provider_id)
     try:
-        raw = _read(request, platform.settings.max_submission_rows)
+        raw = _read(request, platform.settings.max_submission_rows, platform.settings.max_submission_columns)
     except UploadLimitError:  # refused outright (413), not reported on as a damaged file
         raise
     except SourceFormatError as error:

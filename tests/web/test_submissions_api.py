@@ -177,3 +177,18 @@ def test_a_file_over_the_row_cap_is_413_with_the_cap_in_the_message(tmp_path):
     error = response.json()["error"]
     assert error["code"] == "too-many-rows" and "1" in error["message"]
     assert platform.submissions.count() == 0
+
+
+def test_a_file_over_the_column_cap_is_413_with_the_cap_in_the_message(tmp_path):
+    """Fails if the column cap (``check_columns`` in the readers) is removed."""
+    platform = Platform.initialise(settings_for(tmp_path / "data", max_submission_columns=3))
+    submitter = person(platform, "mx.submitter", (Role.NATIONAL_SUBMITTER, "MX_UPM"))
+    wide = b"Nacionalidad;Mes;Eventos;Nota\nVEN;2024-01;1.200;x\n"
+    with TestClient(create_app(platform.settings), raise_server_exceptions=False) as client:
+        client.headers.update(submitter.headers)
+        response = post(client, wide)
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "too-many-columns"
+    assert "4 columns, more than the 3" in error["message"]
+    assert platform.submissions.count() == 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pivgm.errors import SourceFormatError
-from pivgm.ingest.readers.base import RawTable, Reader, ReadOptions
+from pivgm.ingest.readers.base import RawTable, Reader, ReadOptions, check_columns
 from pivgm.ingest.readers.csv_reader import CsvReader
 from pivgm.ingest.readers.sdmx_csv import SdmxCsvReader
 from pivgm.ingest.readers.sdmx_ml import SdmxMlReader
@@ -38,7 +38,9 @@ def read_file(path: Path, options: ReadOptions = DEFAULT_OPTIONS, file_name: str
     if options.max_rows is not None and options.max_rows < 1:
         raise SourceFormatError("the row limit must be at least 1.", file=name)
     reader = next(reader for reader in READERS if reader.handles(path, head))
-    return reader.read(path, options, name)
+    table = reader.read(path, options, name)
+    check_columns(table.table.num_columns, options, name)  # readers of fixed layouts (SDMX) check here
+    return table
 
 
 __all__ = ["READERS", "RawTable", "ReadOptions", "Reader", "read_file"]

@@ -10,7 +10,7 @@ from typing import ClassVar, Protocol
 
 import pyarrow as pa
 
-from pivgm.errors import RowLimitError, SourceFormatError
+from pivgm.errors import ColumnLimitError, RowLimitError, SourceFormatError
 from pivgm.warehouse.encoding import decode_table
 
 # Columns a reader adds to describe the layout; a file's own columns never start with "_".
@@ -29,6 +29,7 @@ class ReadOptions:
     delimiter: str | None = None
     decimal: str | None = None
     max_rows: int | None = None
+    max_columns: int | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,17 @@ def too_many_rows(file_name: str, limit: int) -> RowLimitError:
         file=file_name,
         hint="Split it into several files (for example one per year) and submit each.",
     )
+
+
+def check_columns(width: int, options: ReadOptions, file_name: str) -> None:
+    """Refuse a table wider than ``options.max_columns`` before anything is done per column."""
+    if options.max_columns is not None and width > options.max_columns:
+        raise ColumnLimitError(
+            f"the table has {width:,} columns, more than the {options.max_columns:,} one submission may hold.",
+            file=file_name,
+            hint="National tables have tens of columns: check the delimiter, or put the periods or categories "
+            "in rows instead of columns (PIVGM_MAX_SUBMISSION_COLUMNS raises the limit).",
+        )
 
 
 def string_table(columns: dict[str, list[str]]) -> pa.Table:

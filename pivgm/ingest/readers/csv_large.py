@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from pivgm.ingest.numbers import detect_decimal, looks_numeric
-from pivgm.ingest.readers.base import RawTable, ReadOptions, too_many_rows
+from pivgm.ingest.readers.base import RawTable, ReadOptions, check_columns, too_many_rows
 from pivgm.ingest.readers.csv_reader import CsvReader, grid_of, parse_records
 from pivgm.ingest.readers.header import header_names, locate_header
 from pivgm.warehouse.encoding import INDEX, TEXT, encode, is_encoded, transform
@@ -161,6 +161,7 @@ def read_large(
     if not layout.rows or layout.body >= len(records):
         return None
     width = max(len(fields) for _, fields in records[layout.rows[0] : layout.body])
+    check_columns(width, options, file_name)
     names = header_names(head, layout, width)
     body_end, notes_count = _notes_at_end(text, delimiter)
     body, lines = _body_bytes(text, starts[layout.body], body_end, raw, detected.get("encoding", ""))

@@ -152,6 +152,8 @@ def header_names(grid: Grid, layout: HeaderLayout, width: int) -> list[str]:
     levels = [merged_rows[i] for i in layout.rows]
     _fill_across(levels, _merged_cells(grid), layout.rows)
     names: list[str] = []
+    taken: set[str] = set()
+    suffixes: dict[str, int] = {}
     for column in range(width):
         parts: list[str] = []
         for level in levels:
@@ -159,14 +161,17 @@ def header_names(grid: Grid, layout: HeaderLayout, width: int) -> list[str]:
             if text and (not parts or parts[-1] != text):
                 parts.append(text)
         name = LEVEL_SEPARATOR.join(parts) or f"column {_column_label(column)}"
-        names.append(_unique(name, names))
+        names.append(_unique(name, taken, suffixes))
     return names
 
 
-def _unique(name: str, taken: list[str]) -> str:
-    if name not in taken:
-        return name
-    number = 2
-    while f"{name} ({number})" in taken:
+def _unique(name: str, taken: set[str], suffixes: dict[str, int]) -> str:
+    """``name``, or "name (2)", "name (3)"... if it is taken; a set and each name's next number keep this
+    linear in the number of columns (a file of a million equal headers must not take hours)."""
+    candidate, number = name, suffixes.get(name, 1)
+    while candidate in taken:
         number += 1
-    return f"{name} ({number})"
+        candidate = f"{name} ({number})"
+    suffixes[name] = number
+    taken.add(candidate)
+    return candidate

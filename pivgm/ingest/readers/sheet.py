@@ -6,7 +6,7 @@ from itertools import islice
 
 from pivgm.errors import SourceFormatError
 from pivgm.ingest.numbers import detect_decimal
-from pivgm.ingest.readers.base import RawTable, ReadOptions, string_table
+from pivgm.ingest.readers.base import RawTable, ReadOptions, check_columns, string_table
 from pivgm.ingest.readers.body import layout_columns, select_rows, totals_note
 from pivgm.ingest.readers.header import Grid, header_names, locate_header
 
@@ -52,6 +52,7 @@ def tabulate(
             hint="Check that you chose the right file (and, in a workbook, the right sheet).",
         )
     width = _width(grid)
+    check_columns(width, options, file_name)
     names = header_names(grid, layout, width)
     body = select_rows(grid, layout, options.max_rows, file_name)
     columns: dict[str, list[str]] = {}

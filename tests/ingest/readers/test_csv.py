@@ -200,3 +200,22 @@ def test_a_large_file_in_any_encoding_reads_the_same_cells(tmp_path, encoding):
     assert raw.column("Nacionalidad")[:2] == ["País 0", "País 1"]
     assert raw.column("Personas")[-1] == str(rows - 1)
     assert raw.source_rows[0] == 3 and raw.source_rows[-1] == rows + 2
+
+
+@pytest.mark.timeout(60)
+def test_thousands_of_equal_headers_are_numbered_in_linear_time(tmp_path):
+    """Fails (times out) if ``_unique`` goes back to searching a list for each candidate name: 30,000
+    columns called "x" then take hours."""
+    count = 30_000
+    path = write(tmp_path, ";".join(["x"] * count) + "\n" + ";".join(["1"] * count) + "\n")
+    raw = read_file(path, ReadOptions(max_columns=count))
+    assert raw.columns[:3] == ["x", "x (2)", "x (3)"]
+    assert raw.columns[-1] == f"x ({count})"
+    assert len(set(raw.columns)) == count
+
+
+def test_a_table_wider_than_the_column_cap_is_refused_before_its_header_is_read(tmp_path):
+    path = write(tmp_path, "a;b;c\n1;2;3\n")
+    with pytest.raises(SourceFormatError, match="3 columns, more than the 2") as refused:
+        read_file(path, ReadOptions(max_columns=2))
+    assert refused.value.code == "too-many-columns"

@@ -22,5 +22,6 @@ def test_the_documented_limits_are_the_ones_applied():
     settings = Settings()
     assert f"`PIVGM_MAX_UPLOAD_MB` ({settings.max_upload_mb:g})" in PAGE
     assert f"`PIVGM_MAX_SUBMISSION_ROWS` ({settings.max_submission_rows:,})" in PAGE
+    assert f"`PIVGM_MAX_SUBMISSION_COLUMNS` ({settings.max_submission_columns:,})" in PAGE
     assert f"{MAX_UNCOMPRESSED_BYTES // 1024 // 1024} MB uncompressed, {MAX_RATIO} times" in PAGE
     assert f"the first {MAX_ISSUES_PER_RULE} issues of each rule" in PAGE
