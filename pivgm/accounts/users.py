@@ -155,7 +155,7 @@ def revoke(
     *,
     clock: Clock = utc_now,
 ) -> bool:
-    """Take a grant away; False if the user did not hold it."""
+    """Take a grant away (and revoke the user's API tokens); False if the user did not hold it."""
     require_administrator(platform, actor, "revoke roles")
     store = _store(platform)
     parsed = parse_role(role)
@@ -164,12 +164,12 @@ def revoke(
     details = {"role": parsed.value, "provider": scope}
     now = now_from(clock)
     return store.remove_grant(
-        user.id, parsed.value, scope, event(actor, "grant.revoked", f"user:{user.username}", details, at=now)
+        user.id, parsed.value, scope, now, event(actor, "grant.revoked", f"user:{user.username}", details, at=now)
     )
 
 
 def set_active(platform: Platform, actor: Actor, username: str, active: bool, *, clock: Clock = utc_now) -> None:
-    """Deactivate (sessions end, tokens stop working, history is kept) or reactivate a user."""
+    """Deactivate (sessions end, tokens are revoked for good, history is kept) or reactivate a user."""
     require_administrator(platform, actor, "deactivate users")
     store = _store(platform)
     user = _user(store, username)
@@ -198,7 +198,8 @@ def set_password(platform: Platform, actor: Actor, username: str, password: str,
 
 def reset_password(platform: Platform, actor: Actor, username: str, *, clock: Clock = utc_now) -> str:
     """A one-time temporary password for ``username`` (shown once to the administrator); the user's sessions
-    end, a lock-out is lifted, and the user must choose a new password at the next sign-in."""
+    end, their API tokens are revoked, a lock-out is lifted, and the user must choose a new password at the
+    next sign-in."""
     require_administrator(platform, actor, "reset passwords")
     store = _store(platform)
     user = _user(store, username)

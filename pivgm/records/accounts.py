@@ -173,7 +173,8 @@ class AccountStore:
             return None
 
     def set_password(self, user_id: int, password_hash: str, temporary: bool, now: datetime, event: AuditEvent) -> None:
-        """Replace the hash (set by an administrator): the lock-out is lifted and the user's sessions end."""
+        """Replace the hash (set by an administrator): the lock-out is lifted, the user's sessions end and
+        their API tokens are revoked (whoever knew the old password may have made one)."""
         with Session(self.engine) as session, session.begin():
             record = session.get_one(UserRecord, user_id)
             record.password_hash = password_hash
@@ -182,13 +183,17 @@ class AccountStore:
             record.failed_logins = 0
             record.locked_until = None
             _revoke_sessions(session, user_id, now)
+            _revoke_tokens(session, user_id, now)
             add_event(session, event)
 
     def set_active(self, user_id: int, active: bool, now: datetime, event: AuditEvent) -> None:
+        """Deactivation ends the user's sessions and revokes their tokens for good: reactivating the account
+        does not bring them back."""
         with Session(self.engine) as session, session.begin():
             session.get_one(UserRecord, user_id).active = active
             if not active:
                 _revoke_sessions(session, user_id, now)
+                _revoke_tokens(session, user_id, now)
             add_event(session, event)
 
     def add_grant(self, user_id: int, role: str, provider_id: str | None, now: datetime, event: AuditEvent) -> bool:
@@ -200,8 +205,9 @@ class AccountStore:
             add_event(session, event)
             return True
 
-    def remove_grant(self, user_id: int, role: str, provider_id: str | None, event: AuditEvent) -> bool:
-        """False when the user did not hold this grant (nothing written)."""
+    def remove_grant(self, user_id: int, role: str, provider_id: str | None, now: datetime, event: AuditEvent) -> bool:
+        """False when the user did not hold this grant (nothing written). The user's API tokens are revoked:
+        a token handed to a script for the old role must not outlive it."""
         with Session(self.engine) as session, session.begin():
             query = delete(GrantRecord).where(GrantRecord.user_id == user_id, GrantRecord.role == role)
             query = query.where(
@@ -209,6 +215,7 @@ class AccountStore:
             )
             if not session.execute(query).rowcount:  # type: ignore[attr-defined]
                 return False
+            _revoke_tokens(session, user_id, now)
             add_event(session, event)
             return True
 
@@ -382,6 +389,12 @@ def _attempt(attempt: LoginAttempt) -> LoginAttemptRecord:
         success=attempt.success,
         outcome=attempt.outcome,
     )
+
+
+def _revoke_tokens(session: Session, user_id: int, now: datetime) -> None:
+    query = select(ApiTokenRecord).where(ApiTokenRecord.user_id == user_id, ApiTokenRecord.revoked_at.is_(None))
+    for record in session.scalars(query):
+        record.revoked_at = now
 
 
 def _revoke_sessions(session: Session, user_id: int, now: datetime, keep: str | None = None) -> None:

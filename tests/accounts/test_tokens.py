@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from pivgm.accounts import tokens, users
@@ -12,6 +13,7 @@ from pivgm.accounts.actor import Role
 from pivgm.accounts.sessions import actor_for
 from pivgm.errors import AuthenticationRequiredError, InvalidParameterError, NotFoundError
 from pivgm.records import AccountStore
+from pivgm.web.app import create_app
 
 
 @pytest.fixture
@@ -75,6 +77,37 @@ def test_a_deactivated_users_tokens_stop_working(platform, clock, root, ana):
     users.set_active(platform, root, "ana", False, clock=clock)
     with pytest.raises(AuthenticationRequiredError):
         tokens.lookup(platform, new.token, clock=clock)
+
+
+LIFECYCLE_EVENTS = {
+    "password reset": lambda platform, root, clock: users.reset_password(platform, root, "ana", clock=clock),
+    "password set": lambda platform, root, clock: users.set_password(
+        platform, root, "ana", "another long passphrase", clock=clock
+    ),
+    "deactivation then reactivation": lambda platform, root, clock: (
+        users.set_active(platform, root, "ana", False, clock=clock),
+        users.set_active(platform, root, "ana", True, clock=clock),
+    ),
+    "role removal": lambda platform, root, clock: users.revoke(
+        platform, root, "ana", "national_approver", "HN_INM", clock=clock
+    ),
+}
+
+
+@pytest.mark.parametrize("change", LIFECYCLE_EVENTS)
+def test_an_administrators_change_to_an_account_revokes_its_tokens_for_good(platform, clock, root, ana, change):
+    """Fails if ``_revoke_tokens`` is dropped from ``set_password``, ``set_active`` or ``remove_grant``: the
+    token would keep working (or come back with the reactivated account)."""
+    new = tokens.create(platform, ana, "script", days=365, clock=clock)  # the app reads the real clock
+    make_bea = users.add(platform, root, "bea", "Bea", "a long enough passphrase", clock=clock)
+    bea = tokens.create(platform, actor_for(make_bea.user), "other", days=365, clock=clock)
+    with TestClient(create_app(platform.settings), raise_server_exceptions=False) as client:
+        assert client.get("/api/me", headers={"Authorization": f"Bearer {new.token}"}).status_code == 200
+        clock.advance(minutes=1)
+        LIFECYCLE_EVENTS[change](platform, root, clock)
+        assert client.get("/api/me", headers={"Authorization": f"Bearer {new.token}"}).status_code == 401
+        assert client.get("/api/me", headers={"Authorization": f"Bearer {bea.token}"}).status_code == 200
+    assert [t.revoked_at for t in tokens.mine(platform, ana)] == [clock()]
 
 
 @pytest.mark.parametrize("made_up", ["pivgm_made-up", "something-else", ""])
