@@ -5,7 +5,8 @@ state: draft, submitted, approved, embargoed, published, withdrawn. Each state's
 distinctive value; a response may contain it only if the value is published, or if the caller holds a role
 for that submission's provider (staff see their own countries' work). The SDMX API is stricter: it serves
 unpublished values only with ``includeDrafts=true`` and only to a national role of their provider, and a
-withdrawn value to nobody.
+withdrawn value to nobody. Every route is also called with ``asOf`` in the past, now, the future and malformed
+(fails if the catalog stops clamping ``asOf`` to now).
 """
 
 from __future__ import annotations
@@ -70,6 +71,16 @@ QUERY_VARIANTS = [
     {"includeDrafts": "true"},
     {"REF_AREA": "GTM", "lang": "en"},
 ]
+# ``asOf`` in every shape, sent to every route (those that do not read it must ignore it) by the roles that
+# may see nothing unpublished: a future moment must read as now, never as the embargo's end.
+AS_OF_VARIANTS = [
+    {"asOf": "2099-01-01T00:00:00Z"},
+    {"asOf": "9999-12-31T23:59:59+14:00", "format": "csv"},
+    {"asOf": "now", "format": "sdmx-csv"},  # the moment of the request
+    {"asOf": "2020-01-01T00:00:00Z", "format": "zip"},
+    {"asOf": "not-a-time"},
+]
+AS_OF_ROLES = {"anonymous"}
 
 
 def markers(value: int) -> list[str]:
@@ -135,12 +146,14 @@ def test_no_route_shows_unpublished_values_to_anyone_who_may_not_see_them(world)
             headers = who.headers if who else {}
             for template in routes:
                 for path in concrete_paths(template, submissions, FLOW, SDMX_PATHS):
-                    for query in QUERY_VARIANTS:
+                    for query in QUERY_VARIANTS + (AS_OF_VARIANTS if role in AS_OF_ROLES else []):
                         forbidden = {
                             state: markers(value)
                             for state, (_, _, value) in STATES.items()
                             if not may_see(actor, state, path, query)
                         }
+                        if query.get("asOf") == "now":
+                            query = {**query, "asOf": utc_now().isoformat()}
                         response = client.get(path, params=query, headers=headers)
                         assert response.status_code < 500, (role, path, query, response.text[:300])
                         text = body_text(response.content)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 import pyarrow as pa
 
@@ -43,7 +43,7 @@ class DataSelection:
     end: str | None = None
     limit: int | None = None
     offset: int = 0
-    as_of: datetime | None = None  # the data as published at that moment (revisions)
+    as_of: datetime | None = None  # the data as published at that moment (revisions); never after now
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,20 @@ class DataView:
     selection: DataSelection
 
 
+def as_of_moment(value: datetime) -> datetime:
+    """``value`` in UTC (naive means UTC), or a clear error when no UTC moment can represent it."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise InvalidParameterError(
+            f"asOf {value.isoformat()} is outside the years 1 to 9999 once converted to UTC; "
+            "write a moment such as 2024-06-30T00:00:00Z.",
+            parameter="asOf",
+        ) from None
+
+
 class Catalog:
     """Published dataflows and their data, for every front end (HTML, JSON, CSV, SDMX)."""
 
@@ -73,14 +87,15 @@ class Catalog:
         self._lock = threading.Lock()
 
     def releases(self, as_of: datetime | None = None) -> dict[str, ReleaseInfo]:
-        """Releases in force now (or as published at ``as_of``).
+        """Releases in force now (or as published at ``as_of``, which is never later than now).
 
         The current set is re-read at most once a second, so every worker sees a new release fast, and at
-        once when an embargo ends, so embargoed data appear exactly at their release time.
+        once when an embargo ends, so embargoed data appear exactly at their release time. A future
+        ``as_of`` reads as now: the public read side never sees an embargoed release early.
         """
-        if as_of is not None:
-            return self.platform.records.published_releases(as_of)
         now = self.platform.clock()
+        if as_of is not None and as_of < now:
+            return self.platform.records.published_releases(as_of)
         with self._lock:
             stale = time.monotonic() - self._fetched_at > RELEASE_CACHE_SECONDS
             if stale or (self._next_change is not None and now >= self._next_change):
@@ -154,8 +169,13 @@ class Catalog:
         """The checked warehouse query for ``selection``: the one ``data`` runs (the explorer counts with it)."""
         return self._query(dataflow, selection or DataSelection())
 
+    def seen_at(self, as_of: datetime | None) -> datetime | None:
+        """The moment an ``as_of`` request shows: itself if past, now if future (None: the current data)."""
+        return None if as_of is None else min(as_of_moment(as_of), self.platform.clock())
+
     def data(self, dataflow_id: str, selection: DataSelection) -> DataView:
-        """Observations of the release in force, in key order."""
+        """Observations of the release in force (at ``selection.as_of``, clamped to now), in key order."""
+        selection = replace(selection, as_of=self.seen_at(selection.as_of))
         dataflow = self.platform.standard.dataflow(dataflow_id)
         query = self._query(dataflow, selection)
         release = self._release(dataflow, selection.as_of)
@@ -173,6 +193,7 @@ class Catalog:
         self, dataflow_id: str, group_by: Sequence[str], selection: DataSelection, annual: bool = False
     ) -> DataView:
         """Sums of the selection by ``group_by`` (for charts and headline figures)."""
+        selection = replace(selection, as_of=self.seen_at(selection.as_of))
         dataflow = self.platform.standard.dataflow(dataflow_id)
         valid = {*dataflow.structure.dimension_ids, dataflow.structure.time_dimension}
         bad = [g for g in group_by if g not in valid]

@@ -107,6 +107,7 @@ def data_public(view: DataView) -> dict[str, Any]:
     return {
         "dataflow": view.dataflow.id,
         "release": release_public(view.release),
+        "asOf": view.selection.as_of.isoformat() if view.selection.as_of else None,
         "total": view.total,
         "offset": view.selection.offset,
         "count": view.table.num_rows,

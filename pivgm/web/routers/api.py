@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -55,7 +55,8 @@ def get_dataflow(dataflow_id: str, catalog: CatalogDep) -> dict[str, Any]:
     summary="Published observations of a dataflow",
     description="Filter with one parameter per dimension (`REF_AREA=MEX,GTM`; `+` also separates codes), "
     "`from` and `to` periods (`2020`, `2020-Q1`, `2020-01`), page with `limit` and `offset`, and see the data "
-    "as published at a past moment with `asOf`.",
+    "as published at a past moment with `asOf` (a future `asOf` reads as now: embargoed data stay hidden; "
+    "the answer's `asOf` names the moment shown).",
     response_model=None,
 )
 def get_data(
@@ -73,8 +74,6 @@ def get_data(
 ) -> Response | dict[str, Any]:
     params = request.query_params
     filters = dimension_filters(params, {k: params.getlist(k) for k in params})
-    if as_of is not None and as_of.tzinfo is None:
-        as_of = as_of.replace(tzinfo=UTC)
     selection = DataSelection(filters=filters, start=start, end=end, limit=limit, offset=offset, as_of=as_of)
     view = catalog.data(dataflow_id, selection)
     if format is DataFormat.csv:
