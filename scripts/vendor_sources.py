@@ -17,6 +17,9 @@ import io
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import IO
+
+import yaml
 
 TARGET = Path(__file__).resolve().parent.parent / "pivgm" / "sources" / "vendored"
 
@@ -31,11 +34,18 @@ def americas_codes(shared: Path) -> set[str]:
 
 def any_column_in(columns: Iterable[str], codes: set[str]) -> RowFilter:
     wanted = tuple(columns)
-    return lambda row: any(row[c] in codes for c in wanted)
+    return lambda row: any(row.get(c) in codes for c in wanted)
 
 
 def keep_all(row: dict[str, str]) -> bool:
     return True
+
+
+def opener(source: Path) -> IO[str]:
+    """Plain or gzip-compressed CSV text."""
+    if source.suffix == ".gz":
+        return gzip.open(source, "rt", encoding="utf-8", newline="")
+    return open(source, encoding="utf-8", newline="")
 
 
 def vendor(source: Path, keep: RowFilter, name: str | None = None) -> tuple[str, int, int]:
@@ -43,7 +53,7 @@ def vendor(source: Path, keep: RowFilter, name: str | None = None) -> tuple[str,
     out_name = (name or source.name) + ".gz"
     buffer = io.StringIO()
     read = kept = 0
-    with open(source, encoding="utf-8", newline="") as f:
+    with opener(source) as f:
         reader = csv.DictReader(f)
         assert reader.fieldnames is not None
         writer = csv.DictWriter(buffer, fieldnames=reader.fieldnames, lineterminator="\n")
@@ -88,6 +98,20 @@ def main(shared: Path) -> None:
     jobs += [(path, keep_all) for path in sorted((shared / "mexico_banxico_remittances").glob("remesas_*.csv"))]
     for path, keep in jobs:
         name, read, kept = vendor(path, keep)
+        print(f"{name}: {kept:,} of {read:,} rows")
+    vendor_acs(shared / "acs_foreign_born_profiles")
+
+
+def vendor_acs(folder: Path) -> None:
+    """ACS S0201: each year's legend whole, and the rows of the population groups the importer reads."""
+    with open(TARGET.parent / "us_census_acs_labels.yaml", encoding="utf-8") as f:
+        groups = set(yaml.safe_load(f)["groups"])
+    for year in range(2009, 2019):
+        legend = folder / f"legend_S0201_{year}.csv.gz"
+        name, read, kept = vendor(legend, keep_all, f"acs_s0201_legend_{year}.csv")
+        print(f"{name}: {kept:,} of {read:,} rows")
+        in_groups = any_column_in(["POPGROUP_LABEL", "POPGROUP_TTL"], groups)
+        name, read, kept = vendor(folder / f"us_S0201_{year}.csv.gz", in_groups, f"acs_s0201_{year}.csv")
         print(f"{name}: {kept:,} of {read:,} rows")
 
 
