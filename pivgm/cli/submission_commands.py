@@ -13,6 +13,7 @@ from rich.table import Table
 from pivgm.errors import InvalidParameterError
 from pivgm.ingest.mapping import Mapping
 from pivgm.ingest.readers import ReadOptions
+from pivgm.ingest.recipes import Recipe, load_recipe
 from pivgm.ingest.report import Severity, ValidationReport
 from pivgm.platform import Platform
 from pivgm.settings import Settings
@@ -25,6 +26,9 @@ FileArgument = Annotated[Path, typer.Argument(exists=True, dir_okay=False, reada
 FlowOption = Annotated[str, typer.Option("--flow", help="Dataflow id, e.g. DF_IRREGULAR_TRANSIT.")]
 ProviderOption = Annotated[str, typer.Option("--provider", help="Provider id, e.g. MX_UPM.")]
 MappingOption = Annotated[Path | None, typer.Option("--mapping", help="Mapping JSON file.", exists=True)]
+RecipeOption = Annotated[
+    Path | None, typer.Option("--recipe", help="Recipe YAML file (see docs/submissions.md).", exists=True)
+]
 SheetOption = Annotated[str | None, typer.Option("--sheet", help="Sheet name or number (spreadsheets).")]
 LanguageOption = Annotated[str, typer.Option("--lang", help="Language of the messages: es or en.")]
 
@@ -39,10 +43,20 @@ def _mapping(path: Path | None) -> Mapping | None:
 
 
 def _request(
-    file: Path, flow: str, provider: str, mapping: Path | None, sheet: str | None, load: bool
+    file: Path,
+    flow: str,
+    provider: str,
+    mapping: Path | None,
+    sheet: str | None,
+    load: bool,
+    recipe: Path | None = None,
 ) -> SubmissionRequest:
     sheet_choice: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
+    if recipe is not None and mapping is not None:
+        raise InvalidParameterError("Give either --recipe or --mapping, not both (a recipe holds the mapping).")
+    recipe_document: Recipe | None = load_recipe(recipe) if recipe is not None else None
     return SubmissionRequest(
+        recipe=recipe_document,
         provider_id=provider,
         dataflow_id=flow,
         file_name=file.name,
@@ -80,10 +94,11 @@ def register(app: typer.Typer) -> None:
         mapping: MappingOption = None,
         sheet: SheetOption = None,
         lang: LanguageOption = "es",
+        recipe: RecipeOption = None,
     ) -> None:
         """Check a file against a dataflow and print the report; exit code 1 if it has errors."""
         platform = Platform.initialise(Settings())
-        checked = check_file(platform, _request(file, flow, provider, mapping, sheet, load=False))
+        checked = check_file(platform, _request(file, flow, provider, mapping, sheet, load=False, recipe=recipe))
         print_report(checked.report, lang)
         if not checked.report.valid:
             raise typer.Exit(1)
@@ -97,11 +112,12 @@ def register(app: typer.Typer) -> None:
         sheet: SheetOption = None,
         publish: Annotated[bool, typer.Option(help="Publish the loaded version at once.")] = False,
         lang: LanguageOption = "es",
+        recipe: RecipeOption = None,
     ) -> None:
         """Submit a file: archive, validate, and load it as a new version when it has no errors."""
         platform = Platform.initialise(Settings())
         with console.status("Validating and loading..."):
-            outcome = submit(platform, _request(file, flow, provider, mapping, sheet, load=True))
+            outcome = submit(platform, _request(file, flow, provider, mapping, sheet, load=True, recipe=recipe))
         print_report(outcome.report, lang)
         console.print(f"Submission {outcome.submission.id}: {outcome.submission.status}")
         if outcome.duplicate_of:

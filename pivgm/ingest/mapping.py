@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pivgm.ingest.labels import match_periods, matcher_for
 from pivgm.model import Dataflow
 from pivgm.warehouse.checks import ROW
 from pivgm.warehouse.encoding import constant, encode, transform
@@ -69,6 +70,36 @@ class Mapping:
             constants={**self.constants, **other.constants},
             decimal=other.decimal or self.decimal,
         )
+
+
+def with_label_matching(mapping: Mapping, table: pa.Table, dataflow: Dataflow) -> Mapping:
+    """``mapping`` with automatic label matching underneath its value maps: for each mapped column of a
+    coded component (and the period), the labels the user did not map are matched to codes (country names
+    in Spanish and English, "Hombres", "Ene-2024"...). The user's entries always win; a complete mapping
+    therefore still reads "Mexico" as MEX."""
+    structure = dataflow.structure
+    values = {component: dict(labels) for component, labels in mapping.values.items()}
+    for component, column in mapping.columns.items():
+        if column not in table.column_names or component == structure.measure.id:
+            continue
+        part = structure.dimension(component) or structure.attribute(component)
+        if component != structure.time_dimension and (part is None or part.codelist is None):
+            continue
+        given = values.get(component, {})
+        labels = [
+            label.strip()
+            for label in pc.unique(encode(table.column(column)).dictionary).to_pylist()
+            if label and label.strip() and label.strip() not in given
+        ]
+        if component == structure.time_dimension:
+            found = {label: period for label, period in match_periods(labels).items() if period != label}
+        else:
+            assert part is not None and part.codelist is not None
+            matcher = matcher_for(part.codelist)
+            found = {label: code for label in labels if (code := matcher.match(label)) not in (None, label)}
+        if found:
+            values[component] = {**found, **given}
+    return Mapping(mapping.columns, values, mapping.constants, mapping.decimal)
 
 
 @dataclass(frozen=True)

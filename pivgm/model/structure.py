@@ -224,11 +224,13 @@ class Dataflow:
 
 @dataclass(frozen=True)
 class DataProvider:
-    """An agency that submits data, and the reference areas it may report for."""
+    """An agency that submits data, and the reference areas it may report for (none listed: any area,
+    as for the international organisations, ``international``)."""
 
     id: str
     name: LocalizedText
     countries: tuple[str, ...] = ()
+    international: bool = False
 
 
 @dataclass(frozen=True)

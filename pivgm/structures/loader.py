@@ -245,7 +245,12 @@ def load_standard(directory: Path = STRUCTURES_DIR) -> Standard:
         _check_defaults(dataflow)
         dataflows[dataflow_id] = dataflow
     providers = {
-        p["id"]: DataProvider(p["id"], _text(p["name"]), tuple(p["countries"]))
+        p["id"]: DataProvider(
+            p["id"],
+            _text(p["name"]),
+            () if p["countries"] == "any" else tuple(p["countries"]),
+            international=p.get("kind") == "international",
+        )
         for p in _read(directory / "providers.yaml", "providers")["providers"]
     }
     areas = codelists["CL_AREA"]

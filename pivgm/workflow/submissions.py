@@ -20,8 +20,9 @@ import pyarrow.parquet as pq
 from pivgm.accounts.actor import Actor, Role
 from pivgm.accounts.audit import audit
 from pivgm.errors import PermissionDeniedError, PivgmError, SourceFormatError, UploadLimitError
-from pivgm.ingest.mapping import MappedTable, Mapping, apply_mapping
+from pivgm.ingest.mapping import MappedTable, Mapping, apply_mapping, with_label_matching
 from pivgm.ingest.readers import RawTable, ReadOptions, read_file
+from pivgm.ingest.recipes import Recipe, describe, filter_codes, prepare, read_with_recipe
 from pivgm.ingest.report import Issue, Severity, ValidationReport
 from pivgm.ingest.suggest import apply_layout, suggest_mapping
 from pivgm.ingest.validate import ValidationOutcome, validate
@@ -55,6 +56,7 @@ class SubmissionRequest:
     options: ReadOptions = field(default_factory=ReadOptions)
     load: bool = True
     submitted_by: str | None = None
+    recipe: Recipe | None = None
 
 
 @dataclass(frozen=True)
@@ -85,17 +87,30 @@ def _unreadable(request: SubmissionRequest, error: SourceFormatError) -> Validat
     return report
 
 
-def _read(request: SubmissionRequest, max_rows: int, max_columns: int) -> RawTable:
+def _read(request: SubmissionRequest, max_rows: int, max_columns: int, recipe: Recipe | None = None) -> RawTable:
     suffix = Path(request.file_name).suffix.lower()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(request.content)
         options = request.options
+        if recipe is not None:
+            limits = {"max_rows": options.max_rows or max_rows, "max_columns": options.max_columns or max_columns}
+            return read_with_recipe(path, recipe, file_name=request.file_name, sheet=options.sheet, **limits)
         if options.max_rows is None:
             options = ReadOptions(**{**options.__dict__, "max_rows": max_rows})
         if options.max_columns is None:
             options = ReadOptions(**{**options.__dict__, "max_columns": max_columns})
         return read_file(path, options, file_name=request.file_name)
+
+
+def _recipe_for(platform: Platform, request: SubmissionRequest) -> Recipe | None:
+    """The request's recipe, else the provider's saved recipe for the dataflow when no mapping is given."""
+    if request.recipe is not None or request.mapping is not None:
+        return request.recipe
+    saved = platform.submissions.latest_mapping(request.provider_id, request.dataflow_id)
+    if saved is None or "recipe" not in saved.spec:
+        return None
+    return Recipe(saved.spec, f"saved recipe {saved.version} of {request.provider_id} for {request.dataflow_id}")
 
 
 def _mapping_for(
@@ -105,7 +120,8 @@ def _mapping_for(
     the request's, else the provider's saved one, else the suggestion; each fills the gaps of the next."""
     saved = platform.submissions.latest_mapping(request.provider_id, dataflow.id)
     if request.mapping is not None and _complete(request.mapping, raw, dataflow):
-        return raw, request.mapping  # the focal point said everything: nothing to guess
+        # the focal point said where everything is: only labels they did not map are matched automatically
+        return raw, with_label_matching(request.mapping, raw.table, dataflow)
     provider = platform.standard.provider(request.provider_id)
     suggestion = suggest_mapping(raw, dataflow, provider_countries=provider.countries)
     laid_out = apply_layout(raw, suggestion)
@@ -185,7 +201,8 @@ def submit(
     checked = check_file(platform, request)
     mapping_id = None
     if checked.report.valid and checked.mapping is not None:
-        mapping_id = platform.submissions.save_mapping(provider.id, dataflow.id, checked.mapping.to_dict()).id
+        spec = dict(checked.recipe.data) if checked.recipe is not None else checked.mapping.to_dict()
+        mapping_id = platform.submissions.save_mapping(provider.id, dataflow.id, spec).id
     result = _record(platform, request, archived.sha256, checked.report, mapping_id, earlier, checked.mapping)
     outcome = checked.outcome
     if outcome is None or outcome.observations is None or not (checked.report.valid and request.load):
@@ -202,20 +219,36 @@ class CheckedFile:
     raw: RawTable | None = None
     mapping: Mapping | None = None
     outcome: ValidationOutcome | None = None
+    recipe: Recipe | None = None
 
 
 def check_file(platform: Platform, request: SubmissionRequest) -> CheckedFile:
-    """Read, map and validate a file without recording or loading anything (``pivgm validate``)."""
+    """Read, map and validate a file without recording or loading anything (``pivgm validate``).
+
+    A recipe that asks for what the file does not have raises ``RecipeError`` (naming the recipe line)
+    before anything is recorded."""
     dataflow = platform.standard.dataflow(request.dataflow_id)
     provider = platform.standard.provider(request.provider_id)
+    recipe = _recipe_for(platform, request)
     try:
-        raw = _read(request, platform.settings.max_submission_rows, platform.settings.max_submission_columns)
+        settings = platform.settings
+        raw = _read(request, settings.max_submission_rows, settings.max_submission_columns, recipe)
     except UploadLimitError:  # refused outright (413), not reported on as a damaged file
         raise
     except SourceFormatError as error:
-        return CheckedFile(_unreadable(request, error))
-    raw, mapping = _mapping_for(platform, request, raw, dataflow)
-    mapped = _deletions_need_no_value(apply_mapping(raw.table, raw.source_rows, mapping, dataflow), raw, dataflow)
+        return CheckedFile(_unreadable(request, error), recipe=recipe)
+    recipe_notes: list[str] = []
+    if recipe is not None:
+        if recipe.data.get("provider") and recipe.data["provider"] != provider.id:
+            raise recipe.error(f"the recipe is for provider {recipe.data['provider']}, not {provider.id}.", "provider")
+        prepared = prepare(raw, recipe, dataflow)
+        raw, mapping = prepared.raw, with_label_matching(prepared.mapping, prepared.raw.table, dataflow)
+        mapped = _deletions_need_no_value(apply_mapping(raw.table, raw.source_rows, mapping, dataflow), raw, dataflow)
+        mapped, filtered = filter_codes(mapped, recipe, dataflow)
+        recipe_notes = [*describe(recipe, prepared), *filtered]
+    else:
+        raw, mapping = _mapping_for(platform, request, raw, dataflow)
+        mapped = _deletions_need_no_value(apply_mapping(raw.table, raw.source_rows, mapping, dataflow), raw, dataflow)
     outcome = validate(
         mapped,
         dataflow,
@@ -224,8 +257,9 @@ def check_file(platform: Platform, request: SubmissionRequest) -> CheckedFile:
         allowed=_allowed(provider, dataflow),
         history=_history(platform, provider.id, dataflow.id),
     )
+    outcome.report.notes[:0] = recipe_notes
     outcome.report.notes.extend(raw.notes)
-    return CheckedFile(outcome.report, raw, mapping, outcome)
+    return CheckedFile(outcome.report, raw, mapping, outcome, recipe)
 
 
 def _record(

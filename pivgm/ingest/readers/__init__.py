@@ -43,4 +43,16 @@ def read_file(path: Path, options: ReadOptions = DEFAULT_OPTIONS, file_name: str
     return table
 
 
-__all__ = ["READERS", "RawTable", "ReadOptions", "Reader", "read_file"]
+def sheet_names(path: Path, file_name: str | None = None) -> list[str] | None:
+    """The sheets of a workbook (XLSX or XLS), in order; None for any other file."""
+    name = file_name or path.name
+    with path.open("rb") as stream:
+        head = stream.read(HEAD_BYTES)
+    if XlsxReader.handles(path, head):
+        return XlsxReader.sheet_names(path, name)
+    if XlsReader.handles(path, head):
+        return XlsReader.sheet_names(path, name)
+    return None
+
+
+__all__ = ["READERS", "RawTable", "ReadOptions", "Reader", "read_file", "sheet_names"]

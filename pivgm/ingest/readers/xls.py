@@ -89,3 +89,13 @@ class XlsReader:
             finally:
                 book.release_resources()
         return tabulate(grid, options, file_name=file_name, format=cls.format, detected={"sheet": name})
+
+    @classmethod
+    def sheet_names(cls, path: Path, file_name: str) -> list[str]:
+        raw = read_bytes(path, file_name)
+        with library_errors(file_name, "workbook", HINT):
+            book = xlrd.open_workbook(file_contents=raw, on_demand=True)
+            try:
+                return list(book.sheet_names())
+            finally:
+                book.release_resources()

@@ -137,3 +137,13 @@ class XlsxReader:
             finally:
                 workbook.close()
         return tabulate(grid, options, file_name=file_name, format=cls.format, detected={"sheet": name})
+
+    @classmethod
+    def sheet_names(cls, path: Path, file_name: str) -> list[str]:
+        check_zip(path, file_name)
+        with library_errors(file_name, "workbook", HINT), path.open("rb") as stream:
+            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+            try:
+                return list(workbook.sheetnames)
+            finally:
+                workbook.close()

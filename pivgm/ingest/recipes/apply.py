@@ -1,0 +1,246 @@
+"""Apply a recipe: read the file as it says, reshape the table, and give the mapping to validate it with.
+
+``read_with_recipe`` reads the sheets the recipe names (several are stacked, with a ``_sheet`` column) with
+its header and skip rows and cuts the table where it ends; ``prepare`` runs the table steps (see ``steps``)
+and builds the ``Mapping``; ``filter_codes`` applies the filters on mapped codes after the labels became
+codes. ``describe`` says, for the report, what the recipe matched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from pivgm.ingest.mapping import MappedTable, Mapping
+from pivgm.ingest.readers import RawTable, ReadOptions, read_file, sheet_names
+from pivgm.ingest.recipes import steps
+from pivgm.ingest.recipes.document import RecipeDocument, compile_regex
+from pivgm.ingest.recipes.periods import REPORTING_YEAR_START_DAY
+from pivgm.model import Dataflow
+from pivgm.warehouse.encoding import decode
+
+SHEET_COLUMN = "_sheet"
+
+
+def _options(
+    document: RecipeDocument, max_rows: int | None, sheet: str | int | None, max_columns: int | None = None
+) -> ReadOptions:
+    read = document.data.get("read", {})
+    return ReadOptions(
+        sheet=sheet,
+        header_rows=read.get("header_rows"),
+        skip_rows=read.get("skip_rows"),
+        encoding=read.get("encoding"),
+        delimiter=read.get("delimiter"),
+        decimal=document.data.get("decimal"),
+        max_rows=max_rows,
+        max_columns=max_columns,
+    )
+
+
+def _sheets(document: RecipeDocument, path: Path, file_name: str) -> list[str | int] | None:
+    wanted = document.data.get("read", {}).get("sheets")
+    if not wanted:
+        return None
+    names = sheet_names(path, file_name)
+    if names is None:
+        raise document.error("read.sheets is for workbooks; this file has no sheets.", "read", "sheets")
+    chosen: list[str | int] = []
+    for index, entry in enumerate(wanted):
+        if isinstance(entry, dict):
+            pattern = compile_regex(document, entry["pattern"], "read", "sheets", index, "pattern")
+            found = [name for name in names if pattern.search(name)]
+        elif isinstance(entry, int):
+            found = [names[entry]] if 0 <= entry < len(names) else []
+        else:
+            found = [entry] if entry in names else []
+        if not found:
+            raise document.error(
+                f"read.sheets[{index}] ({entry!r}) matches no sheet of the workbook.",
+                "read",
+                "sheets",
+                index,
+                hint=f"Its sheets are: {', '.join(names)}.",
+            )
+        chosen += [name for name in found if name not in chosen]
+    return chosen
+
+
+def _first_cells(raw: RawTable) -> list[str]:
+    names = [name for name in raw.table.column_names if not name.startswith("_")]
+    columns = [raw.table.column(name).to_pylist() for name in names]
+    return [next((cell for cell in row if cell), "") for row in zip(*columns, strict=True)] if columns else []
+
+
+def _cut_at_end(document: RecipeDocument, raw: RawTable) -> tuple[RawTable, str | None]:
+    pattern_text = document.data.get("read", {}).get("end")
+    if not pattern_text:
+        return raw, None
+    pattern = compile_regex(document, pattern_text, "read", "end")
+    for position, cell in enumerate(_first_cells(raw)):
+        if pattern.search(cell):
+            rows = list(raw.source_rows)
+            kept = replace(
+                raw,
+                table=raw.table.slice(0, position),
+                source_rows=rows[:position],
+                actions=raw.actions.slice(0, position) if raw.actions is not None else None,
+            )
+            return kept, f"read.end: the table ends before row {rows[position]} ({cell[:40]!r})."
+    return raw, None
+
+
+def read_with_recipe(
+    path: Path,
+    document: RecipeDocument,
+    *,
+    file_name: str,
+    max_rows: int | None = None,
+    max_columns: int | None = None,
+    sheet: str | int | None = None,
+) -> RawTable:
+    """The file's table as the recipe's ``read`` entry says (``sheet``, from the command line, is used when
+    the recipe names none)."""
+    sheets = _sheets(document, path, file_name)
+    if sheets is None:
+        raw = read_file(path, _options(document, max_rows, sheet, max_columns), file_name).plain()
+        raw, note = _cut_at_end(document, raw)
+        return replace(raw, notes=[*raw.notes, note]) if note else raw
+    parts: list[RawTable] = []
+    for name in sheets:
+        part = read_file(path, _options(document, max_rows, name, max_columns), file_name).plain()
+        part, note = _cut_at_end(document, part)
+        label = pa.array([str(name)] * part.table.num_rows, pa.string())
+        parts.append(
+            replace(
+                part,
+                table=part.table.append_column(SHEET_COLUMN, label),
+                notes=[*part.notes, *([note] if note else [])],
+            )
+        )
+    if len(parts) == 1:
+        return parts[0]
+    table = pa.concat_tables([p.table for p in parts], promote_options="default")
+    table = pa.table({name: pc.fill_null(table.column(name), "") for name in table.column_names})
+    rows = [row for part in parts for row in part.source_rows]
+    notes = [f"read.sheets: {len(parts)} sheets combined ({', '.join(map(str, sheets))})."]
+    notes += [note for part in parts for note in part.notes]
+    return replace(parts[0], table=table, source_rows=rows, notes=notes, detected={**parts[0].detected, "sheet": ""})
+
+
+@dataclass
+class Prepared:
+    """The table in its mapped layout, the mapping, and what the recipe did (for the report)."""
+
+    raw: RawTable
+    mapping: Mapping
+    notes: list[str] = field(default_factory=list)
+
+
+def _mapping(document: RecipeDocument, dataflow: Dataflow, period_given: bool) -> Mapping:
+    data = document.data
+    columns = {str(k): str(v) for k, v in data.get("columns", {}).items()}
+    if period_given:
+        columns.setdefault(dataflow.structure.time_dimension, steps.PERIOD_COLUMN)
+    return Mapping(
+        columns=columns,
+        values={str(c): {str(a): str(b) for a, b in labels.items()} for c, labels in data.get("values", {}).items()},
+        constants={str(k): str(v) for k, v in data.get("constants", {}).items()},
+        decimal=data.get("decimal"),
+    )
+
+
+def _check_components(document: RecipeDocument, dataflow: Dataflow) -> None:
+    structure = dataflow.structure
+    known = {*structure.dimension_ids, structure.time_dimension, structure.measure.id, *structure.attribute_ids}
+    for section in ("columns", "values", "constants"):
+        for component in document.data.get(section, {}):
+            if component not in known:
+                raise document.error(
+                    f"{section}.{component}: {component!r} is not a component of {dataflow.id}.",
+                    section,
+                    component,
+                    hint=f"Its components are: {', '.join(sorted(known))}.",
+                )
+    for index, spec in enumerate(document.data.get("filters", [])):
+        if "code" in spec and spec["code"] not in known:
+            raise document.error(
+                f"filters[{index}].code: {spec['code']!r} is not a component of {dataflow.id}.", "filters", index
+            )
+
+
+def prepare(raw: RawTable, document: RecipeDocument, dataflow: Dataflow) -> Prepared:
+    """Run the recipe's table steps on ``raw`` and build its mapping; ``RecipeError`` names the recipe
+    line when the recipe asks for what the table does not have."""
+    _check_components(document, dataflow)
+    for key in ("dataflow",):
+        if document.data.get(key) and document.data[key] != dataflow.id:
+            raise document.error(f"the recipe is for {document.data[key]}, not for {dataflow.id}.", key)
+    decimal = document.data.get("decimal") or raw.detected.get("decimal", ".")
+    raw = raw.plain()
+    raw = steps.hierarchy(document, raw)
+    raw = steps.strip_marks(document, raw)
+    raw = steps.unpivot(document, raw)
+    raw = steps.computed(document, raw, decimal)
+    raw, notes = steps.filter_columns(document, raw)
+    raw, form, period_notes = steps.period_column(document, raw)
+    mapping = _mapping(document, dataflow, form is not None)
+    if form is not None and form.format == "fiscal_year":
+        periods = raw.table.column(steps.PERIOD_COLUMN)
+        if pc.any(pc.match_substring_regex(periods, r"-A1$")).as_py():
+            mapping = replace(mapping, constants={REPORTING_YEAR_START_DAY: form.start_day, **mapping.constants})
+    measure = dataflow.structure.measure.id
+    for component, column in mapping.columns.items():
+        steps.need_column(document, raw, column, "columns", component)
+    value_column = mapping.columns.get(measure)
+    if value_column is not None:
+        raw = steps.blank_missing(raw, value_column, document.data.get("missing", []))
+    return Prepared(raw, mapping, [*notes, *period_notes])
+
+
+def filter_codes(mapped: MappedTable, document: RecipeDocument, dataflow: Dataflow) -> tuple[MappedTable, list[str]]:
+    """The mapped rows kept by the filters on codes (``code: REF_AREA``); ``known: true`` keeps codes of
+    the component's codelist (dropping, say, "Eastern Africa" rows a country column also holds)."""
+    notes: list[str] = []
+    table = mapped.table
+    for index, spec in enumerate(document.data.get("filters", [])):
+        component = spec.get("code")
+        if component is None:
+            continue
+        if component not in table.column_names:
+            raise document.error(
+                f"filters[{index}].code: {component!r} has no column or constant in this recipe.", "filters", index
+            )
+        values = decode(table.column(component))
+        mask = _code_mask(document, values, spec, dataflow, component, index)
+        before = table.num_rows
+        table = table.filter(pc.fill_null(mask, False))
+        notes.append(f"filters[{index}] on {component} codes kept {table.num_rows:,} of {before:,} rows.")
+    return MappedTable(table, mapped.column_labels), notes
+
+
+def _code_mask(
+    document: RecipeDocument, values: pa.Array, spec: dict[str, object], dataflow: Dataflow, component: str, index: int
+) -> pa.Array:
+    condition = spec.get("not", spec)
+    assert isinstance(condition, dict)
+    if "known" in condition:
+        part = dataflow.structure.dimension(component) or dataflow.structure.attribute(component)
+        codes = sorted(part.codelist.ids()) if part is not None and part.codelist is not None else []
+        mask = pc.is_in(pc.utf8_trim_whitespace(values), value_set=pa.array(codes, pa.string()))
+        return pc.invert(pc.fill_null(mask, False)) if "not" in spec else mask
+    return steps.condition_mask(document, values, dict(spec), "filters", index)
+
+
+def describe(document: RecipeDocument, prepared: Prepared) -> list[str]:
+    """Report notes: which recipe was applied and what each part matched."""
+    title = document.data.get("title")
+    lines = [f"Recipe {document.name!r}{f' ({title})' if title else ''} applied."]
+    for component, column in prepared.mapping.columns.items():
+        lines.append(f"recipe: {component} <- column {column!r}.")
+    for component, value in prepared.mapping.constants.items():
+        lines.append(f"recipe: {component} = {value!r} on every row.")
+    return lines + prepared.notes
