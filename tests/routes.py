@@ -7,6 +7,7 @@ import re
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from starlette.routing import Route
 
 
 def get_routes(app: FastAPI) -> list[str]:
@@ -41,3 +42,16 @@ def concrete_paths(template: str, submissions: dict[str, int], flow: str, sdmx_p
             path = re.sub(r"{" + name + r"(?::path)?}", value, path)
         paths.append(path)
     return paths
+
+
+def all_routes(app: FastAPI) -> list[tuple[str, str]]:
+    """Every (path, method) the app answers, however routers are nested, the OpenAPI pages included."""
+
+    def walk(routes):
+        for route in routes:
+            if hasattr(route, "original_router"):
+                yield from walk(route.original_router.routes)
+            elif isinstance(route, Route) and route.methods:
+                yield from ((route.path, method) for method in route.methods if method != "HEAD")
+
+    return sorted(set(walk(app.routes)))

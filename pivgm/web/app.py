@@ -12,6 +12,7 @@ from pivgm.catalog import Catalog
 from pivgm.platform import Platform
 from pivgm.settings import Settings
 from pivgm.web.errors import install_error_handlers
+from pivgm.web.headers import ResponseHeaders
 from pivgm.web.routers import api, auth, explorer, pages, review, sdmx, submissions
 from pivgm.web.static_files import PrecompressedStaticFiles
 
@@ -32,6 +33,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.catalog = Catalog(platform)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # pages and data travel compressed
+    app.add_middleware(ResponseHeaders)  # outermost: sees every answer, errors and static files included
     install_error_handlers(app)
     app.include_router(api.router)
     app.include_router(submissions.router)

@@ -25,7 +25,7 @@ def test_an_administrator_adds_a_user_who_gets_a_temporary_password_shown_once(a
         "/admin/users?lang=en", data={"username": "Bea", "display_name": "Bea Pérez", "csrf_token": admin.csrf}
     )
     temporary = page.text.split('id="temporary-password">')[1].split("<")[0]
-    assert page.headers["cache-control"] == "no-store" and "Temporary password for bea" in page.text
+    assert page.headers["cache-control"] == "private, no-store" and "Temporary password for bea" in page.text
     assert temporary not in admin.get("/admin/users").text
     bea = new_client()
     token = form_token(bea.get("/login").text)

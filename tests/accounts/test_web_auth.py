@@ -188,7 +188,7 @@ def test_the_tokens_page_shows_a_new_token_once(new_client, make_user, platform)
     client = new_client()
     csrf = sign_in(client, "ana")
     created = client.post("/account/tokens", data={"name": "upload", "days": "30", "csrf_token": csrf})
-    assert created.headers["cache-control"] == "no-store"
+    assert created.headers["cache-control"] == "private, no-store"
     plain = created.text.split('id="new-token">')[1].split("<")[0]
     assert plain.startswith("pivgm_")
     listing = client.get("/account/tokens")
