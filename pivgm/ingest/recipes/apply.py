@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pivgm.ingest.mapping import MappedTable, Mapping
+from pivgm.ingest.mapping import MappedTable, Mapping, apply_mapping, with_label_matching
 from pivgm.ingest.readers import RawTable, ReadOptions, read_file, sheet_names
 from pivgm.ingest.recipes import steps
 from pivgm.ingest.recipes.document import RecipeDocument, compile_regex
@@ -244,3 +244,23 @@ def describe(document: RecipeDocument, prepared: Prepared) -> list[str]:
     for component, value in prepared.mapping.constants.items():
         lines.append(f"recipe: {component} = {value!r} on every row.")
     return lines + prepared.notes
+
+
+@dataclass
+class Applied:
+    """A file read, reshaped and mapped by a recipe: ``mapped`` goes to validation."""
+
+    raw: RawTable
+    mapping: Mapping
+    mapped: MappedTable
+    notes: list[str]
+
+
+def map_table(raw: RawTable, document: RecipeDocument, dataflow: Dataflow) -> Applied:
+    """``prepare``, automatic label matching under the recipe's value maps, ``apply_mapping`` and the
+    filters on codes: what ``pivgm validate --recipe`` checks."""
+    prepared = prepare(raw, document, dataflow)
+    mapping = with_label_matching(prepared.mapping, prepared.raw.table, dataflow)
+    mapped = apply_mapping(prepared.raw.table, prepared.raw.source_rows, mapping, dataflow)
+    mapped, notes = filter_codes(mapped, document, dataflow)
+    return Applied(prepared.raw, mapping, mapped, [*describe(document, prepared), *notes])
