@@ -225,12 +225,14 @@ class Dataflow:
 @dataclass(frozen=True)
 class DataProvider:
     """An agency that submits data, and the reference areas it may report for (none listed: any area,
-    as for the international organisations, ``international``)."""
+    as for the international organisations, ``international``). ``four_eyes``: whoever submitted one of its
+    files may not approve or publish it (on unless the provider's entry says otherwise)."""
 
     id: str
     name: LocalizedText
     countries: tuple[str, ...] = ()
     international: bool = False
+    four_eyes: bool = True
 
 
 @dataclass(frozen=True)

@@ -250,6 +250,7 @@ def load_standard(directory: Path = STRUCTURES_DIR) -> Standard:
             _text(p["name"]),
             () if p["countries"] == "any" else tuple(p["countries"]),
             international=p.get("kind") == "international",
+            four_eyes=bool(p.get("four_eyes", True)),
         )
         for p in _read(directory / "providers.yaml", "providers")["providers"]
     }

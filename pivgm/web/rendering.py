@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from pivgm.web.account_menu import account_menu
 from pivgm.web.charts import FORMAT_LOCALES
 from pivgm.web.formats import TIME_LOCALES, date_label, number_label, period_label
 from pivgm.web.i18n import LANGUAGES, format_number, request_language, translate
@@ -51,6 +52,7 @@ def render(request: Request, template: str, json_twin: str, status_code: int = 2
             "format_locale": FORMAT_LOCALES[language],
             "time_locale": TIME_LOCALES[language],
             "url": url,
+            "account": account_menu(request),
             **context,
         },
         status_code=status_code,

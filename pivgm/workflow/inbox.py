@@ -8,8 +8,8 @@ from typing import Any
 from pivgm.accounts.actor import Actor, Role
 from pivgm.platform import Platform
 from pivgm.records import SubmissionEvent, SubmissionInfo
-from pivgm.workflow.review import State, allowed_actions, can_see
-from pivgm.workflow.transitions import visible_submission
+from pivgm.workflow.review import PROPOSAL_STATES, State, allowed_actions, can_see
+from pivgm.workflow.transitions import is_own, visible_submission
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,8 @@ def _view(platform: Platform, actor: Actor, submission: SubmissionInfo, with_his
         state is State.PUBLISHED and submission.release_at is not None and submission.release_at > platform.clock()
     )
     history = platform.submissions.events(submission.id) if with_history else []
-    return SubmissionView(submission, allowed_actions(actor, state, submission.provider_id), history, embargoed)
+    own = is_own(platform, actor, submission, history)
+    return SubmissionView(submission, allowed_actions(actor, state, submission.provider_id, own), history, embargoed)
 
 
 def submission_view(platform: Platform, actor: Actor, submission_id: int) -> SubmissionView:
@@ -73,3 +74,19 @@ def inbox(platform: Platform, actor: Actor, states: list[str] | None = None) -> 
     )
     found = platform.submissions.find(providers, states)
     return [_view(platform, actor, s, with_history=False) for s in found if can_see(actor, s.provider_id)]
+
+
+@dataclass(frozen=True)
+class WaitingCounts:
+    """What waits for a person: ``mine`` their drafts to send on, ``to_review`` others' steps open to them."""
+
+    mine: int
+    to_review: int
+
+
+def waiting_counts(platform: Platform, actor: Actor) -> WaitingCounts:
+    """The numbers the header shows next to "my submissions" and "review"."""
+    items = inbox(platform, actor, sorted(PROPOSAL_STATES))
+    mine = sum(1 for item in items if "submit" in item.actions)
+    to_review = sum(1 for item in items if any(action != "submit" for action in item.actions))
+    return WaitingCounts(mine, to_review)

@@ -107,21 +107,42 @@ class TransitionNotAllowedError(PivgmError):
     code = "transition-not-allowed"
 
 
+SELF_REVIEW_FORBIDDEN = frozenset({"approve-national", "approve-regional", "publish"})
+"""Steps the person who submitted a file may not take on it where the provider keeps four eyes."""
+
+
+class SelfReviewError(PermissionDeniedError):
+    code = "four-eyes"
+
+
 def can_see(actor: Actor, provider_id: str) -> bool:
     """Staff see the submissions of the providers they hold a role for; regional roles see all."""
     return any(actor.has(role, provider_id) for role in VISIBLE_ROLES)
 
 
-def allowed_actions(actor: Actor, state: State, provider_id: str) -> list[str]:
-    """The transitions ``actor`` may take on a submission of ``provider_id`` in ``state``."""
-    return [t.action for t in TRANSITIONS.values() if state in t.roles and actor.has(t.roles[state], provider_id)]
+def allowed_actions(actor: Actor, state: State, provider_id: str, own: bool = False) -> list[str]:
+    """The transitions ``actor`` may take on a submission of ``provider_id`` in ``state``; ``own``: the
+    submission is one ``actor`` submitted and its provider keeps four eyes (no approving it)."""
+    return [
+        t.action
+        for t in TRANSITIONS.values()
+        if state in t.roles
+        and actor.has(t.roles[state], provider_id)
+        and not (own and t.action in SELF_REVIEW_FORBIDDEN)
+    ]
 
 
 def check_transition(
-    actor: Actor, action: str, state: State, provider_id: str, comment: str, release_at: datetime | None
+    actor: Actor,
+    action: str,
+    state: State,
+    provider_id: str,
+    comment: str,
+    release_at: datetime | None,
+    own: bool = False,
 ) -> Transition:
     """The transition to take, or the error that says why not (unknown action 422, wrong role or scope 403,
-    wrong state 409)."""
+    approving one's own submission under four eyes 403, wrong state 409)."""
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise InvalidParameterError(
@@ -132,13 +153,18 @@ def check_transition(
     if state not in transition.roles:
         raise TransitionNotAllowedError(
             f"A submission in state {state.value!r} cannot be {action!r}ed; "
-            f"from here: {', '.join(allowed_actions(actor, state, provider_id)) or 'no action for you'}.",
+            f"from here: {', '.join(allowed_actions(actor, state, provider_id, own)) or 'no action for you'}.",
             state=state.value,
         )
     role = transition.roles[state]
     if not actor.has(role, provider_id):
         raise PermissionDeniedError(
             f"{action!r} needs the role {role.value} for provider {provider_id}.", role=role.value
+        )
+    if own and action in SELF_REVIEW_FORBIDDEN:
+        raise SelfReviewError(
+            f"{actor.username} submitted this file, so another person must take the step {action!r} "
+            f"(four eyes: provider {provider_id})."
         )
     if transition.needs_comment and not comment.strip():
         raise InvalidParameterError(f"{action!r} needs a comment saying why.", parameter="comment")

@@ -59,8 +59,10 @@ def _login_page(request: Request, next_url: str, username: str = "", error: str 
 
 
 @router.get("/login", response_class=HTMLResponse, include_in_schema=False)
-def login_page(request: Request, next: str = "/") -> Response:
-    return _login_page(request, safe_next(next))
+def login_page(request: Request, next: str = "/", expired: str = "") -> Response:
+    """The sign-in form; ``expired=1`` says the session ended, and that the form's work was kept."""
+    notice = translate("session_expired", request_language(request)) if expired == "1" else ""
+    return _login_page(request, safe_next(next), error=notice)
 
 
 def _refusal_message(error: PivgmError, language: str) -> str:

@@ -1,0 +1,69 @@
+"""A real server with a small team: a Honduras submitter who is also a national approver (so four eyes have
+something to stop), a second Honduras approver, and a regional reviewer; browser-like httpx clients."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pivgm.accounts import users
+from pivgm.accounts.actor import system_actor
+from pivgm.platform import Platform
+from tests.backends import settings_for
+from tests.live import serving
+
+PASSWORD = "a long enough passphrase"
+ROOT = system_actor("cli:tester")
+HTML = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+VENDORED = Path(__file__).resolve().parents[3] / "pivgm" / "sources" / "vendored"
+TEAM = {
+    "hn.sub": [("national_submitter", "HN_INM"), ("national_approver", "HN_INM")],
+    "hn.app": [("national_approver", "HN_INM")],
+    "rcm.rev": [("regional_reviewer", None)],
+    "hn.only": [("national_submitter", "HN_INM")],
+}
+
+
+@dataclass
+class Team:
+    base: str
+    platform: Platform
+
+
+@pytest.fixture(scope="package")
+def team(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Team]:
+    platform = Platform.initialise(settings_for(tmp_path_factory.mktemp("signed-in")))
+    for username, grants in TEAM.items():
+        users.add(platform, ROOT, username, username.title(), PASSWORD)
+        for role, provider in grants:
+            users.grant(platform, ROOT, username, role, provider)
+    with serving(platform.settings) as base:
+        yield Team(base, platform)
+
+
+def form_token(html: str) -> str:
+    match = CSRF.search(html)
+    assert match, "the page has no form with a CSRF token"
+    return match.group(1)
+
+
+def browser(team: Team, username: str | None = None, language: str = "es") -> httpx.Client:
+    """A client that asks for pages like a browser, signed in through the login form when ``username``."""
+    client = httpx.Client(base_url=team.base, headers={**HTML, "Accept-Language": language}, timeout=60)
+    if username:
+        token = form_token(client.get("/login").text)
+        response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 303, response.text
+    return client
+
+
+def honduras_file() -> bytes:
+    """Honduras INM's monthly irregular transits (the real file the platform vendors)."""
+    return gzip.decompress((VENDORED / "irreg_honduras.csv.gz").read_bytes())
