@@ -34,20 +34,28 @@ error_console = Console(stderr=True)
 
 
 def main() -> None:
+    """Run the command; exit 0 on success, 2 on a usage mistake (one line on stderr, never a traceback),
+    and the ``PivgmError``'s exit code on a domain error."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except PivgmError as error:
-        error_console.print(f"[bold red]Error:[/] {error.message}")
+        error_console.print(f"[bold red]Error:[/] {error.message}", soft_wrap=True)
         sys.exit(error.exit_code)
-    except (typer.Exit, SystemExit) as done:
-        sys.exit(getattr(done, "exit_code", getattr(done, "code", 0)))
     except typer.Abort:
         error_console.print("Aborted.")
         sys.exit(130)
-    except Exception as error:  # click's usage errors
-        import click
+    except typer.TyperException as error:  # usage mistakes: the pinned Typer raises its own click's errors
+        sys.stderr.write(usage_line(error) + "\n")
+        sys.exit(getattr(error, "exit_code", 2))
+    # Without standalone mode Typer returns typer.Exit's code instead of raising it.
+    sys.exit(code if isinstance(code, int) else 0)
 
-        if isinstance(error, click.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        raise
+
+def usage_line(error: typer.TyperException) -> str:
+    """One line: what was wrong, and where to read how to write the command."""
+    context = getattr(error, "ctx", None)
+    command = context.command_path if context is not None else "pivgm"
+    message = " ".join(error.format_message().split()).rstrip(".")
+    if type(error).__name__ == "NoArgsIsHelpError":
+        return f"{command}: a command is missing. See '{command} --help'."
+    return f"{command}: {message}. See '{command} --help'."

@@ -4,22 +4,33 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
+from enum import StrEnum
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from pivgm.catalog import Catalog, DataSelection
+from pivgm.cli.tables import fitted_table, named_table, print_whole
 from pivgm.errors import InvalidParameterError
+from pivgm.model import Dataflow
 from pivgm.platform import Platform
 from pivgm.settings import Settings
 from pivgm.sources import all_importers, get_importer
 from pivgm.workflow.loading import LoadResult, load_source
 
 console = Console()
+error_console = Console(stderr=True)
+TABLE_ROWS = 50
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
 
 
 def initialise() -> Platform:
@@ -71,48 +82,47 @@ def register(app: typer.Typer) -> None:
         load_all(initialise(), only)
 
     @app.command("flows")
-    def flows_command() -> None:
-        """List the dataflows with their published release."""
+    def flows_command(
+        wide: Annotated[bool, typer.Option("--wide", help="One line per dataflow, however wide.")] = False,
+    ) -> None:
+        """List the dataflows with their published release ("-": not published yet)."""
         catalog = Catalog(Platform.open(Settings()))
-        table = Table("id", "name", "rows", "periods", "published (UTC)")
+        rows = []
         for summary in catalog.summaries():
             release = summary.release
-            table.add_row(
-                summary.dataflow.id,
-                summary.dataflow.name.get("en"),
-                f"{release.row_count:,}" if release else "-",
-                f"{summary.first_period}..{summary.last_period}" if release else "-",
-                release.published_at.strftime("%Y-%m-%d %H:%M") if release else "not published",
+            rows.append(
+                (
+                    summary.dataflow.id,
+                    summary.dataflow.name.get("en"),
+                    f"{release.row_count:,}" if release else "-",
+                    f"{summary.first_period}..{summary.last_period}" if release else "-",
+                    release.published_at.strftime("%Y-%m-%d %H:%M") if release else "-",
+                )
             )
-        console.print(table)
+        table = named_table(("id", "name", "rows", "periods", "published (UTC)"), rows)
+        if wide:
+            print_whole(console, table)
+        else:
+            console.print(table)
 
     @app.command("query")
     def query_command(
         dataflow: Annotated[str, typer.Argument(help="Dataflow id, e.g. DF_MIG_STOCK.")],
         filters: Annotated[
-            list[str] | None, typer.Option("--filter", "-f", help="DIMENSION=CODE[+CODE...], repeatable.")
+            list[str] | None,
+            typer.Option("--filter", "-f", help="DIMENSION=CODE[,CODE...] (or CODE+CODE), repeatable."),
         ] = None,
         start: Annotated[str | None, typer.Option("--from", help="First period: 2020, 2020-Q1, 2020-01.")] = None,
         end: Annotated[str | None, typer.Option("--to", help="Last period.")] = None,
-        limit: Annotated[int, typer.Option(help="At most this many rows.")] = 50,
-        output: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+        limit: Annotated[
+            int | None,
+            typer.Option(min=0, help="At most this many rows; 0 for all. Default: 50 in a table, all in csv/json."),
+        ] = None,
+        output: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.TABLE,
+        wide: Annotated[bool, typer.Option("--wide", help="Show every column, however wide the table.")] = False,
     ) -> None:
-        """Query published observations."""
-        selection = DataSelection(filters=parse_filters(filters or []), start=start, end=end, limit=limit)
-        view = Catalog(Platform.open(Settings())).data(dataflow, selection)
-        rows = view.table.to_pylist()
-        if output == "csv":
-            writer = csv.DictWriter(sys.stdout, fieldnames=view.table.column_names)
-            writer.writeheader()
-            writer.writerows(rows)
-        elif output == "json":
-            print(json.dumps(rows, ensure_ascii=False, indent=1))
-        else:
-            table = Table(*view.table.column_names)
-            for row in rows:
-                table.add_row(*("" if v is None else str(v) for v in row.values()))
-            console.print(table)
-            console.print(f"{len(rows)} of {view.total:,} observations")
+        """Query published observations. When fewer rows are shown than match, stderr says so."""
+        run_query(dataflow, parse_filters(filters or []), start, end, limit, output, wide)
 
     @app.command("gc")
     def gc_command() -> None:
@@ -122,12 +132,57 @@ def register(app: typer.Typer) -> None:
         console.print(f"Removed {len(removed)} unreferenced file(s).")
 
 
+def run_query(
+    dataflow: str,
+    filters: dict[str, list[str]],
+    start: str | None,
+    end: str | None,
+    limit: int | None,
+    output: OutputFormat,
+    wide: bool,
+) -> None:
+    """Write the published observations selected in ``output``'s format; say on stderr when rows are left out."""
+    if limit is None:
+        limit = TABLE_ROWS if output is OutputFormat.TABLE else 0
+    selection = DataSelection(filters=filters, start=start, end=end, limit=limit or None)
+    view = Catalog(Platform.open(Settings())).data(dataflow, selection)
+    rows = view.table.to_pylist()
+    if output is OutputFormat.CSV:
+        writer = csv.DictWriter(sys.stdout, fieldnames=view.table.column_names, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    elif output is OutputFormat.JSON:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        print_observations(view.dataflow, view.table.column_names, rows, wide)
+    if len(rows) < view.total:
+        error_console.print(
+            f"Showing {len(rows):,} of {view.total:,} observations: --limit N shows more, --limit 0 all.",
+            soft_wrap=True,
+        )
+
+
+def print_observations(dataflow: Dataflow, columns: list[str], rows: list[dict[str, object]], wide: bool) -> None:
+    """The rows as a table of whole values; the key and the value always, other columns while they fit."""
+    structure = dataflow.structure
+    keep = len(structure.dimension_ids) + 2
+    first = [*structure.dimension_ids, structure.time_dimension, structure.measure.id]
+    headers = [c for c in first if c in columns] + [c for c in columns if c not in first]
+    cells = [["" if row[h] is None else str(row[h]) for h in headers] for row in rows]
+    table, hidden = fitted_table(console, headers, cells, wide, keep)
+    print_whole(console, table)
+    console.print(f"{len(rows):,} observations shown")
+    if hidden:
+        error_console.print(f"Columns left out to fit the terminal: {', '.join(hidden)} (--wide shows them).")
+
+
 def parse_filters(filters: list[str]) -> dict[str, list[str]]:
-    """``["SEX=F+M", "REF_AREA=MEX"]`` -> ``{"SEX": ["F", "M"], "REF_AREA": ["MEX"]}``."""
+    """``["SEX=F+M", "REF_AREA=MEX,GTM"]`` -> ``{"SEX": ["F", "M"], "REF_AREA": ["MEX", "GTM"]}``: codes are
+    separated by ``,`` as in the web and JSON API, or by ``+`` as in SDMX keys."""
     parsed: dict[str, list[str]] = {}
     for item in filters:
         dimension, separator, codes = item.partition("=")
         if not separator or not dimension or not codes:
-            raise InvalidParameterError(f"Filter {item!r}: write DIMENSION=CODE or DIMENSION=CODE+CODE.")
-        parsed.setdefault(dimension.strip(), []).extend(c.strip() for c in codes.split("+") if c.strip())
+            raise InvalidParameterError(f"Filter {item!r}: write DIMENSION=CODE or DIMENSION=CODE,CODE.")
+        parsed.setdefault(dimension.strip(), []).extend(c.strip() for c in re.split(r"[,+]", codes) if c.strip())
     return parsed

@@ -19,10 +19,11 @@ def register(app: typer.Typer) -> None:
     @app.command("backup")
     def backup_command(
         destination: Annotated[Path, typer.Argument(help="Backup file to write, e.g. pivgm-2026-11-25.tar.gz")],
+        force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
     ) -> None:
         """Back up the embedded records and data files (consistent while the server runs)."""
         with console.status("Backing up..."):
-            summary = backup(Platform.open(Settings()), destination)
+            summary = backup(Platform.open(Settings()), destination, overwrite=force)
         console.print(f"Wrote {summary.path}: records + {summary.files} files ({summary.bytes / 1e6:.1f} MB).")
 
     @app.command("restore")

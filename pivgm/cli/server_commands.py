@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Annotated
 
 import typer
 import uvicorn
 
 from pivgm.cli.data_commands import console, initialise, load_all
+from pivgm.errors import PivgmError
+
+
+class PortInUseError(PivgmError):
+    """The address the server should listen on is taken (another server, or an earlier one still running)."""
+
+    exit_code = 9
+    code = "port-in-use"
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Raise ``PortInUseError`` when nothing could listen on ``host:port``."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn: a closing connection is no owner
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise PortInUseError(
+                f"Cannot listen on {host}:{port}: {error.strerror}. Stop what uses it or choose another --port."
+            ) from None
 
 
 def serve(host: str, port: int, workers: int) -> None:
+    check_port_free(host, port)
     initialise()
     console.print(f"Serving on http://{host}:{port} with {workers} worker(s). Ctrl+C stops.")
     uvicorn.run(

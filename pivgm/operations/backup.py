@@ -40,8 +40,11 @@ class BackupSummary:
     bytes: int
 
 
-def backup(platform: Platform, destination: Path) -> BackupSummary:
-    """Write a backup of ``platform``'s data directory to ``destination`` (a .tar.gz)."""
+def backup(platform: Platform, destination: Path, overwrite: bool = False) -> BackupSummary:
+    """Write a backup of ``platform``'s data directory to ``destination`` (a .tar.gz); an existing file
+    there is replaced only when ``overwrite``."""
+    if destination.exists() and not overwrite:
+        raise BackupError(f"{destination} already exists: choose another name, or pass --force to replace it.")
     if not is_sqlite(platform.records.engine):
         raise BackupError(
             "The records are in PostgreSQL: back them up with pg_dump and copy the data directory "

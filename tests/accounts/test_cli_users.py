@@ -4,7 +4,6 @@ under the operator's name."""
 from __future__ import annotations
 
 import subprocess
-import sys
 
 import pytest
 
@@ -14,20 +13,12 @@ from pivgm.accounts.audit import AuditFilter, list_events
 from pivgm.platform import Platform
 from pivgm.settings import Settings
 from tests.accounts.conftest import PASSWORD
-from tests.backends import environment_for, settings_for
+from tests.backends import settings_for
+from tests.executable import run_pivgm
 
 
 def pivgm(settings: Settings, *arguments: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**environment_for(settings), "COLUMNS": "200", "LOGNAME": "maria", "USER": "maria"}
-    return subprocess.run(
-        [sys.executable, "-m", "pivgm", *arguments],
-        input=stdin,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_pivgm(settings, *arguments, stdin=stdin, env={"LOGNAME": "maria", "USER": "maria"}, timeout=120)
 
 
 @pytest.fixture(scope="module")
