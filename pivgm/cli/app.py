@@ -10,6 +10,7 @@ from rich.console import Console
 from pivgm.cli import (
     data_commands,
     exchange_commands,
+    microdata_commands,
     operation_commands,
     server_commands,
     submission_commands,
@@ -29,6 +30,7 @@ exchange_commands.register(app)
 user_commands.register(app)
 submission_commands.register(app)
 operation_commands.register(app)
+microdata_commands.register(app)
 
 error_console = Console(stderr=True)
 

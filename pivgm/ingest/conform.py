@@ -59,12 +59,22 @@ def _check_codes(table: pa.Table, dataflow: Dataflow, source: str) -> None:
 
 def _check_required(table: pa.Table, dataflow: Dataflow, source: str) -> None:
     structure = dataflow.structure
-    required = [*structure.dimension_ids, structure.time_dimension, structure.measure.id]
+    required = [*structure.dimension_ids, structure.time_dimension]
     required += [a.id for a in structure.attributes if a.mandatory]
     for name in required:
         missing = pc.is_null(table.column(name).combine_chunks())
         if pc.any(missing).as_py():
             _fail(source, f"{name} is empty.", name, missing)
+    no_value = pc.is_null(table.column(structure.measure.id).combine_chunks())
+    withheld = pc.is_in(table.column("CONF_STATUS").combine_chunks(), value_set=pa.array(["F", "E"]))
+    unexplained = pc.and_(no_value, pc.fill_null(withheld, True))
+    if pc.any(unexplained).as_py():
+        _fail(
+            source,
+            f"{structure.measure.id} is empty and CONF_STATUS does not say it is confidential.",
+            structure.measure.id,
+            unexplained,
+        )
     periods = table.column(structure.time_dimension).combine_chunks()
     malformed = pc.invert(pc.match_substring_regex(periods, PERIOD_PATTERN))
     if pc.any(malformed).as_py():

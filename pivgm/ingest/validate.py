@@ -16,6 +16,19 @@ from pivgm.ingest.rules import BLOCKING_RULES, RULES, Rule, ValidationContext
 from pivgm.model import Dataflow
 from pivgm.warehouse.checks import ROW, TableChecks
 
+CONF_STATUS = "CONF_STATUS"
+PUBLISHABLE = ("F", "E")  # free, or free once the embargo ends: anything else is withheld on purpose
+
+
+def confidential(table: pa.Table) -> pa.Array:
+    """Rows whose value is withheld on purpose (CONF_STATUS C, D, A...): kept without a value, so they are
+    published as confidential rather than lost."""
+    if CONF_STATUS not in table.column_names:
+        return pa.array([False] * table.num_rows)
+    status = table.column(CONF_STATUS).combine_chunks().cast(pa.string())
+    return pc.fill_null(pc.invert(pc.is_in(status, value_set=pa.array(PUBLISHABLE))), False)
+
+
 NO_INVALID_NUMBERS = pa.table({ROW: pa.array([], pa.int64()), "text": pa.array([], pa.string())})
 
 
@@ -33,7 +46,7 @@ class ValidationOutcome:
         if self.checked is None or self.dataflow is None:
             return None
         measure = self.dataflow.structure.measure.id
-        return self.checked.filter(pc.is_valid(self.checked.column(measure)))
+        return self.checked.filter(pc.or_(pc.is_valid(self.checked.column(measure)), confidential(self.checked)))
 
     @cached_property
     def observations(self) -> pa.Table | None:
@@ -81,7 +94,10 @@ def validate(
         return ValidationOutcome(report)
     index = mapped.table.column_names.index(measure)
     checked = mapped.table.set_column(index, measure, numbers.values)
-    skipped = numbers.values.null_count
+    withheld = pc.sum(pc.and_(pc.is_null(numbers.values), confidential(mapped.table))).as_py() or 0
+    skipped = numbers.values.null_count - withheld
+    if withheld:
+        report.notes.append(f"{withheld} confidential row(s) (CONF_STATUS other than F) are loaded without a value.")
     if skipped:
         report.notes.append(f"{skipped} row(s) without a value ('..', '-', empty) were not loaded.")
     return ValidationOutcome(report, checked, dataflow)

@@ -183,7 +183,7 @@ class TableChecks:
         self, dimension: str, total_code: str, part_codes: Sequence[str], others: Sequence[str], value: str
     ) -> pa.Table:
         """Rows holding a total (e.g. SEX=_T) that differs from the sum of all its parts (F + M), where
-        every part is present."""
+        every part is present with a value (a confidential part has none)."""
         dictionary = self.text[dimension].dictionary.to_pylist()
         if total_code not in dictionary or not all(part in dictionary for part in part_codes):
             return self._rows(
@@ -200,7 +200,8 @@ class TableChecks:
         found = self._sql(
             """
             WITH parts AS (
-              SELECT g, sum(v) AS parts_sum, count(DISTINCT d) AS n FROM frame WHERE list_contains(?, d) GROUP BY g)
+              SELECT g, sum(v) AS parts_sum, count(DISTINCT d) FILTER (WHERE v IS NOT NULL) AS n
+              FROM frame WHERE list_contains(?, d) GROUP BY g)
             SELECT f.pos, f.v AS total, p.parts_sum FROM frame f JOIN parts p USING (g)
             WHERE f.d = ? AND p.n = ? AND abs(f.v - p.parts_sum) > 0.5
             """,

@@ -1,0 +1,2 @@
+"""From individual records to publishable tables: recipes, one Ibis pipeline on DuckDB or Spark, and
+disclosure control."""

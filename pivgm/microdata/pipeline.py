@@ -1,0 +1,153 @@
+"""The aggregation, written once in Ibis, run by DuckDB or Spark.
+
+1. Per record: the event date becomes a period and the birth date an age group (cheap arithmetic);
+   records are then grouped by period, age and their *raw* labels, so each distinct label is handled once.
+2. Per distinct label: codes from the recipe and the platform's matchers (``codes.py``); each group without
+   a period, an age or a code gets the first reason that applies.
+3. Groups with a reason are counted by reason; the others are added up to the dataflow's key.
+4. Totals: every combination of the dimensions that take ``_T``, added up from the cells of step 3.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from pivgm.microdata.codes import code_map
+from pivgm.microdata.recipe import TOTAL, AgeRule, PeriodRule, Recipe
+from pivgm.model import Dataflow
+
+PERIOD = "TIME_PERIOD"
+VALUE = "OBS_VALUE"
+RECORDS = "RECORDS"
+LARGEST = "LARGEST"
+REASON = "REASON"
+_AGE_CODE = "_age"
+_DATE_PATTERNS = {
+    "dmy": (r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", ("d", "m", "y")),
+    "mdy": (r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", ("m", "d", "y")),
+    "ymd": (r"^\s*(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})", ("y", "m", "d")),
+}
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """The aggregated table (dimensions, ``TIME_PERIOD``, ``OBS_VALUE``, ``RECORDS``, ``LARGEST``) and the
+    records left out, by reason."""
+
+    cells: pa.Table
+    unmapped: Mapping[str, int]
+
+
+def _date_parts(column: ir.Value, order: str) -> tuple[ir.IntegerValue, ir.IntegerValue, ir.IntegerValue]:
+    """Year, month and day of a date field (typed, or text in the order given); null when unreadable."""
+    if column.type().is_temporal():
+        return column.year(), column.month(), column.day()
+    pattern, names = _DATE_PATTERNS[order]
+    text = column.cast("string")
+    parts = {name: text.re_extract(pattern, i + 1).nullif("").cast("int32") for i, name in enumerate(names)}
+    month = ibis.ifelse(
+        (parts["m"] >= 1) & (parts["m"] <= 12) & (parts["d"] >= 1) & (parts["d"] <= 31), parts["m"], None
+    )
+    return parts["y"], month, parts["d"]
+
+
+def _period(year: ir.IntegerValue, month: ir.IntegerValue, rule: PeriodRule) -> ir.StringValue:
+    if rule.frequency == "M":
+        return year.cast("string") + "-" + month.cast("string").lpad(2, "0")
+    if rule.frequency == "Q":
+        return year.cast("string") + "-Q" + ((month - 1) // 3 + 1).cast("string")
+    fiscal = year + ibis.ifelse(month >= rule.fiscal_year_start, 1, 0) if rule.fiscal_year_start > 1 else year
+    return ibis.ifelse(month.notnull(), fiscal.cast("string"), None)
+
+
+def _age(table: ir.Table, rule: AgeRule, event: tuple[ir.IntegerValue, ...]) -> ir.StringValue:
+    by, bm, bd = _date_parts(table[rule.birth_date], rule.dates)
+    ey, em, ed = event
+    before_birthday = (em < bm) | ((em == bm) & (ed < bd))
+    age = ey - by - ibis.ifelse(before_birthday, 1, 0)
+    branches = [((age >= g.low) & (age <= g.high), g.code) for g in rule.groups]
+    return ibis.cases(*branches, else_=None)
+
+
+def _first_stage(records: ir.Table, recipe: Recipe) -> ir.Table:
+    """Records grouped by period, age group and raw labels, with their count, sum and largest value."""
+    year, month, day = _date_parts(records[recipe.period.column], recipe.period.dates)
+    derived: dict[str, ir.Value] = {PERIOD: _period(year, month, recipe.period)}
+    if recipe.age is not None:
+        derived[_AGE_CODE] = _age(records, recipe.age, (year, month, day))
+    labels = {f"_l{i}": records[field].cast("string").strip() for i, field in enumerate(recipe.columns.values())}
+    value = records[recipe.measure].cast("float64") if recipe.measure else ibis.literal(1, "int64")
+    grouped = records.mutate(_value=value, **derived, **labels).group_by([*derived, *labels])
+    return grouped.aggregate(
+        **{VALUE: ibis._["_value"].sum(), RECORDS: ibis._.count(), LARGEST: ibis._["_value"].max()}
+    )
+
+
+def _reason(stage: ir.Table, recipe: Recipe) -> ir.StringValue:
+    checks: list[tuple[ir.BooleanValue, str]] = [(stage[PERIOD].isnull(), "unreadable-date")]
+    if recipe.period.first:
+        checks.append((stage[PERIOD] < recipe.period.first, "date-outside-period"))
+    if recipe.period.last:
+        checks.append((stage[PERIOD] > recipe.period.last, "date-outside-period"))
+    if recipe.age is not None:
+        checks.append((stage[_AGE_CODE].isnull(), "unreadable-birth-date"))
+    for dimension in recipe.columns:
+        checks.append((stage[dimension].isnull(), f"unknown-{dimension.lower().replace('_', '-')}"))
+    if recipe.measure:
+        checks.append((stage[VALUE].isnull(), "unreadable-value"))
+    return ibis.cases(*checks, else_=None)
+
+
+def _with_codes(stage: ir.Table, recipe: Recipe, dataflow: Dataflow) -> ir.Table:
+    codes = {}
+    for i, (dimension, _field) in enumerate(recipe.columns.items()):
+        labels = [v for v in stage.select(f"_l{i}").distinct().to_pyarrow().column(0).to_pylist() if v is not None]
+        mapping = code_map(dimension, labels, dataflow, recipe.values.get(dimension, {}))
+        known = {label: code for label, code in mapping.items() if code is not None}
+        label = stage[f"_l{i}"]
+        # ``substitute`` keeps unknown labels as they are: only labels with a code are translated.
+        codes[dimension] = ibis.ifelse(label.isin(list(known)), label.substitute(known), ibis.null("string"))
+    if recipe.age is not None:
+        codes["AGE"] = stage[_AGE_CODE]
+    coded = stage.mutate(**codes)
+    return coded.mutate(**{REASON: _reason(coded, recipe)})
+
+
+def _totals(cells: ir.Table, totals: tuple[str, ...], keys: list[str]) -> ir.Table:
+    parts = [cells]
+    for size in range(1, len(totals) + 1):
+        for combination in itertools.combinations(totals, size):
+            kept = [k for k in keys if k not in combination]
+            rolled = cells.group_by(kept).aggregate(
+                **{VALUE: cells[VALUE].sum(), RECORDS: cells[RECORDS].sum(), LARGEST: cells[LARGEST].max()}
+            )
+            parts.append(
+                rolled.mutate(**{d: ibis.literal(TOTAL) for d in combination}).select(*keys, VALUE, RECORDS, LARGEST)
+            )
+    return ibis.union(*parts) if len(parts) > 1 else parts[0]
+
+
+def aggregate(
+    records: ir.Table, recipe: Recipe, dataflow: Dataflow, step: Callable[[str], None] = lambda _: None
+) -> Aggregation:
+    """Aggregate ``records`` to the dataflow's key (dimensions from the records, then the period)."""
+    step("grouping records")
+    stage = _first_stage(records, recipe).cache()
+    step("mapping labels to codes")
+    coded = _with_codes(stage, recipe, dataflow).cache()
+    unmapped = coded.filter(coded[REASON].notnull()).group_by(REASON).aggregate(n=coded[RECORDS].sum())
+    reasons = {row[REASON]: int(row["n"]) for row in unmapped.to_pyarrow().to_pylist()}
+    keys = [*recipe.mapped_dimensions, PERIOD]
+    valid = coded.filter(coded[REASON].isnull())
+    cells = valid.group_by(keys).aggregate(
+        **{VALUE: valid[VALUE].sum(), RECORDS: valid[RECORDS].sum(), LARGEST: valid[LARGEST].max()}
+    )
+    step("adding totals")
+    table = _totals(cells, recipe.totals, keys).order_by(keys).to_pyarrow()
+    return Aggregation(table, dict(sorted(reasons.items())))

@@ -1,0 +1,164 @@
+"""Protect an aggregated table by the dataflow's rules; every protected cell says why.
+
+Each period (and each combination of dimensions without totals) is a separate table: nothing published adds
+across them. In each, primary cells (CONF_STATUS ``C``) are those counting 1 to ``threshold - 1`` records or,
+for a magnitude, dominated by one contribution; tau-ARGUS then chooses secondary cells (``D``) so the
+published margins cannot narrow a primary cell to less than ``protection_level`` either side. Protected cells
+are published with CONF_STATUS and no value. Controlled rounding instead makes every cell a multiple of the
+base, keeping the table additive.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+from pivgm.microdata.pipeline import LARGEST, RECORDS, VALUE
+from pivgm.microdata.protection import tauargus
+from pivgm.microdata.protection.config import ProtectionRules
+from pivgm.microdata.protection.tauargus import TabCell
+
+CONF_STATUS = "CONF_STATUS"
+FREE, PRIMARY, SECONDARY = "F", "C", "D"
+
+
+@dataclass
+class ProtectionReport:
+    """What was protected and why: cells by reason, and the secondary cells tau-ARGUS chose."""
+
+    method: str
+    rules: ProtectionRules
+    cells: int = 0
+    tables: int = 0
+    primary: dict[str, int] = field(default_factory=dict)
+    secondary: int = 0
+    rounded: int = 0
+    protected: list[dict[str, object]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "method": self.method,
+            "rules": self.rules.__dict__,
+            "cells": self.cells,
+            "tables": self.tables,
+            "primary": self.primary,
+            "secondary": self.secondary,
+            "rounded": self.rounded,
+            "protected": self.protected,
+        }
+
+
+def _primary_reason(row: dict[str, object], rules: ProtectionRules, magnitude: bool) -> str | None:
+    records = int(row[RECORDS])  # type: ignore[call-overload]
+    if 0 < records < rules.threshold:
+        return f"fewer than {rules.threshold} records"
+    value, largest = float(row[VALUE]), float(row[LARGEST])  # type: ignore[arg-type]
+    if magnitude and rules.dominance_k is not None and value > 0 and largest > rules.dominance_k / 100 * value:
+        return f"one record is over {rules.dominance_k:g}% of the cell"
+    return None
+
+
+def _tables(
+    rows: list[dict[str, object]], totals: Sequence[str], keys: Sequence[str]
+) -> dict[tuple[object, ...], list[int]]:
+    others = [k for k in keys if k not in totals]
+    groups: dict[tuple[object, ...], list[int]] = defaultdict(list)
+    for index, row in enumerate(rows):
+        groups[tuple(row[k] for k in others)].append(index)
+    return groups
+
+
+def protect(
+    cells: pa.Table,
+    keys: Sequence[str],
+    totals: Sequence[str],
+    rules: ProtectionRules,
+    *,
+    magnitude: bool = False,
+    step: Callable[[int, int], None] = lambda _done, _all: None,
+) -> tuple[pa.Table, ProtectionReport]:
+    """``cells`` with ``CONF_STATUS`` added and protected values removed (or values rounded)."""
+    rows = cells.to_pylist()
+    report = ProtectionReport(rules.method, rules, cells=len(rows))
+    status = [FREE] * len(rows)
+    values: list[float | None] = [row[VALUE] for row in rows]
+    tables = _tables(rows, totals, keys)
+    report.tables = len(tables)
+    for done, members in enumerate(tables.values(), 1):
+        if rules.method == "suppression":
+            _suppress(rows, members, totals, keys, rules, magnitude, status, report)
+        elif rules.method == "rounding" and totals:
+            _round(rows, members, totals, rules, values, report)
+        step(done, len(tables))
+    for index, mark in enumerate(status):
+        if mark != FREE:
+            values[index] = None
+    value_type = cells.schema.field(VALUE).type
+    result = cells.drop_columns([RECORDS, LARGEST]).set_column(
+        cells.schema.get_field_index(VALUE), VALUE, pa.array(values, value_type)
+    )
+    return result.append_column(CONF_STATUS, pa.array(status, pa.string())), report
+
+
+def _suppress(
+    rows: list[dict[str, object]],
+    members: list[int],
+    totals: Sequence[str],
+    keys: Sequence[str],
+    rules: ProtectionRules,
+    magnitude: bool,
+    status: list[str],
+    report: ProtectionReport,
+) -> None:
+    cells = []
+    for index in members:
+        reason = _primary_reason(rows[index], rules, magnitude)
+        if reason is not None:
+            status[index] = PRIMARY
+            report.primary[reason] = report.primary.get(reason, 0) + 1
+            report.protected.append({**{k: rows[index][k] for k in keys}, CONF_STATUS: PRIMARY, "why": reason})
+        value = float(rows[index][VALUE])  # type: ignore[arg-type]
+        level = float(rules.protection_level)
+        cells.append(
+            TabCell(
+                tuple(str(rows[index][d]) for d in totals),
+                value,
+                int(rows[index][RECORDS]),  # type: ignore[call-overload]
+                primary=reason is not None,
+                lower=min(value, level) if reason else 0.0,
+                upper=level if reason else 0.0,
+            )
+        )
+    if not totals or not any(c.primary for c in cells):
+        return
+    protected = tauargus.run(cells, len(totals), "OPT(1)")
+    for index, cell in zip(members, cells, strict=True):
+        if protected.get(cell.codes, (0.0, "S"))[1] == "M" and status[index] == FREE:
+            status[index] = SECONDARY
+            report.secondary += 1
+            report.protected.append(
+                {**{k: rows[index][k] for k in keys}, CONF_STATUS: SECONDARY, "why": "secondary suppression"}
+            )
+
+
+def _round(
+    rows: list[dict[str, object]],
+    members: list[int],
+    totals: Sequence[str],
+    rules: ProtectionRules,
+    values: list[float | None],
+    report: ProtectionReport,
+) -> None:
+    cells = [
+        TabCell(tuple(str(rows[i][d]) for d in totals), float(rows[i][VALUE]), int(rows[i][RECORDS]))  # type: ignore[arg-type,call-overload]
+        for i in members
+    ]
+    rounded = tauargus.run(cells, len(totals), f"RND(1,{rules.base})")
+    for index, cell in zip(members, cells, strict=True):
+        new = rounded[cell.codes][0]
+        if new != cell.value:
+            report.rounded += 1
+        values[index] = new
