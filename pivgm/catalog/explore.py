@@ -14,6 +14,7 @@ from pivgm.catalog.explorer_config import ExplorerDefaults, explorer_defaults
 from pivgm.catalog.grid import Grid, build_grid
 from pivgm.catalog.service import Catalog, DataflowSummary, DataView
 from pivgm.catalog.state import ExplorerState, ViewKind, parse_state
+from pivgm.catalog.uncertainty import Overlap, overlaps
 from pivgm.catalog.views import BUILDERS, Problem, Shape, ViewContext
 from pivgm.errors import NotFoundError
 from pivgm.model import Dataflow
@@ -38,6 +39,11 @@ class ExplorerView:
     summed: tuple[str, ...] = ()
     double_counted: tuple[str, ...] = ()
     grid: Grid | None = None  # the figures the view shows (its split, with the other dimensions added up)
+
+    @property
+    def overlaps(self) -> tuple[Overlap, ...]:
+        """Figures of the view whose 90 % confidence intervals overlap (survey estimates only)."""
+        return overlaps(self.shape)
 
     @property
     def dataflow(self) -> Dataflow:

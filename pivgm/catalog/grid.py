@@ -6,6 +6,7 @@ traced to API observations: a cell is one observation, or the sum of the observa
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -21,6 +22,7 @@ MULTIPLIER = "UNIT_MULT"
 NORMAL_STATUS = "A"
 FREE = "F"
 TOTAL = "_T"
+MOE = "OBS_MOE"  # a survey estimate's margin of error (90 %), where the dataflow has one
 
 Key = tuple[str, ...]
 
@@ -36,10 +38,19 @@ class Cell:
     statuses: tuple[str, ...] = ()
     confidentiality: tuple[str, ...] = ()
     comments: tuple[str, ...] = ()
+    moe: float | None = None  # margin of error of the figure; of a sum: √ of the summed squares (Census Bureau)
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """The 90 % confidence interval value ± moe, when both are known."""
+        if self.value is None or self.moe is None:
+            return None
+        return self.value - self.moe, self.value + self.moe
 
     def plus(self, other: Cell) -> Cell:
         """Two figures added up (a missing value stays missing only if both are)."""
         values = [v for v in (self.value, other.value) if v is not None]
+        moe = math.hypot(self.moe, other.moe) if self.moe is not None and other.moe is not None else None
         return Cell(
             sum(values) if values else None,
             self.observations + other.observations,
@@ -48,6 +59,7 @@ class Cell:
             tuple(sorted({*self.statuses, *other.statuses})),
             tuple(sorted({*self.confidentiality, *other.confidentiality})),
             tuple(dict.fromkeys((*self.comments, *other.comments))),
+            moe,
         )
 
     @property
@@ -108,6 +120,13 @@ def _double_counted(table: pa.Table, summed: Sequence[str], keys: Sequence[str])
     return tuple(found)
 
 
+def _moe(row: dict[str, object]) -> float | None:
+    """√ of the summed squared margins, unless an observation of the figure has none."""
+    if row["MOE_SQUARED_count"] or row["MOE_SQUARED_sum"] is None:
+        return None
+    return math.sqrt(float(row["MOE_SQUARED_sum"]))  # type: ignore[arg-type]
+
+
 def _order(dimension_order: dict[str, dict[str, int]], dimensions: Sequence[str], key: Key) -> tuple[object, ...]:
     return tuple((dimension_order.get(d, {}).get(c, 10**6), c) for d, c in zip(dimensions, key, strict=True))
 
@@ -133,15 +152,18 @@ def build_grid(
     for column in ("OBS_STATUS", "CONF_STATUS", "OBS_COMMENT"):
         if pa.types.is_null(table.schema.field(column).type):  # an all-empty column of an untyped table
             table = table.set_column(table.schema.get_field_index(column), column, table[column].cast(pa.string()))
-    grouped = table.group_by(group_keys, use_threads=False).aggregate(
-        [
-            ("OBS_VALUE", "sum"),
-            ("OBS_VALUE", "count", pc.CountOptions(mode="all")),
-            ("OBS_STATUS", "distinct"),
-            ("CONF_STATUS", "distinct"),
-            ("OBS_COMMENT", "distinct"),
-        ]
-    )
+    aggregations: list[tuple[str, str] | tuple[str, str, pc.CountOptions]] = [
+        ("OBS_VALUE", "sum"),
+        ("OBS_VALUE", "count", pc.CountOptions(mode="all")),
+        ("OBS_STATUS", "distinct"),
+        ("CONF_STATUS", "distinct"),
+        ("OBS_COMMENT", "distinct"),
+    ]
+    with_moe = MOE in table.column_names
+    if with_moe:
+        table = table.append_column("MOE_SQUARED", pc.power(pc.cast(table[MOE], pa.float64()), 2))
+        aggregations += [("MOE_SQUARED", "sum"), ("MOE_SQUARED", "count", pc.CountOptions(mode="only_null"))]
+    grouped = table.group_by(group_keys, use_threads=False).aggregate(aggregations)
     cells: dict[tuple[Key, str], Cell] = {}
     rows = grouped.to_pylist()
     for row in rows:
@@ -154,6 +176,7 @@ def build_grid(
             statuses=tuple(sorted(s for s in row["OBS_STATUS_distinct"] if s and s != NORMAL_STATUS)),
             confidentiality=tuple(sorted(s for s in row["CONF_STATUS_distinct"] if s and s != FREE)),
             comments=tuple(sorted(c for c in row["OBS_COMMENT_distinct"] if c)),
+            moe=_moe(row) if with_moe else None,
         )
     keys = sorted({k for k, _ in cells}, key=lambda k: _order(code_order, dimensions, k))
     periods = sorted({p for _, p in cells}, key=period_order)

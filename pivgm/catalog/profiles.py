@@ -29,6 +29,8 @@ class BlockSpec:
     params: dict[str, list[str]]
     top: str | None = None
     top_title: LocalizedText | None = None
+    section: LocalizedText | None = None  # blocks that share a section are shown under its heading
+    needs: str | None = None  # a dimension that must have data for the country (not only for comparisons)
 
     def query(self, country: str) -> dict[str, list[str]]:
         return {name: [v.replace(COUNTRY, country) for v in values] for name, values in self.params.items()}
@@ -80,6 +82,8 @@ def _load() -> tuple[RegionSpec, tuple[BlockSpec, ...]]:
             _params(entry["params"]),
             entry.get("top"),
             LocalizedText(entry["top_title"]) if entry.get("top_title") else None,
+            LocalizedText(raw["sections"][entry["section"]]) if entry.get("section") else None,
+            entry.get("needs"),
         )
         for entry in raw["blocks"]
     )
@@ -110,6 +114,8 @@ def country_code(areas: Codelist, code: str) -> Code:
 
 def _block(explorer: Explorer, spec: BlockSpec, country: str) -> ProfileBlock | None:
     if not explorer.catalog.releases().get(spec.dataflow_id):
+        return None
+    if spec.needs and not explorer.release_counts(spec.dataflow_id).get(spec.needs, {}).get(country):
         return None
     view = explorer.view(spec.dataflow_id, spec.query(country))
     if view.shape is None:

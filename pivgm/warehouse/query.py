@@ -104,11 +104,19 @@ class ReleaseReader:
         selected = [f"{period} AS TIME_PERIOD" if g == "TIME_PERIOD" else _quote(g) for g in group_by]
         ordered = [order_period if g == "TIME_PERIOD" else _quote(g) for g in group_by]
         groups = ", ".join(str(i + 1) for i in range(len(group_by)))
+        cursor = self._connection.cursor()
+        columns = {str(row[0]) for row in cursor.execute(f"DESCRIBE {table}").fetchall()}
+        # a survey estimate's margin of error; of a sum, √ of the summed squares (Census Bureau), unless one is unknown
+        moe = (
+            ", CASE WHEN count(OBS_MOE) = count(*) THEN sqrt(sum(power(CAST(OBS_MOE AS DOUBLE), 2))) END AS OBS_MOE"
+            if "OBS_MOE" in columns
+            else ""
+        )
         sql = (
-            f"SELECT {', '.join(selected)}, sum(OBS_VALUE) AS OBS_VALUE, count(*) AS observations "
+            f"SELECT {', '.join(selected)}, sum(OBS_VALUE) AS OBS_VALUE, count(*) AS observations{moe} "
             f"FROM {table}{where} GROUP BY {groups} ORDER BY {', '.join(ordered)}"
         )
-        return self._connection.cursor().sql(sql, params=parameters).to_arrow_table()
+        return cursor.sql(sql, params=parameters).to_arrow_table()
 
     def code_counts(self, release_file: Path, column: str) -> dict[str, int]:
         """How many observations each code of ``column`` has (for filter panels and structure views)."""

@@ -60,6 +60,7 @@ def flags(cell: Cell, labels: Labels) -> str:
 
 
 def point(labels: Labels, cell: Cell, **fields: Any) -> dict[str, Any]:
+    interval = cell.interval
     return {
         **fields,
         "value": cell.value,
@@ -67,6 +68,24 @@ def point(labels: Labels, cell: Cell, **fields: Any) -> dict[str, Any]:
         "unit": labels.unit(cell),
         "flag": flags(cell, labels),
         "n": cell.observations,
+        **({"low": interval[0], "high": interval[1]} if interval is not None else {}),
+    }
+
+
+def error_bars(value_axis: str, encoding: dict[str, Any]) -> dict[str, Any]:
+    """A layer of 90 % confidence intervals (value ± margin of error) over a chart's marks, for the rows
+    that have one; ``encoding`` places them as the chart's marks are placed (position, colour, offset)."""
+    other = "x" if value_axis == "y" else "y"
+    return {
+        "transform": [{"filter": "isValid(datum.low)"}],
+        "mark": {"type": "rule", "strokeWidth": 1.5, "opacity": 0.8},
+        "encoding": {
+            **{k: v for k, v in encoding.items() if k not in (value_axis, other, "tooltip")},
+            other: encoding[other],
+            value_axis: {"field": "low", "type": "quantitative"},
+            f"{value_axis}2": {"field": "high"},
+            "tooltip": encoding.get("tooltip"),
+        },
     }
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from pivgm.catalog.service import HighlightView
 from pivgm.model.periods import parse_period
+from pivgm.web.chart_parts import error_bars
 from pivgm.web.i18n import translate
 
 # d3-format locales for vega-embed, so numbers read 12.000 in Spanish and 12,000 in English.
@@ -43,6 +44,9 @@ def highlight_rows(view: HighlightView, language: str) -> list[dict[str, Any]]:
     for row in view.data.table.to_pylist():
         period = row["TIME_PERIOD"]
         item = {"period": period, "date": parse_period(period).start.isoformat(), "value": row["OBS_VALUE"]}
+        if row.get("OBS_MOE") and row["OBS_VALUE"] is not None:  # a survey estimate: its 90 % interval
+            moe = float(row["OBS_MOE"])
+            item |= {"moe": moe, "low": row["OBS_VALUE"] - moe, "high": row["OBS_VALUE"] + moe}
         if series:
             item["series"] = _label(view, series, row[series], language)
         rows.append(item)
@@ -85,17 +89,19 @@ def highlight_spec(view: HighlightView, language: str) -> dict[str, Any]:
             "legend": {"orient": "bottom", "columns": 2, "labelLimit": 180},
         }
         encoding["tooltip"].insert(0, {"field": "series", "title": " "})
+    mark = {"type": view.highlight.mark, "tooltip": True, **({"point": False} if view.highlight.mark == "line" else {})}
+    drawn: dict[str, Any] = {"mark": mark, "encoding": encoding}
+    if any("moe" in r for r in rows):
+        encoding["tooltip"][-1]["format"] = ",.1f"
+        encoding["tooltip"].append({"field": "moe", "title": "±", "format": ",.1f"})
+        bars = error_bars("y", {**encoding, "color": encoding.get("color", {"value": "#1f2933"})})
+        drawn = {"layer": [drawn, bars]}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "width": "container",
         "height": 220,
         "data": {"values": rows},
-        "mark": {
-            "type": view.highlight.mark,
-            "tooltip": True,
-            **({"point": False} if view.highlight.mark == "line" else {}),
-        },
-        "encoding": encoding,
+        **drawn,
         "config": {
             "view": {"stroke": None},
             "axis": {"grid": True, "gridColor": "#e5e7eb"},

@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 from openpyxl import Workbook
 
-from pivgm.catalog.grid import TIME, Grid
+from pivgm.catalog.grid import MOE, TIME, Grid
 from pivgm.catalog.site import Download
 from pivgm.model import Dataflow
 from pivgm.sdmx.messages import DataMessage, Header
@@ -63,7 +63,7 @@ def _observation_sheet(table: pa.Table, labels: Labels, about: list[tuple[str, s
         header.append(column)
         if column in coded:
             header.append(f"{column}_NAME")
-    values = [table.column(c).to_pylist() for c in columns]
+    values = [_numbers(table.column(c).to_pylist()) if c == MOE else table.column(c).to_pylist() for c in columns]
     rows = []
     for record in zip(*values, strict=True):
         row: list[Any] = []
@@ -73,6 +73,11 @@ def _observation_sheet(table: pa.Table, labels: Labels, about: list[tuple[str, s
                 row.append(labels.code(column, value) if value is not None else None)
         rows.append(row)
     return Sheet(header, rows, about, name)
+
+
+def _numbers(texts: list[Any]) -> list[float | None]:
+    """Margins of error (stored as attribute text) written as numbers."""
+    return [float(t) if t not in (None, "") else None for t in texts]
 
 
 def _grid_sheet(grid: Grid, labels: Labels, about: list[tuple[str, str]], name: str) -> Sheet:
@@ -88,6 +93,9 @@ def _grid_sheet(grid: Grid, labels: Labels, about: list[tuple[str, str]], name: 
         "OBS_COMMENT",
         "OBSERVATIONS",
     ]
+    with_moe = any(cell.moe is not None for cell in grid.cells.values())
+    if with_moe:
+        header.insert(header.index("OBS_VALUE") + 1, MOE)
     rows = []
     for key in grid.keys:
         for period, cell in grid.series(key):
@@ -102,6 +110,8 @@ def _grid_sheet(grid: Grid, labels: Labels, about: list[tuple[str, str]], name: 
                 "; ".join(cell.comments),
                 cell.observations,
             ]
+            if with_moe:
+                row.insert(header.index(MOE), cell.moe)
             rows.append(row)
     return Sheet(header, rows, about, name)
 

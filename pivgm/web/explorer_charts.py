@@ -11,7 +11,16 @@ from typing import Any
 from pivgm.catalog.grid import Grid
 from pivgm.catalog.views import Pyramid, Ranking, SeriesChart
 from pivgm.model.periods import parse_period
-from pivgm.web.chart_parts import PALETTE, SEX_COLOURS, axis_labels, colour, frame, point, tooltip_fields
+from pivgm.web.chart_parts import (
+    PALETTE,
+    SEX_COLOURS,
+    axis_labels,
+    colour,
+    error_bars,
+    frame,
+    point,
+    tooltip_fields,
+)
 from pivgm.web.labels import Labels
 
 
@@ -69,6 +78,8 @@ def series_spec(chart: SeriesChart, labels: Labels, title: dict[str, Any], mark:
                 "encoding": {"x": x, "y": y, "color": colour(count, None), "tooltip": tooltip},
             },
         ]
+        if any("low" in r for r in rows):  # survey estimates: their 90 % confidence intervals
+            layers.append(error_bars("y", {"x": x, "y": y, "color": colour(count, None), "tooltip": tooltip}))
         if any(r["flag"] for r in rows):  # flagged observations (estimated, provisional...) get a marker
             layers.append(
                 {
@@ -97,6 +108,9 @@ def series_spec(chart: SeriesChart, labels: Labels, title: dict[str, Any], mark:
                 "stroke": {"condition": {"test": "datum.flag != ''", "value": "#1f2933"}, "value": None},
             },
         }
+        if mark == "bar" and any("low" in r for r in rows):  # survey estimates: their 90 % confidence intervals
+            bars = {**encoding, "color": {"value": "#1f2933"}}
+            inner = {"layer": [{"mark": inner["mark"], "encoding": inner["encoding"]}, error_bars("y", bars)]}
     if chart.panel_dimensions:
         return frame(
             title,
@@ -156,10 +170,19 @@ def ranking_spec(ranking: Ranking, labels: Labels, title: dict[str, Any], view: 
                 "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 11, "color": "#1f2933"},
                 "encoding": {
                     "y": y,
-                    "x": {"field": "value", "type": "quantitative"},
+                    "x": {"field": "high" if all("high" in r for r in rows) else "value", "type": "quantitative"},
                     "text": {"field": "text"},
                 },
             },
+            *(
+                [
+                    error_bars(
+                        "x", {"y": y, "x": {"field": "value", "type": "quantitative"}, "color": {"value": "#1f2933"}}
+                    )
+                ]
+                if any("low" in r for r in rows)
+                else []
+            ),
         ],
     )
 

@@ -82,6 +82,25 @@ class ExplorerPage:
     full_downloads: list[Link] = field(default_factory=list)
 
 
+def uncertainty_notes(view: ExplorerView, labels: Labels) -> list[str]:
+    """What the margins of error mean, and which figures' 90 % intervals overlap (no significant difference)."""
+    grid = view.grid
+    if grid is None or not any(cell.moe is not None for cell in grid.cells.values()):
+        return []
+    notes = [labels.t("note_margin_of_error")]
+    for overlap in view.overlaps:
+        notes.append(
+            labels.t("note_overlap").format(
+                first=labels.key(overlap.dimensions, overlap.first, labels.t("total")),
+                first_value=labels.value(overlap.first_cell),
+                second=labels.key(overlap.dimensions, overlap.second, labels.t("total")),
+                second_value=labels.value(overlap.second_cell),
+                period=labels.code("TIME_PERIOD", overlap.period),
+            )
+        )
+    return notes
+
+
 def explorer_url(state: ExplorerState, language: str, path: str = "") -> str:
     return url(f"/explore/{state.dataflow_id}{path}", state.params(), lang=language)
 
@@ -249,6 +268,7 @@ def explorer_page(
         )
     if state.view in (ViewKind.RANKED, ViewKind.MAP, ViewKind.FLOWS, ViewKind.PYRAMID) and view.shape is not None:
         notes.append(labels.t("note_sum_over_time" if view.defaults.time_additive else "note_latest_period"))
+    notes += uncertainty_notes(view, labels)
     tabs = [
         Tab(v.value, labels.t(f"view_{v.value}"), explorer_url(state.with_view(v), language), v is state.view)
         for v in view.available_views()

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from pivgm.catalog.grid import Cell
 from pivgm.model import Codelist, Dataflow
-from pivgm.web.formats import number_label, period_label
-from pivgm.web.i18n import translate
+from pivgm.web.formats import decimals_for, number_label, period_label
+from pivgm.web.i18n import format_number, translate
 
 TIME = "TIME_PERIOD"
 
@@ -61,7 +61,13 @@ class Labels:
         return self.code("OBS_STATUS" if statuses is not None and code in statuses else "CONF_STATUS", code)
 
     def value(self, cell: Cell | None) -> str:
-        return number_label(cell.value if cell is not None else None, self.language)
+        """The figure as written in the page's language, with "± margin of error" for a survey estimate."""
+        text = number_label(cell.value if cell is not None else None, self.language)
+        if cell is None or cell.moe is None or cell.value is None:
+            return text
+        places = min(decimals_for(cell.value), 1 if round(cell.value, 1) == cell.value else 2)
+        value, margin = (format_number(v, self.language, places) for v in (cell.value, cell.moe))
+        return f"{value} ± {margin}"
 
     def unit_title(self, units: Sequence[str], multipliers: Sequence[str] = ("0",)) -> str:
         """The axis or legend title: the unit (and multiplier), or "Value" when units differ."""

@@ -14,7 +14,7 @@ from pivgm.catalog.views import AreaMap, Ranking, SeriesChart
 from pivgm.model import Code, Codelist
 from pivgm.web.chart_parts import config
 from pivgm.web.charts import highlight_rows, highlight_spec
-from pivgm.web.explorer_page import explorer_url
+from pivgm.web.explorer_page import explorer_url, uncertainty_notes
 from pivgm.web.formats import date_label, number_label, period_label
 from pivgm.web.labels import Labels
 from pivgm.web.map_charts import map_layers
@@ -60,6 +60,8 @@ class BlockPage:
     source: str
     published: str
     href: str
+    section: str = ""  # the heading of the group of blocks it belongs to
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -131,6 +133,8 @@ def _block(block: ProfileBlock, language: str) -> BlockPage:
         source=view.dataflow.metadata.source.get(language),
         published=date_label(release.published_at, language) if release else "",
         href=explorer_url(view.state, language),
+        section=block.spec.section.get(language) if block.spec.section else "",
+        notes=uncertainty_notes(view, labels),
     )
 
 
@@ -145,6 +149,8 @@ def profile_public(profile: CountryProfile, language: str) -> dict[str, Any]:
                 "title": block.spec.title.to_dict(),
                 "dataflow": block.view.dataflow.id,
                 "latest": [figure.__dict__ for figure in shown.figures],
+                **({"section": block.spec.section.to_dict()} if block.spec.section else {}),
+                **({"notes": shown.notes} if shown.notes else {}),
                 "explorer": shown.href,
                 "data": url(f"/api/data/{block.view.dataflow.id}", block.view.state.api_params()),
             }

@@ -1,0 +1,61 @@
+"""Which figures of a view cannot be told apart: survey estimates whose 90 % confidence intervals overlap.
+
+Two estimates whose intervals (value ± margin of error) overlap may not differ in a statistically
+significant way; a page says so next to the chart, so a reader does not rank groups the survey cannot rank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from pivgm.catalog.grid import Cell, Grid, Key
+from pivgm.catalog.views import Ranking, SeriesChart, Shape
+
+MAX_PAIRS = 12
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Two figures of the same period whose 90 % confidence intervals overlap."""
+
+    dimensions: tuple[str, ...]
+    first: Key
+    second: Key
+    period: str
+    first_cell: Cell
+    second_cell: Cell
+
+
+def overlapping(first: Cell, second: Cell) -> bool:
+    """Whether two intervals value ± moe share a point (False when either margin is unknown)."""
+    a, b = first.interval, second.interval
+    return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
+
+
+def _pairs(grid: Grid, entries: Sequence[tuple[Key, str, Cell]]) -> list[Overlap]:
+    found = []
+    for (key_a, period_a, a), (key_b, period_b, b) in combinations(entries, 2):
+        if period_a == period_b and overlapping(a, b):
+            found.append(Overlap(grid.dimensions, key_a, key_b, period_a, a, b))
+    return found[:MAX_PAIRS]
+
+
+def overlaps(shape: Shape | None) -> tuple[Overlap, ...]:
+    """Pairs of series (at the latest period they share, within a panel) or of ranked figures whose
+    intervals overlap; empty for figures without margins of error."""
+    if isinstance(shape, SeriesChart):
+        grid = shape.grid
+        found: list[Overlap] = []
+        for panel in dict.fromkeys(s.panel for s in shape.series):
+            series = [s.key for s in shape.series if s.panel == panel]
+            shared = [p for p in grid.periods if all((k, p) in grid.cells for k in series)]
+            if len(series) < 2 or not shared:
+                continue
+            latest = shared[-1]
+            found += _pairs(grid, [(k, latest, grid.cells[(k, latest)]) for k in series])
+        return tuple(found[:MAX_PAIRS])
+    if isinstance(shape, Ranking):
+        return tuple(_pairs(shape.grid, [(e.key, e.period, e.cell) for e in shape.entries[: shape.shown]]))
+    return ()
