@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(default=200.0, gt=0)
     max_submission_rows: int = Field(default=20_000_000, gt=0)
     max_submission_columns: int = Field(default=1000, gt=0)
+    upload_cpu_seconds: int = Field(default=600, gt=0)  # per upload, checked and loaded in a child process
+    upload_memory_mb: int = Field(default=3072, gt=0)  # resident memory of that process
+    upload_jobs: int = Field(default=2, gt=0)  # uploads processed at once per web worker; others wait
     secure_cookies: bool = False  # PIVGM_SECURE_COOKIES: mark cookies Secure even on plain http (behind TLS)
 
     @property

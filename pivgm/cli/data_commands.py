@@ -21,6 +21,7 @@ from pivgm.platform import Platform
 from pivgm.settings import Settings
 from pivgm.sources import all_importers, get_importer
 from pivgm.workflow.loading import LoadResult, load_source
+from pivgm.workflow.recovery import CleanUp, clean_up, recover_interrupted_loads
 
 console = Console()
 error_console = Console(stderr=True)
@@ -36,6 +37,9 @@ class OutputFormat(StrEnum):
 def initialise() -> Platform:
     with console.status("Creating the records and registering the standard..."):
         platform = Platform.initialise(Settings())
+    failed = recover_interrupted_loads(platform)
+    if failed:
+        console.print(f"[yellow]Submission load(s) {', '.join(map(str, failed))} had been interrupted: marked failed.")
     console.print(
         f"[green]Ready:[/] {len(platform.standard.dataflows)} dataflows, "
         f"{len(platform.standard.codelists)} codelists, data in {platform.settings.data_dir}"
@@ -126,10 +130,15 @@ def register(app: typer.Typer) -> None:
 
     @app.command("gc")
     def gc_command() -> None:
-        """Delete Parquet files that no record points to (left by interrupted loads)."""
-        platform = Platform.open(Settings())
-        removed = platform.warehouse.collect_garbage(platform.records.referenced_files())
-        console.print(f"Removed {len(removed)} unreferenced file(s).")
+        """Mark interrupted submission loads failed and delete files no record points to (waits for loads)."""
+        print_clean_up(clean_up(Platform.open(Settings())))
+
+
+def print_clean_up(done: CleanUp) -> None:
+    if done.failed_submissions:
+        ids = ", ".join(str(i) for i in done.failed_submissions)
+        console.print(f"Marked {len(done.failed_submissions)} interrupted submission load(s) failed: {ids}.")
+    console.print(f"Removed {len(done.removed_files)} unreferenced file(s).")
 
 
 def run_query(

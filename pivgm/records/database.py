@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,14 @@ def _begin_immediate(connection: Any) -> None:
     then queue on the busy timeout instead of failing with "database is locked" when a read-then-write
     transaction meets another writer."""
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def load_drivers() -> None:
+    """Import the database drivers now (a process that forks jobs wants them loaded once, before forking)."""
+    import sqlite3  # noqa: F401
+
+    with contextlib.suppress(ImportError):  # psycopg comes with the postgres extra only
+        import psycopg  # noqa: F401
 
 
 def connect(url: str) -> Engine:

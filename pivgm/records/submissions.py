@@ -309,6 +309,19 @@ class SubmissionStore:
         with Session(self.engine) as session:
             return int(session.scalar(select(func.count()).select_from(SubmissionRecord)) or 0)
 
+    def fail_loads(self, submission_ids: list[int] | None = None) -> list[int]:
+        """Mark the named submissions (every one, without ids) that are still ``loading`` as ``failed``:
+        their load stopped before its commit. Returns the ids changed."""
+        with Session(self.engine) as session, session.begin():
+            query = select(SubmissionRecord).where(SubmissionRecord.status == "loading")
+            if submission_ids is not None:
+                query = query.where(SubmissionRecord.id.in_(submission_ids))
+            changed = []
+            for record in session.scalars(query):
+                record.status = "failed"
+                changed.append(record.id)
+            return changed
+
 
 class StateChangedError(PivgmError):
     status_code = 409

@@ -1,6 +1,7 @@
 """The review of a submission: one small state machine, every transition checked against role and scope.
 
 invalid | validated          (end states of files with errors / checked only)
+loading --> draft | failed   (while a valid file is loaded; failed if the load stopped, nothing is kept)
 draft --submit--> submitted --approve-national--> approved_national --approve-regional-->
 approved_regional --publish [release_at]--> published --withdraw--> withdrawn
 reject (with a comment) from submitted, approved_national or approved_regional, back to draft
@@ -22,6 +23,8 @@ from pivgm.errors import InvalidParameterError, NotFoundError, PermissionDeniedE
 class State(StrEnum):
     INVALID = "invalid"
     VALIDATED = "validated"
+    LOADING = "loading"
+    FAILED = "failed"
     DRAFT = "draft"
     SUBMITTED = "submitted"
     APPROVED_NATIONAL = "approved_national"
@@ -85,7 +88,8 @@ def counts_as_draft(state: str, last_action: str | None, release_at: datetime | 
       rejection (``reject`` returns a submission to ``draft``; it counts again once it is submitted anew);
     - ``published``: only while its release is under embargo (``release_at`` after ``now``); once in force,
       the release in force is what is read (it may since have replaced this version);
-    - ``withdrawn``, ``invalid``, ``validated``: never (the last two load no version).
+    - ``withdrawn``, ``invalid``, ``validated``, ``loading``, ``failed``: never (the last four have no
+      version).
 
     The reader then takes, per provider, the newest version that counts, if it is newer than the provider's
     version in the release in force.

@@ -1,9 +1,11 @@
 """Country submissions: archive the file, read it in its national layout, map, validate, and load a new
 dataset version atomically when the report has no errors.
 
-Order of events: size check (nothing kept if too large) -> archive by SHA-256 -> read -> map -> validate ->
-record the submission with its report -> (valid) merge with the provider's newest version, write the version
-file, then one records transaction makes it visible and links it to the submission.
+Order of events: size check (nothing kept if too large) -> read -> map -> validate (nothing written yet, so
+a file over a limit leaves no trace) -> archive by SHA-256 -> record the submission with its report (valid
+and to be loaded: ``loading``) -> merge with the provider's newest version, write the version file, then one
+records transaction makes it visible, links it to the submission and makes the submission a ``draft``.
+A load that stops before that commit leaves the submission ``failed`` (see ``recovery``).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from pivgm.model import Dataflow, DataProvider
 from pivgm.platform import Platform
 from pivgm.records import NewSubmission, SubmissionInfo, VersionInfo, VersionRecordSpec
 from pivgm.warehouse.encoding import decode
+from pivgm.warehouse.locks import loading
 from pivgm.warehouse.merge import iso_utc, merge_observations, stamp_revisions
 from pivgm.workflow.review import discarded
 
@@ -181,9 +184,17 @@ def _actions(raw: RawTable, outcome: ValidationOutcome) -> pa.Array | None:
 
 
 def submit(
-    platform: Platform, request: SubmissionRequest, checkpoint: Checkpoint = _no_checkpoint
+    platform: Platform,
+    request: SubmissionRequest,
+    checkpoint: Checkpoint = _no_checkpoint,
+    on_recorded: Callable[[int], None] | None = None,
 ) -> SubmissionOutcome:
-    """Validate an uploaded file and, if it has no errors and ``load``, load it as a new version."""
+    """Validate an uploaded file and, if it has no errors and ``load``, load it as a new version.
+
+    Nothing is written until the file is checked, so a file refused or stopped while it is read or validated
+    leaves no trace. A valid file to load is recorded as ``loading`` (``on_recorded`` is told its id) and
+    becomes ``draft`` with its version in one commit; a load that fails is marked ``failed``, and one that is
+    killed is marked so by ``recovery.recover_interrupted_loads``."""
     settings = platform.settings
     if len(request.content) > settings.max_upload_mb * 1_000_000:
         raise FileTooLargeError(
@@ -193,22 +204,32 @@ def submit(
         )
     dataflow = platform.standard.dataflow(request.dataflow_id)
     provider = platform.standard.provider(request.provider_id)
-    stored = platform.warehouse.archive(request.content, Path(request.file_name).suffix.lower())
-    archived = platform.submissions.archive(
-        stored.sha256, request.file_name, len(request.content), stored.relative_path
-    )
-    earlier = platform.submissions.loaded_with_file(provider.id, dataflow.id, archived.sha256)
     checked = check_file(platform, request)
-    mapping_id = None
-    if checked.report.valid and checked.mapping is not None:
-        spec = dict(checked.recipe.data) if checked.recipe is not None else checked.mapping.to_dict()
-        mapping_id = platform.submissions.save_mapping(provider.id, dataflow.id, spec).id
-    result = _record(platform, request, archived.sha256, checked.report, mapping_id, earlier, checked.mapping)
-    outcome = checked.outcome
-    if outcome is None or outcome.observations is None or not (checked.report.valid and request.load):
-        return result
-    actions = _actions(checked.raw, outcome) if checked.raw else None
-    version = _load(platform, result.submission, dataflow, outcome, actions, archived.sha256, checkpoint)
+    with loading(settings.data_dir):
+        stored = platform.warehouse.archive(request.content, Path(request.file_name).suffix.lower())
+        archived = platform.submissions.archive(
+            stored.sha256, request.file_name, len(request.content), stored.relative_path
+        )
+        earlier = platform.submissions.loaded_with_file(provider.id, dataflow.id, archived.sha256)
+        mapping_id = None
+        if checked.report.valid and checked.mapping is not None:
+            spec = dict(checked.recipe.data) if checked.recipe is not None else checked.mapping.to_dict()
+            mapping_id = platform.submissions.save_mapping(provider.id, dataflow.id, spec).id
+        outcome = checked.outcome
+        loads = outcome is not None and outcome.observations is not None and checked.report.valid and request.load
+        result = _record(
+            platform, request, archived.sha256, checked.report, mapping_id, earlier, checked.mapping, loads
+        )
+        if not loads or outcome is None:
+            return result
+        if on_recorded is not None:
+            on_recorded(result.submission.id)
+        actions = _actions(checked.raw, outcome) if checked.raw else None
+        try:
+            version = _load(platform, result.submission, dataflow, outcome, actions, archived.sha256, checkpoint)
+        except BaseException:
+            platform.submissions.fail_loads([result.submission.id])
+            raise
     submission = platform.submissions.get(result.submission.id) or result.submission
     return SubmissionOutcome(submission, checked.report, version, result.duplicate_of, checked.mapping)
 
@@ -270,6 +291,7 @@ def _record(
     mapping_id: int | None,
     earlier: SubmissionInfo | None,
     mapping: Mapping | None = None,
+    loads: bool = False,
 ) -> SubmissionOutcome:
     if earlier is not None:
         report.notes.append(f"The same file was already loaded by submission {earlier.id}.")
@@ -279,7 +301,7 @@ def _record(
             dataflow_id=request.dataflow_id,
             file_sha256=sha256,
             mapping_id=mapping_id,
-            status="validated" if report.valid else "invalid",
+            status=("loading" if loads else "validated") if report.valid else "invalid",
             row_count=report.rows,
             error_count=report.error_count,
             warning_count=report.warning_count,

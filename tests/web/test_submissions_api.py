@@ -192,3 +192,19 @@ def test_a_file_over_the_column_cap_is_413_with_the_cap_in_the_message(tmp_path)
     assert error["code"] == "too-many-columns"
     assert "4 columns, more than the 3" in error["message"]
     assert platform.submissions.count() == 0
+
+
+def test_an_upload_over_the_memory_limit_is_stopped_with_a_clear_413_and_nothing_recorded(tmp_path):
+    """The file is checked in a child process whose resident memory is watched; fails if the watch in
+    ``jobs._listen`` is removed (the job then finishes and is recorded)."""
+    platform = Platform.initialise(settings_for(tmp_path / "data", upload_memory_mb=60))
+    submitter = person(platform, "mx.submitter", (Role.NATIONAL_SUBMITTER, "MX_UPM"))
+    with TestClient(create_app(platform.settings), raise_server_exceptions=False) as client:
+        client.headers.update(submitter.headers)
+        response = post(client, GOOD)
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "processing-limit"
+    assert "eventos.csv: checking and loading the file needed more than 60 MB of memory" in error["message"]
+    assert "stopped before anything was recorded" in error["message"]
+    assert platform.submissions.count() == 0

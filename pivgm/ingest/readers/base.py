@@ -84,10 +84,8 @@ def library_errors(file_name: str, what: str, hint: str | None = None) -> Iterat
     """
     try:
         yield
-    except SourceFormatError:
-        raise
-    except MemoryError:
-        raise SourceFormatError(f"the {what} is too large to read.", file=file_name, hint=hint) from None
+    except (SourceFormatError, MemoryError):
+        raise  # running out of memory is a limit of the job, not a fault of the file (workflow.jobs)
     except Exception as error:
         raise SourceFormatError(
             f"the {what} cannot be read ({type(error).__name__}: {str(error)[:200]}).",

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+import tempfile
+from functools import partial
+from pathlib import Path
+from typing import IO, Annotated, Any
 
+import anyio
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
@@ -17,12 +21,12 @@ from pivgm.web.dependencies import PlatformDep
 from pivgm.web.i18n import request_language
 from pivgm.web.rendering import render
 from pivgm.web.security import CsrfDep, UserDep, csrf_token
+from pivgm.workflow.jobs import JobLimits, run_limited
 from pivgm.workflow.submissions import (
     FileTooLargeError,
     SubmissionOutcome,
     SubmissionRequest,
     authorize_upload,
-    submit,
 )
 from pivgm.workflow.transitions import visible_submission
 
@@ -56,8 +60,9 @@ def _public(outcome_or_info: Any, report: ValidationReport) -> dict[str, Any]:
     return body
 
 
-async def _read_limited(upload: UploadFile, limit_bytes: float, name: str) -> bytes:
-    parts, size = [], 0
+async def _copy_limited(upload: UploadFile, target: IO[bytes], limit_bytes: float, name: str) -> None:
+    """Copy the upload to ``target`` in chunks (never whole in the worker's memory), refusing it past the cap."""
+    size = 0
     while chunk := await upload.read(CHUNK):
         size += len(chunk)
         if size > limit_bytes:
@@ -65,8 +70,8 @@ async def _read_limited(upload: UploadFile, limit_bytes: float, name: str) -> by
                 f"{name} is larger than the limit of {limit_bytes / 1e6:g} MB. Split it by year or by country.",
                 file=name,
             )
-        parts.append(chunk)
-    return b"".join(parts)
+        target.write(chunk)
+    target.flush()
 
 
 def _mapping(text: str | None) -> Mapping | None:
@@ -100,19 +105,20 @@ async def create_submission(
     if declared and declared.isdigit() and int(declared) > limit + 1_000_000:
         raise FileTooLargeError(f"{name} is larger than the limit of {limit / 1e6:g} MB.", file=name)
     authorize_upload(platform, actor, provider, dataflow)
-    content = await _read_limited(file, limit, name)
-    outcome = submit(
-        platform,
-        SubmissionRequest(
-            provider_id=provider,
-            dataflow_id=dataflow,
-            file_name=name,
-            content=content,
-            mapping=_mapping(mapping),
-            load=load,
-            submitted_by=actor.username,
-        ),
+    job = SubmissionRequest(
+        provider_id=provider,
+        dataflow_id=dataflow,
+        file_name=name,
+        content=b"",
+        mapping=_mapping(mapping),
+        load=load,
+        submitted_by=actor.username,
     )
+    with tempfile.NamedTemporaryFile(prefix="pivgm-upload-") as copy:
+        await _copy_limited(file, copy, limit, name)
+        settings = platform.settings
+        run = partial(run_limited, settings, Path(copy.name), job, JobLimits.from_settings(settings))
+        outcome = await anyio.to_thread.run_sync(run)  # checked and loaded in a limited child process
     audit(platform, actor, "submission.uploaded", f"submission:{outcome.submission.id}", _upload_details(outcome))
     return _public(outcome, outcome.report)
 
