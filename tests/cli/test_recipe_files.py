@@ -1,0 +1,153 @@
+"""Official files no importer reads load through a recipe only: the installed ``pivgm`` submits each with
+the shipped recipe, publishes it, and the published figures equal the ones computed here from the raw file."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlrd
+
+from pivgm.platform import Platform
+from pivgm.settings import Settings
+from tests.backends import environment_for, settings_for
+
+ROOT = Path(__file__).resolve().parents[2]
+RECIPES = ROOT / "examples" / "recipes"
+SPECIMENS = ROOT / "tests" / "ingest" / "specimens"
+PIVGM = shutil.which("pivgm") or "pivgm"
+
+Runner = Callable[..., subprocess.CompletedProcess[str]]
+
+
+def official(name: str, folder: Path) -> Path:
+    """A specimen under ``official/`` unpacked into ``folder`` (they are stored gzip-compressed)."""
+    target = folder / name
+    if not target.exists():
+        target.write_bytes(gzip.decompress((SPECIMENS / "official" / f"{name}.gz").read_bytes()))
+    return target
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    settings = settings_for(tmp_path_factory.mktemp("recipes"))
+    Platform.initialise(settings)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def pivgm(data_dir: Settings) -> Runner:
+    def run(*arguments: str) -> subprocess.CompletedProcess[str]:
+        env = {**environment_for(data_dir), "COLUMNS": "200"}
+        return subprocess.run([PIVGM, *arguments], env=env, capture_output=True, text=True, timeout=600, check=False)
+
+    return run
+
+
+def published(pivgm: Runner, flow: str, *filters: str) -> list[dict[str, str]]:
+    """The published rows of ``flow`` (``DIMENSION=CODE`` filters), as ``pivgm query`` writes them."""
+    arguments = ["query", flow, "--format", "csv", "--limit", "10000000"]
+    for item in filters:
+        arguments += ["-f", item]
+    result = pivgm(*arguments)
+    assert result.returncode == 0, result.stderr
+    return list(csv.DictReader(io.StringIO(result.stdout)))
+
+
+def submit(pivgm: Runner, path: Path, flow: str, provider: str, recipe: str) -> str:
+    result = pivgm("submit", str(path), "--flow", flow, "--provider", provider, "--recipe", str(RECIPES / recipe),
+                   "--publish", "--lang", "en")  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Recipe '{recipe}'" in result.stdout  # the report says which recipe was applied
+    return result.stdout
+
+
+def test_cbp_southwest_border_workbook_export_loads_by_fiscal_year_month(pivgm, tmp_path):
+    """FY2023 (October 2022 - September 2023) sums to the raw file's FY2023 rows, 2,475,669 as CBP
+    published; October of FY2023 is stored as calendar 2022-10, never under 2023."""
+    path = official("sbo-encounters-fy22-fy25-aug.csv", tmp_path)
+    with path.open(encoding="utf-8") as stream:
+        raw = list(csv.DictReader(stream))
+    fy2023 = sum(int(row["Encounter Count"]) for row in raw if row["Fiscal Year"] == "2023")
+    october = sum(
+        int(row["Encounter Count"])
+        for row in raw
+        if row["Fiscal Year"] == "2023" and row["Month (abbv)"] == "OCT" and row["Citizenship Grouping"] == "Mexico"
+    )
+    assert fy2023 == 2_475_669
+    submit(pivgm, path, "DF_BORDER_ENCOUNTERS", "US_CBP", "cbp_sbo_encounters.yaml")
+    rows = published(pivgm, "DF_BORDER_ENCOUNTERS", "REF_AREA=USA")
+    months = {f"2022-{m:02d}" for m in (10, 11, 12)} | {f"2023-{m:02d}" for m in range(1, 10)}
+    assert sum(float(r["OBS_VALUE"]) for r in rows if r["TIME_PERIOD"] in months) == fy2023
+    mexico_october = [r for r in rows if r["TIME_PERIOD"] == "2022-10" and r["CITIZENSHIP"] == "MEX"]
+    assert sum(float(r["OBS_VALUE"]) for r in mexico_october) == october
+    assert {r["BORDER_AREA"] for r in rows} == {"_T"}
+
+
+def _inec_total(path: Path) -> dict[str, int]:
+    """Header label of each "Total" column -> the TOTAL row's figure, read straight from the workbook."""
+    if path.suffix == ".xlsx":
+        sheet = openpyxl.load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        grid = [list(row) for row in sheet.iter_rows(values_only=True)]
+    else:
+        book = xlrd.open_workbook(str(path))
+        sheet = book.sheet_by_index(0)
+        grid = [sheet.row_values(i) for i in range(sheet.nrows)]
+    months = next(row for row in grid if any(isinstance(c, str) and c.strip().startswith("Agosto") for c in row))
+    total = next(row for row in grid if isinstance(row[0], str) and row[0].strip().startswith("TOTAL"))
+    return {str(months[c]).strip(): int(total[c]) for c in range(1, len(months)) if months[c]}
+
+
+@pytest.mark.parametrize("name", ["INEC_Panama_EML_Cuadro2_oct2024.xlsx", "INEC_Panama_EML_Cuadro441-02_ago2016.xls"])
+def test_inec_panama_labour_market_tables_load_with_one_recipe(pivgm, name):
+    """The same recipe reads the 2024 .xlsx and the 2016 .xls; the national population aged 15 and over
+    equals the workbook's TOTAL row (October 2024: 3,358,667)."""
+    path = SPECIMENS / "messy" / name
+    expected = _inec_total(path)
+    submit(pivgm, path, "DF_SOCIOECONOMIC", "PA_INEC", "inec_panama_eml_cuadro2.yaml")
+    rows = published(pivgm, "DF_SOCIOECONOMIC", "REF_AREA=PAN", "INDICATOR=POP_15PLUS_LFS")
+    months = {"Agosto": "08", "Octubre": "10"}
+    for label, figure in expected.items():
+        month, year = label.split()
+        period = f"{year}-{months[month]}"
+        assert [float(r["OBS_VALUE"]) for r in rows if r["TIME_PERIOD"] == period] == [figure]
+    if name.endswith(".xlsx"):
+        assert expected["Octubre 2024"] == 3_358_667
+
+
+def test_undesa_2019_wide_matrix_loads_without_its_aggregate_headings(pivgm, tmp_path):
+    """Nicaraguans in Costa Rica 2019 equal the matrix cell (296,541); heading rows such as "UN development
+    groups" and the repeated SDG-region rows are filtered out by the recipe, not by code."""
+    path = official("ims2019_wide_matrix_total_DiTo97.csv", tmp_path)
+    with path.open(encoding="utf-8") as stream:
+        raw = list(csv.DictReader(stream))
+    cell = next(int(r["Nicaragua"]) for r in raw if r["Year"] == "2019" and r["Destination"] == "Costa Rica")
+    world_mexico = next(int(r["Mexico"]) for r in raw if r["Year"] == "1990" and r["Destination"] == "WORLD")
+    assert cell == 296_541
+    submit(pivgm, path, "DF_MIG_STOCK", "UNDESA", "undesa_ims2019_wide_matrix.yaml")
+    rows = published(pivgm, "DF_MIG_STOCK", "REF_AREA=CRI+WLD", "COUNTERPART_AREA=NIC+MEX")
+    values = {(r["REF_AREA"], r["COUNTERPART_AREA"], r["TIME_PERIOD"]): float(r["OBS_VALUE"]) for r in rows}
+    assert values[("CRI", "NIC", "2019")] == cell
+    assert values[("WLD", "MEX", "1990")] == world_mexico
+
+
+def test_a_recipe_naming_a_missing_column_is_refused_before_anything_is_recorded(pivgm, data_dir, tmp_path):
+    """Exit code 2 and the recipe line; no submission is recorded. Fails if ``need_column`` is skipped."""
+    recipe = tmp_path / "broken.yaml"
+    text = (RECIPES / "cbp_sbo_encounters.yaml").read_text(encoding="utf-8")
+    recipe.write_text(text.replace("Citizenship Grouping", "Citizenship Group"), encoding="utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), start=1) if "Citizenship Grouping" in t)
+    before = Platform.open(data_dir).submissions.count()
+    path = official("sbo-encounters-fy22-fy25-aug.csv", tmp_path)
+    result = pivgm("submit", str(path), "--flow", "DF_BORDER_ENCOUNTERS", "--provider", "US_CBP",
+                   "--recipe", str(recipe))  # fmt: skip
+    assert result.returncode == 2
+    assert f"broken.yaml, line {line}: 'Citizenship Group' is not a column" in " ".join(result.stderr.split())
+    assert Platform.open(data_dir).submissions.count() == before
