@@ -2,7 +2,7 @@
 
 ``auto``         what ``labels.parse_period_label`` reads (2024, Ene-2024, enero de 2024, 2024-01, 2023-T1,
                  T1 2023, I trim 2024...) and full dates on the first of a month;
-``day_month``    a day before the month name ("01 October 2024", "1 de octubre de 2024") -> the month;
+``day_month``    a day before or after the month name ("01 October 2024", "October 27, 2019") -> the month;
 ``timestamp``    a date with an optional weekday and time ("Thu, 01/01/2026 - 12:00") -> the month (or year);
 ``fiscal_year``  a fiscal year named by the calendar year it ends in ("2023", "FY2023", "2025 (FYTD)"), with
                  an optional month ("2023 OCT" -> 2022-10): with a month, the calendar month; without, the SDMX
@@ -51,11 +51,13 @@ def _tokens(label: str) -> list[str]:
 
 
 def _day_month(label: str, _: PeriodFormat) -> str | None:
+    """A month name with a day before or after it ("01 October 2024", "October 27, 2019"): the month."""
     tokens = [t for t in _tokens(label) if t not in {"de", "del", "of", "the"}]
-    if tokens and tokens[0].isdigit() and len(tokens[0]) <= 2 and len(tokens) >= 2 and tokens[1] in _MONTHS:
-        if not 1 <= int(tokens[0]) <= 31:
+    if sum(1 for t in tokens if t in _MONTHS) == 1:
+        days = [t for t in tokens if t.isdigit() and len(t) <= 2]
+        if len(days) > 1 or any(not 1 <= int(day) <= 31 for day in days):
             return None
-        tokens = tokens[1:]  # the day: the figure is the month's
+        tokens = [t for t in tokens if t not in days]  # the day: the figure is the month's
     return parse_period_label(" ".join(tokens))
 
 

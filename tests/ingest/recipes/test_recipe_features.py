@@ -124,6 +124,7 @@ PERIODS = [
     ("day_month", {}, "01 October 2024", "2024-10"),
     ("day_month", {}, "1 de octubre de 2024", "2024-10"),
     ("day_month", {}, "15 Ene 2024", "2024-01"),
+    ("day_month", {}, "October 27, 2019", "2019-10"),
     ("timestamp", {}, "Thu, 01/01/2026 - 12:00", "2026-01"),
     ("timestamp", {"dates": "mdy"}, "Fri, 03/13/2026 - 08:30", "2026-03"),
     ("timestamp", {"dates": "ymd", "frequency": "A"}, "2025-11-30 23:59:59", "2025"),
