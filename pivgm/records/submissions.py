@@ -136,6 +136,16 @@ class SubmissionStore:
                 record.sha256, record.file_name, record.size, record.stored_file, _aware(record.first_seen_at)
             )
 
+    def archived_file(self, sha256: str) -> ArchivedFile | None:
+        """The archived file with this content digest, if any."""
+        with Session(self.engine) as session:
+            record = session.get(ArchivedFileRecord, sha256)
+            if record is None:
+                return None
+            return ArchivedFile(
+                record.sha256, record.file_name, record.size, record.stored_file, _aware(record.first_seen_at)
+            )
+
     def archived_files(self) -> set[str]:
         with Session(self.engine) as session:
             return set(session.scalars(select(ArchivedFileRecord.stored_file)))

@@ -13,7 +13,7 @@ from pivgm.platform import Platform
 from pivgm.settings import Settings
 from pivgm.web.errors import install_error_handlers
 from pivgm.web.headers import ResponseHeaders
-from pivgm.web.routers import api, auth, explorer, pages, review, sdmx, submissions
+from pivgm.web.routers import api, auth, explorer, pages, review, sdmx, submissions, upload
 from pivgm.web.static_files import PrecompressedStaticFiles
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -40,6 +40,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(review.router)
     app.include_router(submissions.pages)
     app.include_router(review.pages)
+    app.include_router(upload.router)
     app.include_router(sdmx.router)
     app.include_router(explorer.router)
     app.include_router(pages.router)

@@ -56,7 +56,7 @@ def _view(platform: Platform, actor: Actor, submission: SubmissionInfo, with_his
         state is State.PUBLISHED and submission.release_at is not None and submission.release_at > platform.clock()
     )
     history = platform.submissions.events(submission.id) if with_history else []
-    own = is_own(platform, actor, submission, history)
+    own = is_own(platform, actor, submission)
     return SubmissionView(submission, allowed_actions(actor, state, submission.provider_id, own), history, embargoed)
 
 

@@ -8,7 +8,7 @@ from pivgm.accounts.actor import Actor
 from pivgm.accounts.audit import audit
 from pivgm.errors import AuthenticationRequiredError, PermissionDeniedError
 from pivgm.platform import Platform
-from pivgm.records import NewRelease, StateChange, SubmissionEvent, SubmissionInfo
+from pivgm.records import NewRelease, StateChange, SubmissionInfo
 from pivgm.records.repository import ReleaseRaceError
 from pivgm.workflow.publishing import publication, withdrawal
 from pivgm.workflow.review import State, TransitionNotAllowedError, can_see, check_transition, not_found
@@ -36,17 +36,13 @@ def visible_submission(platform: Platform, actor: Actor, submission_id: int) -> 
     return submission
 
 
-def is_own(
-    platform: Platform, actor: Actor, submission: SubmissionInfo, history: list[SubmissionEvent] | None = None
-) -> bool:
-    """Whether four eyes keep ``actor`` from approving ``submission``: they uploaded it or sent it for
-    approval, and its provider keeps four eyes (the default)."""
+def is_own(platform: Platform, actor: Actor, submission: SubmissionInfo) -> bool:
+    """Whether four eyes keep ``actor`` from approving ``submission``: they uploaded its file, and its
+    provider keeps four eyes (the default)."""
     provider = platform.standard.providers.get(submission.provider_id)
     if actor.user_id is None or (provider is not None and not provider.four_eyes):
         return False
-    if submission.created_by == actor.username:
-        return True
-    return any(e.action == "submit" and e.actor == actor.username for e in history or [])
+    return submission.created_by is not None and submission.created_by == actor.username
 
 
 RELEASE_ATTEMPTS = 5
@@ -75,7 +71,7 @@ def take_step(
     submission = visible_submission(platform, actor, submission_id)
     target = f"submission:{submission_id}"
     try:
-        own = is_own(platform, actor, submission, platform.submissions.events(submission_id))
+        own = is_own(platform, actor, submission)
         transition = check_transition(
             actor, action, State(submission.status), submission.provider_id, comment, release_at, own
         )

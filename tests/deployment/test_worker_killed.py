@@ -28,8 +28,10 @@ def workers_of(pid: int) -> list[int]:
     return [int(c) for c in children.read_text().split()] if children.exists() else []
 
 
-def publish_loop(base: str, token: str, stop: threading.Event, published: list[int]) -> None:
-    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+def publish_loop(base: str, tokens: tuple[str, str], stop: threading.Event, published: list[int]) -> None:
+    """Upload with the first token, review with the second (four eyes: nobody approves their own file)."""
+    uploader, reviewer = ({"Authorization": f"Bearer {token}"} for token in tokens)
+    with httpx.Client(base_url=base, headers=uploader, timeout=30) as client:
         month = 0
         while not stop.is_set():
             month += 1
@@ -43,8 +45,10 @@ def publish_loop(base: str, token: str, stop: threading.Event, published: list[i
                 if created.status_code != 201:
                     continue
                 submission = created.json()["id"]
-                for action in ("submit", "approve-national", "approve-regional", "publish"):
-                    client.post(f"/api/submissions/{submission}/transitions", json={"action": action})
+                client.post(f"/api/submissions/{submission}/transitions", json={"action": "submit"})
+                for action in ("approve-national", "approve-regional", "publish"):
+                    path = f"/api/submissions/{submission}/transitions"
+                    client.post(path, json={"action": action}, headers=reviewer)
                 published.append(submission)
             except httpx.HTTPError:
                 continue  # the worker answering was killed: the next request goes to a live one
@@ -54,6 +58,7 @@ def test_killing_a_worker_mid_publication_leaves_releases_whole(tmp_path):
     settings = settings_for(tmp_path / "data")
     platform = Platform.initialise(settings)
     admin = person(platform, "admin", (Role.ADMINISTRATOR, None))
+    reviewer = person(platform, "reviewer", (Role.ADMINISTRATOR, None))
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "pivgm", "serve", "--port", str(port), "--workers", "2"],
@@ -69,7 +74,7 @@ def test_killing_a_worker_mid_publication_leaves_releases_whole(tmp_path):
         while time.monotonic() < deadline and len(workers_of(server.pid)) < 2:
             time.sleep(0.3)
         time.sleep(3)
-        thread = threading.Thread(target=publish_loop, args=(base, admin.token, stop, published))
+        thread = threading.Thread(target=publish_loop, args=(base, (admin.token, reviewer.token), stop, published))
         thread.start()
         kills = 0
         for _ in range(6):

@@ -10,17 +10,18 @@ from typing import IO, Annotated, Any
 
 import anyio
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
-from pivgm.accounts.actor import Role
 from pivgm.accounts.audit import audit
 from pivgm.errors import InvalidParameterError
 from pivgm.ingest.mapping import Mapping
 from pivgm.ingest.report import ValidationReport
 from pivgm.web.dependencies import PlatformDep
-from pivgm.web.i18n import request_language
+from pivgm.web.i18n import messages, request_language
 from pivgm.web.rendering import render
 from pivgm.web.security import CsrfDep, UserDep, csrf_token
+from pivgm.workflow import drafts
+from pivgm.workflow.inbox import submission_view
 from pivgm.workflow.jobs import JobLimits, run_limited
 from pivgm.workflow.submissions import (
     FileTooLargeError,
@@ -162,42 +163,27 @@ def get_report(
 
 @pages.get("/submissions/{submission_id}/report", response_class=HTMLResponse)
 def report_page(submission_id: int, request: Request, platform: PlatformDep, actor: UserDep) -> HTMLResponse:
-    submission = visible_submission(platform, actor, submission_id)
-    report = ValidationReport.from_dict(submission.report)
+    view = submission_view(platform, actor, submission_id)
+    report = ValidationReport.from_dict(view.submission.report)
     return render(
         request,
         "report.html",
         f"/api/submissions/{submission_id}",
-        submission=submission,
+        submission=view.submission,
+        view=view,
         report=report,
-    )
-
-
-@pages.get("/submit", response_class=HTMLResponse)
-def submit_page(request: Request, platform: PlatformDep, actor: UserDep) -> HTMLResponse:
-    providers = sorted(actor.providers(Role.NATIONAL_SUBMITTER)) or (
-        sorted(platform.standard.providers) if actor.has(Role.ADMINISTRATOR) else []
-    )
-    return render(
-        request,
-        "submit.html",
-        "/api/submissions",
-        providers=providers,
-        dataflows=sorted(platform.standard.dataflows),
         csrf=csrf_token(request),
+        rule_key=lambda rule: f"rule_{rule}" if f"rule_{rule}" in messages() else "rule_other",
     )
 
 
-@pages.post("/submit")
-async def submit_form(
-    request: Request,
-    platform: PlatformDep,
-    actor: UserDep,
-    _: CsrfDep,
-    file: Annotated[UploadFile, File()],
-    dataflow: Annotated[str, Form()],
-    provider: Annotated[str, Form()],
-    mapping: Annotated[str | None, Form()] = None,
-) -> RedirectResponse:
-    body = await create_submission(request, platform, actor, None, file, dataflow, provider, mapping, True)
-    return RedirectResponse(f"/submissions/{body['id']}", status_code=303)
+@pages.get("/submissions/{submission_id}/rows", response_class=HTMLResponse)
+def rows_page(
+    submission_id: int, request: Request, platform: PlatformDep, actor: UserDep, row: int = 1
+) -> HTMLResponse:
+    """The rows of the submitted file around one a report names (report rows link here)."""
+    submission = visible_submission(platform, actor, submission_id)
+    shown = drafts.rows_around(platform, submission.file_sha256, row)
+    return render(
+        request, "file_rows.html", f"/api/submissions/{submission_id}", submission=submission, preview=shown, row=row
+    )

@@ -7,6 +7,7 @@ import gzip
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
@@ -67,3 +68,52 @@ def browser(team: Team, username: str | None = None, language: str = "es") -> ht
 def honduras_file() -> bytes:
     """Honduras INM's monthly irregular transits (the real file the platform vendors)."""
     return gzip.decompress((VENDORED / "irreg_honduras.csv.gz").read_bytes())
+
+
+class _FormFields(HTMLParser):
+    """The fields a browser would send from the form with ``form_id`` (selected options, input values)."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id, self.inside, self.select = form_id, False, None
+        self.fields: list[list[str]] = []
+        self.action = ""
+
+    def handle_starttag(self, tag: str, attributes: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attributes}
+        if tag == "form" and a.get("id") == self.form_id:
+            self.inside, self.action = True, a.get("action", "")
+        if not self.inside:
+            return
+        if tag == "input" and a.get("name") and a.get("type") not in ("submit", "file"):
+            self.fields.append([a["name"], a.get("value", "")])
+        elif tag == "select":
+            self.select = [a["name"], ""]
+            self.fields.append(self.select)
+        elif tag == "option" and self.select is not None and "selected" in a:
+            self.select[1] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self.select = None
+        elif tag == "form":
+            self.inside = False
+
+
+def form_fields(html: str, form_id: str) -> tuple[str, dict[str, str]]:
+    """The action and the fields of a form as the page sets them."""
+    parser = _FormFields(form_id)
+    parser.feed(html)
+    return parser.action.replace("&amp;", "&"), dict((name, value) for name, value in parser.fields)
+
+
+def upload(client: httpx.Client, provider: str, dataflow: str, name: str, content: bytes) -> httpx.Response:
+    """The upload step: its page, then the file sent as the form sends it; answers the preview page."""
+    page = client.get("/submit/upload", params={"provider": provider, "dataflow": dataflow})
+    response = client.post(
+        "/submit/upload",
+        data={"provider": provider, "dataflow": dataflow, "csrf_token": form_token(page.text)},
+        files={"file": (name, content)},
+    )
+    assert response.status_code == 303, response.text
+    return client.get(response.headers["location"])

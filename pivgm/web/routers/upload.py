@@ -1,0 +1,267 @@
+"""The guided upload, page by page (each a plain form, so it works without JavaScript): choose the
+dataflow -> upload the file -> see its first rows as read (sheet, header rows) -> map its columns with
+dropdowns -> validate and load -> the report, from where the draft is sent for approval."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from pivgm.accounts.actor import Actor, Role
+from pivgm.accounts.audit import audit
+from pivgm.errors import InvalidParameterError
+from pivgm.ingest.recipes import RecipeError
+from pivgm.model import Dataflow
+from pivgm.web.dependencies import PlatformDep
+from pivgm.web.i18n import request_language
+from pivgm.web.rendering import render
+from pivgm.web.security import CsrfDep, UserDep, csrf_token
+from pivgm.workflow import drafts
+from pivgm.workflow.submissions import SubmissionRequest, submit
+
+router = APIRouter(include_in_schema=False)
+
+CHUNK = 1 << 20
+HEADER_CHOICES = (1, 2, 3)
+
+
+def submitter_providers(platform: PlatformDep, actor: Actor) -> list[str]:
+    """The providers the person may submit for (every national provider for an administrator)."""
+    if actor.has(Role.ADMINISTRATOR):
+        return sorted(p.id for p in platform.standard.providers.values() if p.countries)
+    return sorted(actor.providers(Role.NATIONAL_SUBMITTER))
+
+
+def _flows_by_theme(platform: PlatformDep, language: str) -> list[tuple[str, list[Dataflow]]]:
+    groups: dict[str, list[Dataflow]] = defaultdict(list)
+    for dataflow in platform.standard.dataflows.values():
+        groups[dataflow.theme].append(dataflow)
+    return [
+        (theme, sorted(flows, key=lambda d: d.name.get(language)))
+        for theme, flows in sorted(groups.items(), key=lambda item: item[0])
+    ]
+
+
+def _step_query(provider: str, dataflow: str, **more: str | int | None) -> str:
+    items = {"provider": provider, "dataflow": dataflow, **{k: v for k, v in more.items() if v not in (None, "")}}
+    return urlencode(items)
+
+
+@router.get("/submit", response_class=HTMLResponse)
+def choose_page(request: Request, platform: PlatformDep, actor: UserDep) -> HTMLResponse:
+    language = request_language(request)
+    providers = submitter_providers(platform, actor)
+    return render(
+        request,
+        "upload_choose.html",
+        "/api/dataflows",
+        step=1,
+        providers=[platform.standard.provider(p) for p in providers],
+        themes=_flows_by_theme(platform, language),
+    )
+
+
+@router.get("/submit/upload", response_class=HTMLResponse)
+def upload_page(request: Request, platform: PlatformDep, actor: UserDep, provider: str, dataflow: str) -> HTMLResponse:
+    drafts.authorize_upload(platform, actor, provider, dataflow)
+    return render(
+        request,
+        "upload_file.html",
+        "/api/dataflows",
+        step=2,
+        provider=platform.standard.provider(provider),
+        dataflow=platform.standard.dataflow(dataflow),
+        csrf=csrf_token(request),
+        max_mb=platform.settings.max_upload_mb,
+    )
+
+
+async def _read_limited(upload: UploadFile, limit_bytes: float, name: str) -> bytes:
+    parts, size = [], 0
+    while chunk := await upload.read(CHUNK):
+        size += len(chunk)
+        if size > limit_bytes:
+            raise drafts.FileTooLargeError(f"{name} is larger than the limit of {limit_bytes / 1e6:g} MB.", file=name)
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+@router.post("/submit/upload")
+async def upload_file(
+    platform: PlatformDep,
+    actor: UserDep,
+    _: CsrfDep,
+    file: Annotated[UploadFile, File()],
+    provider: Annotated[str, Form()],
+    dataflow: Annotated[str, Form()],
+    lang: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    name = file.filename or "upload"
+    drafts.authorize_upload(platform, actor, provider, dataflow)
+    content = await _read_limited(file, platform.settings.max_upload_mb * 1_000_000, name)
+    sha256 = drafts.stage(platform, actor, provider, dataflow, name, content)
+    return RedirectResponse(f"/submit/file/{sha256}?{_step_query(provider, dataflow, lang=lang)}", status_code=303)
+
+
+def _header_rows(text: str | None) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or int(text) not in HEADER_CHOICES:
+        raise InvalidParameterError("header_rows is 1, 2 or 3.", parameter="header_rows")
+    return int(text)
+
+
+@router.get("/submit/file/{sha256}", response_class=HTMLResponse)
+def preview_page(
+    request: Request,
+    platform: PlatformDep,
+    actor: UserDep,
+    sha256: str,
+    provider: str,
+    dataflow: str,
+    sheet: str = "",
+    header_rows: str = "",
+) -> HTMLResponse:
+    file = drafts.staged(platform, actor, provider, dataflow, sha256)
+    shown = drafts.preview(platform, file, sheet or None, _header_rows(header_rows))
+    return render(
+        request,
+        "upload_preview.html",
+        "/api/dataflows",
+        step=3,
+        file=file,
+        preview=shown,
+        provider=platform.standard.provider(provider),
+        dataflow=platform.standard.dataflow(dataflow),
+        sheet=sheet or shown.detected.get("sheet", ""),
+        header_rows=header_rows or shown.detected.get("header_rows", ""),
+        header_choices=HEADER_CHOICES,
+        next_query=_step_query(provider, dataflow, sheet=sheet, header_rows=header_rows),
+    )
+
+
+def _mapping_view(
+    request: Request,
+    platform: PlatformDep,
+    actor: Actor,
+    sha256: str,
+    choices: dict[str, str],
+    chosen: dict[str, str] | None = None,
+    keep_column: str = "",
+    keep_values: list[str] | None = None,
+    error: str = "",
+) -> HTMLResponse:
+    provider, dataflow = choices.get("provider", ""), choices.get("dataflow", "")
+    file = drafts.staged(platform, actor, provider, dataflow, sha256)
+    flow = platform.standard.dataflow(dataflow)
+    sheet, header_rows = choices.get("sheet", ""), choices.get("header_rows", "")
+    model = drafts.editor(platform, file, provider, flow, sheet or None, _header_rows(header_rows), chosen, keep_column)
+    language = request_language(request)
+    return render(
+        request,
+        "upload_mapping.html",
+        "/api/dataflows",
+        step=4,
+        file=file,
+        editor=model,
+        provider=platform.standard.provider(provider),
+        dataflow=flow,
+        sheet=sheet,
+        header_rows=header_rows,
+        csrf=csrf_token(request),
+        keep_column=keep_column,
+        keep_values=keep_values or [],
+        keep_values_choices=model.keep_choices,
+        error=error,
+        component_name=lambda component: _component_name(flow, component, language),
+        code_label=lambda code: f"{code.id} · {code.name.get(language)}",
+    )
+
+
+@router.get("/submit/file/{sha256}/mapping", response_class=HTMLResponse)
+def mapping_page(request: Request, platform: PlatformDep, actor: UserDep, sha256: str) -> HTMLResponse:
+    choices = {k: v for k, v in request.query_params.items() if k in ("provider", "dataflow", "sheet", "header_rows")}
+    return _mapping_view(request, platform, actor, sha256, choices)
+
+
+def _component_name(dataflow: Dataflow, component: str, language: str) -> str:
+    structure = dataflow.structure
+    found = structure.dimension(component) or structure.attribute(component)
+    if found is not None and found.name.get(language):
+        return f"{found.name.get(language)} ({component})"
+    if component == structure.measure.id:
+        return f"{structure.measure.name.get(language) or component} ({component})"
+    return component
+
+
+def _choices(form: FormData, prefix: str) -> dict[str, str]:
+    return {str(k)[len(prefix) :]: str(v) for k, v in form.multi_items() if str(k).startswith(prefix)}
+
+
+@router.post("/submit/file/{sha256}/check")
+async def check_page(
+    request: Request,
+    platform: PlatformDep,
+    actor: UserDep,
+    _: CsrfDep,
+    sha256: str,
+) -> Response:
+    form = await request.form()
+    choices = {k: str(form.get(k) or "") for k in ("provider", "dataflow", "sheet", "header_rows")}
+    provider, dataflow = choices["provider"], choices["dataflow"]
+    keep_column = str(form.get("keep_column") or "")
+    kept = [str(v) for k, v in form.multi_items() if k == "keep_values" and v]
+    roles = _choices(form, "role:")
+    if form.get("refresh"):
+        return _mapping_view(request, platform, actor, sha256, choices, roles, keep_column, kept)
+    file = drafts.staged(platform, actor, provider, dataflow, sha256)
+    flow = platform.standard.dataflow(dataflow)
+    sheet, header_rows = choices["sheet"] or None, _header_rows(choices["header_rows"])
+    model = drafts.editor(platform, file, provider, flow, sheet, header_rows, roles)
+    values: dict[str, dict[str, str]] = defaultdict(dict)
+    for key, code in _choices(form, "value:").items():
+        component, _colon, label = key.partition(":")
+        values[component][label] = code
+    recipe = drafts.recipe_from_choices(
+        provider,
+        flow,
+        model.layout,
+        roles,
+        values,
+        _choices(form, "const:"),
+        [(keep_column, kept)] if keep_column else [],
+    )
+    request_ = SubmissionRequest(
+        provider_id=provider,
+        dataflow_id=dataflow,
+        file_name=file.file_name,
+        content=file.content,
+        recipe=recipe,
+        submitted_by=actor.username,
+    )
+    try:
+        outcome = submit(platform, request_)
+    except RecipeError as problem:  # the choices ask for what the file does not have: say so on the page
+        return _mapping_view(request, platform, actor, sha256, choices, roles, keep_column, kept, problem.message)
+    audit(
+        platform,
+        actor,
+        "submission.uploaded",
+        f"submission:{outcome.submission.id}",
+        {
+            "provider": provider,
+            "dataflow": dataflow,
+            "file": file.file_name,
+            "sha256": file.sha256,
+            "rows": outcome.report.rows,
+            "errors": outcome.report.error_count,
+            "recipe": True,
+        },
+    )
+    target = f"/submissions/{outcome.submission.id}/report?lang={request_language(request)}"
+    return RedirectResponse(target, status_code=303)

@@ -1,0 +1,65 @@
+"""The guided upload over HTTP, as a browser without JavaScript goes through it: choose the dataset, upload,
+see the first rows as read, fix the mapping with dropdowns (no JSON), get the report, send it on."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.web.signed_in.conftest import browser, form_fields, form_token, honduras_file, upload
+
+INEC = Path(__file__).resolve().parents[2] / "ingest" / "specimens" / "messy" / "INEC_Panama_EML_Cuadro2_oct2024.xlsx"
+
+
+def test_the_choice_lists_names_grouped_by_theme_and_only_ones_own_providers(team):
+    page = browser(team, "hn.sub").get("/submit").text
+    assert "Instituto Nacional de Migración de Honduras" in page
+    assert "Servicio Nacional de Migración de Panamá" not in page  # not a provider of this person
+    assert "<legend>Tránsitos irregulares</legend>" in page
+    assert "Tránsito y entradas irregulares de personas migrantes" in page and 'value="DF_IRREGULAR_TRANSIT"' in page
+
+
+def test_a_file_goes_from_upload_to_a_loaded_draft_with_dropdowns_only(team):
+    """Fails if the editor's constants stop reaching the recipe (UNIT_MEASURE would be missing: an error)."""
+    client = browser(team, "hn.only")
+    preview = upload(client, "HN_INM", "DF_IRREGULAR_TRANSIT", "irreg_honduras.csv", honduras_file())
+    assert preview.status_code == 200
+    assert re.search(r'<th scope="row" class="num">2</th><td>2014-01-01</td><td>988</td>', preview.text)
+    mapping_link = re.search(r'href="(/submit/file/[0-9a-f]{64}/mapping[^"]*)"', preview.text)
+    assert mapping_link
+    editor = client.get(mapping_link.group(1).replace("&amp;", "&"))
+    action, fields = form_fields(editor.text, "mapping-form")
+    assert fields["role:t"] == "TIME_PERIOD" and fields["role:n"] == "OBS_VALUE"
+    assert fields["const:REF_AREA"] == "HND" and fields["const:UNIT_MEASURE"] == ""
+    assert 'name="mapping"' not in editor.text  # no JSON box any more
+    fields["const:UNIT_MEASURE"] = "PS"  # the fix: a choice in a dropdown
+    checked = client.post(action, data=fields)
+    assert checked.status_code == 303
+    report = client.get(checked.headers["location"])
+    assert "El archivo no tiene errores y se cargó como borrador" in report.text
+    assert 'value="submit"' in report.text
+    submission = int(re.search(r"/submissions/(\d+)/report", checked.headers["location"]).group(1))
+    saved = team.platform.submissions.latest_mapping("HN_INM", "DF_IRREGULAR_TRANSIT")
+    assert saved is not None and saved.spec["recipe"] == 1 and saved.spec["constants"]["UNIT_MEASURE"] == "PS"
+    sent = client.post(
+        f"/submissions/{submission}/transitions", data={"action": "submit", "csrf_token": form_token(report.text)}
+    )
+    assert sent.status_code == 303
+
+
+def test_a_messy_workbook_shows_its_sheet_and_header_rows_and_reports_in_plain_language(team):
+    client = browser(team, "hn.only", "en")
+    preview = upload(client, "HN_INM", "DF_IRREGULAR_TRANSIT", INEC.name, INEC.read_bytes())
+    assert '<option value="Cuadro 2" selected>Cuadro 2</option>' in preview.text
+    assert "Población de 15 y más años de edad (1) / Agosto 2023 / Total" in preview.text
+    one_header_row = client.get(str(preview.url), params={"header_rows": "1", "lang": "en"})
+    assert "Agosto 2023 / Total" not in one_header_row.text
+    mapping_link = re.search(r'href="(/submit/file/[0-9a-f]{64}/mapping[^"]*)"', preview.text)
+    assert mapping_link
+    action, fields = form_fields(client.get(mapping_link.group(1).replace("&amp;", "&")).text, "mapping-form")
+    report = client.get(client.post(action, data=fields).headers["location"])
+    assert "Fix the errors and try again: nothing was loaded." in report.text
+    assert "code-not-in-codelist" not in report.text.split("<main", 1)[1].split("CSV")[0]
+    assert "A required value is missing" in report.text or "Repeated row" in report.text
+    row_link = re.search(r'href="(/submissions/\d+/rows\?row=\d+[^"]*)"', report.text)
+    assert row_link and client.get(row_link.group(1).replace("&amp;", "&")).status_code == 200
