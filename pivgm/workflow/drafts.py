@@ -39,6 +39,7 @@ class StagedFile:
     sha256: str
     file_name: str
     content: bytes
+    path: Path  # the archived copy (submissions are checked from it in a limited child process)
 
 
 def stage(platform: Platform, actor: Actor, provider_id: str, dataflow_id: str, name: str, content: bytes) -> str:
@@ -58,7 +59,8 @@ def staged(platform: Platform, actor: Actor, provider_id: str, dataflow_id: str,
     archived = platform.submissions.archived_file(sha256) if SHA256.match(sha256) else None
     if archived is None:
         raise NotFoundError("No uploaded file has that identifier: upload it again.", file=sha256)
-    return StagedFile(archived.sha256, archived.file_name, platform.warehouse.path(archived.stored_file).read_bytes())
+    path = platform.warehouse.path(archived.stored_file)
+    return StagedFile(archived.sha256, archived.file_name, path.read_bytes(), path)
 
 
 def read_staged(file: StagedFile, sheet: str | None, header_rows: int | None, max_rows: int) -> RawTable:
@@ -239,7 +241,8 @@ def rows_around(platform: Platform, sha256: str, row: int, around: int = 5) -> P
     archived = platform.submissions.archived_file(sha256)
     if archived is None:
         raise NotFoundError("The submitted file is no longer archived.", file=sha256)
-    file = StagedFile(archived.sha256, archived.file_name, platform.warehouse.path(archived.stored_file).read_bytes())
+    path = platform.warehouse.path(archived.stored_file)
+    file = StagedFile(archived.sha256, archived.file_name, path.read_bytes(), path)
     try:
         raw = read_staged(file, None, None, platform.settings.max_submission_rows).plain()
     except SourceFormatError as error:

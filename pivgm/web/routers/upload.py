@@ -5,9 +5,11 @@ dropdowns -> validate and load -> the report, from where the draft is sent for a
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 from typing import Annotated
 from urllib.parse import urlencode
 
+import anyio
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
@@ -22,7 +24,8 @@ from pivgm.web.i18n import request_language
 from pivgm.web.rendering import render
 from pivgm.web.security import CsrfDep, UserDep, csrf_token
 from pivgm.workflow import drafts
-from pivgm.workflow.submissions import SubmissionRequest, submit
+from pivgm.workflow.jobs import JobLimits, run_limited
+from pivgm.workflow.submissions import SubmissionRequest
 
 router = APIRouter(include_in_schema=False)
 
@@ -236,16 +239,17 @@ async def check_page(
         _choices(form, "const:"),
         [(keep_column, kept)] if keep_column else [],
     )
-    request_ = SubmissionRequest(
+    job = SubmissionRequest(
         provider_id=provider,
         dataflow_id=dataflow,
         file_name=file.file_name,
-        content=file.content,
+        content=b"",
         recipe=recipe,
         submitted_by=actor.username,
     )
+    run = partial(run_limited, platform.settings, file.path, job, JobLimits.from_settings(platform.settings))
     try:
-        outcome = submit(platform, request_)
+        outcome = await anyio.to_thread.run_sync(run)  # checked and loaded in a limited child process
     except RecipeError as problem:  # the choices ask for what the file does not have: say so on the page
         return _mapping_view(request, platform, actor, sha256, choices, roles, keep_column, kept, problem.message)
     audit(
