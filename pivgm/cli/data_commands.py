@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pivgm.catalog import Catalog, DataSelection
+from pivgm.cells import safe_row
 from pivgm.cli.tables import fitted_table, named_table, print_whole
 from pivgm.errors import InvalidParameterError
 from pivgm.model import Dataflow
@@ -157,9 +158,9 @@ def run_query(
     view = Catalog(Platform.open(Settings())).data(dataflow, selection)
     rows = view.table.to_pylist()
     if output is OutputFormat.CSV:
-        writer = csv.DictWriter(sys.stdout, fieldnames=view.table.column_names, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(view.table.column_names)
+        writer.writerows(safe_row(row.values()) for row in rows)  # redirected to files people open
     elif output is OutputFormat.JSON:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:

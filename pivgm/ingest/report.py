@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from pivgm.cells import safe_row
+
 MAX_ISSUES_PER_RULE = 100
 
 
@@ -111,16 +113,9 @@ class ValidationReport:
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["severity", "type", "row", "column", "value", "message"])
         for issue in self.issues():
-            writer.writerow(
-                [
-                    issue.severity.value,
-                    issue.type,
-                    issue.row or "",
-                    issue.column or "",
-                    issue.value or "",
-                    issue.message(language),
-                ]
-            )
+            # the column names, values and messages quote the submitted file: reviewers open this in Excel
+            row = [issue.severity.value, issue.type, issue.row, issue.column, issue.value, issue.message(language)]
+            writer.writerow(safe_row(v or None for v in row))
         return buffer.getvalue()
 
     @classmethod

@@ -20,21 +20,14 @@ from openpyxl import Workbook
 
 from pivgm.catalog.grid import MOE, TIME, Grid
 from pivgm.catalog.site import Download
+from pivgm.cells import safe
 from pivgm.model import Dataflow
 from pivgm.sdmx.messages import DataMessage, Header
 from pivgm.sdmx.writers.csv import sdmx_csv_1
 from pivgm.web.formats import date_label
 from pivgm.web.labels import Labels
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NEWLINE = "\r\n"  # RFC 4180: a carriage return inside a text is then quoted, not taken for a line end
-
-
-def safe(value: Any) -> Any:
-    """A cell value a spreadsheet will not execute."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from pivgm.accounts import users
 from pivgm.accounts.audit import AuditEvent, AuditFilter, export_events, list_events
+from pivgm.cells import safe
 from pivgm.errors import InvalidParameterError, PivgmError
 from pivgm.web.dependencies import PlatformDep
-from pivgm.web.downloads import safe
 from pivgm.web.rendering import render
 from pivgm.web.security import CsrfDep, IdentityDep, UserDep, csrf_token, page_gate, request_clock
 

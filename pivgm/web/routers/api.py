@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from pivgm.catalog import DataSelection
+from pivgm.cells import safe_row
 from pivgm.errors import InvalidParameterError
 from pivgm.web.dependencies import CatalogDep
 from pivgm.web.schemas import data_public, dataflow_public, dataflow_summary_public
@@ -81,7 +82,7 @@ def get_data(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(view.table.column_names)
         for row in zip(*(view.table.column(c).to_pylist() for c in view.table.column_names), strict=True):
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow(safe_row(row))  # free-text attributes could be formulas
         return Response(
             buffer.getvalue(),
             media_type="text/csv; charset=utf-8",

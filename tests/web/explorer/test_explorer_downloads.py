@@ -10,7 +10,8 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from pivgm.web.downloads import Sheet, safe, write_csv, write_xlsx
+from pivgm.cells import safe
+from pivgm.web.downloads import Sheet, write_csv, write_xlsx
 from tests.web.explorer.explorer_helpers import api_observations
 
 VENEZUELANS_2023 = {"CITIZENSHIP": "VEN", "from": "2023-01", "to": "2023-12"}
