@@ -26,7 +26,7 @@ from pivgm.workflow.review import can_see
 from pivgm.workflow.submissions import SubmissionRequest, submit
 from pivgm.workflow.transitions import take_step
 from tests.conftest import new_platform
-from tests.people import person
+from tests.people import ADMIN, person
 from tests.routes import concrete_paths, get_routes
 
 FLOW = "DF_IRREGULAR_TRANSIT"
@@ -108,7 +108,7 @@ def world(tmp_path_factory):
         for action in STEPS[state]:
             release_at = utc_now() + timedelta(days=3) if (state, action) == ("embargoed", "publish") else None
             comment = "withdrawn for the test" if action == "withdraw" else ""
-            take_step(platform, admin.actor, outcome.submission.id, action, comment, release_at)
+            take_step(platform, ADMIN, outcome.submission.id, action, comment, release_at)
     return platform, people, submissions
 
 

@@ -13,14 +13,13 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from pivgm.accounts.actor import Role
 from pivgm.ingest.mapping import Mapping
 from pivgm.platform import Platform
 from pivgm.records.repository import utc_now
 from pivgm.workflow.submissions import SubmissionRequest, submit
 from pivgm.workflow.transitions import take_step
 from tests.conftest import new_platform
-from tests.people import person
+from tests.people import ADMIN
 from tests.sdmx.live import live_server
 
 FLOW = "DF_IRREGULAR_TRANSIT"
@@ -43,19 +42,18 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, date
     """A live server with one published, one embargoed and one withdrawn value; yields (base URL, a moment
     inside the withdrawn value's published window)."""
     platform = new_platform(tmp_path_factory.mktemp("as-of"))
-    admin = person(platform, "admin", (Role.ADMINISTRATOR, None)).actor
     published = load(platform, "MX_UPM", "MEX", PUBLISHED)
     for action in PUBLISH:
-        take_step(platform, admin, published, action, "", None)
+        take_step(platform, ADMIN, published, action, "", None)
     withdrawn = load(platform, "HN_INM", "HND", WITHDRAWN)
     for action in PUBLISH:
-        take_step(platform, admin, withdrawn, action, "", None)
+        take_step(platform, ADMIN, withdrawn, action, "", None)
     window = platform.records.published_releases()[FLOW].published_at
-    take_step(platform, admin, withdrawn, "withdraw", "withdrawn for the test", None)
+    take_step(platform, ADMIN, withdrawn, "withdraw", "withdrawn for the test", None)
     embargoed = load(platform, "GT_IGM", "GTM", EMBARGOED)
     for action in PUBLISH:
         release_at = utc_now() + timedelta(days=3) if action == "publish" else None
-        take_step(platform, admin, embargoed, action, "", release_at)
+        take_step(platform, ADMIN, embargoed, action, "", release_at)
     with live_server(platform) as sdmx_url:
         yield sdmx_url.removesuffix("/sdmx/rest"), window
 

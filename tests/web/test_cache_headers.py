@@ -20,7 +20,7 @@ from pivgm.web.security import SESSION_COOKIE
 from pivgm.workflow.submissions import SubmissionRequest, submit
 from pivgm.workflow.transitions import take_step
 from tests.conftest import new_platform
-from tests.people import PASSWORD, person
+from tests.people import ADMIN, PASSWORD, person
 from tests.routes import all_routes, concrete_paths
 from tests.sdmx.live import live_server
 
@@ -64,7 +64,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     text = b"Nacionalidad;Mes;Eventos\nVEN;2024-01;1234\n"
     submission = submit(platform, SubmissionRequest("MX_UPM", FLOW, "mx.csv", text, mapping)).submission.id
     for action in ["submit", "approve-national", "approve-regional", "publish"]:
-        take_step(platform, admin.actor, submission, action, "", None)
+        take_step(platform, ADMIN, submission, action, "", None)
     cookie = sessions.login(platform, "admin", PASSWORD, "127.0.0.1", "pytest").cookie
     routes = all_routes(create_app(platform.settings))
     with live_server(platform) as sdmx_url:

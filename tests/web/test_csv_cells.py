@@ -25,7 +25,7 @@ from pivgm.workflow.submissions import SubmissionRequest, submit
 from pivgm.workflow.transitions import take_step
 from tests.backends import environment_for
 from tests.conftest import new_platform
-from tests.people import person
+from tests.people import ADMIN, person
 from tests.sdmx.live import live_server
 
 FLOW = "DF_IRREGULAR_TRANSIT"
@@ -54,7 +54,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     text = f'Nacionalidad;Mes;Eventos;Nota\nVEN;2024-01;4321;"{HYPERLINK.replace(chr(34), chr(34) * 2)}"\n'
     published = submit(platform, SubmissionRequest("MX_UPM", FLOW, "ok.csv", text.encode(), MAPPING))
     for action in ["submit", "approve-national", "approve-regional", "publish"]:
-        take_step(platform, admin.actor, published.submission.id, action, "", None)
+        take_step(platform, ADMIN, published.submission.id, action, "", None)
     bad = f"Nacionalidad;Mes;Eventos;Nota\n{CALC};2024-02;-5;x\n@SUM(A1);2024-03;+7;y\n"
     with_problems = submit(platform, SubmissionRequest("MX_UPM", FLOW, "bad.csv", bad.encode(), MAPPING))
     assert not with_problems.report.valid
