@@ -238,6 +238,16 @@ REGIONS: tuple[Region, ...] = (
         belongs=lambda r: r["intregion_code"] == "5",
     ),
     Region(
+        "CAMX",
+        "Centroamérica sin México",
+        "Central America except Mexico",
+        "Países de Centroamérica (región M49 013) salvo México: el grupo «Other Central America» de la "
+        "Oficina del Censo de los Estados Unidos.",
+        "Countries of Central America (M49 region 013) except Mexico: the US Census Bureau's "
+        '"Other Central America" group.',
+        members=("BLZ", "CRI", "GTM", "HND", "NIC", "PAN", "SLV"),
+    ),
+    Region(
         "RCM",
         "Países miembros de la Conferencia Regional sobre Migración",
         "Member states of the Regional Conference on Migration",

@@ -103,7 +103,8 @@ def main(shared: Path) -> None:
 
 
 def vendor_acs(folder: Path) -> None:
-    """ACS S0201: each year's legend whole, and the rows of the population groups the importer reads."""
+    """ACS S0201: each year's legend whole, and the rows of the population groups the importer reads; S0506
+    2018 (national and by state) and its legend whole."""
     with open(TARGET.parent / "us_census_acs_labels.yaml", encoding="utf-8") as f:
         groups = set(yaml.safe_load(f)["groups"])
     for year in range(2009, 2019):
@@ -112,6 +113,13 @@ def vendor_acs(folder: Path) -> None:
         print(f"{name}: {kept:,} of {read:,} rows")
         in_groups = any_column_in(["POPGROUP_LABEL", "POPGROUP_TTL"], groups)
         name, read, kept = vendor(folder / f"us_S0201_{year}.csv.gz", in_groups, f"acs_s0201_{year}.csv")
+        print(f"{name}: {kept:,} of {read:,} rows")
+    for source, target in [
+        ("legend_2018", "acs_s0506_legend_2018"),
+        ("us_S0506_2018", "acs_s0506_2018"),
+        ("state_S0506_2018", "acs_s0506_state_2018"),
+    ]:
+        name, read, kept = vendor(folder / f"{source}.csv.gz", keep_all, f"{target}.csv")
         print(f"{name}: {kept:,} of {read:,} rows")
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import csv
 import gzip
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.csv as pacsv
 import yaml
 
 from pivgm.errors import SourceFormatError
@@ -48,10 +50,24 @@ class Spec:
     groups: Mapping[str, tuple[str, str]]  # POPGROUP label -> (COUNTRY_OF_BIRTH, NATIVITY)
     indicators: tuple[IndicatorSpec, ...]
     naturalised: Mapping[str, tuple[Label, ...]]  # numerator, denominator
+    s0506_groups: Mapping[str, str]  # S0506 label group ("Foreign born; Born in Mexico") -> COUNTRY_OF_BIRTH
+    s0506_indicators: tuple[IndicatorSpec, ...]
 
 
 def _labels(raw: Sequence[Any]) -> tuple[Label, ...]:
     return tuple(Label(item) if isinstance(item, str) else Label(item["label"], item["after"]) for item in raw)
+
+
+def _indicators(raw: Sequence[Mapping[str, Any]]) -> tuple[IndicatorSpec, ...]:
+    return tuple(
+        IndicatorSpec(
+            item["indicator"],
+            item["sex"],
+            _labels(item["labels"]),
+            (item["years"][0], item["years"][1]) if "years" in item else None,
+        )
+        for item in raw
+    )
 
 
 @cache
@@ -61,16 +77,10 @@ def load_spec(path: Path = LABELS_FILE) -> Spec:
         raw = yaml.safe_load(f)
     return Spec(
         groups={str(label): (codes[0], codes[1]) for label, codes in raw["groups"].items()},
-        indicators=tuple(
-            IndicatorSpec(
-                item["indicator"],
-                item["sex"],
-                _labels(item["labels"]),
-                (item["years"][0], item["years"][1]) if "years" in item else None,
-            )
-            for item in raw["indicators"]
-        ),
+        indicators=_indicators(raw["indicators"]),
         naturalised={part: _labels(raw["naturalised"][part]) for part in ("numerator", "denominator")},
+        s0506_groups={str(label): str(code) for label, code in raw["s0506"]["groups"].items()},
+        s0506_indicators=_indicators(raw["s0506"]["indicators"]),
     )
 
 
@@ -126,13 +136,18 @@ class Legend:
         return found.pop()
 
 
-def read_legend(path: Path, year: int) -> Legend:
-    """The estimate variables (``..._E``) of a legend file ``VARIABLE,TYPE,LABEL,GROUP``."""
-    rows = read_rows(path)
-    if rows and not {"VARIABLE", "LABEL"} <= set(rows[0]):
-        raise SourceFormatError("a legend needs the columns VARIABLE and LABEL.", file=path.name, row=1)
+def read_legend(path: Path, year: int, group: str = "", rows: list[dict[str, str]] | None = None) -> Legend:
+    """The estimate variables (``..._E``) of a legend file ``VARIABLE,TYPE,LABEL,GROUP``; with ``group``,
+    those labelled ``Estimate!!<group>!!...`` (S0506 puts the population group in the label), that part
+    dropped. ``rows``: the legend's rows when already read."""
+    rows = legend_rows(path) if rows is None else rows
+    start = f"{ESTIMATE}{group}!!" if group else ESTIMATE
     variables = sorted(
-        ((row["VARIABLE"], normalise(row["LABEL"], year)) for row in rows if row["LABEL"].startswith(ESTIMATE)),
+        (
+            (row["VARIABLE"], normalise(ESTIMATE + row["LABEL"][len(start) :], year))
+            for row in rows
+            if row["LABEL"].startswith(start)
+        ),
         key=lambda pair: _number(pair[0]),
     )
     unique = tuple(dict.fromkeys(variables))
@@ -142,15 +157,36 @@ def read_legend(path: Path, year: int) -> Legend:
     return Legend(path.name, year, unique, by_label)
 
 
-def read_rows(path: Path) -> list[dict[str, str]]:
-    """All rows of a gzip-compressed CSV file, as text; a clear error if it cannot be read."""
+def legend_rows(path: Path) -> list[dict[str, str]]:
+    """A legend's rows, checked for the columns a legend has."""
+    rows = read_rows(path, {"VARIABLE", "LABEL"})
+    if not {"VARIABLE", "LABEL"} <= set(rows[0]):
+        raise SourceFormatError("a legend needs the columns VARIABLE and LABEL.", file=path.name, row=1)
+    return rows
+
+
+def read_rows(path: Path, columns: Collection[str] | None = None) -> list[dict[str, str]]:
+    """The rows of a gzip-compressed CSV file, every cell as text, with only ``columns`` (those present) when
+    given: ACS tables have thousands of columns and the importer needs a few; a clear error if it cannot be
+    read."""
     try:
         with gzip.open(path, "rt", encoding="utf-8", newline="") as f:
-            rows = list(csv.DictReader(f))
+            header = next(csv.reader(f), None)
+        if not header:
+            raise SourceFormatError("the file is empty.", file=path.name, hint="Export the table again with its data.")
+        table = pacsv.read_csv(
+            path,
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                include_columns=[c for c in header if columns is None or c in columns],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
     except FileNotFoundError:
         raise SourceFormatError("the file does not exist.", file=str(path)) from None
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+    except (OSError, UnicodeDecodeError, csv.Error, pa.ArrowInvalid) as error:
         raise SourceFormatError(f"the file cannot be read ({error}).", file=path.name) from None
-    if not rows:
+    if not table.num_rows:
         raise SourceFormatError("the file is empty.", file=path.name, hint="Export the table again with its data.")
-    return rows
+    return table.to_pylist()

@@ -63,8 +63,18 @@ def table() -> pa.Table:
     return UsCensusAcs().read()
 
 
+_ROWS: dict[int, list[dict[str, object]]] = {}
+
+
+def rows_of(table: pa.Table) -> list[dict[str, object]]:
+    if id(table) not in _ROWS:
+        _ROWS[id(table)] = table.to_pylist()
+    return _ROWS[id(table)]
+
+
 def observation(table: pa.Table, year: int, birth: str, indicator: str, **key: str) -> dict[str, object]:
     want = {
+        "STATE": key.get("state", "_T"),
         "TIME_PERIOD": str(year),
         "COUNTRY_OF_BIRTH": birth,
         "NATIVITY": key.get("nativity", "FB"),
@@ -72,7 +82,7 @@ def observation(table: pa.Table, year: int, birth: str, indicator: str, **key: s
         "SEX": key.get("sex", "_T"),
         "COMPARISON": key.get("comparison", "_Z"),
     }
-    found = [r for r in table.to_pylist() if all(r[k] == v for k, v in want.items())]
+    found = [r for r in rows_of(table) if all(r[k] == v for k, v in want.items())]
     assert len(found) == 1, want
     return found[0]
 
@@ -185,11 +195,12 @@ def test_the_table_has_the_dataflow_columns_unique_keys_and_known_codes(table):
         assert dimension.codelist is not None
         assert set(table.column(dimension.id).to_pylist()) <= dimension.codelist.ids()
     assert set(table.column("TIME_PERIOD").to_pylist()) == {str(y) for y in range(2009, 2019)}
+    assert table.column("REF_AREA").unique().to_pylist() == ["USA"]
 
 
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
-    for path in VENDORED_DIR.glob("acs_s0201_*.csv.gz"):
+    for path in VENDORED_DIR.glob("acs_s0*.csv.gz"):
         shutil.copy(path, tmp_path / path.name)
     return tmp_path
 
@@ -224,4 +235,72 @@ def test_a_file_without_group_labels_stops_the_import(copy):
 def test_a_margin_that_is_not_a_number_is_rejected_naming_row_and_column(copy):
     rewrite(copy / "acs_s0201_2018.csv.gz", ",79577,", ",79 577,")
     with pytest.raises(SourceFormatError, match=r"acs_s0201_2018.csv.gz, row \d+, column 'S0201_001M'"):
+        UsCensusAcs().read(copy)
+
+
+OTHER_CENTRAL_AMERICA = "Estimate!!Foreign born; Born in Other Central America!!"
+S0506_POVERTY = "POVERTY STATUS IN THE PAST 12 MONTHS!!Population for whom poverty status is determined!!"
+
+
+def s0506(name: str, row_name: str, label: str) -> tuple[str, str]:
+    """(estimate, margin) of ``label`` in the row named ``row_name`` of an S0506 file, via the 2018 legend."""
+    (variable,) = [r["VARIABLE"] for r in rows("acs_s0506_legend_2018.csv.gz") if r["LABEL"] == label]
+    (row,) = [r for r in rows(name) if r["NAME"] == row_name]
+    return row[variable], row[variable[:-1] + "M"]
+
+
+def test_state_estimates_come_from_s0506_read_through_its_legend(table):
+    """People born in Central America except Mexico living in California, 2018: in poverty, and how many."""
+    poverty = s0506(
+        "acs_s0506_state_2018.csv.gz",
+        "California",
+        OTHER_CENTRAL_AMERICA + S0506_POVERTY + "Below 100 percent of the poverty level",
+    )
+    people = s0506("acs_s0506_state_2018.csv.gz", "California", OTHER_CENTRAL_AMERICA + "Foreign-born population")
+    found = observation(table, 2018, "CAMX", "POVERTY", state="US-CA")
+    assert (found["OBS_VALUE"], found["OBS_MOE"]) == (float(poverty[0]), poverty[1]) == (16.2, "0.9")
+    count = observation(table, 2018, "CAMX", "POPULATION", state="US-CA")
+    assert (count["OBS_VALUE"], count["OBS_MOE"]) == (float(people[0]), people[1])
+    texas = observation(table, 2018, "MEX", "MEDIAN_HH_INCOME", state="US-TX")
+    label = (
+        "Estimate!!Foreign born; Born in Mexico!!INCOME IN THE PAST 12 MONTHS (IN 2018 INFLATION-ADJUSTED DOLLARS)!!"
+    )
+    assert texas["OBS_VALUE"] == float(
+        s0506("acs_s0506_state_2018.csv.gz", "Texas", label + "Households!!Median Household income (dollars)")[0]
+    )
+
+
+def test_every_state_the_census_bureau_publishes_has_estimates(table):
+    """S0506 1-year tables leave states with few Latin American-born people empty ("null")."""
+    (variable,) = [
+        r["VARIABLE"]
+        for r in rows("acs_s0506_legend_2018.csv.gz")
+        if r["LABEL"] == "Estimate!!Foreign born; Born in Latin America!!Foreign-born population"
+    ]
+    published = {r["NAME"] for r in rows("acs_s0506_state_2018.csv.gz") if r[variable] not in ("null", "")}
+    states = load_standard().codelists["CL_US_STATE"]
+    found = {r["STATE"] for r in rows_of(table)} - {"_T"}
+    assert {states.get(code).name.get("en") for code in found} == published
+    assert {"US-CA", "US-TX", "US-FL", "US-PR"} <= found and len(found) == 37
+
+
+def test_national_figures_published_by_both_tables_are_kept_once(table):
+    """Mexico-born 2018: 11,171,893 in S0201 and in S0506; the flow holds one observation."""
+    s0506_mexico = s0506(
+        "acs_s0506_2018.csv.gz", "United States", "Estimate!!Foreign born; Born in Mexico!!Foreign-born population"
+    )
+    assert float(s0506_mexico[0]) == 11_171_893 == observation(table, 2018, "MEX", "POPULATION")["OBS_VALUE"]
+    latin_america = observation(table, 2018, "LAC", "POPULATION")  # only in S0506
+    assert latin_america["OBS_VALUE"] == float(
+        s0506(
+            "acs_s0506_2018.csv.gz",
+            "United States",
+            "Estimate!!Foreign born; Born in Latin America!!Foreign-born population",
+        )[0]
+    )
+
+
+def test_a_state_whose_fips_code_does_not_match_its_name_stops_the_import(copy):
+    rewrite(copy / "acs_s0506_state_2018.csv.gz", "null,02\n", "null,03\n")  # Alaska's FIPS code ends its row
+    with pytest.raises(SourceFormatError, match=r"acs_s0506_state_2018.csv.gz, row 2, column 'state': Alaska has FIPS"):
         UsCensusAcs().read(copy)

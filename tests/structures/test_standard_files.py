@@ -69,6 +69,9 @@ FILES_WITHOUT_AREAS = {
     # ACS tables name groups in words; us_census_acs_labels.yaml maps them (tests/sources/test_us_census_acs.py)
     *(f"acs_s0201_{year}.csv.gz" for year in range(2009, 2019)),
     *(f"acs_s0201_legend_{year}.csv.gz" for year in range(2009, 2019)),
+    "acs_s0506_2018.csv.gz",
+    "acs_s0506_state_2018.csv.gz",
+    "acs_s0506_legend_2018.csv.gz",
 }
 # Source codes that are not CL_AREA codes, and the code importers map them to.
 SOURCE_AREA_MAPPING = {"OOO": "_O", "UNK": "_U", "STL": "XXA", "XXX": "_U"}

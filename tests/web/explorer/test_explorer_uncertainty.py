@@ -117,3 +117,10 @@ def test_the_home_page_highlight_draws_intervals(get_page):
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["line", "rule"]
     honduras_2009 = next(r for r in spec["data"]["values"] if r["series"] == "Honduras" and r["period"] == "2009")
     assert (honduras_2009["value"], honduras_2009["moe"]) == (63.4, 1.9)
+
+
+def test_state_estimates_are_explored_with_their_margins(get_page):
+    """People born in Central America except Mexico, in poverty in California in 2018: 16.2 % ± 0.9."""
+    params = {"STATE": "US-CA,US-TX", "COUNTRY_OF_BIRTH": "CAMX", "INDICATOR": "POVERTY", "lang": "en"}
+    html = get_page(FLOW, view="table", **params)
+    assert "California" in html and "Texas" in html and "16.2 ± 0.9" in html
