@@ -35,6 +35,7 @@ def spark_session(master: str | None) -> Any:
         builder = SparkSession.builder.master(url).appName("pivgm-aggregate")
         for key, value in {
             "spark.ui.enabled": "false",
+            "spark.ui.showConsoleProgress": "false",
             "spark.sql.shuffle.partitions": "4",
             "spark.sql.session.timeZone": "UTC",
             "spark.driver.bindAddress": "127.0.0.1" if url.startswith("local") else None,
