@@ -1,6 +1,6 @@
 """After protection no small cell can be recovered: an attacker who solves the published table's margin
-equations (an LP with HiGHS through scipy, independent of tau-ARGUS) still finds every primary cell anywhere in an interval
-wider than its protection interval."""
+equations (an LP with HiGHS through scipy, independent of tau-ARGUS) still finds every primary cell anywhere
+in an interval wider than its protection interval."""
 
 from __future__ import annotations
 
