@@ -12,10 +12,13 @@ from pydantic import BaseModel, Field
 from pivgm.errors import InvalidParameterError
 from pivgm.ingest.report import ValidationReport
 from pivgm.web.dependencies import PlatformDep
+from pivgm.web.i18n import messages, request_language
 from pivgm.web.rendering import render
+from pivgm.web.review_charts import totals_spec
 from pivgm.web.security import CsrfDep, UserDep, csrf_token
+from pivgm.workflow.changes import changes
 from pivgm.workflow.inbox import inbox, submission_view
-from pivgm.workflow.transitions import take_step
+from pivgm.workflow.transitions import is_own, take_step
 
 router = APIRouter(prefix="/api/submissions", tags=["review"])
 pages = APIRouter(include_in_schema=False)
@@ -74,6 +77,9 @@ def review_queue(request: Request, platform: PlatformDep, actor: UserDep) -> HTM
 def submission_page(submission_id: int, request: Request, platform: PlatformDep, actor: UserDep) -> HTMLResponse:
     view = submission_view(platform, actor, submission_id)
     report = ValidationReport.from_dict(view.submission.report)
+    found = changes(platform, view.submission)
+    language = request_language(request)
+    sent = [e for e in view.history if e.action == "submit" and e.comment]
     return render(
         request,
         "submission.html",
@@ -82,11 +88,17 @@ def submission_page(submission_id: int, request: Request, platform: PlatformDep,
         report=report,
         actor=actor,
         csrf=csrf_token(request),
+        changes=found,
+        chart_spec=totals_spec(found, language) if found.totals else None,
+        provider_comment=sent[-1].comment if sent else "",
+        own=is_own(platform, actor, view.submission),
+        rule_key=lambda rule: f"rule_{rule}" if f"rule_{rule}" in messages() else "rule_other",
     )
 
 
 @pages.post("/submissions/{submission_id}/transitions")
 def submission_form(
+    request: Request,
     submission_id: int,
     platform: PlatformDep,
     actor: UserDep,
@@ -96,4 +108,4 @@ def submission_form(
     release_at: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
     take_step(platform, actor, submission_id, action, comment, _parse_time(release_at))
-    return RedirectResponse(f"/submissions/{submission_id}", status_code=303)
+    return RedirectResponse(f"/submissions/{submission_id}?lang={request_language(request)}", status_code=303)

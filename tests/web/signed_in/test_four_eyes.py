@@ -58,3 +58,12 @@ def test_the_approve_button_is_absent_for_the_submitter_and_present_for_another_
 
 def test_four_eyes_are_on_for_every_provider_unless_its_entry_says_otherwise():
     assert all(provider.four_eyes for provider in load_standard().providers.values())
+
+
+def test_the_reviewer_sees_what_changes_against_the_published_data(team):
+    """Fails if the review page stops computing the changes (no table of changes, no chart)."""
+    submission = upload_and_send(team)
+    page = browser(team, "hn.app").get(f"/submissions/{submission}").text
+    assert "136 nuevas" in page and "0 revisadas" in page and "0 eliminadas" in page
+    assert 'id="changes-table"' in page and 'id="spec-review-totals"' in page
+    assert "2014-01" in page and "988" in page  # the first observation, as published data would read it
