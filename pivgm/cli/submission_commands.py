@@ -1,4 +1,4 @@
-"""``pivgm validate``, ``pivgm submit`` and ``pivgm publish``."""
+"""``pivgm validate``, ``pivgm submit``, ``pivgm suggest`` and ``pivgm publish``."""
 
 from __future__ import annotations
 
@@ -12,11 +12,14 @@ from rich.table import Table
 
 from pivgm.errors import InvalidParameterError
 from pivgm.ingest.mapping import Mapping
-from pivgm.ingest.readers import ReadOptions
+from pivgm.ingest.readers import ReadOptions, read_file
 from pivgm.ingest.recipes import Recipe, load_recipe
+from pivgm.ingest.recipes.draft import draft_recipe
 from pivgm.ingest.report import Severity, ValidationReport
+from pivgm.ingest.suggest import suggest_mapping
 from pivgm.platform import Platform
 from pivgm.settings import Settings
+from pivgm.structures import load_standard
 from pivgm.workflow.publishing import publish_version
 from pivgm.workflow.submissions import SubmissionRequest, check_file, submit
 
@@ -128,6 +131,18 @@ def register(app: typer.Typer) -> None:
         if publish:
             release = publish_version(platform, outcome.version.id)
             console.print(f"Published as release {release.id} of {release.dataflow_id}.")
+
+    @app.command("suggest")
+    def suggest_command(
+        file: FileArgument, flow: FlowOption, provider: ProviderOption, sheet: SheetOption = None
+    ) -> None:
+        """Print a suggested recipe for a file (edit it, then validate or submit with --recipe)."""
+        standard = load_standard()
+        dataflow, agency = standard.dataflow(flow), standard.provider(provider)
+        sheet_choice: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
+        raw = read_file(file, ReadOptions(sheet=sheet_choice))
+        suggestion = suggest_mapping(raw, dataflow, provider_countries=agency.countries)
+        typer.echo(draft_recipe(raw.plain(), suggestion, dataflow, agency.id), nl=False)
 
     @app.command("publish")
     def publish_command(version: Annotated[int, typer.Argument(help="Dataset version id.")]) -> None:

@@ -55,6 +55,7 @@ class MappingSuggestion:
     period_columns: tuple[str, str] | None = None  # (month or quarter column, year column)
     decimal: str | None = None
     notes: list[str] = field(default_factory=list)
+    candidates: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # component -> [(column, why)]
 
     def as_mapping(self) -> Mapping:
         """The column, value and constant parts as a ``Mapping`` (the layout parts are not in it: apply
@@ -204,7 +205,33 @@ def _period_parts(profiles: dict[str, _Column]) -> tuple[str, str] | None:
     return (sub, year) if year and sub else None
 
 
-def _assign(profiles: dict[str, _Column], dataflow: Dataflow, reporting_area: str | None) -> dict[str, str]:
+# The value and the period are never guessed between columns that fit equally well: the person chooses.
+_ASK_MARGIN = 0.5
+
+
+def _reason(profile: _Column, dataflow: Dataflow, component: str) -> str:
+    header = _header_score(profile.name, _names_of(dataflow, component))
+    shown = ", ".join(repr(label) for label in list(profile.labels)[:3])
+    if component == dataflow.structure.measure.id:
+        why = f"{profile.numeric:.0%} of its cells are numbers"
+    else:
+        why = f"{_content_score(profile, dataflow, component):.0%} of its labels read as periods"
+    if header >= 0.7:
+        why += ", and its header names it"
+    return f"{why} (e.g. {shown})"
+
+
+def _ambiguous(scored: list[tuple[float, str, str]], component: str) -> list[str]:
+    """The columns that fit ``component`` about as well as the best one, when there are several."""
+    fits = [(score, name) for score, c, name in scored if c == component and score > 0]
+    if len(fits) < 2 or fits[0][0] - fits[1][0] >= _ASK_MARGIN:
+        return []
+    return [name for score, name in fits if fits[0][0] - score < _ASK_MARGIN]
+
+
+def _assign(
+    profiles: dict[str, _Column], dataflow: Dataflow, reporting_area: str | None, suggestion: MappingSuggestion
+) -> dict[str, str]:
     structure = dataflow.structure
     components = [*structure.dimension_ids, structure.time_dimension, structure.measure.id, *structure.attribute_ids]
     scored = sorted(
@@ -216,10 +243,18 @@ def _assign(profiles: dict[str, _Column], dataflow: Dataflow, reporting_area: st
         reverse=True,
     )
     columns: dict[str, str] = {}
+    for component in (structure.measure.id, structure.time_dimension):
+        names = _ambiguous(scored, component)
+        if names:
+            suggestion.candidates[component] = [(n, _reason(profiles[n], dataflow, component)) for n in names]
+            suggestion.notes.append(
+                f"Several columns could be {component}: {', '.join(repr(n) for n in names)}. Choose one."
+            )
+            columns[component] = ""  # left open: the person chooses
     for score, component, name in scored:
         if score > 0 and component not in columns and name not in columns.values():
             columns[component] = name
-    return columns
+    return {component: name for component, name in columns.items() if name}
 
 
 def _values(
@@ -283,7 +318,7 @@ def suggest_mapping(raw: RawTable, dataflow: Dataflow, *, provider_countries: Se
         for name in parts or ():
             profiles.pop(name, None)
     profiles.pop(SOURCE_COLUMN, None)
-    suggestion.columns = _assign(profiles, dataflow, reporting_area)
+    suggestion.columns = _assign(profiles, dataflow, reporting_area, suggestion)
     _values(suggestion.columns, profiles, dataflow, suggestion)
     _constants(dataflow, suggestion, reporting_area)
     unused = [name for name in profiles if name not in suggestion.columns.values() and not name.startswith("_")]

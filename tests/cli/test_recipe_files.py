@@ -15,6 +15,7 @@ import openpyxl
 import pytest
 import xlrd
 
+from pivgm.ingest.recipes import parse_recipe
 from pivgm.platform import Platform
 from pivgm.settings import Settings
 from tests.backends import environment_for, settings_for
@@ -151,3 +152,31 @@ def test_a_recipe_naming_a_missing_column_is_refused_before_anything_is_recorded
     assert result.returncode == 2
     assert f"broken.yaml, line {line}: 'Citizenship Group' is not a column" in " ".join(result.stderr.split())
     assert Platform.open(data_dir).submissions.count() == before
+
+
+def test_suggest_writes_an_editable_recipe_that_asks_which_column_is_the_value(pivgm, tmp_path):
+    """Several count columns could be the value: the recipe lists them with reasons and chooses none (fails
+    if ``_ambiguous`` is removed: "Number of Survivors" was taken). The output parses as a recipe."""
+    path = official("MissingMigrants-Global-2019-10-29T14-11-50.csv", tmp_path)
+    result = pivgm("suggest", str(path), "--flow", "DF_MISSING_MIGRANTS", "--provider", "IOM_MMP")
+    assert result.returncode == 0, result.stderr
+    recipe = parse_recipe(result.stdout, "suggested.yaml")
+    assert "OBS_VALUE" not in recipe.data["columns"]
+    choices = [line for line in result.stdout.splitlines() if line.strip().startswith('# OBS_VALUE: "')]
+    assert {line.split('"')[1] for line in choices} >= {"Number Dead", "Total Dead and Missing", "Number of Survivors"}
+    assert all("cells are numbers" in line for line in choices)
+    assert '#   "Reported Date": "October 28, 2019"' in result.stdout  # each column's first values
+
+
+def test_a_suggested_recipe_for_a_workbook_validates_as_it_is(pivgm, tmp_path):
+    """``pivgm suggest ... > recipe.yaml`` then ``pivgm validate --recipe recipe.yaml``: a report, not a crash."""
+    path = SPECIMENS / "messy" / "INEC_Panama_EML_Cuadro2_oct2024.xlsx"
+    result = pivgm("suggest", str(path), "--flow", "DF_SOCIOECONOMIC", "--provider", "PA_INEC")
+    assert result.returncode == 0, result.stderr
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(result.stdout, encoding="utf-8")
+    assert "unpivot:" in result.stdout
+    checked = pivgm("validate", str(path), "--flow", "DF_SOCIOECONOMIC", "--provider", "PA_INEC",
+                    "--recipe", str(recipe), "--lang", "en")  # fmt: skip
+    assert checked.returncode in (0, 1), checked.stderr
+    assert "Recipe 'recipe.yaml'" in checked.stdout
