@@ -13,6 +13,9 @@ import pyarrow as pa
 import pytest
 from fastapi.testclient import TestClient
 from lxml import etree
+from pysdmx.api.dc.query import MultiFilter, Operator, TextFilter
+from pysdmx.api.qb import ApiVersion, DataQuery, RestService
+from pysdmx.api.qb.data import DataFormat
 from pysdmx.io import read_sdmx
 
 from pivgm.catalog import Catalog, DataSelection
@@ -23,6 +26,7 @@ from pivgm.workflow.loading import load_source
 from pivgm.workflow.pulling import observation_table
 from tests.backends import settings_for
 from tests.sdmx.conftest import load_platform
+from tests.sdmx.live import live_server
 
 FLOW = "DF_MIGRANT_CONDITIONS"
 # Honduran-born without health insurance, 2009: 63.4 % ± 1.9 (ACS S0201)
@@ -40,6 +44,12 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Platform:
 def api(platform: Platform) -> Iterator[TestClient]:
     with TestClient(create_app(platform.settings), raise_server_exceptions=False) as client:
         yield client
+
+
+@pytest.fixture(scope="module")
+def live_url(platform: Platform) -> Iterator[str]:
+    with live_server(platform) as url:
+        yield url
 
 
 def fetch(api: TestClient, format_name: str) -> str:
@@ -77,10 +87,18 @@ def test_sdmx_json_has_obs_moe_as_an_observation_attribute(api, format_name, str
     assert value.get("value", value.get("name")) == "1.9"  # a free-text attribute: no id, its text
 
 
-def test_pysdmx_reads_the_margin_of_error(api):
-    (dataset,) = read_sdmx(fetch(api, "sdmx-csv-2.0")).data
+@pytest.mark.parametrize("data_format", [DataFormat.SDMX_CSV_2_0_0, DataFormat.SDMX_ML_2_1_STR])
+def test_pysdmx_over_http_reads_the_margin_of_error(live_url, data_format):
+    """pysdmx's RestService against a real server (uvicorn on loopback), v2 paths."""
+    service = RestService(f"{live_url}/v2", ApiVersion.V2_0_0, data_format=data_format, timeout=60)
+    since = TextFilter("TIME_PERIOD", Operator.GREATER_THAN_OR_EQUAL, "2009")
+    until = TextFilter("TIME_PERIOD", Operator.LESS_THAN_OR_EQUAL, "2009")
+    query = DataQuery(
+        agency_id="PIVGM", resource_id=FLOW, version="1.0", key=KEY, components=MultiFilter([since, until])
+    )
+    (dataset,) = read_sdmx(service.data(query).decode()).data
     (record,) = dataset.data.to_dict("records")
-    assert str(record["OBS_MOE"]) == "1.9"
+    assert (float(record["OBS_VALUE"]), str(record["OBS_MOE"])) == (63.4, "1.9")
 
 
 @pytest.mark.parametrize("format_name", ["sdmx-csv-2.0", "structurespecificdata", "genericdata"])
