@@ -24,7 +24,7 @@ from pivgm.accounts.audit import audit
 from pivgm.errors import PermissionDeniedError, PivgmError, SourceFormatError, UploadLimitError
 from pivgm.ingest.mapping import MappedTable, Mapping, apply_mapping, with_label_matching
 from pivgm.ingest.readers import RawTable, ReadOptions, read_file
-from pivgm.ingest.recipes import Recipe, describe, filter_codes, prepare, read_with_recipe
+from pivgm.ingest.recipes import Recipe, map_table, read_with_recipe
 from pivgm.ingest.report import Issue, Severity, ValidationReport
 from pivgm.ingest.suggest import apply_layout, suggest_mapping
 from pivgm.ingest.validate import ValidationOutcome, validate
@@ -262,11 +262,8 @@ def check_file(platform: Platform, request: SubmissionRequest) -> CheckedFile:
     if recipe is not None:
         if recipe.data.get("provider") and recipe.data["provider"] != provider.id:
             raise recipe.error(f"the recipe is for provider {recipe.data['provider']}, not {provider.id}.", "provider")
-        prepared = prepare(raw, recipe, dataflow)
-        raw, mapping = prepared.raw, with_label_matching(prepared.mapping, prepared.raw.table, dataflow)
-        mapped = _deletions_need_no_value(apply_mapping(raw.table, raw.source_rows, mapping, dataflow), raw, dataflow)
-        mapped, filtered = filter_codes(mapped, recipe, dataflow)
-        recipe_notes = [*describe(recipe, prepared), *filtered]
+        applied = map_table(raw, recipe, dataflow, lambda m, r: _deletions_need_no_value(m, r, dataflow))
+        raw, mapping, mapped, recipe_notes = applied.raw, applied.mapping, applied.mapped, applied.notes
     else:
         raw, mapping = _mapping_for(platform, request, raw, dataflow)
         mapped = _deletions_need_no_value(apply_mapping(raw.table, raw.source_rows, mapping, dataflow), raw, dataflow)

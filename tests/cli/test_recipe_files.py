@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RECIPES = ROOT / "examples" / "recipes"
 SPECIMENS = ROOT / "tests" / "ingest" / "specimens"
 PIVGM = shutil.which("pivgm") or "pivgm"
+pytestmark = pytest.mark.slow  # each test runs pivgm submit on a real file in a new process
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -180,3 +181,23 @@ def test_a_suggested_recipe_for_a_workbook_validates_as_it_is(pivgm, tmp_path):
                     "--recipe", str(recipe), "--lang", "en")  # fmt: skip
     assert checked.returncode in (0, 1), checked.stderr
     assert "Recipe 'recipe.yaml'" in checked.stdout
+
+
+def test_the_2019_missing_migrants_export_loads_by_month_with_computed_values(pivgm, tmp_path):
+    """Dead + missing (a computed sum) added up by month, country, route and cause: the published total for
+    the Americas equals the raw file's "Total Dead and Missing" over the same rows, and so does each month."""
+    path = official("MissingMigrants-Global-2019-10-29T14-11-50.csv", tmp_path)
+    regions = {"US-Mexico Border", "North America", "Central America", "Caribbean", "South America"}
+    with path.open(encoding="utf-8") as stream:
+        raw = [r for r in csv.DictReader(stream) if r["Region of Incident"] in regions]
+    total = sum(int(r["Total Dead and Missing"] or 0) for r in raw)
+    october = sum(
+        int(r["Total Dead and Missing"] or 0)
+        for r in raw
+        if (r["Reported Year"], r["Reported Month"]) == ("2019", "Oct")
+    )
+    submit(pivgm, path, "DF_MISSING_MIGRANTS", "IOM_MMP", "iom_missing_migrants_2019_export.yaml")
+    rows = published(pivgm, "DF_MISSING_MIGRANTS")
+    assert sum(float(r["OBS_VALUE"]) for r in rows) == total
+    assert sum(float(r["OBS_VALUE"]) for r in rows if r["TIME_PERIOD"] == "2019-10") == october
+    assert {r["MIGRATION_ROUTE"] for r in rows} == {"CAM_ROUTE", "_U"}

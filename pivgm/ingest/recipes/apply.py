@@ -8,6 +8,7 @@ codes. ``describe`` says, for the report, what the recipe matched.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,12 +16,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pivgm.ingest.mapping import MappedTable, Mapping, apply_mapping, with_label_matching
+from pivgm.ingest.numbers import is_missing, parse_number
 from pivgm.ingest.readers import RawTable, ReadOptions, read_file, sheet_names
 from pivgm.ingest.recipes import steps
 from pivgm.ingest.recipes.document import RecipeDocument, compile_regex
 from pivgm.ingest.recipes.periods import REPORTING_YEAR_START_DAY
 from pivgm.model import Dataflow
-from pivgm.warehouse.encoding import decode
+from pivgm.warehouse.checks import ROW
+from pivgm.warehouse.encoding import decode, decode_table
 
 SHEET_COLUMN = "_sheet"
 
@@ -176,6 +179,11 @@ def prepare(raw: RawTable, document: RecipeDocument, dataflow: Dataflow) -> Prep
     """Run the recipe's table steps on ``raw`` and build its mapping; ``RecipeError`` names the recipe
     line when the recipe asks for what the table does not have."""
     _check_components(document, dataflow)
+    for component in document.data.get("patterns", {}):
+        if component not in document.data.get("columns", {}):
+            raise document.error(
+                f"patterns.{component}: {component} has no column in this recipe.", "patterns", component
+            )
     for key in ("dataflow",):
         if document.data.get(key) and document.data[key] != dataflow.id:
             raise document.error(f"the recipe is for {document.data[key]}, not for {dataflow.id}.", key)
@@ -198,7 +206,37 @@ def prepare(raw: RawTable, document: RecipeDocument, dataflow: Dataflow) -> Prep
     value_column = mapping.columns.get(measure)
     if value_column is not None:
         raw = steps.blank_missing(raw, value_column, document.data.get("missing", []))
-    return Prepared(raw, mapping, [*notes, *period_notes])
+    mapping, pattern_notes = _with_patterns(document, raw, mapping)
+    return Prepared(raw, mapping, [*notes, *period_notes, *pattern_notes])
+
+
+def _with_patterns(document: RecipeDocument, raw: RawTable, mapping: Mapping) -> tuple[Mapping, list[str]]:
+    """Labels of a component's column given a code by the first of its ``patterns`` they match (labels in
+    ``values`` keep theirs)."""
+    values = {component: dict(labels) for component, labels in mapping.values.items()}
+    notes: list[str] = []
+    for component, rules in document.data.get("patterns", {}).items():
+        column = mapping.columns.get(component)
+        if column is None:
+            raise document.error(
+                f"patterns.{component}: {component} has no column in this recipe.", "patterns", component
+            )
+        compiled = [
+            (compile_regex(document, rule["regex"], "patterns", component, i, "regex"), str(rule["code"]))
+            for i, rule in enumerate(rules)
+        ]
+        given = values.setdefault(component, {})
+        labels = [label for label in pc.unique(raw.table.column(column)).to_pylist() if label is not None]
+        found = 0
+        for label in labels:
+            if label.strip() in given:
+                continue
+            code = next((code for pattern, code in compiled if pattern.search(label)), None)
+            if code is not None:
+                given[label.strip()] = code
+                found += 1
+        notes.append(f"patterns.{component}: {found:,} of {len(labels):,} labels given a code by a pattern.")
+    return replace(mapping, values=values), notes
 
 
 def filter_codes(mapped: MappedTable, document: RecipeDocument, dataflow: Dataflow) -> tuple[MappedTable, list[str]]:
@@ -256,11 +294,48 @@ class Applied:
     notes: list[str]
 
 
-def map_table(raw: RawTable, document: RecipeDocument, dataflow: Dataflow) -> Applied:
-    """``prepare``, automatic label matching under the recipe's value maps, ``apply_mapping`` and the
-    filters on codes: what ``pivgm validate --recipe`` checks."""
+def map_table(
+    raw: RawTable,
+    document: RecipeDocument,
+    dataflow: Dataflow,
+    adjust: Callable[[MappedTable, RawTable], MappedTable] | None = None,
+) -> Applied:
+    """``prepare``, automatic label matching under the recipe's value maps, ``apply_mapping``, the filters
+    on codes and ``aggregate``: what ``pivgm validate --recipe`` checks. ``adjust`` sees the mapped rows
+    while they still align with the prepared table (the workflow fills SDMX-CSV deletions there)."""
     prepared = prepare(raw, document, dataflow)
     mapping = with_label_matching(prepared.mapping, prepared.raw.table, dataflow)
     mapped = apply_mapping(prepared.raw.table, prepared.raw.source_rows, mapping, dataflow)
+    if adjust is not None:
+        mapped = adjust(mapped, prepared.raw)
     mapped, notes = filter_codes(mapped, document, dataflow)
+    if document.data.get("aggregate") == "sum":
+        mapped, note = aggregate(mapped, document, dataflow, mapping.decimal or raw.detected.get("decimal", "."))
+        notes.append(note)
     return Applied(prepared.raw, mapping, mapped, [*describe(document, prepared), *notes])
+
+
+def aggregate(
+    mapped: MappedTable, document: RecipeDocument, dataflow: Dataflow, decimal: str
+) -> tuple[MappedTable, str]:
+    """One row per key (every column but the value): the values added up, the first file row kept."""
+    measure = dataflow.structure.measure.id
+    table = decode_table(mapped.table)
+    if measure not in table.column_names:
+        raise document.error("aggregate: the recipe gives no column for the value.", "aggregate")
+    numbers: list[float | None] = []
+    for text, row in zip(table.column(measure).to_pylist(), table.column(ROW).to_pylist(), strict=True):
+        try:
+            numbers.append(None if text is None or is_missing(text) else parse_number(text, decimal))
+        except ValueError:
+            raise document.error(f"aggregate: {text!r} (row {row}) is not a number to add up.", "aggregate") from None
+    table = table.set_column(table.column_names.index(measure), measure, pa.array(numbers, pa.float64()))
+    keys = [name for name in table.column_names if name not in (measure, ROW)]
+    summed = table.group_by(keys, use_threads=False).aggregate([(measure, "sum"), (ROW, "min")])
+    summed = summed.rename_columns([*keys, measure, ROW]).sort_by(ROW)
+    texts = pa.array(
+        [None if v is None else steps.number_text(v) for v in summed.column(measure).to_pylist()], pa.string()
+    )
+    summed = summed.set_column(summed.column_names.index(measure), measure, texts)
+    note = f"aggregate: {table.num_rows:,} rows added up into {summed.num_rows:,} observations."
+    return MappedTable(summed.select(mapped.table.column_names), mapped.column_labels), note

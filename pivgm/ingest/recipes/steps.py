@@ -143,7 +143,8 @@ def _numbers(raw: RawTable, column: str, decimal: str, document: RecipeDocument,
     return values
 
 
-def _text(number: float) -> str:
+def number_text(number: float) -> str:
+    """A computed figure as text: whole numbers without ".0"; "" for no figure (NaN)."""
     if math.isnan(number):
         return ""
     return str(int(number)) if number == int(number) and abs(number) < 1e15 else repr(number)
@@ -167,7 +168,7 @@ def computed(document: RecipeDocument, raw: RawTable, decimal: str) -> RawTable:
                 for row in zip(*series, strict=True)
             ]
         factor = float(spec.get("multiply", 1))
-        texts = [_text(value * factor) for value in result]
+        texts = [number_text(value * factor) for value in result]
         raw = replace(raw, table=raw.table.append_column(spec["into"], pa.array(texts, pa.string())))
     return raw
 

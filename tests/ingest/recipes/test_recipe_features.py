@@ -293,3 +293,29 @@ constants: {FREQ: A, REF_AREA: PAN, COUNTERPART_AREA: _T, SEX: _T}
         "No económicamente activa / Estudiantes",
         "No económicamente activa / Otros",
     ]
+
+
+def test_patterns_give_codes_after_values_and_before_automatic_matching(recipe_rows):
+    """Fails if ``_with_patterns`` is skipped: "Cerca de Tapachula" would be no code of CL_AREA."""
+    table = [
+        HEADER,
+        *[[d, "Cuba", "Hombres", "2020", "1"] for d in ["Cerca de Tapachula", "Mexico", "Lugar X", "Texas"]],
+    ]
+    text = (
+        BASE + "values: {REF_AREA: {Texas: USA}}\npatterns:\n  REF_AREA:\n    - {regex: '(?i)tapachula', code: MEX}\n"
+    )
+    text += "    - {regex: 'Lugar', code: _U}\n    - {regex: '(?i)texas', code: _O}\n"
+    assert [row["REF_AREA"] for row in recipe_rows(text, table)] == ["MEX", "MEX", "_U", "USA"]
+
+
+def test_aggregate_adds_up_rows_with_the_same_key(recipe_rows):
+    """Record-level rows become one observation per key; fails if ``aggregate`` is not applied."""
+    table = [
+        HEADER,
+        *[
+            ["Mexico", o, "Hombres", "2020", v]
+            for o, v in [("Cuba", "1"), ("Cuba", "2"), ("Haiti", "4"), ("Cuba", "..")]
+        ],
+    ]
+    rows = recipe_rows(BASE + "aggregate: sum\n", table)
+    assert keys(rows, "COUNTERPART_AREA", "OBS_VALUE", "_row") == [("CUB", "3", 2), ("HTI", "4", 4)]
