@@ -1,18 +1,20 @@
 """The audit log: every write says who, when, from which address, what, and on what. Administrators read it.
 
-Services that change accounts commit their audit row in the same transaction as the change (``event``);
-other writes call ``audit`` after they succeed, and refusals are audited as such.
+Every write commits its audit row in the same transaction as the change (services build it with ``event``
+and hand it to the store that commits the change), so a crash can lose neither without the other;
+``audit`` appends a row on its own, for refusals and reads that are audited as such.
 """
 
 from __future__ import annotations
 
+import getpass
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from pivgm.accounts.actor import Actor, Role
+from pivgm.accounts.actor import Actor, Role, system_actor
 from pivgm.accounts.clock import Clock, now_from, utc_now
 from pivgm.errors import PermissionDeniedError
 from pivgm.records import AuditEvent, AuditFilter, AuditStore
@@ -38,6 +40,15 @@ def _plain(details: dict[str, Any] | None) -> dict[str, Any]:
     except (TypeError, ValueError) as error:  # circular structures, keys that are not strings...
         return {"unserialisable": repr(details)[:2000], "error": str(error)}
     return plain if isinstance(plain, dict) else {"value": plain}
+
+
+def operating_system_actor() -> Actor:
+    """The administrator ``cli:<os user>`` that commands run on the server act as (without ``--as``)."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (some containers)
+        name = "unknown"
+    return system_actor(f"cli:{name}")
 
 
 def event(actor: Actor, action: str, target: str, details: dict[str, Any] | None = None, *, at: datetime) -> AuditEvent:

@@ -11,7 +11,8 @@ from pivgm.accounts import passwords
 from pivgm.accounts.actor import GLOBAL_ROLES, Actor, Role
 from pivgm.accounts.audit import event, require_administrator
 from pivgm.accounts.clock import Clock, now_from, utc_now
-from pivgm.errors import InvalidParameterError, NotFoundError, PivgmError
+from pivgm.accounts.sessions import actor_for
+from pivgm.errors import InvalidParameterError, NotFoundError, PermissionDeniedError, PivgmError
 from pivgm.records import AccountStore, UserInfo
 
 if TYPE_CHECKING:
@@ -213,3 +214,11 @@ def reset_password(platform: Platform, actor: Actor, username: str, *, clock: Cl
         event(actor, "user.password-reset", f"user:{user.username}", at=now),
     )
     return temporary
+
+
+def acting_as(platform: Platform, username: str) -> Actor:
+    """The actor a command run on the server acts as with ``--as username``: that active account's roles."""
+    user = _user(_store(platform), username)
+    if not user.active:
+        raise PermissionDeniedError(f"{user.username} is deactivated and cannot act.", user=user.username)
+    return actor_for(user)

@@ -12,6 +12,7 @@ from pivgm.cli import (
     exchange_commands,
     microdata_commands,
     operation_commands,
+    review_commands,
     server_commands,
     submission_commands,
     user_commands,
@@ -29,6 +30,7 @@ server_commands.register(app)
 exchange_commands.register(app)
 user_commands.register(app)
 submission_commands.register(app)
+review_commands.register(app)
 operation_commands.register(app)
 microdata_commands.register(app)
 

@@ -13,8 +13,11 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from pivgm.accounts.actor import Actor
 from pivgm.catalog import Catalog, DataSelection
 from pivgm.cells import safe_row
+from pivgm.cli import acting
+from pivgm.cli.acting import AsOption
 from pivgm.cli.tables import fitted_table, named_table, print_whole
 from pivgm.errors import InvalidParameterError
 from pivgm.model import Dataflow
@@ -48,7 +51,7 @@ def initialise() -> Platform:
     return platform
 
 
-def load_all(platform: Platform, only: list[str] | None = None) -> list[LoadResult]:
+def load_all(platform: Platform, only: list[str] | None = None, actor: Actor | None = None) -> list[LoadResult]:
     """Load every vendored source (or ``only`` those), each as a new version, with a progress bar."""
     importers = [get_importer(s) for s in only] if only else list(all_importers().values())
     results = []
@@ -62,7 +65,7 @@ def load_all(platform: Platform, only: list[str] | None = None) -> list[LoadResu
         task = progress.add_task("Loading sources", total=len(importers))
         for importer in importers:
             progress.update(task, description=f"Loading {importer.id}")
-            results.append(load_source(importer, platform.standard, platform.records, platform.warehouse))
+            results.append(load_source(importer, platform.standard, platform.records, platform.warehouse, actor=actor))
             progress.advance(task)
         progress.update(task, description="Loaded all sources")
     for result in results:
@@ -82,9 +85,11 @@ def register(app: typer.Typer) -> None:
     @app.command("load-sources")
     def load_sources_command(
         only: Annotated[list[str] | None, typer.Option("--only", help="Source id; repeat for several.")] = None,
+        as_user: AsOption = None,
     ) -> None:
-        """Load the vendored public sources as new versions and publish them."""
-        load_all(initialise(), only)
+        """Load the vendored public sources as new versions and publish them (administrators)."""
+        platform = initialise()
+        load_all(platform, only, acting.actor(platform, as_user))
 
     @app.command("flows")
     def flows_command(

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from pivgm.cli import acting
+from pivgm.cli.acting import AsOption
 from pivgm.cli.data_commands import console, initialise
 from pivgm.workflow.pulling import PullRequest, pull
 
@@ -22,13 +24,15 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option(help="Provider id to record the data under (default: made from the URL's host)."),
         ] = None,
+        as_user: AsOption = None,
     ) -> None:
         """Fetch a dataflow's structure and published data from an SDMX service and publish them here
         as a new version whose provider is the remote service."""
         platform = initialise()
         request = PullRequest(url, dataflow, key=key, start=start, end=end, provider_id=provider)
         with console.status(f"Pulling {dataflow} from {url}..."):
-            result = pull(request, platform.standard, platform.records, platform.warehouse)
+            actor = acting.actor(platform, as_user)
+            result = pull(request, platform.standard, platform.records, platform.warehouse, actor=actor)
         console.print(
             f"[green]Pulled[/] {result.version.row_count:,} observations of {result.version.dataflow_id} "
             f"as version {result.version.id} of provider {result.version.provider_id} "

@@ -1,8 +1,14 @@
-"""``pivgm validate``, ``pivgm submit``, ``pivgm suggest`` and ``pivgm publish``."""
+"""``pivgm validate``, ``pivgm submit`` and ``pivgm suggest``.
+
+Writes act as the operating system's user (``cli:<user>``, an administrator on the server) or as the account
+named by ``--as`` (with its roles), and are audited under that name. ``submit --publish`` is an
+administrator's override of the review and needs ``--override-reason`` (see ``review_commands``).
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +16,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from pivgm.cli import acting
+from pivgm.cli.acting import AsOption
 from pivgm.errors import InvalidParameterError
 from pivgm.ingest.mapping import Mapping
 from pivgm.ingest.readers import ReadOptions, read_file
@@ -20,7 +28,7 @@ from pivgm.ingest.suggest import suggest_mapping
 from pivgm.platform import Platform
 from pivgm.settings import Settings
 from pivgm.structures import load_standard
-from pivgm.workflow.publishing import publish_version
+from pivgm.workflow import overrides
 from pivgm.workflow.submissions import SubmissionRequest, check_file, submit
 
 console = Console()
@@ -34,6 +42,9 @@ RecipeOption = Annotated[
 ]
 SheetOption = Annotated[str | None, typer.Option("--sheet", help="Sheet name or number (spreadsheets).")]
 LanguageOption = Annotated[str, typer.Option("--lang", help="Language of the messages: es or en.")]
+OverrideOption = Annotated[
+    str, typer.Option("--override-reason", help="Administrators: publish outside the review steps, saying why.")
+]
 
 
 def _mapping(path: Path | None) -> Mapping | None:
@@ -113,14 +124,27 @@ def register(app: typer.Typer) -> None:
         provider: ProviderOption,
         mapping: MappingOption = None,
         sheet: SheetOption = None,
-        publish: Annotated[bool, typer.Option(help="Publish the loaded version at once.")] = False,
+        publish: Annotated[
+            bool, typer.Option(help="Publish the loaded version at once (an override: needs --override-reason).")
+        ] = False,
+        override_reason: OverrideOption = "",
+        as_user: AsOption = None,
         lang: LanguageOption = "es",
         recipe: RecipeOption = None,
     ) -> None:
-        """Submit a file: archive, validate, and load it as a new version when it has no errors."""
+        """Submit a file: archive, validate, and load it as a new version (a draft for review) when it has
+        no errors."""
+        if publish and not override_reason.strip():
+            raise InvalidParameterError(
+                "--publish skips the review steps: give --override-reason (administrators only), or take the "
+                "steps with `pivgm review`.",
+                parameter="override-reason",
+            )
         platform = Platform.initialise(Settings())
+        actor = acting.actor(platform, as_user)
+        request = _request(file, flow, provider, mapping, sheet, load=True, recipe=recipe)
         with console.status("Validating and loading..."):
-            outcome = submit(platform, _request(file, flow, provider, mapping, sheet, load=True, recipe=recipe))
+            outcome = submit(platform, replace(request, actor=actor))
         print_report(outcome.report, lang)
         console.print(f"Submission {outcome.submission.id}: {outcome.submission.status}")
         if outcome.duplicate_of:
@@ -129,8 +153,8 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1 if not outcome.report.valid else 0)
         console.print(f"Loaded as version {outcome.version.id} ({outcome.version.row_count:,} observations).")
         if publish:
-            release = publish_version(platform, outcome.version.id)
-            console.print(f"Published as release {release.id} of {release.dataflow_id}.")
+            overrides.publish(platform, actor, outcome.version.id, override_reason)
+            console.print(f"Published version {outcome.version.id} of {outcome.version.dataflow_id}.")
 
     @app.command("suggest")
     def suggest_command(
@@ -143,9 +167,3 @@ def register(app: typer.Typer) -> None:
         raw = read_file(file, ReadOptions(sheet=sheet_choice))
         suggestion = suggest_mapping(raw, dataflow, provider_countries=agency.countries)
         typer.echo(draft_recipe(raw.plain(), suggestion, dataflow, agency.id), nl=False)
-
-    @app.command("publish")
-    def publish_command(version: Annotated[int, typer.Argument(help="Dataset version id.")]) -> None:
-        """Publish a loaded dataset version: a new release in which it replaces its provider's data."""
-        release = publish_version(Platform.open(Settings()), version)
-        console.print(f"Published release {release.id} of {release.dataflow_id} ({release.row_count:,} rows).")

@@ -5,7 +5,6 @@ Commands act as the administrator ``cli:<os user>``; every change is audited und
 
 from __future__ import annotations
 
-import getpass
 import sys
 from typing import Annotated
 
@@ -14,7 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from pivgm.accounts import users
-from pivgm.accounts.actor import Actor, Role, system_actor
+from pivgm.accounts.actor import Actor, Role
+from pivgm.accounts.audit import operating_system_actor
 from pivgm.errors import InvalidParameterError
 from pivgm.platform import Platform
 from pivgm.settings import Settings
@@ -27,11 +27,7 @@ ROLES = ", ".join(role.value for role in Role)
 
 
 def cli_actor() -> Actor:
-    try:
-        name = getpass.getuser()
-    except (KeyError, OSError):  # no name for this uid (some containers)
-        name = "unknown"
-    return system_actor(f"cli:{name}")
+    return operating_system_actor()
 
 
 def _platform() -> Platform:

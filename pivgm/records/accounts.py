@@ -20,8 +20,8 @@ from pivgm.records.account_tables import (
     UserRecord,
 )
 from pivgm.records.audit import AuditEvent, add_event
-from pivgm.records.repository import _aware
 from pivgm.records.tables import ProviderRecord
+from pivgm.records.times import _aware
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, DateTime, Engine, Index, Integer, Select, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from pivgm.records.repository import _aware
 from pivgm.records.tables import Base
+from pivgm.records.times import _aware
 
 
 class AuditEventRecord(Base):

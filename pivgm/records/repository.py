@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from pivgm.errors import PivgmError
 from pivgm.model import Dataflow
+from pivgm.records.audit import AuditEvent, add_event
 from pivgm.records.tables import (
     DataflowRecord,
     DatasetVersionRecord,
@@ -20,6 +21,7 @@ from pivgm.records.tables import (
     SubmissionEventRecord,
     SubmissionRecord,
 )
+from pivgm.records.times import _aware, utc_now
 
 
 class ReleaseRaceError(PivgmError):
@@ -42,15 +44,6 @@ def check_base(session: Session, dataflow_id: str, based_on: int | None) -> None
         raise ReleaseRaceError(
             f"{dataflow_id} changed while its new release was being built; try again.", dataflow=dataflow_id
         )
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -108,6 +101,58 @@ class NewVersion:
     input_sha256: str
     parquet_file: str
     row_count: int
+
+
+@dataclass(frozen=True)
+class NewRelease:
+    """A release to record; its Parquet file is already complete and in place. ``based_on`` is the dataflow's
+    newest release when this one was built: recording it is refused if that is no longer so."""
+
+    parquet_file: str
+    row_count: int
+    version_ids: tuple[int, ...]
+    published_at: datetime | None = None
+    withdraws_version_id: int | None = None
+    based_on: int | None = None
+
+
+def newest_version_id(session: Session, dataflow_id: str, provider_id: str) -> int | None:
+    return session.scalar(
+        select(func.max(DatasetVersionRecord.id)).where(
+            DatasetVersionRecord.dataflow_id == dataflow_id, DatasetVersionRecord.provider_id == provider_id
+        )
+    )
+
+
+def check_version_base(session: Session, dataflow_id: str, provider_id: str, newest_seen: int | None) -> None:
+    """Refuse a version merged when ``newest_seen`` was the provider's newest, if another came since."""
+    if newest_version_id(session, dataflow_id, provider_id) != newest_seen:
+        raise ReleaseRaceError(
+            f"{provider_id}'s data of {dataflow_id} changed while the new version was being built; try again.",
+            dataflow=dataflow_id,
+            provider=provider_id,
+        )
+
+
+def add_release(
+    session: Session, dataflow_id: str, release: NewRelease, extra_version_ids: Sequence[int] = ()
+) -> ReleaseRecord:
+    """Record ``release`` within the caller's transaction, after checking its base (no lost update)."""
+    check_base(session, dataflow_id, release.based_on)
+    now = utc_now()
+    record = ReleaseRecord(
+        dataflow_id=dataflow_id,
+        parquet_file=release.parquet_file,
+        row_count=release.row_count,
+        created_at=now,
+        published_at=release.published_at or now,
+        withdraws_version_id=release.withdraws_version_id,
+    )
+    session.add(record)
+    session.flush()
+    members = (*release.version_ids, *extra_version_ids)
+    session.add_all(ReleaseVersionRecord(release_id=record.id, version_id=v) for v in members)
+    return record
 
 
 def _version(record: DatasetVersionRecord) -> VersionInfo:
@@ -212,14 +257,17 @@ class Records:
     def record_version_and_release(
         self,
         version: NewVersion,
-        release_file: str,
-        release_rows: int,
-        other_version_ids: Sequence[int],
-        published_at: datetime | None = None,
+        release: NewRelease,
+        newest_seen: int | None,
+        audit: AuditEvent | None = None,
     ) -> tuple[VersionInfo, ReleaseInfo]:
-        """Make a new version and the release that includes it visible, atomically (one commit)."""
+        """Make a new version and the release that includes it (``release.version_ids`` are the other
+        members) visible, with its audit row, in one commit. Refused (``ReleaseRaceError``) if ``release``'s
+        base is no longer the dataflow's newest release, or if the provider has a version newer than
+        ``newest_seen`` (the one the new version was compared with)."""
         now = utc_now()
         with Session(self.engine) as session, session.begin():
+            check_version_base(session, version.dataflow_id, version.provider.id, newest_seen)
             provider = session.get(ProviderRecord, version.provider.id)
             if provider is None:
                 provider = ProviderRecord(id=version.provider.id)
@@ -238,18 +286,12 @@ class Records:
                 row_count=version.row_count,
                 loaded_at=now,
             )
-            release = ReleaseRecord(
-                dataflow_id=version.dataflow_id,
-                parquet_file=release_file,
-                row_count=release_rows,
-                created_at=now,
-                published_at=published_at or now,
-            )
-            session.add_all([version_record, release])
+            session.add(version_record)
             session.flush()
-            version_ids = (*other_version_ids, version_record.id)
-            session.add_all(ReleaseVersionRecord(release_id=release.id, version_id=v) for v in version_ids)
-            return _version(version_record), self._release(release, version_ids)
+            record = add_release(session, version.dataflow_id, release, (version_record.id,))
+            if audit is not None:
+                add_event(session, audit)
+            return _version(version_record), self._release(record, (*release.version_ids, version_record.id))
 
     @staticmethod
     def _release(record: ReleaseRecord, version_ids: Sequence[int] = ()) -> ReleaseInfo:
@@ -263,30 +305,14 @@ class Records:
             version_ids=tuple(version_ids),
         )
 
-    def record_release(
-        self,
-        dataflow_id: str,
-        release_file: str,
-        release_rows: int,
-        version_ids: Sequence[int],
-        published_at: datetime | None = None,
-        based_on: int | None = None,
-    ) -> ReleaseInfo:
-        """Make a release of existing versions visible (at ``published_at``, now by default)."""
-        now = utc_now()
+    def record_release(self, dataflow_id: str, release: NewRelease, audit: AuditEvent | None = None) -> ReleaseInfo:
+        """Make a release of recorded versions visible, with its audit row, in one commit; refused if
+        ``release``'s base is no longer the dataflow's newest release."""
         with Session(self.engine) as session, session.begin():
-            check_base(session, dataflow_id, based_on)
-            release = ReleaseRecord(
-                dataflow_id=dataflow_id,
-                parquet_file=release_file,
-                row_count=release_rows,
-                created_at=now,
-                published_at=published_at or now,
-            )
-            session.add(release)
-            session.flush()
-            session.add_all(ReleaseVersionRecord(release_id=release.id, version_id=v) for v in version_ids)
-            return self._release(release, version_ids)
+            record = add_release(session, dataflow_id, release)
+            if audit is not None:
+                add_event(session, audit)
+            return self._release(record, release.version_ids)
 
     def version(self, version_id: int) -> VersionInfo | None:
         with Session(self.engine) as session:

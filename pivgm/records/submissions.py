@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -10,14 +11,21 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from pivgm.errors import PivgmError
-from pivgm.records.repository import VersionInfo, _aware, _version, check_base, utc_now
+from pivgm.records.audit import AuditEvent, add_event
+from pivgm.records.repository import (
+    NewRelease,
+    VersionInfo,
+    _aware,
+    _version,
+    add_release,
+    check_version_base,
+    utc_now,
+)
 from pivgm.records.tables import (
     ArchivedFileRecord,
     DatasetVersionRecord,
     MappingRecord,
     ProviderRecord,
-    ReleaseRecord,
-    ReleaseVersionRecord,
     SubmissionEventRecord,
     SubmissionRecord,
 )
@@ -150,8 +158,11 @@ class SubmissionStore:
         with Session(self.engine) as session:
             return set(session.scalars(select(ArchivedFileRecord.stored_file)))
 
-    def save_mapping(self, provider_id: str, dataflow_id: str, spec: dict[str, Any]) -> MappingInfo:
-        """Store ``spec`` as the provider's newest mapping for the dataflow (unchanged spec: no new version)."""
+    def save_mapping(
+        self, provider_id: str, dataflow_id: str, spec: dict[str, Any], audit: AuditEvent | None = None
+    ) -> MappingInfo:
+        """Store ``spec`` as the provider's newest mapping for the dataflow, with its audit row (unchanged
+        spec: no new version, nothing audited)."""
         with Session(self.engine) as session, session.begin():
             latest = session.scalars(
                 select(MappingRecord)
@@ -170,6 +181,8 @@ class SubmissionStore:
             )
             session.add(record)
             session.flush()
+            if audit is not None:
+                add_event(session, audit)
             return _mapping(record)
 
     def latest_mapping(self, provider_id: str, dataflow_id: str) -> MappingInfo | None:
@@ -187,13 +200,17 @@ class SubmissionStore:
             record = session.get(MappingRecord, mapping_id)
             return _mapping(record) if record else None
 
-    def add(self, new: NewSubmission) -> SubmissionInfo:
+    def add(self, new: NewSubmission, audit: Callable[[SubmissionInfo], AuditEvent] | None = None) -> SubmissionInfo:
+        """Record a submission and its report, with the audit row ``audit`` makes for it, in one commit."""
         with Session(self.engine) as session, session.begin():
             record = SubmissionRecord(**new.__dict__, created_at=utc_now())
             session.add(record)
             session.flush()
             archived = session.get(ArchivedFileRecord, new.file_sha256)
-            return _submission(record, archived.file_name if archived else "")
+            submission = _submission(record, archived.file_name if archived else "")
+            if audit is not None:
+                add_event(session, audit(submission))
+            return submission
 
     def get(self, submission_id: int) -> SubmissionInfo | None:
         with Session(self.engine) as session:
@@ -203,6 +220,12 @@ class SubmissionStore:
                 .where(SubmissionRecord.id == submission_id)
             ).first()
             return _submission(row[0], row[1]) if row else None
+
+    def of_version(self, version_id: int) -> SubmissionInfo | None:
+        """The submission that loaded ``version_id`` (None for versions loaded from sources or pulls)."""
+        with Session(self.engine) as session:
+            found = session.scalar(select(SubmissionRecord.id).where(SubmissionRecord.version_id == version_id))
+        return self.get(found) if found is not None else None
 
     def loaded_with_file(self, provider_id: str, dataflow_id: str, sha256: str) -> SubmissionInfo | None:
         """An earlier submission of the same bytes that was loaded (re-uploads are recognised)."""
@@ -237,9 +260,20 @@ class SubmissionStore:
                 query = query.where(SubmissionRecord.status.in_(states))
             return [_submission(r, name) for r, name in session.execute(query)]
 
-    def record_loaded_version(self, submission_id: int, version: VersionRecordSpec) -> VersionInfo:
-        """Make the submission's dataset version visible to the records and link it, in one commit."""
+    def record_loaded_version(
+        self,
+        submission_id: int,
+        version: VersionRecordSpec,
+        newest_seen: int | None,
+        audit: AuditEvent | None = None,
+    ) -> VersionInfo:
+        """Make the submission's dataset version visible to the records and link it, with its audit row, in one
+        commit. ``newest_seen`` is the provider's newest version of the dataflow when the new one was merged:
+        refused (``ReleaseRaceError``) if another version was recorded since, whose changes it would lose."""
         with Session(self.engine) as session, session.begin():
+            check_version_base(session, version.dataflow_id, version.provider_id, newest_seen)
+            if audit is not None:
+                add_event(session, audit)
             record = DatasetVersionRecord(**version.__dict__, loaded_at=utc_now())
             session.add(record)
             session.flush()
@@ -262,23 +296,12 @@ class SubmissionStore:
             submission.status = change.to_state
             now = utc_now()
             if change.release is not None:
-                check_base(session, submission.dataflow_id, change.release.based_on)
-                release = ReleaseRecord(
-                    dataflow_id=submission.dataflow_id,
-                    parquet_file=change.release.parquet_file,
-                    row_count=change.release.row_count,
-                    created_at=now,
-                    published_at=change.release.published_at or now,
-                    withdraws_version_id=change.release.withdraws_version_id,
-                )
-                session.add(release)
-                session.flush()
-                session.add_all(
-                    ReleaseVersionRecord(release_id=release.id, version_id=v) for v in change.release.version_ids
-                )
+                release = add_release(session, submission.dataflow_id, change.release)
                 if change.release.withdraws_version_id is None:
                     submission.release_id = release.id
                     submission.release_at = release.published_at
+            if change.audit is not None:
+                add_event(session, change.audit)
             session.add(
                 SubmissionEventRecord(
                     submission_id=submission.id,
@@ -340,16 +363,6 @@ class StateChangedError(PivgmError):
 
 
 @dataclass(frozen=True)
-class NewRelease:
-    parquet_file: str
-    row_count: int
-    version_ids: tuple[int, ...]
-    published_at: datetime | None = None
-    withdraws_version_id: int | None = None
-    based_on: int | None = None  # the dataflow's newest release when this one was built
-
-
-@dataclass(frozen=True)
 class StateChange:
     submission_id: int
     from_state: str
@@ -358,6 +371,7 @@ class StateChange:
     action: str
     comment: str = ""
     release: NewRelease | None = None
+    audit: AuditEvent | None = None  # committed with the change
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@
 Order of events (each stage reads only the previous one):
 1. read and conform the source (nothing written yet);
 2. write the version's Parquet file (complete, then renamed into place);
-3. build the release snapshot: the published versions of the other providers plus this one;
-4. one records transaction makes the version and the release visible.
+3. build the release snapshot on the dataflow's newest release: its other providers' versions plus this one
+   (``publishing.Publisher``: refused while a release is scheduled, rebuilt if another lands meanwhile);
+4. one records transaction makes the version, the release and the audit row visible, after checking that
+   neither the dataflow's newest release nor the provider's newest version changed since they were read.
 A failure or a kill before step 4 commits leaves only unreferenced files, which no reader opens and which
 ``collect_garbage`` removes.
 """
@@ -16,13 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pivgm.accounts.actor import Actor, Role
+from pivgm.accounts.audit import event, operating_system_actor
+from pivgm.errors import PermissionDeniedError
 from pivgm.ingest.conform import conform
-from pivgm.records import ProviderInfo, Records, ReleaseInfo, VersionInfo
+from pivgm.records import AuditStore, NewRelease, ProviderInfo, Records, ReleaseInfo, VersionInfo
 from pivgm.records.repository import NewVersion, utc_now
 from pivgm.sources import SourceImporter
 from pivgm.structures import Standard
 from pivgm.warehouse import Warehouse
 from pivgm.warehouse.merge import iso_utc, stamp_revisions
+from pivgm.workflow.publishing import Publisher, commit
 
 Checkpoint = Callable[[str], None]
 
@@ -55,9 +61,21 @@ def load_source(
     warehouse: Warehouse,
     directory: Path | None = None,
     checkpoint: Checkpoint = _no_checkpoint,
+    actor: Actor | None = None,
 ) -> LoadResult:
-    """Load ``importer``'s files as a new version of its dataflow and release it at once."""
+    """Load ``importer``'s files as a new version of its dataflow and release it at once (audited as
+    ``actor``'s ``source.loaded``, in the same commit; the operating system's user by default)."""
+    who = actor or operating_system_actor()
+    if not who.has(Role.ADMINISTRATOR):
+        audit_store = AuditStore(records.engine)
+        audit_store.append(event(who, "permission.denied", f"source:{importer.id}", {"action": "load"}, at=utc_now()))
+        raise PermissionDeniedError(
+            f"{who.username} may not load sources: a load publishes at once, which needs an administrator.",
+            role=Role.ADMINISTRATOR.value,
+        )
     dataflow = standard.dataflow(importer.dataflow_id)
+    publisher = Publisher(standard, records, warehouse)
+    publisher.base(dataflow.id, utc_now())  # refuse at once if a release is scheduled: nothing to undo later
     paths = importer.paths(directory) if directory else importer.paths()
     table = importer.read(directory) if directory else importer.read()
     table = conform(table, dataflow, source=importer.id)
@@ -69,28 +87,32 @@ def load_source(
     input_sha256, source_files = _digest_files(paths)
     stored = warehouse.write_version(dataflow.id, table)
     checkpoint("version-written")
-    others = [v for v in records.published_versions(dataflow.id) if v.provider_id != importer.provider_id]
-    release_file = warehouse.build_release(dataflow.id, [v.parquet_file for v in others] + [stored.relative_path], keys)
-    checkpoint("release-written")
     provider = ProviderInfo(
         id=importer.provider_id,
         name_es=importer.provider_name["es"],
         name_en=importer.provider_name["en"],
         source_url=importer.source_url,
     )
-    version, release = records.record_version_and_release(
-        NewVersion(
-            dataflow_id=dataflow.id,
-            provider=provider,
-            source=importer.id,
-            source_files=source_files,
-            input_sha256=input_sha256,
-            parquet_file=stored.relative_path,
-            row_count=stored.row_count,
-        ),
-        release_file=release_file.relative_path,
-        release_rows=release_file.row_count,
-        other_version_ids=[v.id for v in others],
+    new_version = NewVersion(
+        dataflow_id=dataflow.id,
+        provider=provider,
+        source=importer.id,
+        source_files=source_files,
+        input_sha256=input_sha256,
+        parquet_file=stored.relative_path,
+        row_count=stored.row_count,
     )
+    details = {"dataflow": dataflow.id, "provider": provider.id, "observations": stored.row_count}
+
+    def build() -> NewRelease:
+        release = publisher.with_new_version(dataflow.id, importer.provider_id, stored.relative_path)
+        checkpoint("release-written")
+        return release
+
+    def write(release: NewRelease) -> tuple[VersionInfo, ReleaseInfo]:
+        entry = event(who, "source.loaded", f"source:{importer.id}", details, at=utc_now())
+        return records.record_version_and_release(new_version, release, newest.id if newest else None, entry)
+
+    version, release = commit(build, write)
     checkpoint("committed")
     return LoadResult(importer.id, version, release)

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from lxml import etree
 
+from pivgm.accounts.actor import Actor
 from pivgm.errors import NotFoundError, PivgmError, SourceFormatError
 from pivgm.ingest.readers import read_file
 from pivgm.model import Dataflow
@@ -194,6 +195,7 @@ def pull(
     records: Records,
     warehouse: Warehouse,
     client: httpx.Client | None = None,
+    actor: Actor | None = None,
 ) -> LoadResult:
     """Fetch ``request``'s structure and data and load them as a new version of the local dataflow."""
     dataflow = standard.dataflow(request.dataflow_id)
@@ -213,4 +215,4 @@ def pull(
         data_file = "data.csv" if "csv" in response.headers.get("content-type", "") else "data.xml"
         staging.rename(directory / data_file)
         importer = _importer(request, dataflow, data_file, f"pull {response.request.url}")
-        return load_source(importer, standard, records, warehouse, directory=directory)
+        return load_source(importer, standard, records, warehouse, directory=directory, actor=actor)

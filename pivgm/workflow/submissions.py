@@ -20,7 +20,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pivgm.accounts.actor import Actor, Role
-from pivgm.accounts.audit import audit
+from pivgm.accounts.audit import audit, event, operating_system_actor
+from pivgm.accounts.clock import utc_now
 from pivgm.errors import PermissionDeniedError, PivgmError, SourceFormatError, UploadLimitError
 from pivgm.ingest.mapping import MappedTable, Mapping, apply_mapping, with_label_matching
 from pivgm.ingest.readers import RawTable, ReadOptions, read_file
@@ -34,6 +35,7 @@ from pivgm.records import NewSubmission, SubmissionInfo, VersionInfo, VersionRec
 from pivgm.warehouse.encoding import decode
 from pivgm.warehouse.locks import loading
 from pivgm.warehouse.merge import iso_utc, merge_observations, stamp_revisions
+from pivgm.workflow.publishing import commit
 from pivgm.workflow.review import discarded
 
 Checkpoint = Callable[[str], None]
@@ -58,8 +60,12 @@ class SubmissionRequest:
     mapping: Mapping | None = None
     options: ReadOptions = field(default_factory=ReadOptions)
     load: bool = True
-    submitted_by: str | None = None
     recipe: Recipe | None = None
+    actor: Actor | None = None  # who submits (audited); the operating system's user when None
+
+    @property
+    def submitter(self) -> Actor:
+        return self.actor or operating_system_actor()
 
 
 @dataclass(frozen=True)
@@ -214,7 +220,10 @@ def submit(
         mapping_id = None
         if checked.report.valid and checked.mapping is not None:
             spec = dict(checked.recipe.data) if checked.recipe is not None else checked.mapping.to_dict()
-            mapping_id = platform.submissions.save_mapping(provider.id, dataflow.id, spec).id
+            saved = event(
+                request.submitter, "mapping.saved", f"provider:{provider.id}", {"dataflow": dataflow.id}, at=utc_now()
+            )
+            mapping_id = platform.submissions.save_mapping(provider.id, dataflow.id, spec, saved).id
         outcome = checked.outcome
         loads = outcome is not None and outcome.observations is not None and checked.report.valid and request.load
         result = _record(
@@ -226,7 +235,9 @@ def submit(
             on_recorded(result.submission.id)
         actions = _actions(checked.raw, outcome) if checked.raw else None
         try:
-            version = _load(platform, result.submission, dataflow, outcome, actions, archived.sha256, checkpoint)
+            version = _load(
+                platform, result.submission, dataflow, outcome, actions, archived.sha256, checkpoint, request.submitter
+            )
         except BaseException:
             platform.submissions.fail_loads([result.submission.id])
             raise
@@ -303,8 +314,23 @@ def _record(
             error_count=report.error_count,
             warning_count=report.warning_count,
             report=report.to_dict(),
-            created_by=request.submitted_by,
-        )
+            created_by=request.submitter.username,
+        ),
+        lambda submission: event(
+            request.submitter,
+            "submission.uploaded",
+            f"submission:{submission.id}",
+            {
+                "provider": submission.provider_id,
+                "dataflow": submission.dataflow_id,
+                "file": submission.file_name,
+                "sha256": sha256,
+                "rows": report.rows,
+                "errors": report.error_count,
+                "load": request.load,
+            },
+            at=utc_now(),
+        ),
     )
     return SubmissionOutcome(submission, report, None, earlier.id if earlier else None, mapping)
 
@@ -329,29 +355,46 @@ def _load(
     actions: pa.Array | None,
     sha256: str,
     checkpoint: Checkpoint,
+    actor: Actor,
 ) -> VersionInfo:
+    """Merge the observations into the provider's data and record the new version, with its audit row; merged
+    again when another version of the provider was recorded meanwhile (``publishing.commit``)."""
     assert outcome.observations is not None
-    earlier = merge_base(platform, dataflow.id, submission.provider_id)
-    base = platform.warehouse.path(earlier.parquet_file) if earlier else None
     structure = dataflow.structure
-    merged = merge_observations(base, outcome.observations, actions, structure.dimension_ids, structure.time_dimension)
     keys = [*structure.dimension_ids, structure.time_dimension]
-    merged = stamp_revisions(base, merged, keys, structure.measure.id, iso_utc(platform.clock()))
-    checkpoint("merged")
-    stored = platform.warehouse.write_version(dataflow.id, merged)
-    checkpoint("version-written")
-    version = platform.submissions.record_loaded_version(
-        submission.id,
-        VersionRecordSpec(
-            dataflow_id=dataflow.id,
-            provider_id=submission.provider_id,
-            source=f"submission:{submission.id}",
-            source_files=[{"name": submission.file_name, "sha256": sha256}],
-            input_sha256=sha256,
-            parquet_file=stored.relative_path,
-            row_count=stored.row_count,
-        ),
-    )
+
+    def build() -> tuple[str, int, int | None]:
+        newest = [v.id for v in platform.records.versions(dataflow.id) if v.provider_id == submission.provider_id]
+        earlier = merge_base(platform, dataflow.id, submission.provider_id)
+        base = platform.warehouse.path(earlier.parquet_file) if earlier else None
+        merged = merge_observations(
+            base, outcome.observations, actions, structure.dimension_ids, structure.time_dimension
+        )
+        merged = stamp_revisions(base, merged, keys, structure.measure.id, iso_utc(platform.clock()))
+        checkpoint("merged")
+        stored = platform.warehouse.write_version(dataflow.id, merged)
+        checkpoint("version-written")
+        return stored.relative_path, stored.row_count, max(newest, default=None)
+
+    def write(built: tuple[str, int, int | None]) -> VersionInfo:
+        parquet_file, rows, newest_seen = built
+        details = {"dataflow": dataflow.id, "provider": submission.provider_id, "observations": rows}
+        return platform.submissions.record_loaded_version(
+            submission.id,
+            VersionRecordSpec(
+                dataflow_id=dataflow.id,
+                provider_id=submission.provider_id,
+                source=f"submission:{submission.id}",
+                source_files=[{"name": submission.file_name, "sha256": sha256}],
+                input_sha256=sha256,
+                parquet_file=parquet_file,
+                row_count=rows,
+            ),
+            newest_seen,
+            event(actor, "submission.loaded", f"submission:{submission.id}", details, at=utc_now()),
+        )
+
+    version = commit(build, write)
     checkpoint("committed")
     return version
 

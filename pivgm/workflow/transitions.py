@@ -1,16 +1,16 @@
-"""Taking a review step on a submission: checked, audited, and atomic with its release."""
+"""Taking a review step on a submission: checked, and atomic with its release and its audit row."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from pivgm.accounts.actor import Actor
-from pivgm.accounts.audit import audit
+from pivgm.accounts.audit import audit, event
+from pivgm.accounts.clock import utc_now
 from pivgm.errors import AuthenticationRequiredError, PermissionDeniedError
 from pivgm.platform import Platform
 from pivgm.records import NewRelease, StateChange, SubmissionInfo
-from pivgm.records.repository import ReleaseRaceError
-from pivgm.workflow.publishing import publication, withdrawal
+from pivgm.workflow.publishing import Seam, commit, no_seam, publisher_of
 from pivgm.workflow.review import State, TransitionNotAllowedError, can_see, check_transition, not_found
 
 
@@ -45,18 +45,16 @@ def is_own(platform: Platform, actor: Actor, submission: SubmissionInfo) -> bool
     return submission.created_by is not None and submission.created_by == actor.username
 
 
-RELEASE_ATTEMPTS = 5
-
-
 def _release_for(
     platform: Platform, action: str, submission: SubmissionInfo, release_at: datetime | None
 ) -> NewRelease | None:
     """The new release a publication or a withdrawal makes; other steps make none."""
     if submission.version_id is None or action not in ("publish", "withdraw"):
         return None
+    publisher = publisher_of(platform)
     if action == "publish":
-        return publication(platform, submission.version_id, release_at.astimezone(UTC) if release_at else None)
-    return withdrawal(platform, submission.version_id)
+        return publisher.publication(submission.version_id, release_at.astimezone(UTC) if release_at else None)
+    return publisher.withdrawal(submission.version_id)
 
 
 def take_step(
@@ -66,8 +64,11 @@ def take_step(
     action: str,
     comment: str = "",
     release_at: datetime | None = None,
+    *,
+    seam: Seam = no_seam,
 ) -> SubmissionInfo:
-    """Apply one review transition; publication and withdrawal build the dataflow's new release first."""
+    """Apply one review transition; publication and withdrawal build the dataflow's new release first and
+    commit it with the step and its audit row (``publishing.commit``: rebuilt if another release lands)."""
     submission = visible_submission(platform, actor, submission_id)
     target = f"submission:{submission_id}"
     try:
@@ -84,39 +85,31 @@ def take_step(
             {"action": action, "reason": error.message, "state": submission.status},
         )
         raise
-    for attempt in range(RELEASE_ATTEMPTS):
-        release = _release_for(platform, action, submission, release_at)
-        try:
-            changed = platform.submissions.apply_transition(
-                StateChange(
-                    submission_id=submission_id,
-                    from_state=submission.status,
-                    to_state=transition.target.value,
-                    actor=actor.username,
-                    action=action,
-                    comment=comment,
-                    release=release,
-                )
-            )
-            break
-        except ReleaseRaceError:
-            # another release of the dataflow landed while this one was built: build again on it
-            if attempt == RELEASE_ATTEMPTS - 1:
-                raise
-    audit(
-        platform,
-        actor,
-        f"submission.{action}",
-        target,
-        {
+
+    def write(release: NewRelease | None) -> SubmissionInfo:
+        details = {
             "from": submission.status,
-            "to": changed.status,
+            "to": transition.target.value,
             "dataflow": submission.dataflow_id,
             "provider": submission.provider_id,
             "observations": submission.row_count,
             "release_rows": release.row_count if release else None,
-            "release_at": changed.release_at.isoformat() if changed.release_at else None,
+            "release_at": release.published_at.isoformat()
+            if release and release.published_at and action == "publish"
+            else None,
             "comment": comment or None,
-        },
-    )
-    return changed
+        }
+        return platform.submissions.apply_transition(
+            StateChange(
+                submission_id=submission_id,
+                from_state=submission.status,
+                to_state=transition.target.value,
+                actor=actor.username,
+                action=action,
+                comment=comment,
+                release=release,
+                audit=event(actor, f"submission.{action}", target, details, at=utc_now()),
+            )
+        )
+
+    return commit(lambda: _release_for(platform, action, submission, release_at), write, seam)

@@ -15,9 +15,10 @@ from pivgm.catalog import Catalog, DataSelection
 from pivgm.errors import NotFoundError
 from pivgm.ingest.mapping import Mapping
 from pivgm.platform import Platform
-from pivgm.workflow.publishing import publish_version
+from pivgm.workflow.overrides import publish
 from pivgm.workflow.submissions import FileTooLargeError, SubmissionRequest, submit
 from tests.backends import environment_for, settings_for
+from tests.people import ADMIN
 
 MAPPING = Mapping(
     columns={"CITIZENSHIP": "Nacionalidad", "TIME_PERIOD": "Mes", "OBS_VALUE": "Eventos"},
@@ -103,7 +104,7 @@ def test_a_new_upload_merges_with_the_providers_data_and_keeps_the_old_version(e
 
 def test_a_revision_of_published_values_is_flagged_with_old_and_new_values(empty_platform):
     first = submit(empty_platform, request())
-    publish_version(empty_platform, first.version.id)
+    publish(empty_platform, ADMIN, first.version.id, "published by the test")
     revised = submit(empty_platform, request("Nacionalidad;Mes;Eventos\nVEN;2024-01;1.250\n"))
     issue = revised.report.rules["revises-published-value"].issues[0]
     assert "1200" in issue.message_en and "1250" in issue.message_en
@@ -115,7 +116,7 @@ def test_loaded_versions_are_public_only_once_published(empty_platform):
     catalog = Catalog(empty_platform)
     with pytest.raises(NotFoundError):
         catalog.data("DF_IRREGULAR_TRANSIT", DataSelection())
-    publish_version(empty_platform, outcome.version.id)
+    publish(empty_platform, ADMIN, outcome.version.id, "published by the test")
     catalog = Catalog(empty_platform)
     assert catalog.data("DF_IRREGULAR_TRANSIT", DataSelection()).table.num_rows == 3
 
@@ -208,7 +209,7 @@ def test_each_observation_says_when_it_was_last_revised(empty_platform):
     first = submit(empty_platform, request())
     empty_platform.clock = lambda: datetime(2026, 2, 9, 8, 30, tzinfo=UTC)
     second = submit(empty_platform, request("Nacionalidad;Mes;Eventos\nVEN;2024-01;1.250\nHND;2024-01;850\n"))
-    publish_version(empty_platform, second.version.id)
+    publish(empty_platform, ADMIN, second.version.id, "published by the test")
     rows = Catalog(empty_platform).data("DF_IRREGULAR_TRANSIT", DataSelection()).table.to_pylist()
     revised = {r["CITIZENSHIP"]: r["LAST_UPDATED"] for r in rows}
     assert revised == {"VEN": "2026-02-09T08:30:00Z", "HND": "2026-01-05T12:00:00Z", "GTM": "2026-01-05T12:00:00Z"}

@@ -12,7 +12,6 @@ import anyio
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
-from pivgm.accounts.audit import audit
 from pivgm.errors import InvalidParameterError
 from pivgm.ingest.mapping import Mapping
 from pivgm.ingest.report import ValidationReport
@@ -113,28 +112,14 @@ async def create_submission(
         content=b"",
         mapping=_mapping(mapping),
         load=load,
-        submitted_by=actor.username,
+        actor=actor,
     )
     with tempfile.NamedTemporaryFile(prefix="pivgm-upload-") as copy:
         await _copy_limited(file, copy, limit, name)
         settings = platform.settings
         run = partial(run_limited, settings, Path(copy.name), job, JobLimits.from_settings(settings))
         outcome = await anyio.to_thread.run_sync(run)  # checked and loaded in a limited child process
-    audit(platform, actor, "submission.uploaded", f"submission:{outcome.submission.id}", _upload_details(outcome))
     return _public(outcome, outcome.report)
-
-
-def _upload_details(outcome: SubmissionOutcome) -> dict[str, Any]:
-    return {
-        "provider": outcome.submission.provider_id,
-        "dataflow": outcome.submission.dataflow_id,
-        "file": outcome.submission.file_name,
-        "sha256": outcome.submission.file_sha256,
-        "rows": outcome.report.rows,
-        "errors": outcome.report.error_count,
-        "version": outcome.version.id if outcome.version else None,
-        "version_rows": outcome.version.row_count if outcome.version else None,
-    }
 
 
 @router.get("/{submission_id}", summary="A submission with its validation report")

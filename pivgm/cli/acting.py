@@ -1,0 +1,23 @@
+"""Who a command acts as: ``--as`` names an account (its roles apply), else the operating system's user,
+an administrator on the server (``cli:<user>``). Every write is audited under that name."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from pivgm.accounts.actor import Actor
+from pivgm.accounts.audit import operating_system_actor
+from pivgm.accounts.users import acting_as
+from pivgm.platform import Platform
+
+AsOption = Annotated[
+    str | None,
+    typer.Option("--as", help="Act as this account (its roles apply; audited under its name). Default: cli:<os user>."),
+]
+
+
+def actor(platform: Platform, username: str | None) -> Actor:
+    """The account named by ``--as``, or the operating system's user."""
+    return acting_as(platform, username) if username else operating_system_actor()
