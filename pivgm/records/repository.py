@@ -33,7 +33,11 @@ class ReleaseRaceError(PivgmError):
 
 
 def check_base(session: Session, dataflow_id: str, based_on: int | None) -> None:
-    """Refuse a release built on a base that is no longer the dataflow's newest release (no lost update)."""
+    """Refuse a release built on a base that is no longer the dataflow's newest release (no lost update).
+
+    The dataflow's row is locked first, so concurrent commits of one dataflow's releases check and write one
+    after the other on PostgreSQL too (SQLite already holds its write lock from ``BEGIN IMMEDIATE``)."""
+    session.execute(select(DataflowRecord.id).where(DataflowRecord.id == dataflow_id).with_for_update())
     newest = session.scalars(
         select(ReleaseRecord.id)
         .where(ReleaseRecord.dataflow_id == dataflow_id)
@@ -125,7 +129,9 @@ def newest_version_id(session: Session, dataflow_id: str, provider_id: str) -> i
 
 
 def check_version_base(session: Session, dataflow_id: str, provider_id: str, newest_seen: int | None) -> None:
-    """Refuse a version merged when ``newest_seen`` was the provider's newest, if another came since."""
+    """Refuse a version merged when ``newest_seen`` was the provider's newest, if another came since (the
+    provider's row is locked first, as in ``check_base``)."""
+    session.execute(select(ProviderRecord.id).where(ProviderRecord.id == provider_id).with_for_update())
     if newest_version_id(session, dataflow_id, provider_id) != newest_seen:
         raise ReleaseRaceError(
             f"{provider_id}'s data of {dataflow_id} changed while the new version was being built; try again.",
