@@ -328,6 +328,7 @@ def _record(
                 "rows": report.rows,
                 "errors": report.error_count,
                 "load": request.load,
+                "recipe": request.recipe is not None,
             },
             at=utc_now(),
         ),

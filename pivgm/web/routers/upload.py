@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from pivgm.accounts.actor import Actor, Role
-from pivgm.accounts.audit import audit
 from pivgm.errors import InvalidParameterError
 from pivgm.ingest.recipes import RecipeError
 from pivgm.model import Dataflow
@@ -245,27 +244,12 @@ async def check_page(
         file_name=file.file_name,
         content=b"",
         recipe=recipe,
-        submitted_by=actor.username,
+        actor=actor,  # audited as submission.uploaded with the submission's record
     )
     run = partial(run_limited, platform.settings, file.path, job, JobLimits.from_settings(platform.settings))
     try:
         outcome = await anyio.to_thread.run_sync(run)  # checked and loaded in a limited child process
     except RecipeError as problem:  # the choices ask for what the file does not have: say so on the page
         return _mapping_view(request, platform, actor, sha256, choices, roles, keep_column, kept, problem.message)
-    audit(
-        platform,
-        actor,
-        "submission.uploaded",
-        f"submission:{outcome.submission.id}",
-        {
-            "provider": provider,
-            "dataflow": dataflow,
-            "file": file.file_name,
-            "sha256": file.sha256,
-            "rows": outcome.report.rows,
-            "errors": outcome.report.error_count,
-            "recipe": True,
-        },
-    )
     target = f"/submissions/{outcome.submission.id}/report?lang={request_language(request)}"
     return RedirectResponse(target, status_code=303)
