@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,12 +17,14 @@ from pivgm.ingest.readers import ReadOptions
 from pivgm.microdata.engines import Engine
 from pivgm.microdata.protection.config import load_rules
 from pivgm.microdata.recipe import load_recipe
-from pivgm.microdata.run import AggregationReport, aggregate_records
 from pivgm.microdata.submission import write_atomically
 from pivgm.platform import Platform
 from pivgm.settings import Settings
 from pivgm.structures import load_standard
 from pivgm.workflow.submissions import SubmissionRequest, submit
+
+if TYPE_CHECKING:
+    from pivgm.microdata.run import AggregationReport
 
 console = Console(stderr=True)
 
@@ -70,6 +72,8 @@ def register(app: typer.Typer) -> None:
         lang: Annotated[str, typer.Option("--lang", help="Language of the messages: es or en.")] = "es",
     ) -> None:
         """Aggregate individual records into a protected table the upload pipeline accepts as it is."""
+        from pivgm.microdata.run import aggregate_records  # Ibis and the engines load only for this command
+
         standard = load_standard()
         dataflow = standard.dataflow(flow)
         standard.provider(provider)

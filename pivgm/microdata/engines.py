@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
-
-import ibis
+from typing import TYPE_CHECKING, Any
 
 from pivgm.errors import InvalidParameterError
+
+if TYPE_CHECKING:
+    import ibis
 
 SPARK_LOCAL = "local[2]"
 
@@ -49,7 +50,9 @@ def spark_session(master: str | None) -> Any:
 
 
 def connect(engine: Engine, spark_master: str | None = None) -> Any:
-    """An Ibis connection to ``engine``."""
+    """An Ibis connection to ``engine`` (Ibis is imported here: the rest of the CLI starts without it)."""
+    import ibis
+
     if engine is Engine.SPARK:
         return ibis.pyspark.connect(spark_session(spark_master))
     if spark_master:

@@ -19,13 +19,10 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from pivgm.microdata.codes import code_map
+from pivgm.microdata.columns import LARGEST, PERIOD, RECORDS, VALUE
 from pivgm.microdata.recipe import TOTAL, AgeRule, PeriodRule, Recipe
 from pivgm.model import Dataflow
 
-PERIOD = "TIME_PERIOD"
-VALUE = "OBS_VALUE"
-RECORDS = "RECORDS"
-LARGEST = "LARGEST"
 REASON = "REASON"
 _AGE_CODE = "_age"
 _DATE_PATTERNS = {

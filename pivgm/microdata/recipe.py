@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -224,6 +224,10 @@ def parse_recipe(raw: Any, dataflow: Dataflow, where: str = "recipe") -> Recipe:
         title=str(raw.get("title", "")),
     )
     _check_dimensions(recipe, dataflow)
+    rule = recipe.period
+    if rule.frequency == "A" and rule.fiscal_year_start > 1 and "OBS_COMMENT" not in recipe.constants:
+        note = f"Fiscal year from month {rule.fiscal_year_start}, named by the calendar year in which it ends"
+        recipe = replace(recipe, constants={**recipe.constants, "OBS_COMMENT": note})
     return recipe
 
 

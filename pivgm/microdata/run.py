@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pivgm.microdata import engines, pipeline, records
+from pivgm.microdata.columns import PERIOD
 from pivgm.microdata.engines import Engine
 from pivgm.microdata.protection.config import ProtectionRules
 from pivgm.microdata.protection.protect import ProtectionReport, protect
@@ -79,7 +80,7 @@ def aggregate_records(
     unmapped = dict(result.unmapped)
     if staged.malformed:
         unmapped["malformed-line"] = staged.malformed
-    keys = [*recipe.mapped_dimensions, pipeline.PERIOD]
+    keys = [*recipe.mapped_dimensions, PERIOD]
     protected, protection = protect(
         result.cells,
         keys,

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pivgm.microdata.pipeline import PERIOD, VALUE
-from pivgm.microdata.protection.protect import CONF_STATUS
+from pivgm.microdata.columns import CONF_STATUS, PERIOD, VALUE
 from pivgm.model import Dataflow
 
 

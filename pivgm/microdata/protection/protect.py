@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from pivgm.microdata.pipeline import LARGEST, RECORDS, VALUE
+from pivgm.microdata.columns import CONF_STATUS, LARGEST, RECORDS, VALUE
 from pivgm.microdata.protection import tauargus
 from pivgm.microdata.protection.config import ProtectionRules
 from pivgm.microdata.protection.tauargus import TabCell
 
-CONF_STATUS = "CONF_STATUS"
 FREE, PRIMARY, SECONDARY = "F", "C", "D"
 
 
