@@ -319,3 +319,21 @@ def test_aggregate_adds_up_rows_with_the_same_key(recipe_rows):
     ]
     rows = recipe_rows(BASE + "aggregate: sum\n", table)
     assert keys(rows, "COUNTERPART_AREA", "OBS_VALUE", "_row") == [("CUB", "3", 2), ("HTI", "4", 4)]
+
+
+def test_a_fiscal_year_total_is_refused_not_published_as_the_calendar_year(recipe_rows, tmp_path):
+    """The platform publishes calendar periods only: a fiscal-year figure (reporting year 2023-A1 with
+    REPORTING_YEAR_START_DAY --10-01) fails ``invalid-period`` and is never loaded under calendar 2023.
+    Fails if the fiscal-year parser falls back to the bare year."""
+    from pivgm.ingest.recipes import map_table, parse_recipe, read_with_recipe
+    from pivgm.ingest.validate import validate
+    from pivgm.structures import load_standard
+
+    path = write_csv(tmp_path / "fy.csv", [HEADER, ["United States", "Mexico", "Hombres", "2023", "717333"]])
+    text = BASE.replace("period: {column: Año}", "period: {column: Año, format: fiscal_year}")
+    recipe, dataflow = parse_recipe(text), load_standard().dataflow("DF_MIG_STOCK")
+    applied = map_table(read_with_recipe(path, recipe, file_name="fy.csv"), recipe, dataflow)
+    assert applied.mapping.constants["REPORTING_YEAR_START_DAY"] == "--10-01"
+    outcome = validate(applied.mapped, dataflow, file_name="fy.csv")
+    assert outcome.report.flatten(["row", "type"]) == [[2, "invalid-period"]]
+    assert outcome.observations is None
