@@ -216,6 +216,7 @@ class Dataflow:
     structure: DataStructure
     metadata: ReferenceMetadata
     defaults: Mapping[str, str] = field(default_factory=dict)
+    constraints: Mapping[str, frozenset[str]] = field(default_factory=dict)  # dimension -> the codes allowed
 
     @property
     def urn(self) -> str:

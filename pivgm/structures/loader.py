@@ -214,10 +214,18 @@ def _dataflow(
         structure=structure,
         metadata=_metadata(raw.get("metadata") or {}),
         defaults={str(k): str(v) for k, v in defaults.items()},
+        constraints={str(k): frozenset(str(c) for c in v) for k, v in (raw.get("constraints") or {}).items()},
     )
 
 
 def _check_defaults(dataflow: Dataflow) -> None:
+    for dimension_id, codes in dataflow.constraints.items():
+        dimension = dataflow.structure.dimension(dimension_id)
+        if dimension is None or dimension.codelist is None:
+            raise StructureError(f"{dataflow.id}: constraint on {dimension_id!r}, not a coded dimension.")
+        unknown = sorted(code for code in codes if code not in dimension.codelist)
+        if unknown:
+            raise StructureError(f"{dataflow.id}: constraint {dimension_id}={unknown[0]!r} is not in its codelist.")
     for attribute_id, value in dataflow.defaults.items():
         attribute = dataflow.structure.attribute(attribute_id)
         if attribute is None:

@@ -162,10 +162,13 @@ def _history(platform: Platform, provider_id: str, dataflow_id: str) -> pa.Table
 
 
 def _allowed(provider: DataProvider, dataflow: Dataflow) -> dict[str, frozenset[str]]:
-    """A national provider reports only for its own countries."""
-    if dataflow.structure.dimension("REF_AREA") is None or not provider.countries:
-        return {}
-    return {"REF_AREA": frozenset(provider.countries)}
+    """The codes a submission may hold: the dataflow's content constraints, and for REF_AREA only the
+    provider's own countries (a national provider) within them."""
+    allowed = dict(dataflow.constraints)
+    if dataflow.structure.dimension("REF_AREA") is not None and provider.countries:
+        own = frozenset(provider.countries)
+        allowed["REF_AREA"] = own & allowed["REF_AREA"] if "REF_AREA" in allowed else own
+    return allowed
 
 
 def _deletions_need_no_value(mapped: MappedTable, raw: RawTable, dataflow: Dataflow) -> MappedTable:

@@ -1,0 +1,68 @@
+"""Submissions with recipes and mappings: label matching under a complete mapping, content constraints,
+saved recipes reused."""
+
+from __future__ import annotations
+
+from pivgm.ingest.mapping import Mapping
+from pivgm.ingest.recipes import parse_recipe
+from pivgm.workflow.submissions import SubmissionRequest, check_file, submit
+
+STOCK = "Destino,Origen,Sexo,Año,Personas\nCosta Rica,Mexico,Hombres,2020,10\nCosta Rica,Nicaragua,Mujeres,2020,20\n"
+
+
+def request(content: str, flow: str, provider: str, **extra) -> SubmissionRequest:
+    return SubmissionRequest(
+        provider_id=provider, dataflow_id=flow, file_name="data.csv", content=content.encode(), **extra
+    )
+
+
+def test_a_complete_mapping_still_matches_country_names(empty_platform):
+    """Regression: a mapping that places every column but maps only SEX labels still reads "Mexico" as MEX.
+    Fails if ``with_label_matching`` is removed from ``_mapping_for`` ('Mexico' is not a code of CL_AREA)."""
+    mapping = Mapping(
+        columns={
+            "REF_AREA": "Destino",
+            "COUNTERPART_AREA": "Origen",
+            "SEX": "Sexo",
+            "TIME_PERIOD": "Año",
+            "OBS_VALUE": "Personas",
+        },
+        values={"SEX": {"Hombres": "M", "Mujeres": "F"}},
+        constants={"FREQ": "A"},
+    )
+    checked = check_file(empty_platform, request(STOCK, "DF_MIG_STOCK", "CR_DGME", mapping=mapping, load=False))
+    assert checked.report.valid, checked.report.flatten(["row", "column", "type"])
+    assert checked.outcome is not None and checked.outcome.observations is not None
+    assert sorted(checked.outcome.observations.column("COUNTERPART_AREA").to_pylist()) == ["MEX", "NIC"]
+
+
+ENCOUNTERS = "País,Mes,Encuentros\nMexico,2024-01,5\n"
+ENCOUNTERS_RECIPE = """recipe: 1
+period: {column: Mes}
+columns: {CITIZENSHIP: País, OBS_VALUE: Encuentros}
+constants: {FREQ: M, REF_AREA: MEX, BORDER_COMPONENT: _T, BORDER_AREA: _T, LEGAL_AUTHORITY: _T,
+            ENCOUNTER_TYPE: _T, BORDER_DEMOGRAPHIC: _T}
+"""
+
+
+def test_a_dataflows_content_constraint_is_enforced_for_any_provider(empty_platform):
+    """DF_BORDER_ENCOUNTERS holds the United States' southwest border only: an international provider
+    (allowed every area) still cannot put Mexico as the reporting country. Fails if ``_allowed`` ignores
+    ``dataflow.constraints``."""
+    recipe = parse_recipe(ENCOUNTERS_RECIPE)
+    checked = check_file(empty_platform, request(ENCOUNTERS, "DF_BORDER_ENCOUNTERS", "IOM_MMP", recipe=recipe))
+    assert checked.report.flatten(["row", "type"]) == [[2, "code-not-allowed"]]
+    usa = parse_recipe(ENCOUNTERS_RECIPE.replace("REF_AREA: MEX", "REF_AREA: USA"))
+    assert check_file(empty_platform, request(ENCOUNTERS, "DF_BORDER_ENCOUNTERS", "IOM_MMP", recipe=usa)).report.valid
+
+
+def test_a_valid_submissions_recipe_is_saved_and_reused(empty_platform):
+    """The next file of the provider, sent without a mapping, is read with the saved recipe."""
+    recipe = parse_recipe(ENCOUNTERS_RECIPE.replace("REF_AREA: MEX", "REF_AREA: USA"), "cbp.yaml")
+    first = submit(empty_platform, request(ENCOUNTERS, "DF_BORDER_ENCOUNTERS", "US_CBP", recipe=recipe))
+    assert first.report.valid and first.version is not None
+    later = "País,Mes,Encuentros\nGuatemala,2024-02,7\n"
+    checked = check_file(empty_platform, request(later, "DF_BORDER_ENCOUNTERS", "US_CBP"))
+    assert checked.report.valid
+    assert checked.recipe is not None and checked.recipe.data["period"] == {"column": "Mes"}
+    assert any(note.startswith("Recipe 'saved recipe 1 of US_CBP") for note in checked.report.notes)
