@@ -11,6 +11,7 @@ from pivgm import __version__
 from pivgm.catalog import Catalog
 from pivgm.platform import Platform
 from pivgm.settings import Settings
+from pivgm.web import api_docs
 from pivgm.web.errors import install_error_handlers
 from pivgm.web.headers import ResponseHeaders
 from pivgm.web.routers import api, auth, explorer, pages, review, sdmx, submissions, upload
@@ -28,13 +29,15 @@ def create_app(settings: Settings) -> FastAPI:
         description="Official migration statistics of Mexico, Central America and the Caribbean: "
         "dataflows (SDMX-style structures) and their published observations.",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by api_docs, with a script nonce
         redoc_url=None,
     )
     app.state.catalog = Catalog(platform)
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # pages and data travel compressed
-    app.add_middleware(ResponseHeaders)  # outermost: sees every answer, errors and static files included
+    # outermost: sees every answer, errors and static files included
+    app.add_middleware(ResponseHeaders, behind_tls=settings.secure_cookies)
     install_error_handlers(app)
+    app.include_router(api_docs.router)
     app.include_router(api.router)
     app.include_router(submissions.router)
     app.include_router(review.router)

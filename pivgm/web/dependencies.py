@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 
 from pivgm.catalog import Catalog
 from pivgm.platform import Platform
@@ -24,3 +24,7 @@ def get_platform(request: Request) -> Platform:
 
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]
+
+
+MAX_RECORD_ID = 2**63 - 1  # the largest BIGINT: larger numbers cannot name a record (404-free 422, not a 500)
+RecordId = Annotated[int, Path(ge=1, le=MAX_RECORD_ID, description="A record's number")]

@@ -15,6 +15,6 @@ def screenshot(page: object, name: str) -> None:
 def wait_for_charts(page: object) -> None:
     """Until every chart on the page is drawn (charts.js marks them)."""
     page.wait_for_function(  # type: ignore[attr-defined]
-        "[...document.querySelectorAll('.chart')].every(c => c.getAttribute('data-rendered') === 'true')",
+        "() => [...document.querySelectorAll('.chart')].every(c => c.getAttribute('data-rendered') === 'true')",
         timeout=15000,
     )

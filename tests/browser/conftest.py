@@ -90,9 +90,10 @@ def new_context(browser, live_server):  # type: ignore[no-untyped-def]
     contexts = []
     outside = Outside(live_server)
 
-    def make(width: int = 1280, height: int = 900, locale: str = "es-ES"):  # type: ignore[no-untyped-def]
+    def make(width: int = 1280, height: int = 900, locale: str = "es-ES", bypass_csp: bool = False):  # type: ignore[no-untyped-def]
+        """``bypass_csp``: for tests that inject a tool (axe-core) into the page, which the CSP would refuse."""
         size = {"width": width, "height": height}
-        context = browser.new_context(viewport=size, locale=locale, accept_downloads=True)
+        context = browser.new_context(viewport=size, locale=locale, accept_downloads=True, bypass_csp=bypass_csp)
         context.route("**/*", outside.handle)
         contexts.append(context)
         return context

@@ -29,7 +29,7 @@ PAGES = [
 def test_no_serious_or_critical_accessibility_violation(new_context, live_server, path):
     if not AXE.exists():
         pytest.skip("axe-core is not installed (npm ci)")
-    page = new_context().new_page()
+    page = new_context(bypass_csp=True).new_page()
     page.goto(live_server + path)
     wait_for_charts(page)
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))  # injected: no request leaves the server

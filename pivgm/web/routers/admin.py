@@ -181,14 +181,15 @@ def _moment(text: str, name: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError:
+        if name == "to" and len(text) == len("2026-11-25"):
+            moment += timedelta(days=1)  # a day given as the end includes that day
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: 9999-12-31, or an offset beyond year 9999 in UTC
         raise InvalidParameterError(
-            f"{name}={text!r} is not a date or date-time; write it like 2026-11-25 or 2026-11-25T14:30.",
+            f"{name}={text!r} is not a date or date-time between the years 1 and 9999 (UTC); "
+            "write it like 2026-11-25 or 2026-11-25T14:30.",
             parameter=name,
         ) from None
-    if name == "to" and len(text) == len("2026-11-25"):
-        moment += timedelta(days=1)  # a day given as the end includes that day
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def audit_filter(action: str, actor: str, target: str, since: str, until: str) -> AuditFilter:

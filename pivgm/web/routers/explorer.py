@@ -15,6 +15,7 @@ from pivgm.catalog.state import from_form
 from pivgm.errors import InvalidParameterError, PivgmError
 from pivgm.web.downloads import WRITERS
 from pivgm.web.explorer_page import explorer_page, explorer_url
+from pivgm.web.headers import content_security_policy
 from pivgm.web.i18n import request_language
 from pivgm.web.labels import Labels
 from pivgm.web.profile_page import country_page, profile_public
@@ -72,7 +73,7 @@ def embed(dataflow_id: str, request: Request, site: SiteDep) -> HTMLResponse:
         labels = Labels(view.dataflow, request_language(request))
         page = explorer_page(view, labels, str(request.base_url), {})
         response = render(request, "embed.html", page.api_url, page=page)
-        response.headers["Content-Security-Policy"] = "frame-ancestors *"
+        response.headers["Content-Security-Policy"] = content_security_policy(frame_ancestors="*")
         return response
 
     return html_errors(request, make, f"/api/dataflows/{dataflow_id}")

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from pivgm.errors import InvalidParameterError
 from pivgm.ingest.report import ValidationReport
-from pivgm.web.dependencies import PlatformDep
+from pivgm.web.dependencies import PlatformDep, RecordId
 from pivgm.web.i18n import messages, request_language
 from pivgm.web.rendering import render
 from pivgm.web.review_charts import totals_spec
@@ -35,11 +35,11 @@ def _parse_time(text: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(text.strip())
-    except ValueError:
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):  # OverflowError: an offset that takes it beyond year 9999 in UTC
         raise InvalidParameterError(
             f"{text!r} is not a date and time; write e.g. 2026-12-01T12:00.", parameter="release_at"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @router.get("", summary="Submissions you may see, newest first")
@@ -50,14 +50,15 @@ def list_submissions(platform: PlatformDep, actor: UserDep, state: str | None = 
 
 @router.post("/{submission_id}/transitions", summary="Take a review step on a submission", status_code=200)
 def create_transition(
-    submission_id: int, body: TransitionCreate, platform: PlatformDep, actor: UserDep, _: CsrfDep
+    submission_id: RecordId, body: TransitionCreate, platform: PlatformDep, actor: UserDep, _: CsrfDep
 ) -> dict[str, Any]:
-    changed = take_step(platform, actor, submission_id, body.action, body.comment, body.release_at)
+    release_at = _parse_time(body.release_at.isoformat()) if body.release_at else None  # in UTC, or a 422
+    changed = take_step(platform, actor, submission_id, body.action, body.comment, release_at)
     return submission_view(platform, actor, changed.id).to_dict()
 
 
 @router.get("/{submission_id}/history", summary="The review history of a submission")
-def history(submission_id: int, platform: PlatformDep, actor: UserDep) -> dict[str, Any]:
+def history(submission_id: RecordId, platform: PlatformDep, actor: UserDep) -> dict[str, Any]:
     view = submission_view(platform, actor, submission_id)
     return {"submission": submission_id, "events": view.to_dict()["history"]}
 
@@ -74,7 +75,7 @@ def review_queue(request: Request, platform: PlatformDep, actor: UserDep) -> HTM
 
 
 @pages.get("/submissions/{submission_id}", response_class=HTMLResponse)
-def submission_page(submission_id: int, request: Request, platform: PlatformDep, actor: UserDep) -> HTMLResponse:
+def submission_page(submission_id: RecordId, request: Request, platform: PlatformDep, actor: UserDep) -> HTMLResponse:
     view = submission_view(platform, actor, submission_id)
     report = ValidationReport.from_dict(view.submission.report)
     found = changes(platform, view.submission)
@@ -99,7 +100,7 @@ def submission_page(submission_id: int, request: Request, platform: PlatformDep,
 @pages.post("/submissions/{submission_id}/transitions")
 def submission_form(
     request: Request,
-    submission_id: int,
+    submission_id: RecordId,
     platform: PlatformDep,
     actor: UserDep,
     _: CsrfDep,

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pivgm.errors import InvalidParameterError
 from pivgm.ingest.mapping import Mapping
 from pivgm.ingest.report import ValidationReport
-from pivgm.web.dependencies import PlatformDep
+from pivgm.web.dependencies import MAX_RECORD_ID, PlatformDep, RecordId
 from pivgm.web.i18n import messages, request_language
 from pivgm.web.rendering import render
 from pivgm.web.security import CsrfDep, UserDep, csrf_token
@@ -123,14 +123,14 @@ async def create_submission(
 
 
 @router.get("/{submission_id}", summary="A submission with its validation report")
-def get_submission(submission_id: int, platform: PlatformDep, actor: UserDep) -> dict[str, Any]:
+def get_submission(submission_id: RecordId, platform: PlatformDep, actor: UserDep) -> dict[str, Any]:
     submission = visible_submission(platform, actor, submission_id)
     return _public(submission, ValidationReport.from_dict(submission.report))
 
 
 @router.get("/{submission_id}/report", summary="The validation report as JSON or CSV", response_model=None)
 def get_report(
-    submission_id: int,
+    submission_id: RecordId,
     request: Request,
     platform: PlatformDep,
     actor: UserDep,
@@ -147,7 +147,7 @@ def get_report(
 
 
 @pages.get("/submissions/{submission_id}/report", response_class=HTMLResponse)
-def report_page(submission_id: int, request: Request, platform: PlatformDep, actor: UserDep) -> HTMLResponse:
+def report_page(submission_id: RecordId, request: Request, platform: PlatformDep, actor: UserDep) -> HTMLResponse:
     view = submission_view(platform, actor, submission_id)
     report = ValidationReport.from_dict(view.submission.report)
     return render(
@@ -164,7 +164,11 @@ def report_page(submission_id: int, request: Request, platform: PlatformDep, act
 
 @pages.get("/submissions/{submission_id}/rows", response_class=HTMLResponse)
 def rows_page(
-    submission_id: int, request: Request, platform: PlatformDep, actor: UserDep, row: int = 1
+    submission_id: RecordId,
+    request: Request,
+    platform: PlatformDep,
+    actor: UserDep,
+    row: Annotated[int, Query(ge=1, le=MAX_RECORD_ID)] = 1,
 ) -> HTMLResponse:
     """The rows of the submitted file around one a report names (report rows link here)."""
     submission = visible_submission(platform, actor, submission_id)

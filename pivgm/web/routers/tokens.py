@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from pivgm.accounts import tokens
 from pivgm.accounts.tokens import DEFAULT_DAYS, MAX_DAYS, NewToken, TokenInfo
 from pivgm.errors import PivgmError
-from pivgm.web.dependencies import PlatformDep
+from pivgm.web.dependencies import PlatformDep, RecordId
 from pivgm.web.rendering import render
 from pivgm.web.security import CsrfDep, IdentityDep, UserDep, csrf_token, page_gate, request_clock
 
@@ -87,7 +87,7 @@ def create_token_form(
 
 @router.post("/account/tokens/{token_id}/revoke", include_in_schema=False)
 def revoke_token_form(
-    token_id: int, request: Request, platform: PlatformDep, actor: UserDep, _: CsrfDep
+    token_id: RecordId, request: Request, platform: PlatformDep, actor: UserDep, _: CsrfDep
 ) -> RedirectResponse:
     tokens.revoke(platform, actor, token_id, clock=request_clock(request))
     return RedirectResponse("/account/tokens", status_code=303)
@@ -109,5 +109,7 @@ def create_token(
 
 
 @router.delete("/api/tokens/{token_id}", tags=["accounts"], summary="Revoke an API token")
-def revoke_token(token_id: int, request: Request, platform: PlatformDep, actor: UserDep, _: CsrfDep) -> dict[str, Any]:
+def revoke_token(
+    token_id: RecordId, request: Request, platform: PlatformDep, actor: UserDep, _: CsrfDep
+) -> dict[str, Any]:
     return token_public(tokens.revoke(platform, actor, token_id, clock=request_clock(request)))

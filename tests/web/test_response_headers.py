@@ -1,4 +1,6 @@
-"""No cache keeps an answer that depends on who asked; public answers say how long they may be kept.
+"""Headers of every answer: no cache keeps an answer that depends on who asked, public answers say how long
+they may be kept, and every answer carries the security headers (CSP without inline scripts, no framing but
+the embed view, nosniff, referrer policy, HSTS behind TLS).
 
 Every route the app registers (enumerated, every method) is called over HTTP on a live server by four
 callers: anonymous without cookies, anonymous with a ``lang`` cookie, a signed-in browser and an API token.
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 from pivgm.accounts import sessions
 from pivgm.accounts.actor import Role
@@ -145,3 +148,46 @@ def test_static_files_are_public_for_an_hour(served):
     response = httpx.get(f"{served.base}/static/css/pivgm.css")
     assert response.status_code == 200
     assert response.headers["cache-control"] == "public, max-age=3600"
+
+
+def assert_protected(response: httpx.Response) -> None:
+    where = (response.request.method, str(response.request.url), response.status_code)
+    policy = response.headers.get("content-security-policy", "")
+    scripts = next((d for d in policy.split(";") if d.strip().startswith("script-src")), "")
+    assert scripts and "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts, where
+    embed = response.request.url.path.endswith("/embed") and response.status_code == 200
+    assert ("frame-ancestors *" if embed else "frame-ancestors 'none'") in policy, where
+    assert response.headers.get("x-frame-options") == (None if embed else "DENY"), where
+    assert response.headers.get("x-content-type-options") == "nosniff", where
+    assert response.headers.get("referrer-policy") == "strict-origin-when-cross-origin", where
+    assert "strict-transport-security" not in response.headers, where  # plain http, not behind TLS
+
+
+def test_every_answer_carries_the_security_headers(served):
+    """Fails if the middleware stops setting any of them, or a route's own policy allows inline scripts."""
+    checked = 0
+    with httpx.Client(base_url=served.base, cookies={SESSION_COOKIE: served.cookie}, timeout=30) as client:
+        for path, method in [*served.routes, ("/static/js/charts.js", "GET"), ("/no/such/page", "GET")]:
+            for verb, url in requests(served, method, path):
+                assert_protected(client.request(verb, url))
+                checked += 1
+    assert checked > 50
+
+
+def test_the_api_docs_allow_their_inline_script_by_nonce_only(served):
+    response = httpx.get(f"{served.base}/api/docs")
+    nonce = response.text.split('<script nonce="', 1)[1].split('"', 1)[0]
+    assert f"'nonce-{nonce}'" in response.headers["content-security-policy"]
+    assert "<script>" not in response.text
+    assert (
+        httpx.get(f"{served.base}/api/docs").headers["content-security-policy"]
+        != response.headers["content-security-policy"]
+    )
+
+
+def test_behind_tls_every_answer_asks_for_https_from_then_on(tmp_path):
+    """HSTS when the deployment says it is behind TLS (``PIVGM_SECURE_COOKIES``); fails if it is not sent."""
+    platform = new_platform(tmp_path, secure_cookies=True)
+    with TestClient(create_app(platform.settings)) as client:
+        for url in ["/", "/api/dataflows", "/static/css/pivgm.css", "/login"]:
+            assert client.get(url).headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
