@@ -14,7 +14,7 @@ from pivgm.catalog.explorer_config import ExplorerDefaults, explorer_defaults
 from pivgm.catalog.grid import Grid, build_grid
 from pivgm.catalog.service import Catalog, DataflowSummary, DataView
 from pivgm.catalog.state import ExplorerState, ViewKind, parse_state
-from pivgm.catalog.uncertainty import Overlap, overlaps
+from pivgm.catalog.uncertainty import Insignificant, Overlap, insignificant_differences, overlaps
 from pivgm.catalog.views import BUILDERS, Problem, Shape, ViewContext
 from pivgm.errors import NotFoundError
 from pivgm.model import Dataflow
@@ -44,6 +44,11 @@ class ExplorerView:
     def overlaps(self) -> tuple[Overlap, ...]:
         """Figures of the view whose 90 % confidence intervals overlap (survey estimates only)."""
         return overlaps(self.shape)
+
+    @property
+    def insignificant(self) -> tuple[Insignificant, ...]:
+        """Differences between groups in the view whose 90 % interval includes zero."""
+        return insignificant_differences(self.dataflow, self.state, self.shape)
 
     @property
     def dataflow(self) -> Dataflow:

@@ -98,6 +98,14 @@ def uncertainty_notes(view: ExplorerView, labels: Labels) -> list[str]:
                 period=labels.code("TIME_PERIOD", overlap.period),
             )
         )
+    for difference in view.insignificant:
+        notes.append(
+            labels.t("note_not_significant").format(
+                name=labels.key(difference.dimensions, difference.key, labels.t("total")),
+                value=labels.value(difference.cell),
+                period=labels.code("TIME_PERIOD", difference.period),
+            )
+        )
     return notes
 
 

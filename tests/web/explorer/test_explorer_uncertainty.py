@@ -8,6 +8,7 @@ import csv
 import io
 import math
 import re
+from html import unescape
 
 import pytest
 from openpyxl import load_workbook
@@ -21,7 +22,8 @@ OVERLAP = "the intervals overlap; no statistically significant difference"
 
 
 def notes(html: str) -> list[str]:
-    return [re.sub(r"\s+", " ", n).strip() for n in re.findall(r"<li>([^<]*)</li>", "".join(_lists(html)))]
+    found = re.findall(r"<li>([^<]*)</li>", "".join(_lists(html)))
+    return [re.sub(r"\s+", " ", unescape(n)).strip() for n in found]
 
 
 def _lists(html: str) -> list[str]:
@@ -124,3 +126,23 @@ def test_state_estimates_are_explored_with_their_margins(get_page):
     params = {"STATE": "US-CA,US-TX", "COUNTRY_OF_BIRTH": "CAMX", "INDICATOR": "POVERTY", "lang": "en"}
     html = get_page(FLOW, view="table", **params)
     assert "California" in html and "Texas" in html and "16.2 ± 0.9" in html
+
+
+NOT_SIGNIFICANT = "the difference's interval includes zero; it is not statistically significant"
+
+
+def test_a_gap_whose_interval_includes_zero_is_noted_as_not_significant(get_page):
+    """Cuban-born unemployment minus all the foreign-born's, 2018: -0.3 ± 0.5 percentage points."""
+    params = {"COUNTRY_OF_BIRTH": "CUB", "INDICATOR": "UNEMPLOYMENT", "COMPARISON": "DIFF_FB", "lang": "en"}
+    found = notes(get_page(FLOW, **params))
+    assert any("(-0.3 ± 0.5), 2018" in n and NOT_SIGNIFICANT in n for n in found), found
+
+
+def test_gaps_clear_of_zero_and_estimates_are_not_called_insignificant(get_page):
+    gap = {"COUNTRY_OF_BIRTH": "HND", "INDICATOR": "UNINSURED", "COMPARISON": "DIFF_NAT", "lang": "en"}
+    assert not any(NOT_SIGNIFICANT in n for n in notes(get_page(FLOW, **gap)))
+    # an estimate, not a difference, whose interval includes zero: Caribbean-born in Missouri, 2018, in
+    # construction occupations 5.7 ± 7.1 %; fails if every interval across zero were called a difference
+    share = {"STATE": "US-MO", "COUNTRY_OF_BIRTH": "CAR", "INDICATOR": "OCC_CONSTRUCTION", "lang": "en"}
+    html = get_page(FLOW, view="ranked", **share)
+    assert "5.7 ± 7.1" in html and not any(NOT_SIGNIFICANT in n for n in notes(html))
