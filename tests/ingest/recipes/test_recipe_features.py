@@ -337,3 +337,39 @@ def test_a_fiscal_year_total_is_refused_not_published_as_the_calendar_year(recip
     outcome = validate(applied.mapped, dataflow, file_name="fy.csv")
     assert outcome.report.flatten(["row", "type"]) == [[2, "invalid-period"]]
     assert outcome.observations is None
+
+
+def test_a_header_of_repeated_year_rows_is_read_as_the_recipe_says(recipe_rows, tmp_path):
+    """UN DESA's layout: sexes merged over a row of years 1990-2019 repeated three times, which automatic
+    header detection takes for data; ``read.header_rows`` and ``skip_rows`` say where the header is."""
+    years = [1990, 2000, 2019]
+    path = write_xlsx(
+        tmp_path / "undesa.xlsx",
+        {
+            "Table 1": [
+                ["International migrant stock at mid-year by sex and by region, country or area of destination"],
+                ["United Nations, Department of Economic and Social Affairs, Population Division (2019)"],
+                ["Destination", "Both sexes", None, None, "Males", None, None, "Females", None, None],
+                [None, *years, *years, *years],
+                ["Costa Rica", 100, 200, 300, 40, 90, 140, 60, 110, 160],
+                ["Panama", 50, 60, 70, 20, 30, 35, 30, 30, 35],
+            ]
+        },
+        {"Table 1": ["B3:D3", "E3:G3", "H3:J3"]},
+    )
+    text = """recipe: 1
+read: {sheets: [Table 1], skip_rows: 2, header_rows: 2}
+unpivot: {columns: {except: [Destination]}, into: [sex, year], value: migrants}
+period: {column: year}
+columns: {REF_AREA: Destination, SEX: sex, OBS_VALUE: migrants}
+values: {SEX: {Both sexes: _T}}
+constants: {FREQ: A, COUNTERPART_AREA: _T}
+"""
+    rows = recipe_rows(text, path=path)
+    assert len(rows) == 18
+    assert keys(rows, "REF_AREA", "SEX", "TIME_PERIOD", "OBS_VALUE")[:4] == [
+        ("CRI", "_T", "1990", "100"),
+        ("CRI", "_T", "2000", "200"),
+        ("CRI", "_T", "2019", "300"),
+        ("CRI", "M", "1990", "40"),
+    ]
