@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from pivgm.accounts.actor import Actor, Role
@@ -62,6 +63,7 @@ def load_source(
     directory: Path | None = None,
     checkpoint: Checkpoint = _no_checkpoint,
     actor: Actor | None = None,
+    clock: Callable[[], datetime] = utc_now,
 ) -> LoadResult:
     """Load ``importer``'s files as a new version of its dataflow and release it at once (audited as
     ``actor``'s ``source.loaded``, in the same commit; the operating system's user by default)."""
@@ -74,15 +76,15 @@ def load_source(
             role=Role.ADMINISTRATOR.value,
         )
     dataflow = standard.dataflow(importer.dataflow_id)
-    publisher = Publisher(standard, records, warehouse)
-    publisher.base(dataflow.id, utc_now())  # refuse at once if a release is scheduled: nothing to undo later
+    publisher = Publisher(standard, records, warehouse, clock)
+    publisher.base(dataflow.id, clock())  # refuse at once if a release is scheduled: nothing to undo later
     paths = importer.paths(directory) if directory else importer.paths()
     table = importer.read(directory) if directory else importer.read()
     table = conform(table, dataflow, source=importer.id)
     keys = [*dataflow.structure.dimension_ids, dataflow.structure.time_dimension]
     newest = {v.provider_id: v for v in records.current_versions(dataflow.id)}.get(importer.provider_id)
     previous = warehouse.path(newest.parquet_file) if newest else None
-    table = stamp_revisions(previous, table, keys, dataflow.structure.measure.id, iso_utc(utc_now()))
+    table = stamp_revisions(previous, table, keys, dataflow.structure.measure.id, iso_utc(clock()))
     checkpoint("conformed")
     input_sha256, source_files = _digest_files(paths)
     stored = warehouse.write_version(dataflow.id, table)
