@@ -29,6 +29,7 @@ TEAM = {
     "hn.app": [("national_approver", "HN_INM")],
     "rcm.rev": [("regional_reviewer", None)],
     "hn.only": [("national_submitter", "HN_INM")],
+    "hn.admin": [("administrator", None)],
 }
 
 
