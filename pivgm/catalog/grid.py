@@ -47,9 +47,17 @@ class Cell:
             return None
         return self.value - self.moe, self.value + self.moe
 
+    @property
+    def withheld(self) -> bool:
+        """No value because it is confidential (CONF_STATUS C, D...), not because it is missing."""
+        return self.value is None and bool(self.confidentiality)
+
     def plus(self, other: Cell) -> Cell:
-        """Two figures added up (a missing value stays missing only if both are)."""
+        """Two figures added up (a missing value stays missing only if both are; a sum with a confidential
+        part is confidential: a partial sum would be a wrong figure)."""
         values = [v for v in (self.value, other.value) if v is not None]
+        if self.withheld or other.withheld:
+            values = []
         moe = math.hypot(self.moe, other.moe) if self.moe is not None and other.moe is not None else None
         return Cell(
             sum(values) if values else None,
@@ -159,6 +167,9 @@ def build_grid(
         ("CONF_STATUS", "distinct"),
         ("OBS_COMMENT", "distinct"),
     ]
+    withheld = pc.and_(pc.is_null(table["OBS_VALUE"]), pc.invert(pc.is_in(table["CONF_STATUS"], pa.array(["F", "E"]))))
+    table = table.append_column("WITHHELD", pc.fill_null(withheld, False))
+    aggregations.append(("WITHHELD", "any"))
     with_moe = MOE in table.column_names
     if with_moe:
         table = table.append_column("MOE_SQUARED", pc.power(pc.cast(table[MOE], pa.float64()), 2))
@@ -169,7 +180,7 @@ def build_grid(
     for row in rows:
         key = tuple(str(row[d]) for d in dimensions)
         cells[(key, str(row[TIME]))] = Cell(
-            value=row["OBS_VALUE_sum"],
+            value=None if row["WITHHELD_any"] else row["OBS_VALUE_sum"],  # no partial sums of confidential cells
             observations=int(row["OBS_VALUE_count"]),
             unit=str(row[UNIT]),
             multiplier=str(row[MULTIPLIER]),

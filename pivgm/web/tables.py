@@ -56,7 +56,7 @@ def value_cell(cell: Cell | None, labels: Labels, notes: Notes, total: bool = Fa
         return TableCell("..", None, title=labels.t("no_value"))
     names = "; ".join(labels.status(code) for code in cell.flags)
     return TableCell(
-        labels.value(cell),
+        labels.t("confidential_value") if cell.withheld else labels.value(cell),
         cell.value,
         cell.flags,
         tuple(notes.numbers(cell)),
