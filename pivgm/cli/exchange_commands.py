@@ -33,6 +33,12 @@ def register(app: typer.Typer) -> None:
         with console.status(f"Pulling {dataflow} from {url}..."):
             actor = acting.actor(platform, as_user)
             result = pull(request, platform.standard, platform.records, platform.warehouse, actor=actor)
+        if not result.changed:
+            console.print(
+                f"Unchanged: {result.version.dataflow_id} of provider {result.version.provider_id} already holds "
+                f"these data (version {result.version.id}); nothing was recorded."
+            )
+            return
         console.print(
             f"[green]Pulled[/] {result.version.row_count:,} observations of {result.version.dataflow_id} "
             f"as version {result.version.id} of provider {result.version.provider_id} "

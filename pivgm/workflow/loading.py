@@ -19,10 +19,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
 from pivgm.accounts.actor import Actor, Role
 from pivgm.accounts.audit import event, operating_system_actor
 from pivgm.errors import PermissionDeniedError
 from pivgm.ingest.conform import conform
+from pivgm.model import Dataflow
 from pivgm.records import AuditStore, NewRelease, ProviderInfo, Records, ReleaseInfo, VersionInfo
 from pivgm.records.repository import NewVersion, utc_now
 from pivgm.sources import SourceImporter
@@ -38,11 +43,44 @@ def _no_checkpoint(stage: str) -> None:
     """Stages are named so that tests can interrupt a load at each one."""
 
 
+Scope = Callable[[pa.Table], pa.Array]
+"""Which rows of the provider's newest version a load replaces (a boolean mask); None: all of them."""
+
+
 @dataclass(frozen=True)
 class LoadResult:
+    """``changed`` is False when the data equalled the provider's newest version: nothing was recorded, and
+    ``version`` and ``release`` are the ones already in place."""
+
     source: str
     version: VersionInfo
     release: ReleaseInfo
+    changed: bool = True
+
+
+def merged_table(
+    importer: SourceImporter,
+    dataflow: Dataflow,
+    newest: pa.Table | None,
+    directory: Path | None,
+    scope: Scope | None,
+) -> pa.Table:
+    """The source's observations conformed to the dataflow; with a ``scope``, put in place of the rows of the
+    provider's newest version it covers (the rest are kept), in key order."""
+    table = importer.read(directory) if directory else importer.read()
+    table = conform(table, dataflow, source=importer.id)
+    if scope is None or newest is None:
+        return table
+    keys = [*dataflow.structure.dimension_ids, dataflow.structure.time_dimension]
+    kept = newest.filter(pc.invert(scope(newest))).select(table.column_names).cast(table.schema)
+    return pa.concat_tables([kept, table]).sort_by([(k, "ascending") for k in keys])
+
+
+def _same(table: pa.Table, newest: pa.Table | None, keys: list[str]) -> bool:
+    if newest is None or set(newest.column_names) != set(table.column_names):
+        return False
+    order = [(k, "ascending") for k in keys]
+    return newest.select(table.column_names).sort_by(order).equals(table.sort_by(order))
 
 
 def _digest_files(paths: list[Path]) -> tuple[str, list[dict[str, str]]]:
@@ -64,9 +102,14 @@ def load_source(
     checkpoint: Checkpoint = _no_checkpoint,
     actor: Actor | None = None,
     clock: Callable[[], datetime] = utc_now,
+    scope: Scope | None = None,
+    skip_unchanged: bool = False,
 ) -> LoadResult:
     """Load ``importer``'s files as a new version of its dataflow and release it at once (audited as
-    ``actor``'s ``source.loaded``, in the same commit; the operating system's user by default)."""
+    ``actor``'s ``source.loaded``, in the same commit; the operating system's user by default).
+
+    With a ``scope``, only the rows of the provider's newest version it covers are replaced; with
+    ``skip_unchanged``, data equal to the provider's newest version record nothing (``changed`` False)."""
     who = actor or operating_system_actor()
     if not who.has(Role.ADMINISTRATOR):
         audit_store = AuditStore(records.engine)
@@ -79,12 +122,16 @@ def load_source(
     publisher = Publisher(standard, records, warehouse, clock)
     publisher.base(dataflow.id, clock())  # refuse at once if a release is scheduled: nothing to undo later
     paths = importer.paths(directory) if directory else importer.paths()
-    table = importer.read(directory) if directory else importer.read()
-    table = conform(table, dataflow, source=importer.id)
     keys = [*dataflow.structure.dimension_ids, dataflow.structure.time_dimension]
     newest = {v.provider_id: v for v in records.current_versions(dataflow.id)}.get(importer.provider_id)
     previous = warehouse.path(newest.parquet_file) if newest else None
+    old = pq.read_table(previous) if previous is not None and (scope or skip_unchanged) else None
+    table = merged_table(importer, dataflow, old, directory, scope)
     table = stamp_revisions(previous, table, keys, dataflow.structure.measure.id, iso_utc(clock()))
+    if skip_unchanged and newest is not None and _same(table, old, keys):
+        in_force = [r for r in records.releases(dataflow.id) if newest.id in r.version_ids]
+        if in_force:
+            return LoadResult(importer.id, newest, in_force[-1], changed=False)
     checkpoint("conformed")
     input_sha256, source_files = _digest_files(paths)
     stored = warehouse.write_version(dataflow.id, table)

@@ -25,11 +25,12 @@ from pivgm.accounts.actor import Actor
 from pivgm.errors import NotFoundError, PivgmError, SourceFormatError
 from pivgm.ingest.readers import read_file
 from pivgm.model import Dataflow
+from pivgm.model.periods import parse_period
 from pivgm.records import Records
 from pivgm.sources.base import SourceImporter
 from pivgm.structures import Standard
 from pivgm.warehouse import Warehouse
-from pivgm.workflow.loading import LoadResult, load_source
+from pivgm.workflow.loading import LoadResult, Scope, load_source
 
 DATA_ACCEPT = (
     "application/vnd.sdmx.data+csv;version=2.0.0, "
@@ -50,6 +51,13 @@ class RemoteError(PivgmError):
     code = "remote-error"
 
 
+class IncompleteError(RemoteError):
+    """The answer was cut: fewer bytes than announced, or fewer observations than the service said it has."""
+
+    exit_code = 5
+    code = "incomplete-pull"
+
+
 @dataclass(frozen=True)
 class PullRequest:
     """What to pull: the service's REST entry point, a dataflow id, a key and a period range."""
@@ -67,6 +75,35 @@ class PullRequest:
 
     def data_url(self) -> str:
         return f"{self.base}/data/{quote(self.dataflow_id)}/{quote(self.key, safe='.+*')}"
+
+    def availability_url(self) -> str:
+        return f"{self.base}/availableconstraint/{quote(self.dataflow_id)}/{quote(self.key, safe='.+*')}"
+
+    def scope(self, dataflow: Dataflow) -> Scope | None:
+        """The rows of the provider's data this pull replaces: those its key and period range select (None:
+        all of them, a pull of everything)."""
+        codes = [] if self.key in ("all", "*", "") else [part.split("+") for part in self.key.split(".")]
+        if not any(c != [""] for c in codes) and not self.start and not self.end:
+            return None
+        dimensions = list(dataflow.structure.dimension_ids)
+        time = dataflow.structure.time_dimension
+        start = parse_period(self.start).start if self.start else None
+        end = parse_period(self.end).end if self.end else None
+
+        def covered(table: pa.Table) -> pa.Array:
+            mask = pa.array([True] * table.num_rows)
+            for dimension, wanted in zip(dimensions, codes, strict=False):
+                if wanted != [""]:
+                    mask = pc.and_(mask, pc.is_in(table.column(dimension).cast(pa.string()), pa.array(wanted)))
+            if start or end:
+                periods = {p: parse_period(p) for p in pc.unique(table.column(time)).to_pylist() if p}
+                inside = [
+                    p for p, v in periods.items() if (not start or v.start >= start) and (not end or v.end <= end)
+                ]
+                mask = pc.and_(mask, pc.is_in(table.column(time), pa.array(inside, pa.string())))
+            return mask
+
+        return covered
 
     def structure_url(self) -> str:
         return f"{self.base}/dataflow/all/{quote(self.dataflow_id)}/latest?references=children"
@@ -97,6 +134,13 @@ def _fetch(
             with open(target, "wb") as sink:
                 for chunk in response.iter_bytes():
                     sink.write(chunk)
+            declared = response.headers.get("content-length")
+            if declared and declared.isdigit() and response.num_bytes_downloaded != int(declared):
+                raise IncompleteError(
+                    f"{url} announced {int(declared):,} bytes but sent {response.num_bytes_downloaded:,}: the answer "
+                    "was cut. Nothing was loaded; pull again.",
+                    url=url,
+                )
             return response
     except httpx.HTTPError as error:
         raise RemoteError(f"Cannot reach {url}: {error}. Check the URL and that the service is up.") from None
@@ -165,13 +209,48 @@ class RemoteSource(SourceImporter):
 
     data_file: ClassVar[str] = "data.csv"
     dataflow: ClassVar[Dataflow]
+    announced: ClassVar[int | None] = None  # observations the service's availability query announced
 
     def read(self, directory: Path = Path()) -> pa.Table:
-        return observation_table(directory / self.data_file, self.dataflow)
+        table = observation_table(directory / self.data_file, self.dataflow)
+        if self.announced is not None and table.num_rows != self.announced:
+            raise IncompleteError(
+                f"{self.source_url} announced {self.announced:,} observations for this query but sent "
+                f"{table.num_rows:,}: the answer was cut. Nothing was loaded; pull again.",
+                url=self.source_url,
+            )
+        return table
 
 
-def _importer(request: PullRequest, dataflow: Dataflow, data_file: str, source: str) -> SourceImporter:
+def announced_observations(message: bytes) -> int | None:
+    """The observation count an availability answer announces (``obs_count``), if it says one."""
+    try:
+        root = etree.fromstring(message)
+    except etree.XMLSyntaxError:
+        return None
+    for annotation in root.iter("{*}Annotation"):
+        if annotation.get("id") == "obs_count":
+            for child in ("{*}AnnotationTitle", "{*}AnnotationText"):
+                text = "".join(annotation.findtext(f".//{child}") or "").strip()
+                if text.isdigit():
+                    return int(text)
+    return None
+
+
+def _announced(http: httpx.Client, request: PullRequest, params: dict[str, str], target: Path) -> int | None:
+    """What the service's availability query says the data query will send; None if it cannot say."""
+    try:
+        _fetch(http, request.availability_url(), STRUCTURE_ACCEPT, target, {**params, "mode": "exact"})
+    except (PivgmError, OSError):
+        return None  # not every SDMX service answers availability queries: the count is then not checked
+    return announced_observations(target.read_bytes())
+
+
+def _importer(
+    request: PullRequest, dataflow: Dataflow, data_file: str, source: str, announced: int | None
+) -> SourceImporter:
     attributes = {
+        "announced": announced,
         "id": source[:128],
         "dataflow_id": dataflow.id,
         "dataflow": dataflow,
@@ -197,7 +276,11 @@ def pull(
     client: httpx.Client | None = None,
     actor: Actor | None = None,
 ) -> LoadResult:
-    """Fetch ``request``'s structure and data and load them as a new version of the local dataflow."""
+    """Fetch ``request``'s structure and data and load them as a new version of the local dataflow.
+
+    Refused as incomplete (nothing loaded) when the answer has fewer bytes than its Content-Length or fewer
+    observations than the service's availability query announced. A pull of a key or a period range replaces
+    only the rows it selects in the provider's data; a pull that changes nothing records nothing."""
     dataflow = standard.dataflow(request.dataflow_id)
     http = client or httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=True)
     with tempfile.TemporaryDirectory(prefix="pivgm-pull-") as folder:
@@ -207,6 +290,7 @@ def pull(
             remote = remote_dimensions((directory / STRUCTURE_FILE).read_bytes(), dataflow.id, request.url)
             _check_dimensions(remote, dataflow, request.url)
             params = {k: v for k, v in (("startPeriod", request.start), ("endPeriod", request.end)) if v}
+            announced = _announced(http, request, params, directory / "availability.xml")
             staging = directory / "data.download"
             response = _fetch(http, request.data_url(), DATA_ACCEPT, staging, params)
         finally:
@@ -214,5 +298,14 @@ def pull(
                 http.close()
         data_file = "data.csv" if "csv" in response.headers.get("content-type", "") else "data.xml"
         staging.rename(directory / data_file)
-        importer = _importer(request, dataflow, data_file, f"pull {response.request.url}")
-        return load_source(importer, standard, records, warehouse, directory=directory, actor=actor)
+        importer = _importer(request, dataflow, data_file, f"pull {response.request.url}", announced)
+        return load_source(
+            importer,
+            standard,
+            records,
+            warehouse,
+            directory=directory,
+            actor=actor,
+            scope=request.scope(dataflow),
+            skip_unchanged=True,
+        )

@@ -7,6 +7,8 @@ import csv
 import io
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -98,3 +100,75 @@ def test_the_dimensions_of_another_services_structure_are_read_in_key_order():
     ]
     with pytest.raises(SourceFormatError, match="lacks the data structure"):
         structure_dimensions(specimen, "DSD_IRREGULAR_TRANSIT", "specimen")
+
+
+def provider_rows(platform: Platform, provider: str) -> int:
+    return max((v for v in platform.records.versions(FLOW) if v.provider_id == provider), key=lambda v: v.id).row_count
+
+
+def test_a_partial_pull_replaces_only_what_it_asked_for_and_an_unchanged_pull_records_nothing(national, tmp_path):
+    """Reproduces issue 11: ``pull --key ... --start ...`` replaced the provider's observations with the few
+    it asked for, and every pull of unchanged data made a new version. Fails if ``scope`` or
+    ``skip_unchanged`` is no longer passed to ``load_source`` by ``pull``."""
+    regional = load_platform(tmp_path / "regional", ())
+    assert pull_command(regional, national, FLOW, "--provider", "HN_INM").returncode == 0
+    everything = provider_rows(regional, "HN_INM")
+    again = pull_command(regional, national, FLOW, "--provider", "HN_INM")
+    assert again.returncode == 0, again.stderr
+    assert "Unchanged" in again.stdout
+    assert len(regional.records.versions(FLOW)) == 1
+    part = pull_command(regional, national, FLOW, "--key", "M.HND.VEN...", "--start", "2024-01", "--provider", "HN_INM")
+    assert part.returncode == 0, part.stderr + part.stdout
+    assert provider_rows(regional, "HN_INM") == everything
+    with live_server(regional) as url:
+        assert observations(url, ".HND....") == observations(national, ".HND....")
+
+
+class CuttingProxy(ThreadingHTTPServer):
+    """Forwards to a real service, but sends only the first half of data answers, without Content-Length
+    (a connection that drops mid-stream)."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        super().__init__(("127.0.0.1", 0), _Cutting)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/sdmx/rest"
+
+
+class _Cutting(BaseHTTPRequestHandler):
+    server: CuttingProxy
+
+    def do_GET(self) -> None:
+        path = self.path.removeprefix("/sdmx/rest")
+        answer = httpx.get(self.server.target + path, headers={"Accept": self.headers.get("Accept", "*/*")}, timeout=60)
+        body = answer.content
+        self.send_response(answer.status_code)
+        self.send_header("Content-Type", answer.headers.get("content-type", "text/plain"))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if path.startswith("/data/"):
+            body = body[: body.rfind(b"\n", 0, len(body) // 2) + 1]
+        self.wfile.write(body)
+
+    def log_message(self, *arguments: object) -> None:
+        """Quiet."""
+
+
+def test_a_pull_cut_mid_stream_is_refused_and_loads_nothing(national, tmp_path):
+    """Reproduces issue 11: an answer cut in the middle (no Content-Length) was published as complete. The
+    count announced by the service's availability query now catches it: exit 5, nothing recorded. Fails if
+    the count check in ``RemoteSource.read`` is removed."""
+    regional = load_platform(tmp_path / "regional", ())
+    proxy = CuttingProxy(national)
+    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread.start()
+    try:
+        done = pull_command(regional, proxy.url, FLOW, "--provider", "HN_INM")
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    assert done.returncode == 5, done.stdout + done.stderr
+    assert "was cut" in done.stderr
+    assert regional.records.versions(FLOW) == []
