@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from pivgm.cli import acting
+from pivgm.cli.acting import AsOption
 from pivgm.cli.submission_commands import print_report
 from pivgm.errors import InvalidParameterError
 from pivgm.ingest.readers import ReadOptions
@@ -69,6 +71,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
         report: Annotated[Path | None, typer.Option("--report", help="Write the report as JSON here.")] = None,
         send: Annotated[bool, typer.Option("--submit", help="Submit the result as a new version.")] = False,
+        as_user: AsOption = None,
         lang: Annotated[str, typer.Option("--lang", help="Language of the messages: es or en.")] = "es",
     ) -> None:
         """Aggregate individual records into a protected table the upload pipeline accepts as it is."""
@@ -97,6 +100,7 @@ def register(app: typer.Typer) -> None:
         _print(result.report, out)
         if send:
             platform = Platform.initialise(Settings())
+            actor = acting.actor(platform, as_user)
             request = SubmissionRequest(
                 provider_id=provider,
                 dataflow_id=flow,
@@ -105,6 +109,7 @@ def register(app: typer.Typer) -> None:
                 mapping=None,
                 options=ReadOptions(),
                 load=True,
+                actor=actor,
             )
             outcome = submit(platform, request)
             print_report(outcome.report, lang)

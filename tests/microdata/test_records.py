@@ -137,3 +137,19 @@ def test_bad_recipes_and_files_get_a_clear_error_and_no_output(folder, change, m
     assert code != 0
     assert message in " ".join(stderr.split())
     assert not (folder / "out.csv").exists()
+
+
+def test_submit_loads_the_protected_table_with_its_confidential_rows(folder):
+    """Fails if --submit writes the file but does not load it, or loads it without its confidential rows."""
+    result = pivgm(
+        settings_for(folder / "data"), "aggregate", "--flow", "DF_RETURNS", "--provider", "MX_UPM",
+        "--input", str(folder / "registro"), "--recipe", str(folder / "recipe.yaml"), "--out", str(folder / "o.csv"),
+        "--submit", "--lang", "en",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = read_submission(folder / "o.csv")
+    confidential = sum(r["CONF_STATUS"] in ("C", "D") for r in rows)
+    output = " ".join((result.stdout + result.stderr).split())
+    assert f"o.csv -> DF_RETURNS: {len(rows)} rows, 0 error(s)" in output
+    assert f"{confidential} confidential row(s)" in output and confidential > 0
+    assert "loaded as version 1" in output
