@@ -1,8 +1,11 @@
-"""Shared fixtures: a platform with every real source loaded, and an in-process web client."""
+"""Shared fixtures: a platform with every real source loaded, and an in-process web client; and the rule
+that runs only the tests touching the records on the PostgreSQL pass of scripts/test."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -12,7 +15,7 @@ from pivgm.platform import Platform
 from pivgm.sources import all_importers
 from pivgm.web.app import create_app
 from pivgm.workflow.loading import load_source
-from tests.backends import settings_for
+from tests.backends import SERVER_URL, settings_for
 
 
 def new_platform(data_dir: Path, **overrides: object) -> Platform:
@@ -37,3 +40,38 @@ def client(demo_platform: Platform) -> Iterator[TestClient]:
 @pytest.fixture
 def empty_platform(tmp_path: Path) -> Platform:
     return new_platform(tmp_path / "data")
+
+
+RECORDS_MARKS = ("settings_for(", "new_platform(", "Platform.initialise(", "Platform.open(")
+"""A test touches the records when its module, or the module defining one of its fixtures, makes a platform."""
+
+
+@cache
+def _makes_platforms(path: str) -> bool:
+    text = Path(path).read_text(encoding="utf-8")
+    return any(mark in text for mark in RECORDS_MARKS)
+
+
+def touches_records(item: pytest.Item) -> bool:
+    if item.get_closest_marker("postgres"):
+        return True
+    paths = {str(item.path)}
+    fixtures = getattr(item, "_fixtureinfo", None)
+    for definitions in fixtures.name2fixturedefs.values() if fixtures else ():
+        for definition in definitions:
+            source = inspect.getsourcefile(definition.func)
+            if source and Path(source).is_relative_to(Path(__file__).parent):
+                paths.add(source)
+    return any(_makes_platforms(path) for path in paths)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL (``PIVGM_TEST_DATABASE_URL`` set) run only the tests that touch the records: the others
+    (readers, the standard's files, source importers...) ran on the SQLite pass and would run the same."""
+    if not SERVER_URL:
+        return
+    kept = [item for item in items if touches_records(item)]
+    if len(kept) < len(items):
+        ids = {id(item) for item in kept}
+        config.hook.pytest_deselected(items=[item for item in items if id(item) not in ids])
+        items[:] = kept

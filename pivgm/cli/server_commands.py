@@ -11,6 +11,8 @@ import uvicorn
 from pivgm.cli.data_commands import console, initialise, load_all
 from pivgm.errors import PivgmError
 
+WORKER_START_SECONDS = 120
+
 
 class PortInUseError(PivgmError):
     """The address the server should listen on is taken (another server, or an earlier one still running)."""
@@ -42,6 +44,9 @@ def serve(host: str, port: int, workers: int) -> None:
         port=port,
         workers=workers,
         log_level="warning",
+        # A worker imports the whole platform before it can answer the supervisor's health check; on a busy
+        # machine that takes longer than uvicorn's 5 s default, and workers were killed and restarted forever.
+        timeout_worker_healthcheck=WORKER_START_SECONDS,
     )
 
 

@@ -10,7 +10,7 @@ import re
 import httpx
 import pytest
 
-from tests.browser.browsing import screenshot, wait_for_charts
+from tests.browser.browsing import open_page, screenshot, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def click_tab(page, label: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_find_filter_view_download_and_share_darien_data(new_context, live_server):
     page = new_context().new_page()
-    page.goto(live_server + "/")
+    open_page(page, live_server + "/")
     wait_for_charts(page)
     screenshot(page, "01-home")
 
@@ -107,7 +107,7 @@ def test_find_filter_view_download_and_share_darien_data(new_context, live_serve
 
 def test_the_chart_exports_as_png_and_svg(new_context, live_server):
     page = new_context().new_page()
-    page.goto(f"{live_server}/explore/DF_MIG_STOCK?lang=en")
+    open_page(page, f"{live_server}/explore/DF_MIG_STOCK?lang=en")
     wait_for_charts(page)
     for kind in ("png", "svg"):
         with page.expect_download() as download_info:
@@ -119,19 +119,23 @@ def test_the_chart_exports_as_png_and_svg(new_context, live_server):
 
 def test_country_profile_and_origin_destination_views_draw(new_context, live_server):
     page = new_context().new_page()
-    page.goto(f"{live_server}/country/GTM?lang=en")
+    open_page(page, f"{live_server}/country/GTM?lang=en")
     wait_for_charts(page)
     screenshot(page, "10-country-guatemala")
-    page.goto(f"{live_server}/explore/DF_MIG_STOCK?view=flows&REF_AREA=*&COUNTERPART_AREA=*&lang=en")
+    open_page(page, f"{live_server}/explore/DF_MIG_STOCK?view=flows&REF_AREA=*&COUNTERPART_AREA=*&lang=en")
     wait_for_charts(page)
     screenshot(page, "11-origin-destination")
 
 
-@pytest.mark.parametrize("path", ["/", "/explore/DF_IRREGULAR_TRANSIT", "/country/MEX", "/catalog?q=remesas"])
-def test_pages_fit_a_360_pixel_screen(new_context, live_server, path):
+@pytest.mark.parametrize(
+    ("path", "charted"),
+    [("/", True), ("/explore/DF_IRREGULAR_TRANSIT", True), ("/country/MEX", True), ("/catalog?q=remesas", False)],
+)
+def test_pages_fit_a_360_pixel_screen(new_context, live_server, path, charted):
     page = new_context(width=360, height=740).new_page()
-    page.goto(live_server + path)
-    wait_for_charts(page)
+    open_page(page, live_server + path)
+    if charted:
+        wait_for_charts(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     name = re.sub(r"[^a-z]+", "-", path.strip("/").lower()) or "home"
     screenshot(page, f"12-phone-{name}")
@@ -139,7 +143,7 @@ def test_pages_fit_a_360_pixel_screen(new_context, live_server, path):
 
 def test_the_explorer_is_operable_with_the_keyboard(new_context, live_server):
     page = new_context().new_page()
-    page.goto(f"{live_server}/explore/DF_IRREGULAR_TRANSIT?view=table&lang=en")
+    open_page(page, f"{live_server}/explore/DF_IRREGULAR_TRANSIT?view=table&lang=en")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
     page.keyboard.press("Enter")
