@@ -1,5 +1,6 @@
 """Apply a submission to a provider's current observations: merge, replace or delete, as SDMX-CSV 2.0's
-ACTION column says (M/A/I merge by key, R replaces whole series, D deletes keys or whole series)."""
+ACTION column says (M/A/I merge by key, R replaces whole series, D deletes keys or whole series, and
+``D:ATTR,ATTR`` clears only those attributes' values)."""
 
 from __future__ import annotations
 
@@ -57,11 +58,42 @@ def merge_observations(
                               AND (i.{time} IS NULL OR b.{time} = i.{time}))
               AND NOT EXISTS (SELECT 1 FROM incoming i WHERE list_contains(?, i.{ACTION}) AND {key_match})
             UNION ALL
-            SELECT {selected} FROM incoming WHERE {ACTION} <> 'D'
+            SELECT {selected} FROM incoming WHERE NOT starts_with({ACTION}, 'D')
         """
-        return connection.sql(sql, params=[list(MERGE_ACTIONS)]).to_arrow_table()
+        merged = connection.sql(sql, params=[list(MERGE_ACTIONS)]).to_arrow_table()
+        return _clear_attributes(connection, merged, columns, series_columns, time_column)
     finally:
         connection.close()
+
+
+def _clear_attributes(
+    connection: duckdb.DuckDBPyConnection,
+    merged: pa.Table,
+    columns: Sequence[str],
+    series_columns: Sequence[str],
+    time_column: str,
+) -> pa.Table:
+    """``merged`` with the attributes that ``D:ATTR,ATTR`` rows name set to null on the rows they match (one
+    observation, or every observation of the series when their period is empty)."""
+    ((deletes,),) = connection.execute(f"SELECT count(*) FROM incoming WHERE starts_with({ACTION}, 'D:')").fetchall()
+    if not deletes:
+        return merged
+    connection.register("merged", merged)
+    series_match = " AND ".join(f"m.{_quote(c)} = i.{_quote(c)}" for c in series_columns)
+    time = _quote(time_column)
+    kept = set(series_columns) | {time_column}
+    selected = []
+    for column in columns:
+        if column in kept:
+            selected.append(f"m.{_quote(column)}")
+            continue
+        named = f"list_contains(string_split(substr(i.{ACTION}, 3), ','), {_literal(column)})"
+        cleared = (
+            f"EXISTS (SELECT 1 FROM incoming i WHERE starts_with(i.{ACTION}, 'D:') AND {named} AND {series_match} "
+            f"AND (i.{time} IS NULL OR m.{time} = i.{time}))"
+        )
+        selected.append(f"CASE WHEN {cleared} THEN NULL ELSE m.{_quote(column)} END AS {_quote(column)}")
+    return connection.sql(f"SELECT {', '.join(selected)} FROM merged m").to_arrow_table()
 
 
 LAST_UPDATED = "LAST_UPDATED"

@@ -23,6 +23,7 @@ from pivgm.accounts.actor import Actor, Role
 from pivgm.accounts.audit import audit, event, operating_system_actor
 from pivgm.accounts.clock import utc_now
 from pivgm.errors import PermissionDeniedError, PivgmError, SourceFormatError, UploadLimitError
+from pivgm.ingest.actions import prepare_deletions, structure_issue, without_structure_only_rows
 from pivgm.ingest.mapping import MappedTable, Mapping, apply_mapping, with_label_matching
 from pivgm.ingest.readers import RawTable, ReadOptions, read_file
 from pivgm.ingest.recipes import Recipe, map_table, read_with_recipe
@@ -32,7 +33,6 @@ from pivgm.ingest.validate import ValidationOutcome, validate
 from pivgm.model import Dataflow, DataProvider
 from pivgm.platform import Platform
 from pivgm.records import NewSubmission, SubmissionInfo, VersionInfo, VersionRecordSpec
-from pivgm.warehouse.encoding import decode
 from pivgm.warehouse.locks import loading
 from pivgm.warehouse.merge import iso_utc, merge_observations, stamp_revisions
 from pivgm.workflow.publishing import commit
@@ -93,6 +93,12 @@ def _unreadable(request: SubmissionRequest, error: SourceFormatError) -> Validat
             )
         ]
     )
+    return report
+
+
+def _refused(request: SubmissionRequest, issue: Issue) -> ValidationReport:
+    report = ValidationReport(file_name=request.file_name, dataflow_id=request.dataflow_id)
+    report.add([issue])
     return report
 
 
@@ -169,20 +175,6 @@ def _allowed(provider: DataProvider, dataflow: Dataflow) -> dict[str, frozenset[
         own = frozenset(provider.countries)
         allowed["REF_AREA"] = own & allowed["REF_AREA"] if "REF_AREA" in allowed else own
     return allowed
-
-
-def _deletions_need_no_value(mapped: MappedTable, raw: RawTable, dataflow: Dataflow) -> MappedTable:
-    """SDMX-CSV 2.0 deletions (ACTION=D) name a key; their value cell may be empty, so it is set to 0 for
-    validation (the row is removed from the data, never stored)."""
-    measure = dataflow.structure.measure.id
-    if raw.actions is None or measure not in mapped.table.column_names:
-        return mapped
-    deleting = pc.equal(raw.actions, "D")
-    values = decode(mapped.table.column(measure))
-    blank = pc.or_kleene(pc.is_null(values), pc.equal(pc.utf8_trim_whitespace(values), ""))
-    filled = pc.if_else(pc.and_kleene(deleting, blank), "0", values)
-    index = mapped.table.column_names.index(measure)
-    return MappedTable(mapped.table.set_column(index, measure, filled), mapped.column_labels)
 
 
 def _actions(raw: RawTable, outcome: ValidationOutcome) -> pa.Array | None:
@@ -272,15 +264,27 @@ def check_file(platform: Platform, request: SubmissionRequest) -> CheckedFile:
         raise
     except SourceFormatError as error:
         return CheckedFile(_unreadable(request, error), recipe=recipe)
+    raw, refused = without_structure_only_rows(raw)
+    refused = structure_issue(raw, dataflow) or refused
+    if refused is not None:
+        return CheckedFile(_refused(request, refused), recipe=recipe)
     recipe_notes: list[str] = []
     if recipe is not None:
         if recipe.data.get("provider") and recipe.data["provider"] != provider.id:
             raise recipe.error(f"the recipe is for provider {recipe.data['provider']}, not {provider.id}.", "provider")
-        applied = map_table(raw, recipe, dataflow, lambda m, r: _deletions_need_no_value(m, r, dataflow))
+        refined: list[RawTable] = []  # the prepared table with attribute-only deletions told apart
+
+        def adjust(mapped: MappedTable, prepared: RawTable) -> MappedTable:
+            mapped, prepared = prepare_deletions(mapped, prepared, dataflow)
+            refined.append(prepared)
+            return mapped
+
+        applied = map_table(raw, recipe, dataflow, adjust)
         raw, mapping, mapped, recipe_notes = applied.raw, applied.mapping, applied.mapped, applied.notes
+        raw = refined[-1] if refined else raw
     else:
         raw, mapping = _mapping_for(platform, request, raw, dataflow)
-        mapped = _deletions_need_no_value(apply_mapping(raw.table, raw.source_rows, mapping, dataflow), raw, dataflow)
+        mapped, raw = prepare_deletions(apply_mapping(raw.table, raw.source_rows, mapping, dataflow), raw, dataflow)
     outcome = validate(
         mapped,
         dataflow,

@@ -1,9 +1,11 @@
 """A worker killed with SIGKILL in the middle of publications leaves every release whole or absent, and
 the next request succeeds.
 
-The test fails if every publication fails (checked: with the submitter approving its own uploads, refused by
-four eyes, ``answers.published`` stays empty and the test is red), if any request gets an error status
-instead of a dropped connection, or if a publication the server confirmed is not published afterwards."""
+The test fails if every publication fails (seen red: while uvicorn's health check kept killing the workers
+still starting, every request was dropped and ``answers.published`` stayed empty), if any request gets an
+error status instead of a dropped connection, or if a publication the server confirmed is not published
+afterwards.
+"""
 
 from __future__ import annotations
 

@@ -130,7 +130,7 @@ SDMX_CSV_2 = (
 
 def test_sdmx_csv_2_actions_merge_and_delete(empty_platform):
     submit(empty_platform, request())
-    text = SDMX_CSV_2.format(action_ven="M", ven="1500", action_hnd="D", hnd="")
+    text = SDMX_CSV_2.format(action_ven="M", ven="1500", action_hnd="D", hnd="-")  # "-" marks the value deleted
     outcome = submit(empty_platform, request(text, mapping=None, name="envio.csv"))
     assert outcome.report.valid, outcome.report.to_dict()
     assert provider_rows(empty_platform, outcome.version.id) == {"VEN.2024-01": 1500, "GTM.2024-01": 640}

@@ -5,7 +5,8 @@ Handled from the 2.0 specification: the delimiter is the character after ``STRUC
 reduced to the ID) and ``labels=name`` (a name column after each column, dropped); multi-valued columns
 ``ATTR[]`` (values kept as written, separator in ``detected``); multilingual columns ``ATTR[en;fr]`` (one
 column per language, ``ATTR[en]``..., and ``ATTR`` with the Spanish, else English, else first value);
-``SERIES_KEY``/``OBS_KEY`` (dropped: the dimension columns say the same); the ``ACTION`` column
+``SERIES_KEY``/``OBS_KEY`` (dropped: the dimension columns say the same); empty cells (absent values,
+returned as null); the ``ACTION`` column
 (returned in ``actions``; empty means ``I``; ``A``, the 2.0 name of merge, becomes ``M``).
 """
 
@@ -197,8 +198,14 @@ def _components(
         skip = names_follow
         name = name or f"column {len(out) + 1}"
         values = _ids_of(values) if labelled else values
-        out.update(_multilingual(values, languages, separator, name) if languages else {name: values})
+        columns_of = _multilingual(values, languages, separator, name) if languages else {name: values}
+        out.update({key: _absent_if_empty(column) for key, column in columns_of.items()})
     return out
+
+
+def _absent_if_empty(values: pa.Array) -> pa.Array:
+    """An empty cell is an absent value in SDMX-CSV (not an empty code): null."""
+    return pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
 
 
 def _build(
@@ -229,7 +236,8 @@ def _build(
     actions = _actions(columns[ids.index("ACTION")], rows, file_name) if "ACTION" in ids else None
     out = _components(header, columns, fixed, separator)
     if "OBS_VALUE" in out:
-        detected["decimal"] = detect_decimal(out["OBS_VALUE"].slice(0, 5000).to_pylist()) or "."
+        sample = out["OBS_VALUE"].slice(0, 5000).drop_null().to_pylist()
+        detected["decimal"] = detect_decimal(sample) or "."
     detected.update(structure_ref=references, subfield_separator=separator)
     return RawTable(
         table=pa.table(out),

@@ -22,9 +22,13 @@ class RevisedPublishedValue(Rule):
         if context.history is None or not context.history.num_rows or not set(keys) <= context.present:
             return NOTHING
         rows = context.checks.revisions(keys, structure.measure.id, context.history)
-        return self.from_rows(
-            rows, None, "key", old=lambda r: f"{r['old_value']:g}", new=lambda r: f"{r['new_value']:g}"
-        )
+        old, new = (lambda r: _number(r["old_value"])), (lambda r: _number(r["new_value"]))
+        return self.from_rows(rows, None, "key", old=old, new=new)
+
+
+def _number(value: float | None) -> str:
+    """A value as written in a message; an absent one (a deletion, an empty cell) as a dash."""
+    return "—" if value is None else f"{value:g}"
 
 
 REVISION_RULES = (RevisedPublishedValue(),)
