@@ -28,8 +28,8 @@ def create_app(settings: Settings) -> FastAPI:
         version=__version__,
         description="Official migration statistics of Mexico, Central America and the Caribbean: "
         "dataflows (SDMX-style structures) and their published observations.",
-        openapi_url="/api/openapi.json",
-        docs_url=None,  # served by api_docs, with a script nonce
+        openapi_url=api_docs.OPENAPI_URL,
+        docs_url=None,  # served by api_docs from the package's own files, with a script nonce
         redoc_url=None,
     )
     app.state.catalog = Catalog(platform)
