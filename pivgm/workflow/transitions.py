@@ -10,6 +10,7 @@ from pivgm.accounts.clock import utc_now
 from pivgm.errors import AuthenticationRequiredError, PermissionDeniedError
 from pivgm.platform import Platform
 from pivgm.records import NewRelease, StateChange, SubmissionInfo
+from pivgm.workflow.notify import notify
 from pivgm.workflow.publishing import Seam, commit, no_seam, publisher_of
 from pivgm.workflow.review import State, TransitionNotAllowedError, can_see, check_transition, not_found
 
@@ -112,4 +113,6 @@ def take_step(
             )
         )
 
-    return commit(lambda: _release_for(platform, action, submission, release_at), write, seam)
+    changed = commit(lambda: _release_for(platform, action, submission, release_at), write, seam)
+    notify(platform, changed, action, actor.username, comment)  # in the background: never delays the step
+    return changed
