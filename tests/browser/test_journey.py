@@ -36,7 +36,7 @@ TEAM = {
     "hn.app": [("national_approver", "HN_INM")],
     "rcm.rev": [("regional_reviewer", None)],
 }
-EMBARGO_SECONDS = 20
+EMBARGO_SECONDS = 12
 AXE_RUN = "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
 WORDS = {
     "es": {"approve": "Aprobar (nacional)", "regional": "Aprobar (regional)", "publish": "Publicar"},
@@ -236,5 +236,25 @@ def test_from_a_messy_workbook_to_an_embargoed_publication(browser, server, lang
     screenshot(page, f"journey-{language}-public-after")
     assert page.locator("main table.data-table td").count() > 0
     assert "Honduras" in page.inner_text("main table.data-table")
+    journey.context.close()
+    assert outside == []
+
+
+def test_an_expired_session_keeps_what_was_typed(browser, server):
+    """Fails if keep-work.js stops putting the form back after signing in again (the field would be empty)."""
+    outside: list[str] = []
+    journey = Journey(browser, server, "es", outside)
+    page = journey.page
+    page.goto(f"{server}/account/tokens")
+    journey.sign_in("hn.sub")
+    page.fill("#token-name", "carga nocturna de Honduras")
+    journey.context.clear_cookies()
+    journey.context.add_cookies([{"name": "pivgm_session", "value": "expired", "url": server}])
+    with page.expect_navigation():
+        page.click("main form[action^='/account/tokens'] button[type=submit]")
+    assert "/login" in page.url and "Su sesión caducó" in page.inner_text("main")
+    journey.sign_in("hn.sub")
+    assert page.url.startswith(f"{server}/account/tokens")
+    assert page.input_value("#token-name") == "carga nocturna de Honduras"
     journey.context.close()
     assert outside == []
