@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -145,7 +145,14 @@ def _mapping_for(
         mapping = mapping.merged_with(Mapping.from_dict(saved.spec).for_columns(laid_out.table.column_names))
     if request.mapping is not None:
         mapping = mapping.merged_with(request.mapping)
-    return laid_out, mapping
+    asks = [
+        f"Several columns could be {component}: "
+        + "; ".join(f"{column!r} ({why})" for column, why in options)
+        + f". Say which in the mapping or the recipe (columns.{component})."
+        for component, options in suggestion.candidates.items()
+        if component not in mapping.columns
+    ]
+    return (replace(laid_out, notes=[*asks, *laid_out.notes]) if asks else laid_out), mapping
 
 
 def _complete(mapping: Mapping, raw: RawTable, dataflow: Dataflow) -> bool:

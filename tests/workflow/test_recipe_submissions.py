@@ -66,3 +66,15 @@ def test_a_valid_submissions_recipe_is_saved_and_reused(empty_platform):
     assert checked.report.valid
     assert checked.recipe is not None and checked.recipe.data["period"] == {"column": "Mes"}
     assert any(note.startswith("Recipe 'saved recipe 1 of US_CBP") for note in checked.report.notes)
+
+
+def test_a_file_with_several_count_columns_asks_which_is_the_value(empty_platform):
+    """Without a mapping, a file whose value could be any of several count columns is not loaded with a
+    guess: the value is reported missing and the report names the candidates. Fails if the suggestion
+    guesses (``_ambiguous`` removed) and loads "Number of Survivors"."""
+    content = "País,Año,Number Dead,Number of Survivors\nMexico,2019,3,10\nGuatemala,2019,1,4\n"
+    checked = check_file(empty_platform, request(content, "DF_MISSING_MIGRANTS", "IOM_MMP"))
+    assert not checked.report.valid
+    assert "missing-column" in checked.report.rules
+    asks = [note for note in checked.report.notes if note.startswith("Several columns could be OBS_VALUE")]
+    assert len(asks) == 1 and "'Number Dead'" in asks[0] and "'Number of Survivors'" in asks[0]
