@@ -9,7 +9,24 @@ import typer
 from pivgm.cli import acting
 from pivgm.cli.acting import AsOption
 from pivgm.cli.data_commands import console, initialise
-from pivgm.workflow.pulling import PullRequest, pull
+from pivgm.workflow.changes import Changes
+from pivgm.workflow.pulling import PullRequest, preview, pull
+
+SAMPLE = 10
+
+
+def print_changes(changes: Changes, provider: str) -> None:
+    """The dry run's answer: what a pull would add, revise and delete in ``provider``'s data."""
+    typer.echo(
+        f"Dry run, nothing written. {provider}: {changes.new:,} added, {changes.revised:,} revised, "
+        f"{changes.deleted:,} deleted, {changes.unchanged:,} unchanged."
+    )
+    for change in changes.shown[:SAMPLE]:
+        key = ".".join(change.key.values())
+        typer.echo(
+            f"  {change.kind:<8} {key}  {change.old if change.old is not None else '-'} -> "
+            f"{change.new if change.new is not None else '-'}"
+        )
 
 
 def register(app: typer.Typer) -> None:
@@ -25,11 +42,19 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="Provider id to record the data under (default: made from the URL's host)."),
         ] = None,
         as_user: AsOption = None,
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Print what would change (counts and a sample); write nothing.")
+        ] = False,
     ) -> None:
         """Fetch a dataflow's structure and published data from an SDMX service and publish them here
         as a new version whose provider is the remote service."""
         platform = initialise()
         request = PullRequest(url, dataflow, key=key, start=start, end=end, provider_id=provider)
+        if dry_run:
+            with console.status(f"Comparing {dataflow} from {url}..."):
+                changes = preview(request, platform.standard, platform.records, platform.warehouse)
+            print_changes(changes, request.provider())
+            return
         with console.status(f"Pulling {dataflow} from {url}..."):
             actor = acting.actor(platform, as_user)
             result = pull(request, platform.standard, platform.records, platform.warehouse, actor=actor)

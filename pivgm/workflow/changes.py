@@ -11,6 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from pivgm.model import DataStructure
 from pivgm.platform import Platform
 from pivgm.records import SubmissionInfo
 
@@ -84,7 +85,7 @@ def changes(platform: Platform, submission: SubmissionInfo) -> Changes:
     dataflow = platform.standard.dataflow(submission.dataflow_id)
     structure = dataflow.structure
     keys = [*structure.dimension_ids, structure.time_dimension]
-    measure, time = structure.measure.id, structure.time_dimension
+    measure = structure.measure.id
     result = Changes(dimensions=keys)
     if submission.version_id is None:
         return result
@@ -100,6 +101,14 @@ def changes(platform: Platform, submission: SubmissionInfo) -> Changes:
     ]
     before = _table(platform, published[0].parquet_file, [*keys, measure]) if published else after.schema.empty_table()
     result.published = bool(published)
+    return compare(before, after, structure, result)
+
+
+def compare(before: pa.Table, after: pa.Table, structure: DataStructure, result: Changes | None = None) -> Changes:
+    """``after`` against ``before`` (each with the keys and the measure): counts, the first changes, totals."""
+    keys = [*structure.dimension_ids, structure.time_dimension]
+    measure, time = structure.measure.id, structure.time_dimension
+    result = result or Changes(dimensions=keys)
     old, new = _keyed(before, keys, measure), _keyed(after, keys, measure)
     joined = new.join(old, KEY, join_type="full outer", left_suffix="_new", right_suffix="_old")
     value_new, value_old = joined.column("value_new"), joined.column("value_old")

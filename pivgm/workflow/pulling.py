@@ -19,6 +19,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from lxml import etree
 
 from pivgm.accounts.actor import Actor
@@ -30,7 +31,8 @@ from pivgm.records import Records
 from pivgm.sources.base import SourceImporter
 from pivgm.structures import Standard
 from pivgm.warehouse import Warehouse
-from pivgm.workflow.loading import LoadResult, Scope, load_source
+from pivgm.workflow.changes import Changes, compare
+from pivgm.workflow.loading import LoadResult, Scope, load_source, merged_table
 
 DATA_ACCEPT = (
     "application/vnd.sdmx.data+csv;version=2.0.0, "
@@ -268,6 +270,27 @@ def _importer(
     return importer
 
 
+def _fetched(request: PullRequest, dataflow: Dataflow, client: httpx.Client | None, directory: Path) -> RemoteSource:
+    """Fetch the structure (checked against ``dataflow``), the announced count and the data into ``directory``."""
+    http = client or httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=True)
+    try:
+        _fetch(http, request.structure_url(), STRUCTURE_ACCEPT, directory / STRUCTURE_FILE)
+        remote = remote_dimensions((directory / STRUCTURE_FILE).read_bytes(), dataflow.id, request.url)
+        _check_dimensions(remote, dataflow, request.url)
+        params = {k: v for k, v in (("startPeriod", request.start), ("endPeriod", request.end)) if v}
+        announced = _announced(http, request, params, directory / "availability.xml")
+        staging = directory / "data.download"
+        response = _fetch(http, request.data_url(), DATA_ACCEPT, staging, params)
+    finally:
+        if client is None:
+            http.close()
+    data_file = "data.csv" if "csv" in response.headers.get("content-type", "") else "data.xml"
+    staging.rename(directory / data_file)
+    importer = _importer(request, dataflow, data_file, f"pull {response.request.url}", announced)
+    assert isinstance(importer, RemoteSource)
+    return importer
+
+
 def pull(
     request: PullRequest,
     standard: Standard,
@@ -282,23 +305,9 @@ def pull(
     observations than the service's availability query announced. A pull of a key or a period range replaces
     only the rows it selects in the provider's data; a pull that changes nothing records nothing."""
     dataflow = standard.dataflow(request.dataflow_id)
-    http = client or httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=True)
     with tempfile.TemporaryDirectory(prefix="pivgm-pull-") as folder:
         directory = Path(folder)
-        try:
-            _fetch(http, request.structure_url(), STRUCTURE_ACCEPT, directory / STRUCTURE_FILE)
-            remote = remote_dimensions((directory / STRUCTURE_FILE).read_bytes(), dataflow.id, request.url)
-            _check_dimensions(remote, dataflow, request.url)
-            params = {k: v for k, v in (("startPeriod", request.start), ("endPeriod", request.end)) if v}
-            announced = _announced(http, request, params, directory / "availability.xml")
-            staging = directory / "data.download"
-            response = _fetch(http, request.data_url(), DATA_ACCEPT, staging, params)
-        finally:
-            if client is None:
-                http.close()
-        data_file = "data.csv" if "csv" in response.headers.get("content-type", "") else "data.xml"
-        staging.rename(directory / data_file)
-        importer = _importer(request, dataflow, data_file, f"pull {response.request.url}", announced)
+        importer = _fetched(request, dataflow, client, directory)
         return load_source(
             importer,
             standard,
@@ -309,3 +318,20 @@ def pull(
             scope=request.scope(dataflow),
             skip_unchanged=True,
         )
+
+
+def preview(
+    request: PullRequest, standard: Standard, records: Records, warehouse: Warehouse, client: httpx.Client | None = None
+) -> Changes:
+    """What ``pull`` would change in the provider's newest version (``--dry-run``), writing nothing."""
+    dataflow = standard.dataflow(request.dataflow_id)
+    structure = dataflow.structure
+    columns = [*structure.dimension_ids, structure.time_dimension, structure.measure.id]
+    newest = {v.provider_id: v for v in records.current_versions(dataflow.id)}.get(request.provider())
+    before = pq.read_table(warehouse.path(newest.parquet_file)) if newest else None
+    with tempfile.TemporaryDirectory(prefix="pivgm-pull-") as folder:
+        directory = Path(folder)
+        importer = _fetched(request, dataflow, client, directory)
+        after = merged_table(importer, dataflow, before, directory, request.scope(dataflow)).select(columns)
+    old = before.select(columns).cast(after.schema) if before is not None else after.schema.empty_table()
+    return compare(old, after, structure)

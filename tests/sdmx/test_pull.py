@@ -172,3 +172,14 @@ def test_a_pull_cut_mid_stream_is_refused_and_loads_nothing(national, tmp_path):
     assert done.returncode == 5, done.stdout + done.stderr
     assert "was cut" in done.stderr
     assert regional.records.versions(FLOW) == []
+
+
+def test_a_dry_run_prints_the_change_and_writes_nothing(national, tmp_path):
+    """Fails if ``--dry-run`` loads anything (it is answered by ``preview`` alone)."""
+    regional = load_platform(tmp_path / "regional", ())
+    done = pull_command(regional, national, FLOW, "--provider", "HN_INM", "--dry-run")
+    assert done.returncode == 0, done.stderr + done.stdout
+    total = len(observations(national, "all"))
+    assert f"{total:,} added, 0 revised, 0 deleted" in done.stdout
+    assert "new " in done.stdout  # a sample of the added observations
+    assert regional.records.versions(FLOW) == []
