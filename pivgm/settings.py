@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     upload_cpu_seconds: int = Field(default=600, gt=0)  # per upload, checked and loaded in a child process
     upload_memory_mb: int = Field(default=3072, gt=0)  # resident memory of that process
     upload_jobs: int = Field(default=2, gt=0)  # uploads processed at once per web worker; others wait
+    forwarded_allow_ips: str = "127.0.0.1,::1"  # proxies whose X-Forwarded-For/-Proto are believed ("" none, "*" all)
+    log_level: str = "info"  # uvicorn's; "info" shows workers that died or were killed by the health check
     secure_cookies: bool = False  # PIVGM_SECURE_COOKIES: mark cookies Secure even on plain http (behind TLS)
     public_url: str = ""  # PIVGM_PUBLIC_URL: this site's address, for links in mail (https://datos.example.org)
     smtp_url: str | None = None  # PIVGM_SMTP_URL: smtp://[user:password@]host:port[?from=address] for review mail

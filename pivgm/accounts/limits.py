@@ -3,15 +3,26 @@ across several web worker processes.
 
 After ``max_failures`` failed logins for a username within ``window``, the account is locked for ``lock_for``;
 an address with ``max_ip_failures`` failures within ``window`` (any usernames) is refused for as long.
+Attempts are decided one at a time per account and address, and each is counted as a failure before its
+password is checked, so that N simultaneous wrong passwords get exactly ``max_failures`` checks.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from pivgm.errors import PivgmError
-from pivgm.records import AccountStore, UserInfo
+from pivgm.records import UserInfo
+
+
+class AttemptCounts(Protocol):
+    """Where the limits count attempts: the ledger of the attempt being decided (``AccountStore.attempt``)."""
+
+    def failures(self, since: datetime, username: str | None = None, ip: str | None = None) -> int: ...
+
+    def last_success(self, username: str) -> datetime | None: ...
 
 
 class TooManyAttemptsError(PivgmError):
@@ -49,7 +60,7 @@ class Refusal:
 
 
 def refusal(
-    store: AccountStore, username: str, ip: str | None, user: UserInfo | None, now: datetime, policy: LoginPolicy
+    store: AttemptCounts, username: str, ip: str | None, user: UserInfo | None, now: datetime, policy: LoginPolicy
 ) -> Refusal | None:
     """Why this attempt must be refused before its password is checked, if it must."""
     if user is not None and user.locked_until is not None and user.locked_until > now:
@@ -63,9 +74,9 @@ def refusal(
 
 
 def lock_after_failure(
-    store: AccountStore, username: str, user: UserInfo | None, now: datetime, policy: LoginPolicy
+    store: AttemptCounts, username: str, user: UserInfo | None, now: datetime, policy: LoginPolicy
 ) -> datetime | None:
-    """Until when to lock ``user`` if the failure being recorded now is one too many, else None."""
+    """Until when to lock ``user`` if this attempt, should it fail, is one too many, else None."""
     if user is None:
         return None
     since = now - policy.window

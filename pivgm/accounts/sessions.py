@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from pivgm.accounts import passwords
@@ -83,20 +83,31 @@ def login(
     store = AccountStore(platform.records.engine)
     now = now_from(clock)
     name = normalise_username(username)[:64]
-    user = store.user(name)
-    who = Actor(user.id if user else None, name or "?", frozenset(), ip)
     target = f"user:{name}"
-    refused = refusal(store, name, ip, user, now, policy)
+    with store.attempt(name, ip) as ledger:
+        user = ledger.user(name)
+        who = Actor(user.id if user else None, name or "?", frozenset(), ip)
+        refused = refusal(ledger, name, ip, user, now, policy)
+        if refused is not None:
+            why = {"reason": refused.outcome, "until": refused.until}
+            ledger.record(
+                LoginAttempt(name, ip, now, refused.outcome), event(who, "auth.login-refused", target, why, at=now)
+            )
+        else:  # counted as a failure before the check: parallel attempts see it
+            lock = lock_after_failure(ledger, name, user, now, policy) if user is not None and user.active else None
+            attempt_id = ledger.record(
+                LoginAttempt(name, ip, now, "failed"), user_id=user.id if user else None, lock_until=lock
+            )
     if refused is not None:
-        store.record_refusal(
-            LoginAttempt(name, ip, now, refused.outcome),
-            event(who, "auth.login-refused", target, {"reason": refused.outcome, "until": refused.until}, at=now),
-        )
         raise refused.error(now)
     if user is None:
         passwords.spend_time_verifying(password)
     if user is None or not user.active or not passwords.verify(user.password_hash, password):
-        _record_failure(store, who, user, now, policy)
+        reason = "unknown-user" if user is None else ("wrong-password" if user.active else "inactive")
+        details: dict[str, object] = {"reason": reason}
+        if lock is not None:
+            details["locked_until"] = lock
+        store.settle_failure(event(who, "auth.login-failed", target, details, at=now))
         raise InvalidCredentialsError("Wrong username or password.")
     cookie, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     agent = (user_agent or "")[:256] or None
@@ -105,31 +116,10 @@ def login(
         rehash: str | None = passwords.SPENT  # a temporary password works once
     else:
         rehash = passwords.hash_password(password) if passwords.needs_rehash(user.password_hash) else None
-    details = {"user_agent": agent, "temporary_password": user.password_temporary}
-    store.record_login(
-        LoginAttempt(name, ip, now, "ok", success=True),
-        user.id,
-        new,
-        event(who, "auth.login", target, details, at=now),
-        rehash,
-    )
+    signed_in = {"user_agent": agent, "temporary_password": user.password_temporary}
+    store.record_login(attempt_id, user.id, new, event(who, "auth.login", target, signed_in, at=now), rehash)
     store.prune(now - KEEP_ATTEMPTS, now - KEEP_ATTEMPTS)
     return SignIn(cookie, csrf)
-
-
-def _record_failure(store: AccountStore, who: Actor, user: UserInfo | None, now: datetime, policy: LoginPolicy) -> None:
-    """Record a failed attempt (audited), locking the account if it is one failure too many."""
-    reason = "unknown-user" if user is None else ("wrong-password" if user.active else "inactive")
-    lock = lock_after_failure(store, who.username, user, now, policy) if user is not None and user.active else None
-    details: dict[str, object] = {"reason": reason}
-    if lock is not None:
-        details["locked_until"] = lock
-    store.record_refusal(
-        LoginAttempt(who.username, who.ip, now, "failed"),
-        event(who, "auth.login-failed", f"user:{who.username}", details, at=now),
-        user_id=user.id if user else None,
-        lock_until=lock,
-    )
 
 
 def _live(session: SessionInfo | None, clock: Clock) -> SessionInfo | None:

@@ -35,7 +35,7 @@ def check_port_free(host: str, port: int) -> None:
 
 def serve(host: str, port: int, workers: int) -> None:
     check_port_free(host, port)
-    initialise()
+    settings = initialise().settings
     console.print(f"Serving on http://{host}:{port} with {workers} worker(s). Ctrl+C stops.")
     uvicorn.run(
         "pivgm.web.app:create_app_from_environment",
@@ -43,7 +43,10 @@ def serve(host: str, port: int, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
-        log_level="warning",
+        log_level=settings.log_level,  # "info": a worker that died or was killed is in the log
+        access_log=False,  # one line per request is the reverse proxy's job
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,  # the client address behind a trusted proxy
         # A worker imports the whole platform before it can answer the supervisor's health check; on a busy
         # machine that takes longer than uvicorn's 5 s default, and workers were killed and restarted forever.
         timeout_worker_healthcheck=WORKER_START_SECONDS,

@@ -5,10 +5,13 @@ Writes that must be audited take the ``AuditEvent`` and commit it in the same tr
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, Select, delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -221,48 +224,45 @@ class AccountStore:
 
     # login attempts ---------------------------------------------------------------------------------------
 
+    @contextmanager
+    def attempt(self, username: str, ip: str | None) -> Iterator[AttemptLedger]:
+        """One transaction in which no other attempt on ``username`` or from ``ip`` runs: the limits are
+        counted and this attempt is recorded before the next one counts (SQLite's write lock, taken at
+        BEGIN IMMEDIATE, serialises them all; PostgreSQL takes an advisory lock per account and address)."""
+        if self.engine.dialect.name == "postgresql":
+            with Session(self.engine) as session, session.begin():
+                for key in (f"login:user:{username}", f"login:ip:{ip}"):
+                    session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
+                yield AttemptLedger(session)
+            return
+        # One attempt per process at a time asks for SQLite's lock: dozens of threads contending for it while
+        # they share one interpreter lock would let the lock's holder starve past the busy timeout.
+        with _SQLITE_ATTEMPTS, Session(self.engine) as session, session.begin():
+            yield AttemptLedger(session)
+
+    def settle_failure(self, event: AuditEvent) -> None:
+        """Audit a failed password check (its attempt was counted before the check)."""
+        with Session(self.engine) as session, session.begin():
+            add_event(session, event)
+
     def failures(self, since: datetime, username: str | None = None, ip: str | None = None) -> int:
         """Failed attempts since ``since`` for ``username`` or from ``ip``."""
-        query = select(func.count(LoginAttemptRecord.id)).where(
-            LoginAttemptRecord.at >= since, LoginAttemptRecord.outcome == "failed"
-        )
-        if username is not None:
-            query = query.where(LoginAttemptRecord.username == username)
-        if ip is not None:
-            query = query.where(LoginAttemptRecord.ip == ip)
         with Session(self.engine) as session:
-            return session.scalar(query) or 0
+            return session.scalar(_failures(since, username, ip)) or 0
 
     def last_success(self, username: str) -> datetime | None:
         with Session(self.engine) as session:
-            return _when(
-                session.scalar(
-                    select(func.max(LoginAttemptRecord.at)).where(
-                        LoginAttemptRecord.username == username, LoginAttemptRecord.success.is_(True)
-                    )
-                )
-            )
-
-    def record_refusal(
-        self, attempt: LoginAttempt, event: AuditEvent, user_id: int | None = None, lock_until: datetime | None = None
-    ) -> None:
-        """A failed or refused attempt; counts a failure on the user and locks it until ``lock_until``."""
-        with Session(self.engine) as session, session.begin():
-            session.add(_attempt(attempt))
-            if user_id is not None and attempt.outcome == "failed":
-                record = session.get_one(UserRecord, user_id)
-                record.failed_logins += 1
-                if lock_until is not None:
-                    record.locked_until = lock_until
-            add_event(session, event)
+            return _when(session.scalar(_last_success(username)))
 
     def record_login(
-        self, attempt: LoginAttempt, user_id: int, new: NewSession, event: AuditEvent, rehash: str | None
+        self, attempt_id: int, user_id: int, new: NewSession, event: AuditEvent, rehash: str | None
     ) -> None:
-        """A successful login: the attempt, the new session, the audit row, and a rehashed (or, for a
-        temporary password, spent) password hash, in one commit."""
+        """A successful login: its attempt (counted as a failure while the password was checked) marked ok,
+        the new session, the audit row, and a rehashed (or, for a temporary password, spent) password hash,
+        in one commit."""
         with Session(self.engine) as session, session.begin():
-            session.add(_attempt(attempt))
+            attempt = session.get_one(LoginAttemptRecord, attempt_id)
+            attempt.outcome, attempt.success = "ok", True
             record = session.get_one(UserRecord, user_id)
             record.failed_logins = 0
             record.locked_until = None
@@ -379,6 +379,64 @@ class AccountStore:
             if record.revoked_at is None:
                 record.revoked_at = now
             add_event(session, event)
+
+
+_SQLITE_ATTEMPTS = threading.Lock()
+
+
+class AttemptLedger:
+    """Login attempts counted and recorded inside the transaction of ``AccountStore.attempt``."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def user(self, username: str) -> UserInfo | None:
+        record = self.session.scalar(select(UserRecord).where(UserRecord.username == username))
+        return _user(self.session, record) if record else None
+
+    def failures(self, since: datetime, username: str | None = None, ip: str | None = None) -> int:
+        return self.session.scalar(_failures(since, username, ip)) or 0
+
+    def last_success(self, username: str) -> datetime | None:
+        return _when(self.session.scalar(_last_success(username)))
+
+    def record(
+        self,
+        attempt: LoginAttempt,
+        event: AuditEvent | None = None,
+        user_id: int | None = None,
+        lock_until: datetime | None = None,
+    ) -> int:
+        """Add the attempt (a ``failed`` one counts on the user and may lock it until ``lock_until``);
+        returns its id."""
+        record = _attempt(attempt)
+        self.session.add(record)
+        if user_id is not None and attempt.outcome == "failed":
+            user = self.session.get_one(UserRecord, user_id)
+            user.failed_logins += 1
+            if lock_until is not None:
+                user.locked_until = lock_until
+        if event is not None:
+            add_event(self.session, event)
+        self.session.flush()
+        return record.id
+
+
+def _failures(since: datetime, username: str | None, ip: str | None) -> Select[int]:
+    query = select(func.count(LoginAttemptRecord.id)).where(
+        LoginAttemptRecord.at >= since, LoginAttemptRecord.outcome == "failed"
+    )
+    if username is not None:
+        query = query.where(LoginAttemptRecord.username == username)
+    if ip is not None:
+        query = query.where(LoginAttemptRecord.ip == ip)
+    return query
+
+
+def _last_success(username: str) -> Select[datetime]:
+    return select(func.max(LoginAttemptRecord.at)).where(
+        LoginAttemptRecord.username == username, LoginAttemptRecord.success.is_(True)
+    )
 
 
 def _attempt(attempt: LoginAttempt) -> LoginAttemptRecord:
