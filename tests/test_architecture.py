@@ -66,3 +66,12 @@ def test_the_web_layer_reaches_data_only_through_services():
                 assert not node.module.startswith(("pivgm.records", "pivgm.warehouse")) or (
                     node.module == "pivgm.records" and {a.name for a in node.names} <= {"ReleaseInfo"}
                 ), f"{path.name} imports {node.module}"
+
+
+@pytest.mark.parametrize("path", sorted((PACKAGE / "microdata").rglob("*.py")), ids=lambda p: p.name)
+def test_microdata_reads_records_with_the_model_and_the_label_matchers_only(path):
+    """Records never reach the records database, the warehouse or the web: the package writes a submission."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("pivgm."):
+            assert node.module.startswith(("pivgm.microdata", "pivgm.model", "pivgm.errors", "pivgm.ingest.labels"))
