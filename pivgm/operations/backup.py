@@ -13,7 +13,8 @@ import json
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
 from pivgm.errors import PivgmError
 from pivgm.platform import Platform
@@ -75,26 +76,71 @@ def backup(platform: Platform, destination: Path, overwrite: bool = False) -> Ba
     return BackupSummary(destination, len(wanted), total)
 
 
+def _entry_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a file of a backup, if it cannot: it must stay inside the data directory."""
+    path = PurePosixPath(name)
+    if path.is_absolute() or name.startswith("\\") or (len(name) > 1 and name[1] == ":"):
+        return "an absolute path"
+    if ".." in path.parts or not path.parts:
+        return "a path leading out of the data directory"
+    return None
+
+
+def _check_entries(source: Path, archive: tarfile.TarFile, manifest: dict[str, Any]) -> None:
+    files = manifest.get("files")
+    if not isinstance(files, dict):
+        raise BackupError(f"{source.name} has no list of files in its manifest: not a PIVGM backup.")
+    for name in files:
+        problem = _entry_problem(name)
+        if problem is not None:
+            raise BackupError(f"{source.name} lists {name!r}, {problem}: not a PIVGM backup. Nothing was restored.")
+    names = {RECORDS_NAME, MANIFEST_NAME, *files}
+    for member in archive.getmembers():
+        problem = _entry_problem(member.name) or (None if member.isfile() else "not a regular file")
+        if problem is not None or member.name not in names:
+            why = problem or "not in its manifest"
+            raise BackupError(
+                f"{source.name} holds the entry {member.name!r} ({why}): not a PIVGM backup. Nothing was restored."
+            )
+
+
 def restore(source: Path, settings: Settings) -> int:
-    """Restore a backup into an empty data directory; returns how many files were restored."""
+    """Restore a backup into an empty data directory; returns how many files were restored.
+
+    All or nothing: every entry is checked (relative paths inside the data directory, listed in the
+    manifest), extracted into a staging directory beside the target and checked against its digest; only
+    then are the files moved into place. A refused backup leaves the target as it was."""
     target = settings.data_dir
     if settings.database_url and not settings.database_url.startswith("sqlite"):
         raise BackupError("Restore into PostgreSQL with pg_restore; this command restores the embedded default.")
-    if (target / RECORDS_NAME).exists() or is_initialised(connect(settings.records_url)):
-        raise BackupError(f"{target} already holds records: restore into an empty data directory.")
+    if target.exists() and any(target.iterdir()):
+        raise BackupError(f"{target} is not empty: restore into an empty data directory.")
+    if settings.database_url and is_initialised(connect(settings.records_url)):
+        raise BackupError(f"{settings.records_url} already holds records: restore into an empty database.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{target.name}.restoring-", dir=target.parent) as folder:
+        staging = Path(folder)
+        files = _extract_checked(source, staging)
+        target.mkdir(exist_ok=True)
+        for entry in staging.iterdir():
+            entry.rename(target / entry.name)  # same file system: each move is atomic
+    return files
+
+
+def _extract_checked(source: Path, staging: Path) -> int:
     try:
         with tarfile.open(source, "r:gz") as archive:
             manifest = json.loads(archive.extractfile(MANIFEST_NAME).read())  # type: ignore[union-attr]
-            names = {RECORDS_NAME, MANIFEST_NAME, *manifest["files"]}
-            unexpected = [m.name for m in archive.getmembers() if m.name not in names or not m.isfile()]
-            if unexpected:
-                raise BackupError(f"{source.name} holds unexpected entries ({unexpected[0]}): not a PIVGM backup.")
-            target.mkdir(parents=True, exist_ok=True)
-            archive.extractall(target, filter="data")
+            if not isinstance(manifest, dict):
+                raise BackupError(f"{source.name} has a damaged manifest: not a PIVGM backup.")
+            _check_entries(source, archive, manifest)
+            archive.extractall(staging, filter="data")
     except (tarfile.TarError, KeyError, ValueError, OSError) as error:
-        raise BackupError(f"{source.name} is not a readable PIVGM backup ({error}).") from None
-    (target / MANIFEST_NAME).unlink(missing_ok=True)
+        raise BackupError(f"{source.name} is not a readable PIVGM backup ({error}). Nothing was restored.") from None
+    (staging / MANIFEST_NAME).unlink(missing_ok=True)
     for relative, digest in manifest["files"].items():
-        if sha256_of(target / relative) != digest:
-            raise BackupError(f"{relative} does not match its checksum in the backup: the backup is damaged.")
+        if sha256_of(staging / relative) != digest:
+            raise BackupError(
+                f"{relative} does not match its checksum in the backup: the backup is damaged. Nothing was restored."
+            )
     return len(manifest["files"])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import re
 import tarfile
 
@@ -111,3 +114,49 @@ def test_a_damaged_or_foreign_archive_is_refused_with_a_clear_error(tmp_path):
     garbage.write_bytes(b"not a tar file")
     with pytest.raises(BackupError, match="not a readable PIVGM backup"):
         restore(garbage, Settings(data_dir=tmp_path / "target2"))
+
+
+def hostile_backup(tmp_path, name: str) -> tarfile.TarFile:
+    """A backup-shaped archive whose manifest lists ``name`` with its true digest, and a good records file."""
+    path = tmp_path / "hostile.tar.gz"
+    payload = tmp_path / "payload"
+    payload.write_bytes(b"x" * 100)
+    digest = hashlib.sha256(payload.read_bytes()).hexdigest()
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"files": {"versions/ok.parquet": digest, name: digest}}))
+    with tarfile.open(path, "w:gz") as archive:
+        archive.add(payload, "records.sqlite")
+        archive.add(payload, "versions/ok.parquet")
+        archive.add(payload, name)
+        archive.add(manifest, "manifest.json")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("entry", "problem"),
+    [("/tmp/pivgm-restore-escape", "an absolute path"), ("../escape", "a path leading out of the data directory")],
+)
+def test_a_backup_with_an_entry_outside_the_data_directory_is_refused_and_nothing_is_written(tmp_path, entry, problem):
+    """Fails if the entries are not checked before extraction (an absolute path crashed the restore) or if
+    files are extracted straight into the target (a refused restore left the files before the bad one)."""
+    target = tmp_path / "target"
+    with pytest.raises(BackupError, match=re.escape(f"{entry!r}, {problem}: not a PIVGM backup. Nothing was")):
+        restore(hostile_backup(tmp_path, entry), Settings(data_dir=target))
+    assert not target.exists() or not any(target.iterdir())
+    assert not [p for p in tmp_path.iterdir() if ".restoring-" in p.name]
+
+
+def test_a_backup_with_a_damaged_file_restores_nothing(tmp_path):
+    """Fails if files are moved into the target before every digest is checked."""
+    path = hostile_backup(tmp_path, "releases/fine.parquet")
+    damaged = tmp_path / "damaged.tar.gz"
+    with tarfile.open(path) as source, tarfile.open(damaged, "w:gz") as copy:
+        for member in source.getmembers():
+            data = source.extractfile(member).read()
+            if member.name == "releases/fine.parquet":
+                data = b"y" * len(data)
+            copy.addfile(member, io.BytesIO(data))
+    target = tmp_path / "target"
+    with pytest.raises(BackupError, match=r"releases/fine\.parquet does not match its checksum.*Nothing was restored"):
+        restore(damaged, Settings(data_dir=target))
+    assert not target.exists() or not any(target.iterdir())
