@@ -32,7 +32,7 @@ from pivgm.sources.base import SourceImporter
 from pivgm.structures import Standard
 from pivgm.warehouse import Warehouse
 from pivgm.workflow.changes import Changes, compare
-from pivgm.workflow.loading import LoadResult, Scope, load_source, merged_table
+from pivgm.workflow.loading import Checkpoint, LoadResult, Scope, _no_checkpoint, load_source, merged_table
 
 DATA_ACCEPT = (
     "application/vnd.sdmx.data+csv;version=2.0.0, "
@@ -298,6 +298,7 @@ def pull(
     warehouse: Warehouse,
     client: httpx.Client | None = None,
     actor: Actor | None = None,
+    checkpoint: Checkpoint = _no_checkpoint,
 ) -> LoadResult:
     """Fetch ``request``'s structure and data and load them as a new version of the local dataflow.
 
@@ -308,6 +309,7 @@ def pull(
     with tempfile.TemporaryDirectory(prefix="pivgm-pull-") as folder:
         directory = Path(folder)
         importer = _fetched(request, dataflow, client, directory)
+        checkpoint("fetched")
         return load_source(
             importer,
             standard,
@@ -317,6 +319,7 @@ def pull(
             actor=actor,
             scope=request.scope(dataflow),
             skip_unchanged=True,
+            checkpoint=checkpoint,
         )
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import signal
 import subprocess
 import sys
+import textwrap
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -183,3 +185,49 @@ def test_a_dry_run_prints_the_change_and_writes_nothing(national, tmp_path):
     assert f"{total:,} added, 0 revised, 0 deleted" in done.stdout
     assert "new " in done.stdout  # a sample of the added observations
     assert regional.records.versions(FLOW) == []
+
+
+KILLED_PULL = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from pivgm.platform import Platform
+    from pivgm.settings import Settings
+    from pivgm.workflow.pulling import PullRequest, pull
+
+    platform = Platform.open(Settings())
+
+    def kill_at(reached):
+        if reached == sys.argv[2]:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    request = PullRequest(sys.argv[1], "DF_IRREGULAR_TRANSIT", provider_id="HN_INM")
+    pull(request, platform.standard, platform.records, platform.warehouse, checkpoint=kill_at)
+    """
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", ["fetched", "conformed", "version-written", "release-written"])
+def test_a_pull_killed_at_any_stage_leaves_the_previous_release_serving_identically(national, tmp_path, stage):
+    """SIGKILL at each stage of a pull: the release in force and its SDMX-CSV answer stay byte for byte as
+    they were. Fails if anything is recorded before the kill point (seen red with the load moved before
+    the ``fetched`` stage)."""
+    regional = load_platform(tmp_path / "regional", ("panama_darien",))
+    part = pull_command(regional, national, FLOW, "--key", "M.HND.VEN...", "--start", "2024-01", "--provider", "HN_INM")
+    assert part.returncode == 0, part.stderr
+    before = regional.records.published_releases()[FLOW]
+    with live_server(regional) as url:
+        answer = httpx.get(f"{url}/data/{FLOW}/all", params={"format": "sdmx-csv-2.0"}, timeout=60).content
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_PULL, national, stage],
+        env=environment_for(regional.settings),
+        capture_output=True,
+        timeout=180,
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()
+    assert regional.records.published_releases()[FLOW] == before
+    assert len(regional.records.versions(FLOW)) == 2
+    with live_server(regional) as url:
+        assert httpx.get(f"{url}/data/{FLOW}/all", params={"format": "sdmx-csv-2.0"}, timeout=60).content == answer
