@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import tempfile
 from functools import partial
@@ -16,6 +18,7 @@ from pivgm.errors import InvalidParameterError
 from pivgm.ingest.mapping import Mapping
 from pivgm.ingest.report import ValidationReport
 from pivgm.web.dependencies import MAX_RECORD_ID, PlatformDep, RecordId
+from pivgm.web.downloads import Sheet, write_xlsx
 from pivgm.web.i18n import messages, request_language
 from pivgm.web.rendering import render
 from pivgm.web.security import CsrfDep, UserDep, csrf_token
@@ -128,15 +131,29 @@ def get_submission(submission_id: RecordId, platform: PlatformDep, actor: UserDe
     return _public(submission, ValidationReport.from_dict(submission.report))
 
 
-@router.get("/{submission_id}/report", summary="The validation report as JSON or CSV", response_model=None)
+@router.get("/{submission_id}/report", summary="The validation report as JSON, CSV or XLSX", response_model=None)
 def get_report(
     submission_id: RecordId,
     request: Request,
     platform: PlatformDep,
     actor: UserDep,
-    format: Annotated[str, Query(pattern="^(json|csv)$")] = "json",
+    format: Annotated[str, Query(pattern="^(json|csv|xlsx)$")] = "json",
 ) -> Response | dict[str, Any]:
-    report = ValidationReport.from_dict(visible_submission(platform, actor, submission_id).report)
+    submission = visible_submission(platform, actor, submission_id)
+    report = ValidationReport.from_dict(submission.report)
+    if format == "xlsx":
+        rows = list(csv.reader(io.StringIO(report.to_csv(request_language(request)))))
+        about = [
+            ("file", submission.file_name),
+            ("dataflow", submission.dataflow_id),
+            ("provider", submission.provider_id),
+        ]
+        sheet = Sheet(rows[0], rows[1:], about, "report")
+        return Response(
+            write_xlsx(sheet),
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="submission-{submission_id}-report.xlsx"'},
+        )
     if format == "csv":
         return PlainTextResponse(
             report.to_csv(request_language(request)),

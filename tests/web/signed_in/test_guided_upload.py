@@ -3,8 +3,11 @@ see the first rows as read, fix the mapping with dropdowns (no JSON), get the re
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
+
+from openpyxl import load_workbook
 
 from tests.web.signed_in.conftest import browser, form_fields, form_token, honduras_file, upload
 
@@ -63,3 +66,8 @@ def test_a_messy_workbook_shows_its_sheet_and_header_rows_and_reports_in_plain_l
     assert "A required value is missing" in report.text or "Repeated row" in report.text
     row_link = re.search(r'href="(/submissions/\d+/rows\?row=\d+[^"]*)"', report.text)
     assert row_link and client.get(row_link.group(1).replace("&amp;", "&")).status_code == 200
+    xlsx_link = re.search(r'href="(/api/submissions/\d+/report\?format=xlsx[^"]*)"', report.text)
+    assert xlsx_link
+    workbook = load_workbook(io.BytesIO(client.get(xlsx_link.group(1).replace("&amp;", "&")).content))
+    rows = list(workbook["report"].iter_rows(values_only=True))
+    assert rows[0] == ("severity", "type", "row", "column", "value", "message") and len(rows) > 1
