@@ -26,7 +26,9 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = "127.0.0.1,::1"  # proxies whose X-Forwarded-For/-Proto are believed ("" none, "*" all)
     log_level: str = "info"  # uvicorn's; "info" shows workers that died or were killed by the health check
     secure_cookies: bool = False  # PIVGM_SECURE_COOKIES: mark cookies Secure even on plain http (behind TLS)
-    public_url: str = ""  # PIVGM_PUBLIC_URL: this site's address, for links in mail (https://datos.example.org)
+    # PIVGM_PUBLIC_URL: this site's public address (https://datos.example.org), which links in mail and share,
+    # embed and download links start with; unset, those are site-relative, never built from the Host header
+    public_url: str = Field(default="", pattern=r"^(https?://[^/?#\s]+(/[^?#\s]*)?)?$")
     smtp_url: str | None = None  # PIVGM_SMTP_URL: smtp://[user:password@]host:port[?from=address] for review mail
 
     @property

@@ -38,4 +38,6 @@ def environment_for(settings: Settings) -> dict[str, str]:
     env.pop("PIVGM_DATABASE_URL", None)
     if settings.database_url:
         env["PIVGM_DATABASE_URL"] = settings.database_url
+    if settings.public_url:
+        env["PIVGM_PUBLIC_URL"] = settings.public_url
     return env

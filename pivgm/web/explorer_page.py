@@ -247,7 +247,8 @@ def _downloads(state: ExplorerState, labels: Labels, scope: str) -> list[Link]:
 def explorer_page(
     view: ExplorerView, labels: Labels, base_url: str, release_counts: dict[str, dict[str, int]]
 ) -> ExplorerPage:
-    """The explorer page's model; ``base_url`` makes the shared and embedded links absolute."""
+    """The explorer page's model; ``base_url`` (the configured public address, or "") starts the shared and
+    embedded links."""
     state = view.state
     language = labels.language
     name = view.dataflow.name.get(language)

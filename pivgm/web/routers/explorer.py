@@ -19,7 +19,7 @@ from pivgm.web.headers import content_security_policy
 from pivgm.web.i18n import request_language
 from pivgm.web.labels import Labels
 from pivgm.web.profile_page import country_page, profile_public
-from pivgm.web.public import SiteDep
+from pivgm.web.public import SiteDep, public_base
 from pivgm.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -60,7 +60,7 @@ def explore(dataflow_id: str, request: Request, site: SiteDep) -> Response:
         view = site.explore(dataflow_id, query_of(request))
         labels = Labels(view.dataflow, request_language(request))
         counts = site.explorer.release_counts(dataflow_id)
-        page = explorer_page(view, labels, str(request.base_url), counts)
+        page = explorer_page(view, labels, public_base(request), counts)
         return render(request, "explorer.html", page.api_url, page=page)
 
     return html_errors(request, make, f"/api/dataflows/{dataflow_id}")
@@ -71,7 +71,7 @@ def embed(dataflow_id: str, request: Request, site: SiteDep) -> HTMLResponse:
     def make() -> HTMLResponse:
         view = site.explore(dataflow_id, query_of(request))
         labels = Labels(view.dataflow, request_language(request))
-        page = explorer_page(view, labels, str(request.base_url), {})
+        page = explorer_page(view, labels, public_base(request), {})
         response = render(request, "embed.html", page.api_url, page=page)
         response.headers["Content-Security-Policy"] = content_security_policy(frame_ancestors="*")
         return response
@@ -97,7 +97,7 @@ def download(
     full = scope == "full"
     result = site.download(dataflow_id, query_of(request, {"lang", "format", "scope"}), full)
     labels = Labels(result.view.dataflow, request_language(request))
-    link = str(request.base_url).rstrip("/") + explorer_url(result.view.state, labels.language)
+    link = public_base(request) + explorer_url(result.view.state, labels.language)
     content = writer.write(result, labels, link, full)
     name = f"{dataflow_id}{'' if full else '-view'}.{writer.extension}"
     return Response(

@@ -66,6 +66,12 @@
     });
   });
 
+  // Without a configured public address the server writes site-relative links; the page knows its origin.
+  var share = document.getElementById("share-url");
+  if (share && share.value.charAt(0) === "/") { share.value = location.origin + share.value; }
+  var embed = document.getElementById("embed-code");
+  if (embed) { embed.value = embed.value.replace('src="/', 'src="' + location.origin + "/"); }
+
   document.querySelectorAll("[data-copy]").forEach(function (button) {
     button.addEventListener("click", function () {
       var field = document.getElementById(button.getAttribute("data-copy"));
