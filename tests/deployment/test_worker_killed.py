@@ -10,8 +10,10 @@ afterwards.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -148,3 +150,33 @@ def test_killing_a_worker_mid_publication_leaves_releases_whole(tmp_path):
         else:
             assert submission.release_id is None
     assert all(statuses[s] == "published" for s in answers.published), "a confirmed publication must hold"
+
+
+def test_a_killed_worker_is_in_the_server_log(tmp_path):
+    """Fails if ``pivgm serve`` goes back to uvicorn's warning log level: the supervisor reports a worker
+    that died, or that its health check killed, only at info level."""
+    settings = settings_for(tmp_path / "data")
+    Platform.initialise(settings)
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "pivgm", "serve", "--port", str(port), "--workers", "2"],
+            env=environment_for(settings),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            started: list[str] = []
+            while time.monotonic() < deadline and len(started) < 2:
+                started = re.findall(r"Started server process \[(\d+)\]", log.read_text(errors="replace"))
+                time.sleep(0.3)
+            victim = int(started[0])
+            os.kill(victim, signal.SIGKILL)
+            while time.monotonic() < deadline and f"[{victim}] died" not in log.read_text(errors="replace"):
+                time.sleep(0.3)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    assert f"Child process [{victim}] died" in log.read_text(errors="replace")
