@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from pivgm.catalog.grid import Cell
+from pivgm.web.i18n import compact_unit
 from pivgm.web.labels import Labels
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
@@ -23,7 +24,6 @@ PALETTE = [
 ]
 SEX_COLOURS = {"F": "#b3541e", "M": "#0b5fa5"}
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
-SUFFIXES = {"es": (" mil M", " M"), "en": (" B", " M")}
 
 
 def config() -> dict[str, Any]:
@@ -45,14 +45,13 @@ def config() -> dict[str, Any]:
     }
 
 
-def axis_labels(language: str) -> str:
-    """Axis numbers shortened to millions and billions in the page's words (12 M, 1,5 mil M)."""
-    billions, millions = SUFFIXES.get(language, SUFFIXES["en"])
-    return (
-        f"abs(datum.value) >= 1e9 ? format(datum.value / 1e9, ',.1~f') + '{billions}' : "
-        f"abs(datum.value) >= 1e6 ? format(datum.value / 1e6, ',.1~f') + '{millions}' : "
-        "format(datum.value, ',~r')"
-    )
+def axis_labels(locale: str, largest: float) -> str:
+    """Axis numbers in one unit for the whole axis, chosen by its ``largest`` value (CLDR compact: 0.5 M,
+    1 M, 1.5 M; never 900,000 beside 1 M), written with the chart's d3 locale (es-419: 1,234.5)."""
+    divisor, suffix = compact_unit(largest, locale)
+    if divisor == 1:
+        return "format(datum.value, ',~r')"
+    return f"datum.value == 0 ? '0' : format(datum.value / {divisor:g}, ',.3~r') + '{suffix}'"
 
 
 def flags(cell: Cell, labels: Labels) -> str:

@@ -6,14 +6,8 @@ from typing import Any
 
 from pivgm.catalog.service import HighlightView
 from pivgm.model.periods import parse_period
-from pivgm.web.chart_parts import error_bars
+from pivgm.web.chart_parts import axis_labels, error_bars
 from pivgm.web.i18n import translate
-
-# d3-format locales for vega-embed, so numbers read 12.000 in Spanish and 12,000 in English.
-FORMAT_LOCALES: dict[str, dict[str, Any]] = {
-    "es": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0US$"]},
-    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["US$", ""]},
-}
 
 
 def _label(view: HighlightView, dimension_id: str, code: str, language: str) -> str:
@@ -53,6 +47,10 @@ def highlight_rows(view: HighlightView, language: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _largest(rows: list[dict[str, Any]]) -> float:
+    return max((abs(r["value"]) for r in rows if r["value"] is not None), default=0.0)
+
+
 def highlight_spec(view: HighlightView, language: str) -> dict[str, Any]:
     """A line or bar chart of the highlight, ready for vega-embed."""
     assert view.highlight is not None
@@ -75,7 +73,12 @@ def highlight_spec(view: HighlightView, language: str) -> dict[str, Any]:
         }
     encoding: dict[str, Any] = {
         "x": x_axis,
-        "y": {"field": "value", "type": "quantitative", "title": value_title, "axis": {"format": "~s"}},
+        "y": {
+            "field": "value",
+            "type": "quantitative",
+            "title": value_title,
+            "axis": {"labelExpr": axis_labels(language, _largest(rows))},
+        },
         "tooltip": [
             {"field": "period", "title": period_title},
             {"field": "value", "title": value_title, "format": ",.0f"},

@@ -17,6 +17,7 @@ from typing import Any
 
 import pyarrow as pa
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from pivgm.catalog.grid import MOE, TIME, Grid
 from pivgm.catalog.site import Download
@@ -174,12 +175,22 @@ def write_csv(table: Sheet) -> bytes:
     return "".join(_csv_lines(table)).encode("utf-8")
 
 
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    """Figures stay numbers with a grouped number format; Excel writes it with the reader's own separators
+    (12,452 in Mexico, 12.452 in Spain)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "#,##0" if float(value).is_integer() else "#,##0.0##"
+    return cell
+
+
 def write_xlsx(table: Sheet) -> bytes:
     workbook = Workbook(write_only=True)
     data = workbook.create_sheet(table.name[:31])
     data.append(table.header)
     for row in table.rows:
-        data.append([safe(v) for v in row])
+        data.append([_xlsx_cell(data, safe(v)) for v in row])
     metadata = workbook.create_sheet("metadata")
     for label, text in table.about:
         metadata.append([safe(label), safe(str(text))])

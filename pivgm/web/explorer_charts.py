@@ -6,6 +6,7 @@ exported images say what a number is; flagged observations are drawn with a mark
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 from pivgm.catalog.grid import Grid
@@ -27,6 +28,19 @@ from pivgm.web.labels import Labels
 def _time_format(grid: Grid) -> str:
     frequencies = {parse_period(p).frequency.value for p in grid.periods}
     return "%Y" if frequencies == {"A"} else "%b %Y"
+
+
+def _reach(rows: list[dict[str, Any]], stacked: bool, panelled: bool) -> float:
+    """How far the value axis reaches: the largest figure (or stack); with independent panels the smallest
+    panel's reach, so that no panel's labels are shrunk to "0.01 M"."""
+    stacks: dict[tuple[str, str], float] = defaultdict(float)
+    for index, row in enumerate(rows):
+        if row["value"] is not None:
+            stacks[(row["panel"] if panelled else "", row["date"] if stacked else str(index))] += abs(row["value"])
+    panels: dict[str, float] = defaultdict(float)
+    for (panel, _), total in stacks.items():
+        panels[panel] = max(panels[panel], total)
+    return min(panels.values(), default=0.0)
 
 
 def series_spec(chart: SeriesChart, labels: Labels, title: dict[str, Any], mark: str) -> dict[str, Any]:
@@ -54,7 +68,9 @@ def series_spec(chart: SeriesChart, labels: Labels, title: dict[str, Any], mark:
         "field": "value",
         "type": "quantitative",
         "title": value_title,
-        "axis": {"labelExpr": axis_labels(labels.language)},
+        "axis": {
+            "labelExpr": axis_labels(labels.language, _reach(rows, mark == "stacked", bool(chart.panel_dimensions)))
+        },
         **({"stack": "zero"} if mark == "stacked" else {}),
     }
     tooltip = tooltip_fields(
@@ -157,7 +173,7 @@ def ranking_spec(ranking: Ranking, labels: Labels, title: dict[str, Any], view: 
                         "field": "value",
                         "type": "quantitative",
                         "title": value_title,
-                        "axis": {"labelExpr": axis_labels(labels.language)},
+                        "axis": {"labelExpr": axis_labels(labels.language, _reach(rows, False, False))},
                     },
                     "tooltip": tooltip_fields(
                         labels,
@@ -221,7 +237,7 @@ def pyramid_spec(pyramid: Pyramid, labels: Labels, title: dict[str, Any], view: 
                 "type": "quantitative",
                 "scale": {"domain": [-widest, widest], "nice": True},
                 "title": labels.unit_title(grid.units(), grid.multipliers()),
-                "axis": {"labelExpr": axis_labels(labels.language).replace("datum.value", "abs(datum.value)")},
+                "axis": {"labelExpr": axis_labels(labels.language, widest).replace("datum.value", "abs(datum.value)")},
             },
             "color": {
                 "field": "sex",

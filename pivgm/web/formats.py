@@ -1,4 +1,4 @@
-"""Numbers, periods and dates written the way each language writes them (12.000 / 12,000; ene. 2024 /
+"""Numbers, periods and dates written the way each language writes them (12,000 in es-419 and en-US; ene. 2024 /
 Jan 2024), for pages, tables and chart labels."""
 
 from __future__ import annotations

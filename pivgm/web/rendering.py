@@ -12,9 +12,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from pivgm.web.account_menu import account_menu
-from pivgm.web.charts import FORMAT_LOCALES
 from pivgm.web.formats import TIME_LOCALES, date_label, number_label, period_label
-from pivgm.web.i18n import LANGUAGES, format_number, request_language, translate
+from pivgm.web.i18n import LANGUAGES, d3_format_locale, format_number, request_language, request_locale, translate
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 
@@ -34,6 +33,7 @@ def switch_language_url(request: Request, language: str) -> str:
 def render(request: Request, template: str, json_twin: str, status_code: int = 200, **context: object) -> HTMLResponse:
     """Render ``template`` in the request's language; the response links its JSON twin."""
     language = request_language(request)
+    locale = request_locale(request, language)
     other = next(lang for lang in LANGUAGES if lang != language)
     response = TEMPLATES.TemplateResponse(
         request,
@@ -45,11 +45,11 @@ def render(request: Request, template: str, json_twin: str, status_code: int = 2
             "json_twin": json_twin,
             "t": lambda key: translate(key, language),
             "number": lambda value, decimals=None: (
-                number_label(value, language) if decimals is None else format_number(value, language, decimals)
+                number_label(value, locale) if decimals is None else format_number(value, locale, decimals)
             ),
             "period": lambda value: period_label(str(value), language) if value else "",
             "day": lambda value: date_label(value, language) if isinstance(value, date | datetime) else "",
-            "format_locale": FORMAT_LOCALES[language],
+            "format_locale": d3_format_locale(locale),
             "time_locale": TIME_LOCALES[language],
             "url": url,
             "account": account_menu(request),

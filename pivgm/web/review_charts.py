@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pivgm.model.periods import parse_period
+from pivgm.web.chart_parts import axis_labels
 from pivgm.web.i18n import translate
 from pivgm.workflow.changes import Changes
 
@@ -20,6 +21,7 @@ def totals_spec(changes: Changes, language: str) -> dict[str, Any]:
         if after is not None:
             rows.append({"date": date, "period": period, "value": after, "series": submitted})
     value_title = translate("value", language)
+    largest = max((abs(v) for _, *pair in changes.totals for v in pair if v is not None), default=0.0)
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "width": "container",
@@ -28,7 +30,12 @@ def totals_spec(changes: Changes, language: str) -> dict[str, Any]:
         "mark": {"type": "line", "tooltip": True, "point": True},
         "encoding": {
             "x": {"field": "date", "type": "temporal", "title": translate("period", language)},
-            "y": {"field": "value", "type": "quantitative", "title": value_title, "axis": {"format": "~s"}},
+            "y": {
+                "field": "value",
+                "type": "quantitative",
+                "title": value_title,
+                "axis": {"labelExpr": axis_labels(language, largest)},
+            },
             "color": {
                 "field": "series",
                 "type": "nominal",

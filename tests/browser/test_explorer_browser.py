@@ -75,7 +75,7 @@ def test_find_filter_view_download_and_share_darien_data(new_context, live_serve
     click_tab(page, "Tabla")
     table = page.locator("#pivot-table")
     assert table.locator("tbody tr").count() == 12  # the months of 2023, down the side
-    assert "328.650" in table.locator("tfoot").inner_text()  # their total, with Spanish thousands separator
+    assert "328,650" in table.locator("tfoot").inner_text()  # their total, written as in Mexico (es-419)
     screenshot(page, "07-table")
 
     page.click("a.lang-switch")

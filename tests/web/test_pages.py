@@ -26,8 +26,10 @@ def test_home_page_in_english_uses_english_names_and_number_format(client):
     assert response.cookies.get("lang") == "en"
 
 
-def test_spanish_numbers_use_a_dot_for_thousands(client):
-    assert "11.279.561" in client.get("/", params={"lang": "es"}).text
+def test_spanish_numbers_are_written_as_in_mexico_and_central_america(client):
+    """es-419 by default (fails if the Spanish default locale is es-ES again); Spain's convention on request."""
+    assert "11,279,561" in client.get("/", params={"lang": "es"}).text
+    assert "11.279.561" in client.get("/", params={"lang": "es", "locale": "es-ES"}).text
 
 
 def test_each_published_dataflow_has_a_chart_spec_and_a_table_alternative(client):

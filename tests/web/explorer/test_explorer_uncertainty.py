@@ -34,7 +34,7 @@ def test_table_cells_show_each_estimate_with_its_margin_of_error(get_page):
     """Fails if tables drop the margin (checked by removing it from Labels.value once)."""
     html = get_page(FLOW, view="table", **HONDURAS_UNINSURED)
     assert "63.4 ± 1.9" in html and "53.1 ± 1.6" in html
-    assert "63,4 ± 1,9" in get_page(FLOW, view="table", **{**HONDURAS_UNINSURED, "lang": "es"})
+    assert "63.4 ± 1.9" in get_page(FLOW, view="table", **{**HONDURAS_UNINSURED, "lang": "es"})
 
 
 def test_line_charts_draw_the_90_percent_interval_of_every_point(get_page):

@@ -124,7 +124,7 @@ def test_numbers_and_months_follow_the_language(get_page):
     english = get_page("/explore/DF_IRREGULAR_TRANSIT", view="table", lang="en", **VENEZUELANS_2023)
     spanish = get_page("/explore/DF_IRREGULAR_TRANSIT", view="table", lang="es", **VENEZUELANS_2023)
     assert "Jan 2023" in english and "328,650" in english  # 2023 total of the row
-    assert "ene. 2023" in spanish and "328.650" in spanish
+    assert "ene. 2023" in spanish and "328,650" in spanish  # es-419, as in Mexico and Central America
     assert '<html lang="en">' in english and '<html lang="es">' in spanish
 
 
