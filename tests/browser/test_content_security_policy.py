@@ -37,6 +37,7 @@ def test_the_page_works_under_its_content_security_policy(new_context, live_serv
     page.on("console", lambda message: console.append(message.text))
     response = page.goto(live_server + path)
     assert "script-src 'self'" in response.headers["content-security-policy"]
-    wait_for_charts(page)
+    if page.locator(".chart").count():
+        wait_for_charts(page)
     assert page.evaluate("window.__violations") == []
     assert [text for text in console if "Content Security Policy" in text] == []
