@@ -20,6 +20,7 @@ def run_pivgm(
     columns: int = 200,
     env: dict[str, str] | None = None,
     timeout: float = 300,
+    cwd: Path | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``pivgm ARGUMENTS`` on ``settings``' data directory and records; never raises on a failed exit."""
     assert EXECUTABLE.exists(), f"{EXECUTABLE} is missing: install the package (scripts/setup)"
@@ -31,4 +32,5 @@ def run_pivgm(
         text=True,
         timeout=timeout,
         check=False,
+        cwd=cwd,
     )
