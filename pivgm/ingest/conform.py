@@ -8,7 +8,8 @@ import pyarrow.compute as pc
 from pivgm.errors import SourceFormatError
 from pivgm.model import Attribute, Dataflow, Dimension
 
-PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+PERIOD_PATTERN = r"^\d{4}(-A1|-S[12]|-Q[1-4]|-M?(0[1-9]|1[0-2]))?$"  # calendar and SDMX reporting periods
+REPORTING_PATTERN = r"^\d{4}-(A1|S[12]|M(0[1-9]|1[0-2]))$"  # a reporting period only with its start day
 
 
 def observation_schema(dataflow: Dataflow) -> pa.Schema:
@@ -80,6 +81,13 @@ def _check_required(table: pa.Table, dataflow: Dataflow, source: str) -> None:
     if pc.any(malformed).as_py():
         bad = periods[_first_row(malformed)].as_py()
         _fail(source, f"period {bad!r} is not YYYY, YYYY-Qn or YYYY-MM.", structure.time_dimension, malformed)
+    reporting = pc.match_substring_regex(periods, REPORTING_PATTERN)
+    if "REPORTING_YEAR_START_DAY" in table.column_names:
+        start_days = table.column("REPORTING_YEAR_START_DAY").combine_chunks()
+        reporting = pc.and_(reporting, pc.is_null(start_days))
+    if pc.any(reporting).as_py():
+        bad = periods[_first_row(reporting)].as_py()
+        _fail(source, f"reporting period {bad!r} has no REPORTING_YEAR_START_DAY.", structure.time_dimension, reporting)
 
 
 def _check_unique_keys(table: pa.Table, dataflow: Dataflow, source: str) -> None:

@@ -162,6 +162,19 @@ class TableChecks:
         positions = pc.indices_nonzero(mask)
         return self._rows(positions, value=self._values_at(column, positions))
 
+    def periods_without(self, column: str, pattern: str, attribute: str | None) -> pa.Table:
+        """Rows whose period has the form ``pattern`` and whose ``attribute`` (a column or ``None``) is empty."""
+        encoded = self.text[column]
+        matching = pc.indices_nonzero(_full_match(encoded.dictionary, pattern)).cast(INDEX)
+        mask = pc.fill_null(pc.is_in(encoded.indices, value_set=matching), False)
+        if attribute is not None:
+            values = self.text[attribute]
+            blank = pc.indices_nonzero(pc.equal(pc.utf8_trim_whitespace(values.dictionary), "")).cast(INDEX)
+            empty = pc.or_(pc.is_null(values.indices), pc.fill_null(pc.is_in(values.indices, value_set=blank), False))
+            mask = pc.and_(mask, empty)
+        positions = pc.indices_nonzero(mask)
+        return self._rows(positions, value=self._values_at(column, positions))
+
     def negative_values(self, column: str) -> pa.Table:
         values = self._number(column)
         positions = pc.indices_nonzero(pc.fill_null(pc.less(values, 0), False))

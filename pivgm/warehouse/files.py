@@ -17,15 +17,38 @@ from pivgm.errors import LoadError
 
 PERIOD_START = "TIME_PERIOD_START"
 
-# The first day of an SDMX period: 2023 -> 2023-01-01, 2023-Q3 -> 2023-07-01, 2023-07 -> 2023-07-01.
-PERIOD_START_SQL = """
-CASE
+# The first day of an SDMX period: 2023 -> 2023-01-01, 2023-Q3 -> 2023-07-01, 2023-07 -> 2023-07-01. A
+# reporting period counts from its REPORTING_YEAR_START_DAY: 2022-A1 with --10-01 -> 2022-10-01, 2022-Q2 with
+# --10-01 -> 2023-01-01, 2022-M03 with --10-01 -> 2022-12-01.
+_CALENDAR_START_SQL = """
   WHEN regexp_full_match(TIME_PERIOD, '\\d{4}') THEN make_date(CAST(TIME_PERIOD AS INTEGER), 1, 1)
   WHEN regexp_full_match(TIME_PERIOD, '\\d{4}-Q[1-4]') THEN make_date(
     CAST(TIME_PERIOD[1:4] AS INTEGER), (CAST(TIME_PERIOD[7:7] AS INTEGER) - 1) * 3 + 1, 1)
+  WHEN regexp_full_match(TIME_PERIOD, '\\d{4}-A1') THEN make_date(CAST(TIME_PERIOD[1:4] AS INTEGER), 1, 1)
+  WHEN regexp_full_match(TIME_PERIOD, '\\d{4}-S[12]') THEN make_date(
+    CAST(TIME_PERIOD[1:4] AS INTEGER), (CAST(TIME_PERIOD[7:7] AS INTEGER) - 1) * 6 + 1, 1)
+  WHEN regexp_full_match(TIME_PERIOD, '\\d{4}-M\\d{2}') THEN make_date(
+    CAST(TIME_PERIOD[1:4] AS INTEGER), CAST(TIME_PERIOD[7:8] AS INTEGER), 1)
   ELSE make_date(CAST(TIME_PERIOD[1:4] AS INTEGER), CAST(TIME_PERIOD[6:7] AS INTEGER), 1)
-END
 """
+_REPORTING_START_SQL = """
+  WHEN REPORTING_YEAR_START_DAY IS NOT NULL AND trim(REPORTING_YEAR_START_DAY) <> ''
+    AND regexp_full_match(TIME_PERIOD, '\\d{4}-(A1|S[12]|Q[1-4]|M\\d{2})') THEN CAST(
+    make_date(CAST(TIME_PERIOD[1:4] AS INTEGER), CAST(trim(REPORTING_YEAR_START_DAY)[3:4] AS INTEGER),
+              CAST(trim(REPORTING_YEAR_START_DAY)[6:7] AS INTEGER))
+    + to_months(CASE TIME_PERIOD[6:6] WHEN 'S' THEN (CAST(TIME_PERIOD[7:7] AS INTEGER) - 1) * 6
+                                     WHEN 'Q' THEN (CAST(TIME_PERIOD[7:7] AS INTEGER) - 1) * 3
+                                     WHEN 'M' THEN CAST(TIME_PERIOD[7:8] AS INTEGER) - 1 ELSE 0 END) AS DATE)
+"""
+PERIOD_START_SQL = f"CASE {_CALENDAR_START_SQL} END"
+REPORTING_START_DAY = "REPORTING_YEAR_START_DAY"
+
+
+def period_start_sql(columns: Iterable[str]) -> str:
+    """``PERIOD_START_SQL`` for a table with these columns: reporting periods count from their start day."""
+    if REPORTING_START_DAY in set(columns):
+        return f"CASE {_REPORTING_START_SQL} {_CALENDAR_START_SQL} END"
+    return PERIOD_START_SQL
 
 
 @dataclass(frozen=True)
@@ -131,8 +154,9 @@ class Warehouse:
                     f"{dataflow_id}: key {'.'.join(map(str, duplicate[:-1]))} is reported by two versions.",
                     dataflow=dataflow_id,
                 )
+            columns = [row[0] for row in connection.execute("DESCRIBE incoming").fetchall()]
             connection.execute(
-                f"COPY (SELECT *, {PERIOD_START_SQL} AS {PERIOD_START} FROM incoming ORDER BY {keys}) "
+                f"COPY (SELECT *, {period_start_sql(columns)} AS {PERIOD_START} FROM incoming ORDER BY {keys}) "
                 f"TO {_literal(str(temporary))} (FORMAT parquet, COMPRESSION zstd)"
             )
             (row_count,) = connection.execute("SELECT count(*) FROM incoming").fetchone()  # type: ignore[misc]

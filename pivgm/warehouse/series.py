@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
-from pivgm.warehouse.files import PERIOD_START, PERIOD_START_SQL
+from pivgm.warehouse.files import PERIOD_START, period_start_sql
 from pivgm.warehouse.query import DataQuery, ReleaseReader
 
 
@@ -65,7 +66,8 @@ Snapshot = Path | VersionFiles
 def _table(reader: ReleaseReader, data: Snapshot) -> tuple[str, list[object]]:
     """The table expression for ``data``, with its parameters."""
     if isinstance(data, VersionFiles):
-        union = f"SELECT *, {PERIOD_START_SQL} AS {PERIOD_START} FROM read_parquet(?, union_by_name=true)"
+        columns = {name for path in data.files for name in pq.read_schema(path).names}
+        union = f"SELECT *, {period_start_sql(columns)} AS {PERIOD_START} FROM read_parquet(?, union_by_name=true)"
         return f"({union}) AS versions", [[str(p) for p in data.files]]
     return reader._table(data), []
 

@@ -75,6 +75,8 @@ def period_label(period: str, language: str) -> str:
         parsed = parse_period(period)
     except Exception:  # an unparseable label is shown as it is
         return period
+    if parsed.reporting:  # a fiscal period keeps its SDMX id: 2022-A1 is never shown as calendar 2022
+        return period
     if parsed.frequency is Frequency.MONTHLY:
         return f"{MONTHS.get(language, MONTHS['en'])[parsed.start.month - 1]} {parsed.start.year}"
     if parsed.frequency is Frequency.QUARTERLY:

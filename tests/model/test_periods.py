@@ -25,3 +25,31 @@ def test_sdmx_periods_parse_to_their_first_and_last_day(text, start, end, freque
 def test_malformed_periods_are_refused_with_the_accepted_forms(text):
     with pytest.raises(InvalidParameterError, match="YYYY-MM"):
         parse_period(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "start_day", "start", "end"),
+    [
+        ("2022-A1", "--10-01", date(2022, 10, 1), date(2023, 9, 30)),  # US fiscal year 2023
+        ("2022-S2", "--10-01", date(2023, 4, 1), date(2023, 9, 30)),
+        ("2022-Q1", "--10-01", date(2022, 10, 1), date(2022, 12, 31)),
+        ("2022-M03", "--10-01", date(2022, 12, 1), date(2022, 12, 31)),
+        ("2023-A1", "--07-01", date(2023, 7, 1), date(2024, 6, 30)),
+        ("2023-A1", None, date(2023, 1, 1), date(2023, 12, 31)),  # SDMX's default start day
+    ],
+)
+def test_a_reporting_period_counts_from_its_start_day_and_keeps_its_id(text, start_day, start, end):
+    """SDMX names a reporting year by the year it starts in; fails if the start day is ignored."""
+    period = parse_period(text, start_day)
+    assert (period.start, period.end, str(period), period.reporting) == (start, end, text, True)
+
+
+def test_a_quarter_is_a_calendar_quarter_without_a_start_day():
+    assert not parse_period("2022-Q1").reporting
+    assert parse_period("2022-Q1", "--10-01").reporting
+
+
+@pytest.mark.parametrize("start_day", ["--13-01", "10-01", "--02-30"])
+def test_a_malformed_start_day_is_refused(start_day):
+    with pytest.raises(InvalidParameterError):
+        parse_period("2022-A1", start_day)

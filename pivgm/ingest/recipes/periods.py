@@ -6,7 +6,8 @@
 ``timestamp``    a date with an optional weekday and time ("Thu, 01/01/2026 - 12:00") -> the month (or year);
 ``fiscal_year``  a fiscal year named by the calendar year it ends in ("2023", "FY2023", "2025 (FYTD)"), with
                  an optional month ("2023 OCT" -> 2022-10): with a month, the calendar month; without, the SDMX
-                 reporting year ``2023-A1`` and the attribute ``REPORTING_YEAR_START_DAY`` (``--10-01``), so a
+                 reporting year, which SDMX names by the year it *starts* in: US FY2023 (October 2022 - September
+                 2023) is ``2022-A1`` with the attribute ``REPORTING_YEAR_START_DAY`` ``--10-01``, so a
                  fiscal-year figure is never stored as calendar year 2023.
 """
 
@@ -89,7 +90,7 @@ def _fiscal_year(label: str, spec: PeriodFormat) -> str | None:
     if len(tokens) - 1 != len(months) or len(months) > 1:
         return None
     if not months:
-        return f"{year}-A1"
+        return f"{year - 1 if spec.fiscal_year_start > 1 else year}-A1"
     month = _MONTHS[months[0]] if months[0] in _MONTHS else int(months[0])
     calendar_year = year - 1 if month >= spec.fiscal_year_start else year
     return f"{calendar_year}-{month:02d}"

@@ -11,8 +11,18 @@ from pivgm.ingest.report import Severity
 from pivgm.ingest.rules.base import NOTHING, Found, Rule, ValidationContext
 from pivgm.model import Attribute, Codelist, Dimension
 
-FREQUENCY_PATTERNS = {"A": r"\d{4}", "Q": r"\d{4}-Q[1-4]", "M": r"\d{4}-(0[1-9]|1[0-2])"}
-ANY_PERIOD = r"\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?"
+# Calendar periods (2023, 2023-Q3, 2023-07) and the SDMX reporting periods (2022-A1, 2022-S1, 2022-M01),
+# which count from the REPORTING_YEAR_START_DAY attribute (see pivgm.model.periods).
+FREQUENCY_PATTERNS = {
+    "A": r"\d{4}(-A1)?",
+    "S": r"\d{4}-S[12]",
+    "Q": r"\d{4}-Q[1-4]",
+    "M": r"\d{4}-M?(0[1-9]|1[0-2])",
+}
+ANY_PERIOD = r"\d{4}(-A1|-S[12]|-Q[1-4]|-M?(0[1-9]|1[0-2]))?"
+REPORTING_ONLY = r"\d{4}-(A1|S[12]|M(0[1-9]|1[0-2]))"
+START_DAY = "REPORTING_YEAR_START_DAY"
+START_DAY_PATTERN = r"--(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])|--(0[13-9]|1[0-2])-(29|30)|--(0[13578]|1[02])-31"
 
 
 def closest_codes(codelist: Codelist, value: str, n: int = 3) -> list[str]:
@@ -152,6 +162,44 @@ class InvalidPeriod(Rule):
         return issues, total
 
 
+class ReportingPeriodWithoutStartDay(Rule):
+    type = "reporting-period-without-start-day"
+    severity = Severity.ERROR
+    messages = {
+        "es": "El periodo «{value}» es un periodo de informe SDMX (año fiscal) y necesita el atributo "
+        "REPORTING_YEAR_START_DAY (p. ej. --10-01 para un año fiscal que empieza el 1 de octubre), que solo aceptan "
+        "los conjuntos de datos que lo declaran (como DF_BORDER_ENCOUNTERS). Añada la columna, o use un periodo de "
+        "calendario (2023, 2023-Q3, 2023-07).",
+        "en": "Period '{value}' is an SDMX reporting period (a fiscal year) and needs the attribute "
+        "REPORTING_YEAR_START_DAY (e.g. --10-01 for a fiscal year starting on 1 October), which only the dataflows "
+        "that declare it (such as DF_BORDER_ENCOUNTERS) accept. Add the column, or use a calendar period (2023, "
+        "2023-Q3, 2023-07).",
+    }
+
+    def check(self, context: ValidationContext) -> Found:
+        time = context.dataflow.structure.time_dimension
+        if time not in context.present:
+            return NOTHING
+        declared = context.dataflow.structure.attribute(START_DAY) is not None
+        attribute = START_DAY if declared and START_DAY in context.present else None
+        return self.from_rows(context.checks.periods_without(time, REPORTING_ONLY, attribute), context.label(time))
+
+
+class InvalidReportingYearStartDay(Rule):
+    type = "invalid-reporting-year-start-day"
+    severity = Severity.ERROR
+    messages = {
+        "es": "REPORTING_YEAR_START_DAY «{value}» no es un día del año con la forma --MM-DD (p. ej. --10-01).",
+        "en": "REPORTING_YEAR_START_DAY '{value}' is not a day of the year of the form --MM-DD (e.g. --10-01).",
+    }
+
+    def check(self, context: ValidationContext) -> Found:
+        if START_DAY not in context.present:
+            return NOTHING
+        rows = context.checks.malformed_periods(START_DAY, f"\\s*|{START_DAY_PATTERN}")
+        return self.from_rows(rows, context.label(START_DAY))
+
+
 class DuplicateKey(Rule):
     type = "duplicate-key"
     severity = Severity.ERROR
@@ -200,6 +248,8 @@ STRUCTURAL_RULES: tuple[Rule, ...] = (
     CodeNotInCodelist(),
     CodeNotAllowed(),
     InvalidPeriod(),
+    ReportingPeriodWithoutStartDay(),
+    InvalidReportingYearStartDay(),
     DuplicateKey(),
     MissingMandatoryAttribute(),
 )

@@ -4,7 +4,7 @@ coded component restricted to its codelist's codes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from lxml import etree
 
@@ -50,6 +50,8 @@ class _Components:
         self.types = {c.id: f"{c.codelist.id}Type" if c.codelist is not None else "xs:string" for c in components}
         self.types[structure.time_dimension] = TIME_TYPE
         self.types[structure.measure.id] = "xs:double"
+        if "REPORTING_YEAR_START_DAY" in self.types:
+            self.types["REPORTING_YEAR_START_DAY"] = "xs:gMonthDay"
         dimensions = [*structure.dimension_ids, structure.time_dimension]
         by_series = at == TIME_AT_OBSERVATION
         self.dataset = [a.id for a in structure.attributes if a.attachment is AttributeAttachment.DATAFLOW]
@@ -105,7 +107,7 @@ def schema_document(message: SchemaMessage) -> etree._Element:
         maxOccurs="unbounded",
     )
     _xs(restriction, "attributeGroup", ref="dsd:SetAttributeGroup")
-    _attribute(restriction, "REPORTING_YEAR_START_DAY", "xs:gMonthDay", "prohibited")
+    _prohibit_start_day(restriction, parts.dataset)
     for name in parts.dataset:
         _attribute(restriction, name, parts.types[name], "optional")
 
@@ -114,7 +116,7 @@ def schema_document(message: SchemaMessage) -> etree._Element:
         _xs(sequence, "element", name="Obs", type="ObsType", form="unqualified", minOccurs="0", maxOccurs="unbounded")
         if parts.time not in parts.series_keys:
             _attribute(restriction, parts.time, TIME_TYPE, "prohibited")
-        _attribute(restriction, "REPORTING_YEAR_START_DAY", "xs:gMonthDay", "prohibited")
+        _prohibit_start_day(restriction, parts.series)
         for name in parts.series_keys:
             _attribute(restriction, name, parts.types[name], "required")
         for name in parts.series:
@@ -124,13 +126,20 @@ def schema_document(message: SchemaMessage) -> etree._Element:
     _attribute(restriction, "type", "common:IDType", "prohibited")
     if parts.time not in parts.observation_keys:
         _attribute(restriction, parts.time, TIME_TYPE, "prohibited")
-    _attribute(restriction, "REPORTING_YEAR_START_DAY", "xs:gMonthDay", "prohibited")
+    _prohibit_start_day(restriction, parts.observation)
     for name in parts.observation_keys:
         _attribute(restriction, name, parts.types[name], "required")
     _attribute(restriction, parts.measure, "xs:double", "optional")
     for name in parts.observation:
         _attribute(restriction, name, parts.types[name], "optional")
     return schema
+
+
+def _prohibit_start_day(restriction: etree._Element, declared: Sequence[str]) -> None:
+    """The base type's REPORTING_YEAR_START_DAY is prohibited where the structure does not declare it (a flow
+    that receives fiscal-year reporting periods declares it, and the attribute is then written as it is)."""
+    if "REPORTING_YEAR_START_DAY" not in declared:
+        _attribute(restriction, "REPORTING_YEAR_START_DAY", "xs:gMonthDay", "prohibited")
 
 
 @writer("schema")

@@ -132,7 +132,8 @@ PERIODS = [
     ("fiscal_year", {}, "2023 OCT", "2022-10"),
     ("fiscal_year", {}, "2023 SEP", "2023-09"),
     ("fiscal_year", {}, "2025 (FYTD) Ene", "2025-01"),
-    ("fiscal_year", {}, "FY2023", "2023-A1"),
+    ("fiscal_year", {}, "FY2023", "2022-A1"),
+    ("fiscal_year", {"fiscal_year_start": 1}, "FY2023", "2023-A1"),
     ("fiscal_year", {"fiscal_year_start": 7}, "2024 julio", "2023-07"),
 ]
 
@@ -150,11 +151,12 @@ def test_unreadable_period_labels_are_left_for_the_invalid_period_rule(form, lab
 
 
 def test_a_fiscal_year_total_is_a_reporting_year_never_a_calendar_year(recipe_rows):
-    """US FY2023 is stored as 2023-A1 with REPORTING_YEAR_START_DAY --10-01. Fails if the fiscal-year parser
-    returns the bare year (it would be read as calendar 2023)."""
+    """US FY2023 (October 2022 - September 2023) is the SDMX reporting year 2022-A1 (named by the year it
+    starts in) with REPORTING_YEAR_START_DAY --10-01. Fails if the fiscal-year parser returns the bare year
+    (it would be read as calendar 2023)."""
     text = BASE.replace("period: {column: Año}", "period: {column: Año, format: fiscal_year}")
     rows = recipe_rows(text, [HEADER, ["United States", "Mexico", "Hombres", "FY2023", "717333"]])
-    assert rows[0]["TIME_PERIOD"] == "2023-A1"
+    assert rows[0]["TIME_PERIOD"] == "2022-A1"
 
 
 def test_year_by_sex_two_row_header_unpivots(recipe_rows, tmp_path):
@@ -321,10 +323,10 @@ def test_aggregate_adds_up_rows_with_the_same_key(recipe_rows):
     assert keys(rows, "COUNTERPART_AREA", "OBS_VALUE", "_row") == [("CUB", "3", 2), ("HTI", "4", 4)]
 
 
-def test_a_fiscal_year_total_is_refused_not_published_as_the_calendar_year(recipe_rows, tmp_path):
-    """The platform publishes calendar periods only: a fiscal-year figure (reporting year 2023-A1 with
-    REPORTING_YEAR_START_DAY --10-01) fails ``invalid-period`` and is never loaded under calendar 2023.
-    Fails if the fiscal-year parser falls back to the bare year."""
+def test_a_fiscal_year_total_is_refused_by_a_flow_without_reporting_periods(recipe_rows, tmp_path):
+    """DF_MIG_STOCK does not declare REPORTING_YEAR_START_DAY, so a fiscal-year figure (reporting year 2022-A1
+    with --10-01) would lose its start day there: it fails ``reporting-period-without-start-day`` and is never
+    loaded. Fails if the rule accepts a start day the flow would not keep."""
     from pivgm.ingest.recipes import map_table, parse_recipe, read_with_recipe
     from pivgm.ingest.validate import validate
     from pivgm.structures import load_standard
@@ -335,7 +337,7 @@ def test_a_fiscal_year_total_is_refused_not_published_as_the_calendar_year(recip
     applied = map_table(read_with_recipe(path, recipe, file_name="fy.csv"), recipe, dataflow)
     assert applied.mapping.constants["REPORTING_YEAR_START_DAY"] == "--10-01"
     outcome = validate(applied.mapped, dataflow, file_name="fy.csv")
-    assert outcome.report.flatten(["row", "type"]) == [[2, "invalid-period"]]
+    assert outcome.report.flatten(["row", "type"]) == [[2, "reporting-period-without-start-day"]]
     assert outcome.observations is None
 
 
