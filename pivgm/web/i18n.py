@@ -50,10 +50,12 @@ def request_language(request: Request) -> str:
 
 
 def request_locale(request: Request, language: str) -> str:
-    """The number locale of a page: ``?locale=es-ES`` (one of :data:`LOCALES` in the page's language) wins,
-    else the language's default (es-419 for Spanish, en-US for English)."""
-    asked = request.query_params.get("locale", "")
-    return asked if asked in LOCALES and asked.split("-")[0] == language else number_locale(language)
+    """The number locale of a page: ``?locale=es-ES`` (one of :data:`LOCALES` in the page's language), then
+    the cookie it sets, else the language's default (es-419 for Spanish, en-US for English)."""
+    for asked in (request.query_params.get("locale"), request.cookies.get("locale")):
+        if asked in LOCALES and asked.split("-")[0] == language:
+            return asked
+    return number_locale(language)
 
 
 def number_locale(language_or_locale: str) -> str:

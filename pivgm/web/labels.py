@@ -5,18 +5,39 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from fastapi import Request
+
 from pivgm.catalog.grid import Cell
 from pivgm.model import Codelist, Dataflow
 from pivgm.web.formats import decimals_for, number_label, period_label
-from pivgm.web.i18n import format_number, translate
+from pivgm.web.i18n import (
+    format_count,
+    format_money,
+    format_number,
+    format_percent,
+    request_language,
+    request_locale,
+    translate,
+)
 
 TIME = "TIME_PERIOD"
+
+
+# The kind of figure each unit of measure is (persons and events are counted; money has a currency).
+COUNTED_UNITS = frozenset({"PS", "EVENTS"})
+CURRENCIES = {"USD": "USD"}
+PERCENT_UNITS = frozenset({"PT"})
 
 
 @dataclass(frozen=True)
 class Labels:
     dataflow: Dataflow
     language: str
+    locale: str = ""  # the number locale (es-419, es-MX, es-ES, en-US); the language's default when empty
+
+    @property
+    def numbers(self) -> str:
+        return self.locale or self.language
 
     def t(self, key: str) -> str:
         return translate(key, self.language)
@@ -61,13 +82,22 @@ class Labels:
         return self.code("OBS_STATUS" if statuses is not None and code in statuses else "CONF_STATUS", code)
 
     def value(self, cell: Cell | None) -> str:
-        """The figure as written in the page's language, with "± margin of error" for a survey estimate."""
-        text = number_label(cell.value if cell is not None else None, self.language)
-        if cell is None or cell.moe is None or cell.value is None:
-            return text
-        places = min(decimals_for(cell.value), 1 if round(cell.value, 1) == cell.value else 2)
-        value, margin = (format_number(v, self.language, places) for v in (cell.value, cell.moe))
-        return f"{value} ± {margin}"
+        """The figure as written in the page's locale by its kind (a count of persons without decimals,
+        money with its currency, a percentage with %), with "± margin of error" for a survey estimate."""
+        if cell is None or cell.value is None:
+            return number_label(None, self.numbers)
+        if cell.moe is not None:
+            places = min(decimals_for(cell.value), 1 if round(cell.value, 1) == cell.value else 2)
+            value, margin = (format_number(v, self.numbers, places) for v in (cell.value, cell.moe))
+            return f"{value} ± {margin}"
+        if cell.unit in COUNTED_UNITS:
+            return format_count(cell.value, self.numbers)
+        if cell.unit in CURRENCIES:
+            places = 0 if abs(cell.value) >= 1000 or float(cell.value).is_integer() else 2
+            return format_money(cell.value, self.numbers, CURRENCIES[cell.unit], places)
+        if cell.unit in PERCENT_UNITS:
+            return format_percent(cell.value, self.numbers, min(decimals_for(cell.value), 1))
+        return number_label(cell.value, self.numbers)
 
     def unit_title(self, units: Sequence[str], multipliers: Sequence[str] = ("0",)) -> str:
         """The axis or legend title: the unit (and multiplier), or "Value" when units differ."""
@@ -76,3 +106,9 @@ class Labels:
         multiplier = self.multiplier(multipliers[0]) if len(multipliers) == 1 else ""
         unit = self.unit(units[0])
         return f"{unit} ({multiplier.lower()})" if multiplier else unit
+
+
+def page_labels(dataflow: Dataflow, request: Request) -> Labels:
+    """The labels of a page: its language and number locale (``?lang=``, ``?locale=``)."""
+    language = request_language(request)
+    return Labels(dataflow, language, request_locale(request, language))

@@ -61,4 +61,6 @@ def render(request: Request, template: str, json_twin: str, status_code: int = 2
     response.headers["Content-Language"] = language
     if request.query_params.get("lang") in LANGUAGES:
         response.set_cookie("lang", language, max_age=365 * 86400, samesite="lax", httponly=True)
+    if request.query_params.get("locale") == locale:
+        response.set_cookie("locale", locale, max_age=365 * 86400, samesite="lax", httponly=True)
     return response

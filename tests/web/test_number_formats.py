@@ -69,6 +69,61 @@ def test_a_page_and_its_charts_write_numbers_in_the_page_locale(client, params, 
     assert {k: chart_locale[k] for k in separators} == separators
 
 
+@pytest.fixture(autouse=True)
+def _forget_the_locale(client):  # type: ignore[no-untyped-def]
+    """``?locale=`` is remembered in a cookie; the shared client must not carry it into other tests."""
+    yield
+    client.cookies.delete("locale")
+
+
+# The same real figures on explorer tables: kind, page, selection, es-419, es-ES, en-US.
+PAGE_TABLE = [
+    (
+        "count",  # Venezuelans crossing Panama's Darién in 2023
+        "/explore/DF_IRREGULAR_TRANSIT",
+        {"CITIZENSHIP": "VEN", "from": "2023-01", "to": "2023-12"},
+        ("328,650", "328.650", "328,650"),
+    ),
+    (
+        "rate",  # share of Honduran-born people without health insurance, with its margin of error
+        "/explore/DF_MIGRANT_CONDITIONS",
+        {"COUNTRY_OF_BIRTH": "HND", "INDICATOR": "UNINSURED"},
+        ("63.4 ± 1.9", "63,4 ± 1,9", "63.4 ± 1.9"),
+    ),
+    (
+        "money",  # personal remittances received by Guatemala in 2023
+        "/explore/DF_REMITTANCES",
+        {"REF_AREA": "GTM", "from": "2023", "to": "2023"},
+        ("USD19,980,963,760", "19.980.963.760\u00a0US$", "$19,980,963,760"),
+    ),
+    (
+        "percent",  # Guatemala's unemployment rate in 2020
+        "/explore/DF_SOCIOECONOMIC",
+        {"REF_AREA": "GTM", "from": "2020", "to": "2020"},
+        ("3.0%", "3,0\u00a0%", "3.0%"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "path", "selection", "expected"), PAGE_TABLE)
+def test_an_explorer_table_writes_each_kind_in_each_locale(client, kind, path, selection, expected) -> None:  # type: ignore[no-untyped-def]
+    """Over HTTP through the app (fails if the table ignores ``?locale=`` or a kind loses its CLDR pattern)."""
+    for locale, text in zip(LOCALES, expected, strict=True):
+        params = {**selection, "view": "table", "lang": locale[:2], "locale": locale}
+        response = client.get(path, params=params)
+        assert response.status_code == 200, response.text[-500:]
+        table = response.text.split('id="pivot-table"')[1].split("</table>")[0].replace("&nbsp;", "\u00a0")
+        assert text in table, (kind, locale, re.sub(r"<[^>]+>|\s{2,}", " ", table)[-400:])
+        client.cookies.delete("locale")
+
+
+def test_the_locale_is_remembered_for_the_next_pages(client) -> None:  # type: ignore[no-untyped-def]
+    client.get("/", params={"lang": "es", "locale": "es-ES"})
+    assert "11.279.561" in client.get("/", params={"lang": "es"}).text
+    client.cookies.delete("locale")
+    assert "11,279,561" in client.get("/", params={"lang": "es"}).text
+
+
 def test_an_explorer_table_writes_es_419(client) -> None:  # type: ignore[no-untyped-def]
     html = client.get("/explore/DF_IRREGULAR_TRANSIT", params={"view": "table", "lang": "es"}).text
     figures = re.findall(r">\s*(\d{1,3}(?:[.,]\d{3})+)\s*<", html)

@@ -30,6 +30,7 @@ def test_spanish_numbers_are_written_as_in_mexico_and_central_america(client):
     """es-419 by default (fails if the Spanish default locale is es-ES again); Spain's convention on request."""
     assert "11,279,561" in client.get("/", params={"lang": "es"}).text
     assert "11.279.561" in client.get("/", params={"lang": "es", "locale": "es-ES"}).text
+    client.cookies.delete("locale")
 
 
 def test_each_published_dataflow_has_a_chart_spec_and_a_table_alternative(client):

@@ -17,13 +17,13 @@ from pivgm.web.downloads import WRITERS
 from pivgm.web.explorer_page import explorer_page, explorer_url
 from pivgm.web.headers import content_security_policy
 from pivgm.web.i18n import request_language
-from pivgm.web.labels import Labels
+from pivgm.web.labels import page_labels
 from pivgm.web.profile_page import country_page, profile_public
 from pivgm.web.public import SiteDep, public_base
 from pivgm.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
-PAGE_PARAMETERS = {"lang"}
+PAGE_PARAMETERS = {"lang", "locale"}
 
 
 def query_of(request: Request, skip: set[str] = PAGE_PARAMETERS) -> dict[str, list[str]]:
@@ -58,7 +58,7 @@ def explore(dataflow_id: str, request: Request, site: SiteDep) -> Response:
 
     def make() -> HTMLResponse:
         view = site.explore(dataflow_id, query_of(request))
-        labels = Labels(view.dataflow, request_language(request))
+        labels = page_labels(view.dataflow, request)
         counts = site.explorer.release_counts(dataflow_id)
         page = explorer_page(view, labels, public_base(request), counts)
         return render(request, "explorer.html", page.api_url, page=page)
@@ -70,7 +70,7 @@ def explore(dataflow_id: str, request: Request, site: SiteDep) -> Response:
 def embed(dataflow_id: str, request: Request, site: SiteDep) -> HTMLResponse:
     def make() -> HTMLResponse:
         view = site.explore(dataflow_id, query_of(request))
-        labels = Labels(view.dataflow, request_language(request))
+        labels = page_labels(view.dataflow, request)
         page = explorer_page(view, labels, public_base(request), {})
         response = render(request, "embed.html", page.api_url, page=page)
         response.headers["Content-Security-Policy"] = content_security_policy(frame_ancestors="*")
@@ -95,8 +95,8 @@ def download(
     if scope not in ("view", "full"):
         raise InvalidParameterError(f"Scope {scope!r} is not valid; use view or full.", parameter="scope")
     full = scope == "full"
-    result = site.download(dataflow_id, query_of(request, {"lang", "format", "scope"}), full)
-    labels = Labels(result.view.dataflow, request_language(request))
+    result = site.download(dataflow_id, query_of(request, {*PAGE_PARAMETERS, "format", "scope"}), full)
+    labels = page_labels(result.view.dataflow, request)
     link = public_base(request) + explorer_url(result.view.state, labels.language)
     content = writer.write(result, labels, link, full)
     name = f"{dataflow_id}{'' if full else '-view'}.{writer.extension}"
