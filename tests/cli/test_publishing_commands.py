@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from pivgm.platform import Platform
 from pivgm.records.audit import AuditFilter
 from pivgm.settings import Settings
 from tests.backends import environment_for, settings_for
+from tests.executable import EXECUTABLE
 from tests.people import ADMIN, person
 from tests.workflow.test_submissions import FILE, MAPPING
 
@@ -26,10 +26,8 @@ ME = f"cli:{getpass.getuser()}"
 
 
 def pivgm(settings: Settings, *arguments: str) -> subprocess.CompletedProcess[str]:
-    executable = shutil.which("pivgm")
-    assert executable, "the pivgm executable is not installed"
     return subprocess.run(
-        [executable, *arguments],
+        [str(EXECUTABLE), *arguments],
         env={**environment_for(settings), "COLUMNS": "200"},
         capture_output=True,
         text=True,

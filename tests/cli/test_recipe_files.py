@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -19,11 +18,12 @@ from pivgm.ingest.recipes import parse_recipe
 from pivgm.platform import Platform
 from pivgm.settings import Settings
 from tests.backends import environment_for, settings_for
+from tests.executable import EXECUTABLE
 
 ROOT = Path(__file__).resolve().parents[2]
 RECIPES = ROOT / "examples" / "recipes"
 SPECIMENS = ROOT / "tests" / "ingest" / "specimens"
-PIVGM = shutil.which("pivgm") or "pivgm"
+PIVGM = str(EXECUTABLE)
 pytestmark = pytest.mark.slow  # each test runs pivgm submit on a real file in a new process
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]

@@ -12,7 +12,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -26,6 +25,7 @@ from pivgm.accounts.audit import list_events
 from pivgm.platform import Platform
 from pivgm.records.audit import AuditFilter
 from tests.backends import environment_for, settings_for
+from tests.executable import EXECUTABLE
 from tests.people import ADMIN, person
 
 pytestmark = pytest.mark.slow
@@ -122,7 +122,7 @@ def test_four_workers_and_twenty_clients_lose_nothing(tmp_path):
     regional = person(platform, "admin", (Role.ADMINISTRATOR, None))
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "pivgm", "serve", "--port", str(port), "--workers", "4"],
+        [str(EXECUTABLE), "serve", "--port", str(port), "--workers", "4"],
         env=environment_for(settings),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

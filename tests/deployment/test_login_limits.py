@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +20,7 @@ from pivgm.platform import Platform
 from pivgm.records.audit import AuditFilter
 from tests.backends import environment_for, settings_for
 from tests.deployment.test_concurrency import free_port
+from tests.executable import EXECUTABLE
 from tests.people import ADMIN, PASSWORD
 
 pytestmark = pytest.mark.slow
@@ -60,7 +60,7 @@ def test_parallel_wrong_logins_are_limited_exactly_and_never_fail(tmp_path, trus
     env = {**environment_for(settings), "PIVGM_FORWARDED_ALLOW_IPS": trusted}
     log = (tmp_path / "server.log").open("wb")
     server = subprocess.Popen(
-        [sys.executable, "-m", "pivgm", "serve", "--port", str(port), "--workers", "2"],
+        [str(EXECUTABLE), "serve", "--port", str(port), "--workers", "2"],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -13,7 +13,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -161,7 +160,7 @@ def test_a_killed_worker_is_in_the_server_log(tmp_path):
     log = tmp_path / "server.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "pivgm", "serve", "--port", str(port), "--workers", "2"],
+            [str(EXECUTABLE), "serve", "--port", str(port), "--workers", "2"],
             env=environment_for(settings),
             stdout=output,
             stderr=subprocess.STDOUT,

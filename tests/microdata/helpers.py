@@ -6,12 +6,12 @@ import csv
 import gzip
 import io
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 from pivgm.settings import Settings
 from tests.backends import environment_for
+from tests.executable import EXECUTABLE
 
 SPECIMENS = Path(__file__).resolve().parent / "specimens"
 ICE = [SPECIMENS / "ice" / "other-removals.csv.gz", SPECIMENS / "ice" / "expedited-removals.csv.gz"]
@@ -21,9 +21,7 @@ SEX = {"Male": "M", "Female": "F", "Unknown": "_U"}
 
 def pivgm(settings: Settings, *arguments: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
     env = {**environment_for(settings), "COLUMNS": "200"}
-    return subprocess.run(
-        [sys.executable, "-m", "pivgm", *arguments], env=env, capture_output=True, text=True, timeout=timeout
-    )
+    return subprocess.run([str(EXECUTABLE), *arguments], env=env, capture_output=True, text=True, timeout=timeout)
 
 
 def raw_lines(path: Path) -> list[list[str]]:

@@ -20,6 +20,7 @@ from pivgm.errors import SourceFormatError
 from pivgm.platform import Platform
 from pivgm.workflow.pulling import structure_dimensions
 from tests.backends import environment_for
+from tests.executable import EXECUTABLE
 from tests.sdmx.conftest import load_platform
 from tests.sdmx.live import live_server
 
@@ -29,7 +30,7 @@ SPECIMENS = Path(__file__).parent / "specimens"
 
 def pull_command(regional: Platform, *arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pivgm", "pull", *arguments],
+        [str(EXECUTABLE), "pull", *arguments],
         env=environment_for(regional.settings),
         capture_output=True,
         text=True,

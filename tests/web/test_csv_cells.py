@@ -25,6 +25,7 @@ from pivgm.workflow.submissions import SubmissionRequest, submit
 from pivgm.workflow.transitions import take_step
 from tests.backends import environment_for
 from tests.conftest import new_platform
+from tests.executable import EXECUTABLE
 from tests.people import ADMIN, person
 from tests.sdmx.live import live_server
 
@@ -95,7 +96,7 @@ def test_the_submission_report_csv_neutralises_quoted_values_and_keeps_negative_
 def test_pivgm_query_csv_neutralises_a_formula_comment(served):
     """Fails if ``pivgm query --format csv`` stops neutralising text cells."""
     done = subprocess.run(
-        ["pivgm", "query", FLOW, "--format", "csv"],
+        [str(EXECUTABLE), "query", FLOW, "--format", "csv"],
         env=environment_for(served.platform.settings),
         capture_output=True,
         text=True,

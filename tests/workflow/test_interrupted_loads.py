@@ -15,6 +15,7 @@ from pivgm.platform import Platform
 from pivgm.warehouse.locks import loading
 from pivgm.workflow.recovery import recover_interrupted_loads
 from tests.backends import environment_for, settings_for
+from tests.executable import EXECUTABLE
 from tests.workflow.test_submissions import MAPPING
 
 pytestmark = pytest.mark.slow
@@ -44,7 +45,7 @@ def test_a_submit_killed_mid_load_is_marked_failed_by_gc_and_never_while_a_load_
     mapping.write_text(json.dumps(MAPPING.to_dict()), encoding="utf-8")
     env = environment_for(settings)
     command = [
-        "pivgm",
+        str(EXECUTABLE),
         "submit",
         str(data),
         "--flow",
@@ -70,7 +71,7 @@ def test_a_submit_killed_mid_load_is_marked_failed_by_gc_and_never_while_a_load_
         assert recover_interrupted_loads(platform) == []
     assert platform.submissions.get(killed.id).status == "loading"
 
-    gc = subprocess.run(["pivgm", "gc"], env=env, capture_output=True, text=True, timeout=120)
+    gc = subprocess.run([str(EXECUTABLE), "gc"], env=env, capture_output=True, text=True, timeout=120)
     assert gc.returncode == 0, gc.stderr
     assert f"Marked 1 interrupted submission load(s) failed: {killed.id}." in " ".join(gc.stdout.split())
     after = platform.submissions.get(killed.id)
