@@ -18,9 +18,10 @@ from pivgm.records import AccountStore, UserInfo
 if TYPE_CHECKING:
     from pivgm.platform import Platform
 
-__all__ = ["NewUser", "UserInfo", "UsersOverview", "add", "grant", "overview", "reset_password", "revoke"]
+__all__ = ["NewUser", "UserInfo", "UsersOverview", "add", "grant", "overview", "reset_password", "revoke", "set_email"]
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
+EMAIL = re.compile(r"^[^@\s<>,;\"]{1,64}@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
 
 
 class UserExistsError(PivgmError):
@@ -82,6 +83,21 @@ def _scope(store: AccountStore, role: Role, provider_id: str | None) -> str | No
     return provider_id
 
 
+def parse_email(text: str | None) -> str | None:
+    """The address review notifications go to (domain lowercased), or None when ``text`` is blank."""
+    address = (text or "").strip()
+    if not address:
+        return None
+    local, _, domain = address.rpartition("@")
+    address = f"{local}@{domain.lower()}"
+    if len(address) > 254 or not EMAIL.match(address):
+        raise InvalidParameterError(
+            f"E-mail address {text!r} is not valid; write it like maria@migracion.gob.hn (or leave it empty).",
+            parameter="email",
+        )
+    return address
+
+
 def add(
     platform: Platform,
     actor: Actor,
@@ -89,11 +105,13 @@ def add(
     display_name: str = "",
     password: str | None = None,
     *,
+    email: str | None = None,
     clock: Clock = utc_now,
 ) -> NewUser:
     """A new active user with no role. Without ``password`` a temporary one is made, to be replaced at the
     first sign-in."""
     require_administrator(platform, actor, "add users")
+    address = parse_email(email)
     name = username.strip().lower()
     if not USERNAME.match(name):
         raise InvalidParameterError(
@@ -112,7 +130,8 @@ def add(
         passwords.hash_password(secret),
         temporary,
         now,
-        event(actor, "user.added", f"user:{name}", {"display_name": display}, at=now),
+        event(actor, "user.added", f"user:{name}", {"display_name": display, "email": address}, at=now),
+        address,
     )
     if user is None:
         raise UserExistsError(f"The username {name!r} is taken.", user=name)
@@ -179,6 +198,20 @@ def set_active(platform: Platform, actor: Actor, username: str, active: bool, *,
     now = now_from(clock)
     action = "user.activated" if active else "user.deactivated"
     store.set_active(user.id, active, now, event(actor, action, f"user:{user.username}", at=now))
+
+
+def set_email(platform: Platform, actor: Actor, username: str, email: str | None, *, clock: Clock = utc_now) -> bool:
+    """Set (or with a blank ``email`` clear) where a user's notifications go; False if it was already so."""
+    require_administrator(platform, actor, "change e-mail addresses")
+    store = _store(platform)
+    user = _user(store, username)
+    address = parse_email(email)
+    if address == user.email:
+        return False
+    now = now_from(clock)
+    details = {"from": user.email, "to": address}
+    store.set_email(user.id, address, event(actor, "user.email-set", f"user:{user.username}", details, at=now))
+    return True
 
 
 def set_password(platform: Platform, actor: Actor, username: str, password: str, *, clock: Clock = utc_now) -> None:

@@ -1,4 +1,4 @@
-"""``pivgm users add|grant|revoke|list|reset-password|deactivate|activate``: accounts from the server's shell.
+"""``pivgm users add|grant|revoke|list|set-email|reset-password|deactivate|activate``: accounts from the server's shell.
 
 Commands act as the administrator ``cli:<os user>``; every change is audited under that name.
 """
@@ -53,13 +53,14 @@ group = typer.Typer(help="User accounts and their roles.", no_args_is_help=True)
 def add_command(
     username: UsernameArgument,
     name: Annotated[str, typer.Option("--name", help="Full name shown in the interface.")] = "",
+    email: Annotated[str, typer.Option("--email", help="Address review notifications go to.")] = "",
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from the standard input.")
     ] = False,
 ) -> None:
     """Add a user (no role yet). Without --password-stdin a temporary password is printed once."""
     password = _password_from_stdin() if password_stdin else None
-    new = users.add(_platform(), cli_actor(), username, name, password)
+    new = users.add(_platform(), cli_actor(), username, name, password, email=email)
     console.print(f"[green]Added[/] {new.user.username}.")
     if new.temporary_password:
         _show_temporary(new.user.username, new.temporary_password)
@@ -90,12 +91,22 @@ def revoke_command(
 @group.command("list")
 def list_command() -> None:
     """Users, their state and their roles."""
-    table = Table("username", "name", "state", "roles")
+    table = Table("username", "name", "e-mail", "state", "roles")
     for user in users.overview(_platform(), cli_actor()).users:
         state = "active" if user.active else "inactive"
         roles = ", ".join(f"{role}:{provider}" if provider else role for role, provider in user.grants)
-        table.add_row(user.username, user.display_name, state, roles or "-")
+        table.add_row(user.username, user.display_name, user.email or "-", state, roles or "-")
     console.print(table)
+
+
+@group.command("set-email")
+def set_email_command(
+    username: UsernameArgument,
+    email: Annotated[str, typer.Argument(help="The new address; an empty string '' removes it.")],
+) -> None:
+    """Set or remove the address a user's review notifications go to."""
+    changed = users.set_email(_platform(), cli_actor(), username, email)
+    console.print(f"[green]E-mail set[/] for {username}." if changed else f"{username} already has that address.")
 
 
 @group.command("reset-password")

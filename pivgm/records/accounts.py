@@ -40,6 +40,7 @@ class UserInfo:
     created_at: datetime
     password_changed_at: datetime
     grants: tuple[tuple[str, str | None], ...] = ()
+    email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ def _user(session: Session, record: UserRecord) -> UserInfo:
         created_at=_aware(record.created_at),
         password_changed_at=_aware(record.password_changed_at),
         grants=_grants(session, record.id),
+        email=record.email,
     )
 
 
@@ -153,7 +155,14 @@ class AccountStore:
             return list(session.scalars(select(ProviderRecord.id).order_by(ProviderRecord.id)))
 
     def add_user(
-        self, username: str, display_name: str, password_hash: str, temporary: bool, now: datetime, event: AuditEvent
+        self,
+        username: str,
+        display_name: str,
+        password_hash: str,
+        temporary: bool,
+        now: datetime,
+        event: AuditEvent,
+        email: str | None = None,
     ) -> UserInfo | None:
         """The new user, or None when the username is taken."""
         try:
@@ -161,6 +170,7 @@ class AccountStore:
                 record = UserRecord(
                     username=username,
                     display_name=display_name,
+                    email=email,
                     password_hash=password_hash,
                     password_temporary=temporary,
                     active=True,
@@ -187,6 +197,11 @@ class AccountStore:
             record.locked_until = None
             _revoke_sessions(session, user_id, now)
             _revoke_tokens(session, user_id, now)
+            add_event(session, event)
+
+    def set_email(self, user_id: int, email: str | None, event: AuditEvent) -> None:
+        with Session(self.engine) as session, session.begin():
+            session.get_one(UserRecord, user_id).email = email
             add_event(session, event)
 
     def set_active(self, user_id: int, active: bool, now: datetime, event: AuditEvent) -> None:

@@ -1,6 +1,7 @@
 """Telling the next person: after each review step, an e-mail to those who can take the next one.
 
-Addresses are the accounts' usernames where they are e-mail addresses (``maria@migracion.gob.hn``). Mail
+Addresses are the accounts' e-mail addresses (``pivgm users set-email``), or else their usernames where those
+are e-mail addresses (``maria@migracion.gob.hn``). Mail
 goes through ``PIVGM_SMTP_URL`` (``smtp://[user:password@]host:port[?from=address]``; ``smtp+starttls://`` for TLS),
 links start with ``PIVGM_PUBLIC_URL``, in a background
 thread: a slow or absent mail server never delays or fails the step (failures are logged). Without the
@@ -19,7 +20,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from pivgm.accounts.actor import GLOBAL_ROLES, Role
 from pivgm.platform import Platform
 from pivgm.records import SubmissionInfo
-from pivgm.records.accounts import AccountStore
+from pivgm.records.accounts import AccountStore, UserInfo
 from pivgm.workflow.review import TRANSITIONS, State
 
 log = logging.getLogger(__name__)
@@ -38,22 +39,31 @@ def _next_roles(state: State) -> set[Role]:
     return {t.roles[state] for t in TRANSITIONS.values() if state in t.roles and t.action not in ("reject", "withdraw")}
 
 
+def address(user: UserInfo) -> str | None:
+    """Where a user's mail goes: the account's e-mail address, else an e-mail-shaped username, else nowhere."""
+    return user.email or (user.username if EMAIL in user.username else None)
+
+
 def recipients(platform: Platform, submission: SubmissionInfo) -> list[str]:
     """The addresses of the active people who can take the submission's next step (its uploader when it went
     back to draft or was published)."""
     state = State(submission.status)
+    store = AccountStore(platform.records.engine)
     if state in (State.DRAFT, State.PUBLISHED, State.WITHDRAWN):
         uploader = submission.created_by or ""
-        return [uploader] if EMAIL in uploader else []
+        account = store.user(uploader)
+        to = address(account) if account else (uploader if EMAIL in uploader else None)
+        return [to] if to else []
     roles = _next_roles(state)
     found = []
-    for user in AccountStore(platform.records.engine).users():
-        if not user.active or EMAIL not in user.username or user.username == submission.created_by:
+    for user in store.users():
+        to = address(user)
+        if not user.active or to is None or user.username == submission.created_by:
             continue
         for role_name, provider in user.grants:
             role = Role(role_name)
             if role in roles and (role in GLOBAL_ROLES or provider == submission.provider_id):
-                found.append(user.username)
+                found.append(to)
                 break
     return sorted(found)
 

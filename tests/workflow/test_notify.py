@@ -95,6 +95,21 @@ def test_each_step_mails_those_who_take_the_next_one(sink, tmp_path):
     assert "provisional" in handler.messages[2][1].get_payload()
 
 
+def test_mail_goes_to_the_accounts_address_when_it_has_one(sink, tmp_path):
+    """Fails if ``recipients`` ignores the account's e-mail field (juan's mail would not be sent, beto's would go
+    to his username instead of his configured address)."""
+    handler, url = sink
+    platform = team(url, tmp_path)
+    users.set_email(platform, ADMIN, "juan", "Juan.Perez@INM.gob.hn")
+    users.set_email(platform, ADMIN, "beto@inm.gob.hn", "roberto@inm.gob.hn")
+    number = uploaded(platform)
+    take_step(platform, users.acting_as(platform, "ana@inm.gob.hn"), number, "submit")
+    wait_for(handler, 1)
+    to, mail = handler.messages[0]
+    assert to == ["Juan.Perez@inm.gob.hn", "roberto@inm.gob.hn"]
+    assert mail["To"] == "Juan.Perez@inm.gob.hn, roberto@inm.gob.hn"
+
+
 def test_a_mail_server_that_never_answers_does_not_delay_the_step(tmp_path):
     """Fails if the mail is sent in the step's own thread (the step would wait for the server's timeout)."""
     with socket.socket() as silent:

@@ -24,13 +24,14 @@ from pivgm.web.security import CsrfDep, IdentityDep, UserDep, csrf_token, page_g
 
 router = APIRouter()
 AUDIT_COLUMNS = ("id", "at", "actor", "actor_user_id", "ip", "via_token", "action", "target", "details")
-NOTICES = {"added", "granted", "revoked", "activated", "deactivated", "unchanged"}
+NOTICES = {"added", "granted", "revoked", "activated", "deactivated", "email", "unchanged"}
 
 
 def user_public(user: users.UserInfo) -> dict[str, Any]:
     return {
         "username": user.username,
         "display_name": user.display_name,
+        "email": user.email,
         "active": user.active,
         "locked_until": user.locked_until.isoformat() if user.locked_until else None,
         "temporary_password": user.password_temporary,
@@ -94,10 +95,11 @@ def add_user(
     _: CsrfDep,
     username: Annotated[str, Form(max_length=200)],
     display_name: Annotated[str, Form(max_length=200)] = "",
+    email: Annotated[str, Form(max_length=300)] = "",
 ) -> Response:
     """Add a user with a temporary password, shown once on the page that answers."""
     try:
-        new = users.add(platform, actor, username, display_name, clock=request_clock(request))
+        new = users.add(platform, actor, username, display_name, email=email, clock=request_clock(request))
     except PivgmError as error:
         if error.status_code in (401, 403):
             raise
@@ -144,6 +146,22 @@ def revoke(
         identity,
         lambda: users.revoke(platform, actor, username, role, provider, clock=clock),
         "revoked",
+    )
+
+
+@router.post("/admin/users/{username}/email", include_in_schema=False)
+def set_email(
+    username: str,
+    request: Request,
+    platform: PlatformDep,
+    identity: IdentityDep,
+    actor: UserDep,
+    _: CsrfDep,
+    email: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    clock = request_clock(request)
+    return _after(
+        request, platform, identity, lambda: users.set_email(platform, actor, username, email, clock=clock), "email"
     )
 
 
