@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     max_upload_mb: float = Field(default=200.0, gt=0)
     max_submission_rows: int = Field(default=20_000_000, gt=0)
     max_submission_columns: int = Field(default=1000, gt=0)
+    api_max_page: int = Field(default=10_000, gt=0)  # PIVGM_API_MAX_PAGE: observations per /api/data answer
     upload_cpu_seconds: int = Field(default=600, gt=0)  # per upload, checked and loaded in a child process
     upload_memory_mb: int = Field(default=3072, gt=0)  # resident memory of that process
     upload_jobs: int = Field(default=2, gt=0)  # uploads processed at once per web worker; others wait

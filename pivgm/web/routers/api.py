@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
@@ -16,6 +17,7 @@ from pivgm.catalog import DataSelection
 from pivgm.cells import safe_row
 from pivgm.errors import InvalidParameterError
 from pivgm.web.dependencies import MAX_RECORD_ID, CatalogDep
+from pivgm.web.public import public_base
 from pivgm.web.schemas import data_public, dataflow_public, dataflow_summary_public
 
 router = APIRouter(prefix="/api", tags=["data"])
@@ -51,13 +53,49 @@ def get_dataflow(dataflow_id: str, catalog: CatalogDep) -> dict[str, Any]:
     return dataflow_public(catalog.summary(dataflow_id), catalog.code_counts(dataflow_id))
 
 
+def page_size(limit: int | None, maximum: int) -> int:
+    """The observations one answer holds: ``limit``, or the maximum page when none is asked for."""
+    if limit is None:
+        return maximum
+    if limit > maximum:
+        raise InvalidParameterError(
+            f"limit={limit} is over the largest page, {maximum} observations; ask for limit={maximum} or less "
+            "and follow the answer's `next` link.",
+            parameter="limit",
+        )
+    return limit
+
+
+def page_links(request: Request, offset: int, limit: int, total: int) -> dict[str, str | None]:
+    """The previous and next pages of the same selection: the request's own parameters with another offset,
+    under the configured public address (site-relative when unset), never under the ``Host`` header."""
+
+    def link(start: int) -> str:
+        parameters = [(k, v) for k, v in request.query_params.multi_items() if k not in {"limit", "offset"}]
+        parameters += [("limit", str(limit)), ("offset", str(start))]
+        return f"{public_base(request)}{request.url.path}?{urlencode(parameters)}"
+
+    return {
+        "previous": link(max(offset - limit, 0)) if offset > 0 else None,
+        "next": link(offset + limit) if offset + limit < total else None,
+    }
+
+
+def link_header(links: Mapping[str, str | None]) -> str:
+    return ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links.items() if url)
+
+
 @router.get(
     "/data/{dataflow_id}",
     summary="Published observations of a dataflow",
     description="Filter with one parameter per dimension (`REF_AREA=MEX,GTM`; `+` also separates codes), "
-    "`from` and `to` periods (`2020`, `2020-Q1`, `2020-01`), page with `limit` and `offset`, and see the data "
-    "as published at a past moment with `asOf` (a future `asOf` reads as now: embargoed data stay hidden; "
-    "the answer's `asOf` names the moment shown).",
+    "`from` and `to` periods (`2020`, `2020-Q1`, `2020-01`), and see the data as published at a past moment "
+    "with `asOf` (a future `asOf` reads as now: embargoed data stay hidden; the answer's `asOf` names the "
+    "moment shown). Answers are pages in key order (dimensions, then period): `limit` observations from "
+    "`offset`; without `limit` one page of the largest size (`PIVGM_API_MAX_PAGE`, 10,000 by default); a "
+    "larger `limit` is a 422. JSON answers carry `total`, `limit` and the `next` and `previous` page links "
+    "(null at either end); CSV answers carry them in a `Link` header and `X-Total-Count`. Follow `next` until "
+    "it is null: the pages together are the whole selection, each observation once.",
     response_model=None,
 )
 def get_data(
@@ -67,7 +105,7 @@ def get_data(
     start: Annotated[str | None, Query(alias="from", description="First period, e.g. 2015 or 2023-01")] = None,
     end: Annotated[str | None, Query(alias="to", description="Last period")] = None,
     format: Annotated[DataFormat, Query(description="json or csv")] = DataFormat.json,
-    limit: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=1_000_000, description="Observations per page")] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_RECORD_ID)] = 0,
     as_of: Annotated[
         datetime | None, Query(alias="asOf", description="The data as published at this time (ISO 8601, UTC)")
@@ -75,8 +113,10 @@ def get_data(
 ) -> Response | dict[str, Any]:
     params = request.query_params
     filters = dimension_filters(params, {k: params.getlist(k) for k in params})
-    selection = DataSelection(filters=filters, start=start, end=end, limit=limit, offset=offset, as_of=as_of)
+    size = page_size(limit, catalog.platform.settings.api_max_page)
+    selection = DataSelection(filters=filters, start=start, end=end, limit=size, offset=offset, as_of=as_of)
     view = catalog.data(dataflow_id, selection)
+    links = page_links(request, offset, size, view.total)
     if format is DataFormat.csv:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -86,6 +126,10 @@ def get_data(
         return Response(
             buffer.getvalue(),
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{dataflow_id}.csv"'},
+            headers={
+                "Content-Disposition": f'attachment; filename="{dataflow_id}.csv"',
+                "X-Total-Count": str(view.total),
+                **({"Link": header} if (header := link_header(links)) else {}),
+            },
         )
-    return data_public(view)
+    return {**data_public(view), "limit": size, **links}
