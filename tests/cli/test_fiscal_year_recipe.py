@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -20,9 +19,10 @@ from pivgm.platform import Platform
 from pivgm.settings import Settings
 from tests.backends import environment_for, settings_for
 from tests.cli.test_recipe_files import RECIPES, official
+from tests.executable import EXECUTABLE
 from tests.live import serving
 
-PIVGM = shutil.which("pivgm") or "pivgm"
+PIVGM = str(EXECUTABLE)
 pytestmark = pytest.mark.slow  # pivgm submit on a real file in a new process, and a real server
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]
