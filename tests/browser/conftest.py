@@ -4,29 +4,18 @@ Chromium driven by Playwright; every request the browser makes outside that serv
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from pivgm.cli.data_commands import load_all
 from pivgm.platform import Platform
-from tests.backends import environment_for, settings_for
+from tests.backends import settings_for
+from tests.live import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"]
-START_SECONDS = 60
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -34,28 +23,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo's data in a fresh data directory, served by uvicorn on a free loopback port."""
     platform = Platform.initialise(settings_for(tmp_path_factory.mktemp("browser-data")))
     load_all(platform)
-    port = free_port()
-    command = [sys.executable, "-m", "uvicorn", "pivgm.web.app:create_app_from_environment", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    server = subprocess.Popen(command, env=environment_for(platform.settings))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_SECONDS
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"the server exited with {server.returncode}")
-            try:
-                if httpx.get(f"{base}/api/dataflows", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.2)
+    with serving(platform.settings) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def missing(reason: str) -> None:
