@@ -13,11 +13,14 @@ FLOW = "DF_IRREGULAR_TRANSIT"
 HEADER = (
     "STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA,CITIZENSHIP,SEX,AGE,ACCOMPANIMENT,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE\n"
 )
-ROW = "dataflow,PIVGM:DF_IRREGULAR_TRANSIT(1.0),{action},M,MEX,{area},_T,_T,_T,{month},{value},EVENTS\n"
+ROW = "dataflow,PIVGM:DF_IRREGULAR_TRANSIT(1.0),{action},M,MEX,{area},_T,_T,_T,{month},{value},{unit}\n"
 
 
 def send(platform, *rows: tuple[str, str, str, str]):
-    text = HEADER + "".join(ROW.format(action=a, area=c, month=m, value=v) for a, c, m, v in rows)
+    # A "D" row naming only the key deletes the observation; one with an attribute would delete just that.
+    text = HEADER + "".join(
+        ROW.format(action=a, area=c, month=m, value=v, unit="" if a == "D" else "EVENTS") for a, c, m, v in rows
+    )
     outcome = submit(platform, SubmissionRequest("MX_UPM", FLOW, "envio.csv", text.encode(), Mapping()))
     assert outcome.report.valid, outcome.report.to_dict()
     return outcome.submission
