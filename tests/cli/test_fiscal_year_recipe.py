@@ -5,6 +5,7 @@ published figure, its REPORTING_YEAR_START_DAY and the calendar queries are chec
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import subprocess
@@ -17,12 +18,11 @@ import pytest
 
 from pivgm.platform import Platform
 from pivgm.settings import Settings
-from tests.backends import environment_for, settings_for
+from tests.backends import settings_for
 from tests.cli.test_recipe_files import RECIPES, official
-from tests.executable import EXECUTABLE
+from tests.executable import run_pivgm
 from tests.live import serving
 
-PIVGM = str(EXECUTABLE)
 pytestmark = pytest.mark.slow  # pivgm submit on a real file in a new process, and a real server
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]
@@ -42,11 +42,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def pivgm(data_dir: Settings) -> Runner:
-    def run(*arguments: str) -> subprocess.CompletedProcess[str]:
-        env = {**environment_for(data_dir), "COLUMNS": "200"}
-        return subprocess.run([PIVGM, *arguments], env=env, capture_output=True, text=True, timeout=600, check=False)
-
-    return run
+    return functools.partial(run_pivgm, data_dir, timeout=600)
 
 
 @pytest.fixture(scope="module")

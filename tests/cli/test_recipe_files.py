@@ -4,6 +4,7 @@ the shipped recipe, publishes it, and the published figures equal the ones compu
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import io
 import subprocess
@@ -17,13 +18,12 @@ import xlrd
 from pivgm.ingest.recipes import parse_recipe
 from pivgm.platform import Platform
 from pivgm.settings import Settings
-from tests.backends import environment_for, settings_for
-from tests.executable import EXECUTABLE
+from tests.backends import settings_for
+from tests.executable import run_pivgm
 
 ROOT = Path(__file__).resolve().parents[2]
 RECIPES = ROOT / "examples" / "recipes"
 SPECIMENS = ROOT / "tests" / "ingest" / "specimens"
-PIVGM = str(EXECUTABLE)
 pytestmark = pytest.mark.slow  # each test runs pivgm submit on a real file in a new process
 
 Runner = Callable[..., subprocess.CompletedProcess[str]]
@@ -46,11 +46,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="module")
 def pivgm(data_dir: Settings) -> Runner:
-    def run(*arguments: str) -> subprocess.CompletedProcess[str]:
-        env = {**environment_for(data_dir), "COLUMNS": "200"}
-        return subprocess.run([PIVGM, *arguments], env=env, capture_output=True, text=True, timeout=600, check=False)
-
-    return run
+    return functools.partial(run_pivgm, data_dir, timeout=600)
 
 
 def published(pivgm: Runner, flow: str, *filters: str) -> list[dict[str, str]]:
