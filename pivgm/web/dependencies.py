@@ -26,5 +26,6 @@ def get_platform(request: Request) -> Platform:
 PlatformDep = Annotated[Platform, Depends(get_platform)]
 
 
-MAX_RECORD_ID = 2**63 - 1  # the largest BIGINT: larger numbers cannot name a record (404-free 422, not a 500)
+MAX_RECORD_ID = 2**31 - 1  # record ids are INTEGER columns (4 bytes on PostgreSQL): larger numbers are a 422, not a 500
+MAX_OFFSET = 2**63 - 1  # the largest BIGINT DuckDB takes as an OFFSET
 RecordId = Annotated[int, Path(ge=1, le=MAX_RECORD_ID, description="A record's number")]

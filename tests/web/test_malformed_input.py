@@ -19,6 +19,7 @@ from tests.sdmx.live import live_server
 
 FLOW = "DF_IRREGULAR_TRANSIT"
 HUGE = "99999999999999999999999"
+PAST_INTEGER = "7607003803"  # past a 4-byte INTEGER id column on PostgreSQL, within SQLite's 8 bytes
 FAR_OFFSET = "9999-12-31T23:59:59-23:59"  # year 10000 in UTC
 EARLY_OFFSET = "0001-01-01T00:00:00+23:59"  # year 0 in UTC
 
@@ -62,6 +63,10 @@ def assert_refused(response: httpx.Response) -> None:
         ("GET", f"/api/submissions/{HUGE}/report?format=csv"),
         ("GET", f"/api/submissions/{HUGE}/history"),
         ("GET", "/api/submissions/0"),
+        ("GET", f"/api/submissions/{PAST_INTEGER}"),
+        ("GET", f"/api/submissions/{PAST_INTEGER}/history"),
+        ("POST", f"/api/submissions/{PAST_INTEGER}/transitions"),
+        ("GET", f"/submissions/{PAST_INTEGER}"),
         ("GET", f"/submissions/{HUGE}"),
         ("GET", f"/submissions/{HUGE}/report"),
         ("GET", "/submissions/{submission}/rows?row=" + HUGE),

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from pivgm.catalog import DataSelection
 from pivgm.cells import safe_row
 from pivgm.errors import InvalidParameterError
-from pivgm.web.dependencies import MAX_RECORD_ID, CatalogDep
+from pivgm.web.dependencies import MAX_OFFSET, CatalogDep
 from pivgm.web.public import public_base
 from pivgm.web.schemas import data_public, dataflow_public, dataflow_summary_public
 
@@ -106,7 +106,7 @@ def get_data(
     end: Annotated[str | None, Query(alias="to", description="Last period")] = None,
     format: Annotated[DataFormat, Query(description="json or csv")] = DataFormat.json,
     limit: Annotated[int | None, Query(ge=1, le=1_000_000, description="Observations per page")] = None,
-    offset: Annotated[int, Query(ge=0, le=MAX_RECORD_ID)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     as_of: Annotated[
         datetime | None, Query(alias="asOf", description="The data as published at this time (ISO 8601, UTC)")
     ] = None,
