@@ -55,6 +55,8 @@ def _makes_platforms(path: str) -> bool:
 def touches_records(item: pytest.Item) -> bool:
     if item.get_closest_marker("postgres"):
         return True
+    if item.get_closest_marker("browser"):
+        return False  # what a browser test guards is the page; the HTTP and service tests cover its records
     paths = {str(item.path)}
     fixtures = getattr(item, "_fixtureinfo", None)
     for definitions in fixtures.name2fixturedefs.values() if fixtures else ():
