@@ -8,12 +8,15 @@ administrator's override of the review and needs ``--override-reason`` (see ``re
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from pivgm.cli import acting
@@ -21,9 +24,9 @@ from pivgm.cli.acting import AsOption
 from pivgm.errors import InvalidParameterError
 from pivgm.ingest.mapping import Mapping
 from pivgm.ingest.readers import ReadOptions, read_file
-from pivgm.ingest.recipes import Recipe, load_recipe
+from pivgm.ingest.recipes import Recipe, RecipeError, load_recipe
 from pivgm.ingest.recipes.draft import draft_recipe
-from pivgm.ingest.report import Severity, ValidationReport
+from pivgm.ingest.report import Severity, ValidationReport, note_text
 from pivgm.ingest.suggest import suggest_mapping
 from pivgm.platform import Platform
 from pivgm.settings import Settings
@@ -81,6 +84,16 @@ def _request(
     )
 
 
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Recipe errors raised inside say what is wrong in ``language`` (--lang)."""
+    try:
+        yield
+    except RecipeError as error:
+        error.message = error.text(language)
+        raise
+
+
 def print_report(report: ValidationReport, language: str) -> None:
     colour = "green" if report.valid else "red"
     console.print(
@@ -96,7 +109,7 @@ def print_report(report: ValidationReport, language: str) -> None:
             table.add_row(str(issue.row or ""), issue.column or "", issue.value or "", issue.message(language))
         console.print(table)
     for note in report.notes:
-        console.print(f"[dim]note:[/] {note}")
+        console.print("[dim]note:[/] " + escape(note_text(note, language)))
 
 
 def register(app: typer.Typer) -> None:
@@ -112,7 +125,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Check a file against a dataflow and print the report; exit code 1 if it has errors."""
         platform = Platform.initialise(Settings())
-        checked = check_file(platform, _request(file, flow, provider, mapping, sheet, load=False, recipe=recipe))
+        with in_language(lang):
+            request = _request(file, flow, provider, mapping, sheet, load=False, recipe=recipe)
+            checked = check_file(platform, request)
         print_report(checked.report, lang)
         if not checked.report.valid:
             raise typer.Exit(1)
@@ -142,8 +157,8 @@ def register(app: typer.Typer) -> None:
             )
         platform = Platform.initialise(Settings())
         actor = acting.actor(platform, as_user)
-        request = _request(file, flow, provider, mapping, sheet, load=True, recipe=recipe)
-        with console.status("Validating and loading..."):
+        with in_language(lang), console.status("Validating and loading..."):
+            request = _request(file, flow, provider, mapping, sheet, load=True, recipe=recipe)
             outcome = submit(platform, replace(request, actor=actor))
         print_report(outcome.report, lang)
         console.print(f"Submission {outcome.submission.id}: {outcome.submission.status}")

@@ -44,6 +44,39 @@ class Issue:
         }
 
 
+class Note(str):
+    """A report note: its English text (the string itself, as notes always were) and its Spanish text.
+
+    Notes not yet translated are plain strings; in JSON every note is ``{"es": ..., "en": ...}``, those with
+    the English text in both."""
+
+    es: str
+
+    def __new__(cls, en: str, es: str | None = None) -> Note:
+        note = super().__new__(cls, en)
+        note.es = en if es is None else es
+        return note
+
+    def text(self, language: str) -> str:
+        return self.es if language == "es" else str(self)
+
+
+def note_text(note: str, language: str) -> str:
+    """A note in ``language`` (notes not yet translated are in English)."""
+    return note.text(language) if isinstance(note, Note) else note
+
+
+def note_dict(note: str) -> dict[str, str]:
+    return {"es": note_text(note, "es"), "en": str(note)}
+
+
+def note_from(item: str | dict[str, str]) -> str:
+    """A note from a stored report: a plain string (older reports) or ``{"es", "en"}``."""
+    if isinstance(item, str):
+        return item
+    return item["en"] if item["es"] == item["en"] else Note(item["en"], item["es"])
+
+
 @dataclass
 class RuleSummary:
     type: str
@@ -105,7 +138,7 @@ class ValidationReport:
                 for s in sorted(self.rules.values(), key=lambda s: (s.severity is not Severity.ERROR, s.type))
             ],
             "issues": [issue.to_dict() for issue in self.issues()],
-            "notes": self.notes,
+            "notes": [note_dict(note) for note in self.notes],
         }
 
     def to_csv(self, language: str = "es") -> str:
@@ -120,7 +153,8 @@ class ValidationReport:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ValidationReport:
-        report = cls(file_name=data["file"], dataflow_id=data["dataflow"], rows=data["rows"], notes=data["notes"])
+        notes = [note_from(item) for item in data["notes"]]
+        report = cls(file_name=data["file"], dataflow_id=data["dataflow"], rows=data["rows"], notes=notes)
         counts = {r["type"]: (Severity(r["severity"]), r["count"]) for r in data["rules"]}
         for rule, (severity, count) in counts.items():
             report.rules[rule] = RuleSummary(rule, severity, count)

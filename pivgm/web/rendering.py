@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from pivgm.ingest.report import Note, note_text
 from pivgm.web.account_menu import account_menu
 from pivgm.web.formats import TIME_LOCALES, date_label, number_label, period_label
 from pivgm.web.i18n import LANGUAGES, d3_format_locale, format_number, request_language, request_locale, translate
@@ -52,6 +53,8 @@ def render(request: Request, template: str, json_twin: str, status_code: int = 2
             "format_locale": d3_format_locale(locale),
             "time_locale": TIME_LOCALES[language],
             "url": url,
+            "note": lambda value: note_text(value, language),
+            "note_lang": lambda value: language if isinstance(value, Note) else "en",
             "account": account_menu(request),
             **context,
         },

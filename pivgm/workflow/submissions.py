@@ -278,7 +278,8 @@ def check_file(platform: Platform, request: SubmissionRequest) -> CheckedFile:
     recipe_notes: list[str] = []
     if recipe is not None:
         if recipe.data.get("provider") and recipe.data["provider"] != provider.id:
-            raise recipe.error(f"the recipe is for provider {recipe.data['provider']}, not {provider.id}.", "provider")
+            wanted = recipe.data["provider"]
+            raise recipe.error("other-provider", "provider", recipe_provider=wanted, provider=provider.id)
         refined: list[RawTable] = []  # the prepared table with attribute-only deletions told apart
 
         def adjust(mapped: MappedTable, prepared: RawTable) -> MappedTable:

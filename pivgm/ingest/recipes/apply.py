@@ -20,7 +20,9 @@ from pivgm.ingest.numbers import is_missing, parse_number
 from pivgm.ingest.readers import RawTable, ReadOptions, read_file, sheet_names
 from pivgm.ingest.recipes import steps
 from pivgm.ingest.recipes.document import RecipeDocument, compile_regex
+from pivgm.ingest.recipes.messages import note
 from pivgm.ingest.recipes.periods import REPORTING_YEAR_START_DAY
+from pivgm.ingest.report import Note
 from pivgm.model import Dataflow
 from pivgm.warehouse.checks import ROW
 from pivgm.warehouse.encoding import decode, decode_table
@@ -50,7 +52,7 @@ def _sheets(document: RecipeDocument, path: Path, file_name: str) -> list[str | 
         return None
     names = sheet_names(path, file_name)
     if names is None:
-        raise document.error("read.sheets is for workbooks; this file has no sheets.", "read", "sheets")
+        raise document.error("sheets-not-workbook", "read", "sheets")
     chosen: list[str | int] = []
     for index, entry in enumerate(wanted):
         if isinstance(entry, dict):
@@ -62,11 +64,7 @@ def _sheets(document: RecipeDocument, path: Path, file_name: str) -> list[str | 
             found = [entry] if entry in names else []
         if not found:
             raise document.error(
-                f"read.sheets[{index}] ({entry!r}) matches no sheet of the workbook.",
-                "read",
-                "sheets",
-                index,
-                hint=f"Its sheets are: {', '.join(names)}.",
+                "no-such-sheet", "read", "sheets", index, index=index, entry=entry, sheets=", ".join(names)
             )
         chosen += [name for name in found if name not in chosen]
     return chosen
@@ -78,7 +76,7 @@ def _first_cells(raw: RawTable) -> list[str]:
     return [next((cell for cell in row if cell), "") for row in zip(*columns, strict=True)] if columns else []
 
 
-def _cut_at_end(document: RecipeDocument, raw: RawTable) -> tuple[RawTable, str | None]:
+def _cut_at_end(document: RecipeDocument, raw: RawTable) -> tuple[RawTable, Note | None]:
     pattern_text = document.data.get("read", {}).get("end")
     if not pattern_text:
         return raw, None
@@ -92,7 +90,7 @@ def _cut_at_end(document: RecipeDocument, raw: RawTable) -> tuple[RawTable, str 
                 source_rows=rows[:position],
                 actions=raw.actions.slice(0, position) if raw.actions is not None else None,
             )
-            return kept, f"read.end: the table ends before row {rows[position]} ({cell[:40]!r})."
+            return kept, note("end", row=rows[position], cell=cell[:40])
     return raw, None
 
 
@@ -110,18 +108,18 @@ def read_with_recipe(
     sheets = _sheets(document, path, file_name)
     if sheets is None:
         raw = read_file(path, _options(document, max_rows, sheet, max_columns), file_name).plain()
-        raw, note = _cut_at_end(document, raw)
-        return replace(raw, notes=[*raw.notes, note]) if note else raw
+        raw, ended = _cut_at_end(document, raw)
+        return replace(raw, notes=[*raw.notes, ended]) if ended else raw
     parts: list[RawTable] = []
     for name in sheets:
         part = read_file(path, _options(document, max_rows, name, max_columns), file_name).plain()
-        part, note = _cut_at_end(document, part)
+        part, ended = _cut_at_end(document, part)
         label = pa.array([str(name)] * part.table.num_rows, pa.string())
         parts.append(
             replace(
                 part,
                 table=part.table.append_column(SHEET_COLUMN, label),
-                notes=[*part.notes, *([note] if note else [])],
+                notes=[*part.notes, *([ended] if ended else [])],
             )
         )
     if len(parts) == 1:
@@ -129,8 +127,8 @@ def read_with_recipe(
     table = pa.concat_tables([p.table for p in parts], promote_options="default")
     table = pa.table({name: pc.fill_null(table.column(name), "") for name in table.column_names})
     rows = [row for part in parts for row in part.source_rows]
-    notes = [f"read.sheets: {len(parts)} sheets combined ({', '.join(map(str, sheets))})."]
-    notes += [note for part in parts for note in part.notes]
+    notes: list[str] = [note("sheets", count=len(parts), names=", ".join(map(str, sheets)))]
+    notes += [text for part in parts for text in part.notes]
     return replace(parts[0], table=table, source_rows=rows, notes=notes, detected={**parts[0].detected, "sheet": ""})
 
 
@@ -163,15 +161,24 @@ def _check_components(document: RecipeDocument, dataflow: Dataflow) -> None:
         for component in document.data.get(section, {}):
             if component not in known:
                 raise document.error(
-                    f"{section}.{component}: {component!r} is not a component of {dataflow.id}.",
+                    "not-a-component",
                     section,
                     component,
-                    hint=f"Its components are: {', '.join(sorted(known))}.",
+                    where=f"{section}.{component}",
+                    component=component,
+                    dataflow=dataflow.id,
+                    known=", ".join(sorted(known)),
                 )
     for index, spec in enumerate(document.data.get("filters", [])):
         if "code" in spec and spec["code"] not in known:
             raise document.error(
-                f"filters[{index}].code: {spec['code']!r} is not a component of {dataflow.id}.", "filters", index
+                "not-a-component",
+                "filters",
+                index,
+                where=f"filters[{index}].code",
+                component=spec["code"],
+                dataflow=dataflow.id,
+                known=", ".join(sorted(known)),
             )
 
 
@@ -181,12 +188,10 @@ def prepare(raw: RawTable, document: RecipeDocument, dataflow: Dataflow) -> Prep
     _check_components(document, dataflow)
     for component in document.data.get("patterns", {}):
         if component not in document.data.get("columns", {}):
-            raise document.error(
-                f"patterns.{component}: {component} has no column in this recipe.", "patterns", component
-            )
+            raise document.error("pattern-without-column", "patterns", component, component=component)
     for key in ("dataflow",):
         if document.data.get(key) and document.data[key] != dataflow.id:
-            raise document.error(f"the recipe is for {document.data[key]}, not for {dataflow.id}.", key)
+            raise document.error("other-dataflow", key, recipe_flow=document.data[key], dataflow=dataflow.id)
     decimal = document.data.get("decimal") or raw.detected.get("decimal", ".")
     raw = raw.plain()
     raw = steps.hierarchy(document, raw)
@@ -218,9 +223,7 @@ def _with_patterns(document: RecipeDocument, raw: RawTable, mapping: Mapping) ->
     for component, rules in document.data.get("patterns", {}).items():
         column = mapping.columns.get(component)
         if column is None:
-            raise document.error(
-                f"patterns.{component}: {component} has no column in this recipe.", "patterns", component
-            )
+            raise document.error("pattern-without-column", "patterns", component, component=component)
         compiled = [
             (compile_regex(document, rule["regex"], "patterns", component, i, "regex"), str(rule["code"]))
             for i, rule in enumerate(rules)
@@ -235,7 +238,7 @@ def _with_patterns(document: RecipeDocument, raw: RawTable, mapping: Mapping) ->
             if code is not None:
                 given[label.strip()] = code
                 found += 1
-        notes.append(f"patterns.{component}: {found:,} of {len(labels):,} labels given a code by a pattern.")
+        notes.append(note("patterns", component=component, found=found, labels=len(labels)))
     return replace(mapping, values=values), notes
 
 
@@ -249,14 +252,12 @@ def filter_codes(mapped: MappedTable, document: RecipeDocument, dataflow: Datafl
         if component is None:
             continue
         if component not in table.column_names:
-            raise document.error(
-                f"filters[{index}].code: {component!r} has no column or constant in this recipe.", "filters", index
-            )
+            raise document.error("code-filter-without-column", "filters", index, index=index, component=component)
         values = decode(table.column(component))
         mask = _code_mask(document, values, spec, dataflow, component, index)
         before = table.num_rows
         table = table.filter(pc.fill_null(mask, False))
-        notes.append(f"filters[{index}] on {component} codes kept {table.num_rows:,} of {before:,} rows.")
+        notes.append(note("code-filter", index=index, component=component, kept=table.num_rows, before=before))
     return MappedTable(table, mapped.column_labels), notes
 
 
@@ -276,11 +277,11 @@ def _code_mask(
 def describe(document: RecipeDocument, prepared: Prepared) -> list[str]:
     """Report notes: which recipe was applied and what each part matched."""
     title = document.data.get("title")
-    lines = [f"Recipe {document.name!r}{f' ({title})' if title else ''} applied."]
+    lines: list[str] = [note("applied", name=document.name, title=f" ({title})" if title else "")]
     for component, column in prepared.mapping.columns.items():
-        lines.append(f"recipe: {component} <- column {column!r}.")
+        lines.append(note("column", component=component, column=column))
     for component, value in prepared.mapping.constants.items():
-        lines.append(f"recipe: {component} = {value!r} on every row.")
+        lines.append(note("constant", component=component, value=value))
     return lines + prepared.notes
 
 
@@ -310,25 +311,25 @@ def map_table(
         mapped = adjust(mapped, prepared.raw)
     mapped, notes = filter_codes(mapped, document, dataflow)
     if document.data.get("aggregate") == "sum":
-        mapped, note = aggregate(mapped, document, dataflow, mapping.decimal or raw.detected.get("decimal", "."))
-        notes.append(note)
+        mapped, added = aggregate(mapped, document, dataflow, mapping.decimal or raw.detected.get("decimal", "."))
+        notes.append(added)
     return Applied(prepared.raw, mapping, mapped, [*describe(document, prepared), *notes])
 
 
 def aggregate(
     mapped: MappedTable, document: RecipeDocument, dataflow: Dataflow, decimal: str
-) -> tuple[MappedTable, str]:
+) -> tuple[MappedTable, Note]:
     """One row per key (every column but the value): the values added up, the first file row kept."""
     measure = dataflow.structure.measure.id
     table = decode_table(mapped.table)
     if measure not in table.column_names:
-        raise document.error("aggregate: the recipe gives no column for the value.", "aggregate")
+        raise document.error("aggregate-without-value", "aggregate")
     numbers: list[float | None] = []
     for text, row in zip(table.column(measure).to_pylist(), table.column(ROW).to_pylist(), strict=True):
         try:
             numbers.append(None if text is None or is_missing(text) else parse_number(text, decimal))
         except ValueError:
-            raise document.error(f"aggregate: {text!r} (row {row}) is not a number to add up.", "aggregate") from None
+            raise document.error("aggregate-not-number", "aggregate", text=text, row=row) from None
     table = table.set_column(table.column_names.index(measure), measure, pa.array(numbers, pa.float64()))
     keys = [name for name in table.column_names if name not in (measure, ROW)]
     summed = table.group_by(keys, use_threads=False).aggregate([(measure, "sum"), (ROW, "min")])
@@ -337,5 +338,5 @@ def aggregate(
         [None if v is None else steps.number_text(v) for v in summed.column(measure).to_pylist()], pa.string()
     )
     summed = summed.set_column(summed.column_names.index(measure), measure, texts)
-    note = f"aggregate: {table.num_rows:,} rows added up into {summed.num_rows:,} observations."
-    return MappedTable(summed.select(mapped.table.column_names), mapped.column_labels), note
+    added = note("aggregate", rows=table.num_rows, observations=summed.num_rows)
+    return MappedTable(summed.select(mapped.table.column_names), mapped.column_labels), added

@@ -20,6 +20,7 @@ from pivgm.ingest.numbers import MISSING_MARKS, is_missing, parse_number
 from pivgm.ingest.readers.base import LEVEL_COLUMN, RawTable
 from pivgm.ingest.readers.reshape import HEADER_COLUMN, VALUE_COLUMN, melt
 from pivgm.ingest.recipes.document import RecipeDocument, compile_regex
+from pivgm.ingest.recipes.messages import note
 from pivgm.ingest.recipes.periods import PeriodFormat, parse_periods
 
 PERIOD_COLUMN = "_period"
@@ -31,9 +32,7 @@ def need_column(document: RecipeDocument, raw: RawTable, column: str, *path: str
     """``RecipeError`` if the table has no column ``column``."""
     if column not in raw.table.column_names:
         shown = ", ".join(repr(c) for c in raw.table.column_names if not c.startswith("__"))[:600]
-        raise document.error(
-            f"{column!r} is not a column of the table.", *path, hint=f"The table's columns are: {shown}."
-        )
+        raise document.error("no-such-column", *path, column=column, columns=shown)
 
 
 def _keep(raw: RawTable, mask: pa.Array) -> RawTable:
@@ -102,7 +101,7 @@ def _unpivot_columns(document: RecipeDocument, raw: RawTable) -> list[str]:
         need_column(document, raw, column, "unpivot", "columns", "except", position)
     chosen = [name for name in chosen if name not in set(spec.get("except", []))]
     if not chosen:
-        raise document.error("unpivot.columns chooses no column of the table.", "unpivot", "columns")
+        raise document.error("unpivot-chooses-nothing", "unpivot", "columns")
     return chosen
 
 
@@ -117,9 +116,7 @@ def unpivot(document: RecipeDocument, raw: RawTable) -> RawTable:
     depth = sum(1 for name in table.column_names if re.fullmatch(r"_header_\d+", name))
     names = spec.get("into", [])
     if len(names) > depth:
-        raise document.error(
-            f"unpivot.into names {len(names)} header levels; the chosen columns have {depth}.", "unpivot", "into"
-        )
+        raise document.error("unpivot-depth", "unpivot", "into", named=len(names), depth=depth)
     renames = {HEADER_COLUMN.format(depth - len(names) + i + 1): name for i, name in enumerate(names)}
     renames[VALUE_COLUMN] = spec.get("value", "value")
     table = table.rename_columns([renames.get(name, name) for name in table.column_names])
@@ -135,10 +132,8 @@ def _numbers(raw: RawTable, column: str, decimal: str, document: RecipeDocument,
         try:
             number = parse_number(text, decimal)
         except ValueError:
-            raise document.error(
-                f"cannot compute: {text!r} in column {column!r} (row {raw.source_rows[position]}) is not a number.",
-                *path,
-            ) from None
+            row = raw.source_rows[position]
+            raise document.error("not-a-number", *path, text=text, column=column, row=row) from None
         values.append(math.nan if number is None else number)
     return values
 
@@ -206,7 +201,7 @@ def filter_columns(document: RecipeDocument, raw: RawTable) -> tuple[RawTable, l
         need_column(document, raw, spec["column"], "filters", index, "column")
         before = raw.table.num_rows
         raw = _keep(raw, condition_mask(document, raw.table.column(spec["column"]), spec, "filters", index))
-        notes.append(f"filters[{index}] on {spec['column']!r} kept {raw.table.num_rows:,} of {before:,} rows.")
+        notes.append(note("column-filter", index=index, column=spec["column"], kept=raw.table.num_rows, before=before))
     return raw, notes
 
 
@@ -236,7 +231,8 @@ def period_column(document: RecipeDocument, raw: RawTable) -> tuple[RawTable, Pe
     mapped = pc.if_else(
         pc.is_null(positions), joined, pc.take(pa.array(list(periods.values()), pa.string()), positions)
     )
-    notes = [f"period: {len(periods):,} label(s) read as {form.format} periods from {', '.join(map(repr, columns))}."]
+    shown = ", ".join(map(repr, columns))
+    notes: list[str] = [note("periods", count=len(periods), format=form.format, columns=shown)]
     if unread:
-        notes.append(f"period: {len(unread):,} label(s) not read, e.g. {unread[0]!r}.")
+        notes.append(note("periods-unread", count=len(unread), example=unread[0]))
     return replace(raw, table=raw.table.append_column(PERIOD_COLUMN, mapped)), form, notes

@@ -250,6 +250,7 @@ async def check_page(
     try:
         outcome = await anyio.to_thread.run_sync(run)  # checked and loaded in a limited child process
     except RecipeError as problem:  # the choices ask for what the file does not have: say so on the page
-        return _mapping_view(request, platform, actor, sha256, choices, roles, keep_column, kept, problem.message)
+        message = problem.text(request_language(request))
+        return _mapping_view(request, platform, actor, sha256, choices, roles, keep_column, kept, message)
     target = f"/submissions/{outcome.submission.id}/report?lang={request_language(request)}"
     return RedirectResponse(target, status_code=303)

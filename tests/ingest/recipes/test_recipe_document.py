@@ -34,9 +34,9 @@ INVALID = [
     ("recipe: 1\ncolumns:\n  SEX: Sexo\nfilter:\n  - {column: X, equals: a}\n", 4, ["unknown key 'filter'"]),
     ("recipe: 1\nread:\n  header_rows: 2\n  skip: 3\n", 4, ["unknown key 'skip'", "read"]),
     ("recipe: 1\nfilters:\n  - column: A\n    equal: x\n", 4, ["unknown key 'equal'"]),
-    ("recipe: 1\nread:\n  header_rows: 5\n", 3, ["header_rows", "maximum"]),
+    ("recipe: 1\nread:\n  header_rows: 5\n", 3, ["header_rows", "at most 3"]),
     ("recipe: 2\n", 1, ["recipe"]),
-    ("columns: {SEX: Sexo}\nperiod: {column: Mes}\n", 1, ["'recipe' is a required property"]),
+    ("columns: {SEX: Sexo}\nperiod: {column: Mes}\n", 1, ["lacks the required entry 'recipe'"]),
     ("recipe: 1\nfilters:\n  - column: A\n    equals: x\n    in: [y]\n", 3, ["exactly one condition"]),
     ("recipe: 1\nfilters:\n  - column: A\n", 3, ["exactly one condition", "none"]),
     ("recipe: 1\nfilters:\n  - {equals: x}\n", 3, ["'column' or 'code'"]),
@@ -52,13 +52,18 @@ INVALID = [
 
 @pytest.mark.parametrize(("text", "line", "words"), INVALID)
 def test_an_invalid_recipe_is_a_clear_error_naming_its_line(text, line, words):
-    """Fails if the error lost the recipe line (``RecipeDocument.line``) or the key that is wrong."""
+    """Fails if the error lost the recipe line (``RecipeDocument.line``) or the key that is wrong, or has
+    no Spanish text of its own."""
     with pytest.raises(RecipeError) as caught:
         parse_recipe(text, "mine.yaml")
     assert caught.value.details["line"] == line, caught.value.message
     assert caught.value.message.startswith(f"mine.yaml, line {line}: ")
     for word in words:
         assert word in caught.value.message
+    spanish = caught.value.text("es")
+    assert spanish.startswith(f"mine.yaml, línea {line}: ")
+    assert spanish != caught.value.text("en") == caught.value.message
+    assert " the " not in spanish and " must " not in spanish, spanish
 
 
 def test_every_feature_of_the_format_is_accepted_together():
