@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 from bench.report import write_section
 from pivgm.catalog import Catalog
 from pivgm.catalog.explore import Explorer
+from pivgm.catalog.published import PublishedData
 from pivgm.platform import Platform
 from pivgm.settings import Settings
 from pivgm.sources import SourceImporter
@@ -108,7 +109,7 @@ def main() -> None:
         result = load_source(Generated(), platform.standard, platform.records, platform.warehouse, directory=data)
         load_seconds = time.perf_counter() - t0
         observations = result.release.row_count
-        explorer = Explorer(Catalog(platform))
+        explorer = Explorer(Catalog(PublishedData(platform)))
         queries = {
             "one country, citizenships added up (27,800 observations)": lambda i: {
                 "REF_AREA": [reporters[i % len(reporters)]],

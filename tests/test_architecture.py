@@ -75,3 +75,31 @@ def test_microdata_reads_records_with_the_model_and_the_label_matchers_only(path
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("pivgm."):
             assert node.module.startswith(("pivgm.microdata", "pivgm.model", "pivgm.errors", "pivgm.ingest.labels"))
+
+
+PUBLIC_SIDE = sorted(
+    path
+    for package in ("catalog", "sdmx")
+    for path in (PACKAGE / package).rglob("*.py")
+    if path != PACKAGE / "catalog" / "published.py"
+)
+"""The public read side: catalog, explorer, public JSON and SDMX answers; ``catalog/published.py`` is its door."""
+SUPPLY_SIDE = ("pivgm.platform", "pivgm.records", "pivgm.workflow", "pivgm.accounts", "pivgm.warehouse.files")
+STORES = {"records", "warehouse", "_platform", "submissions"}
+
+
+@pytest.mark.parametrize("path", PUBLIC_SIDE, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_the_public_side_reads_published_releases_only_through_its_door(path):
+    """Fails if a public-side module imports the platform, the records, the review workflow, the accounts or the
+    warehouse's file store, or reaches for a store by attribute (``x.records``, ``x._platform``): then it could
+    open an unpublished version. Checked once red by importing ``pivgm.platform`` in catalog/service.py."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = {f"{node.module}.{alias.name}" for alias in node.names} | {node.module}
+            assert not any(n.startswith(SUPPLY_SIDE) for n in names), f"imports {node.module} at line {node.lineno}"
+            assert not (node.module == "pivgm.warehouse" and {a.name for a in node.names} & {"Warehouse"})
+        elif isinstance(node, ast.Import):
+            assert not any(alias.name.startswith(SUPPLY_SIDE) for alias in node.names), f"line {node.lineno}"
+        elif isinstance(node, ast.Attribute):
+            assert node.attr not in STORES, f"reaches .{node.attr} at line {node.lineno}"

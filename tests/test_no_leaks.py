@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from pivgm.accounts.actor import ANONYMOUS, Actor, Role
+from pivgm.catalog.published import PublishedData, UnpublishedReadError
 from pivgm.ingest.mapping import Mapping
 from pivgm.records.repository import utc_now
 from pivgm.web.app import create_app
@@ -184,11 +185,30 @@ def test_the_published_value_is_visible_to_the_public(world):
     assert [row["OBS_VALUE"] for row in body["observations"]] == [STATES["published"][2]]
 
 
+def test_the_public_sides_door_opens_only_releases_in_force(world):
+    """Fails if ``PublishedData`` (all the catalog is given) opens a release that is not in force, or a version
+    outside the release it names: the embargoed release and the draft version here."""
+    platform, _, _ = world
+    door = PublishedData(platform)
+    in_force = door.releases()[FLOW]
+    embargoed = platform.records.published_releases(utc_now() + timedelta(days=4))[FLOW]
+    assert embargoed.id != in_force.id
+    assert door.releases(utc_now() + timedelta(days=4))[FLOW].id == in_force.id  # a future moment reads as now
+    assert door.release_file(in_force).exists()
+    assert [door.member_file(in_force, v).exists() for v in door.members(in_force)] == [True]
+    for opening in (door.release_file, door.members):
+        with pytest.raises(UnpublishedReadError):
+            opening(embargoed)
+    draft = platform.records.reviewed_versions(FLOW, ["CR_DGME"])[0].version
+    with pytest.raises(UnpublishedReadError):
+        door.member_file(in_force, draft)
+
+
 def test_an_embargoed_value_appears_on_every_read_path_once_its_time_comes(world):
     platform, _, submissions = world
     app = create_app(platform.settings)
     release_at = platform.submissions.get(submissions["embargoed"]).release_at
-    app.state.catalog.platform.clock = lambda: release_at + timedelta(seconds=1)
+    app.state.platform.clock = lambda: release_at + timedelta(seconds=1)
     value = STATES["embargoed"][2]
     with TestClient(app) as client:
         for path, query in [

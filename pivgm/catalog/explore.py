@@ -18,6 +18,7 @@ from pivgm.catalog.uncertainty import Insignificant, Overlap, insignificant_diff
 from pivgm.catalog.views import BUILDERS, Problem, Shape, ViewContext
 from pivgm.errors import NotFoundError
 from pivgm.model import Dataflow
+from pivgm.model.releases import ReleaseInfo
 from pivgm.warehouse.explore import ExplorerQueries
 
 MAX_OBSERVATIONS = 200_000
@@ -91,20 +92,20 @@ class Explorer:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        self.queries = ExplorerQueries(catalog.platform.reader)
+        self.queries = ExplorerQueries(catalog.published.reader)
         self._release_counts: dict[str, dict[str, dict[str, int]]] = {}
         self._summaries: dict[int, DataflowSummary] = {}
         self._lock = threading.Lock()
 
-    def _counts(self, dataflow: Dataflow, release_file: str) -> dict[str, dict[str, int]]:
+    def _counts(self, dataflow: Dataflow, release: ReleaseInfo) -> dict[str, dict[str, int]]:
         """Observations per code in the whole release (kept: releases are immutable)."""
         with self._lock:
-            known = self._release_counts.get(release_file)
+            known = self._release_counts.get(release.parquet_file)
         if known is None:
-            path = self.catalog.platform.warehouse.path(release_file)
+            path = self.catalog.published.release_file(release)
             known = self.queries.facets(path, dataflow.structure.dimension_ids, self.catalog.query_for(dataflow))
             with self._lock:
-                self._release_counts[release_file] = known
+                self._release_counts[release.parquet_file] = known
         return known
 
     def view(self, dataflow_id: str, query: Mapping[str, Sequence[str]]) -> ExplorerView:
@@ -118,21 +119,21 @@ class Explorer:
 
     def _parse(self, summary: DataflowSummary, query: Mapping[str, Sequence[str]]) -> ExplorerState:
         assert summary.release is not None
-        counts = self._counts(summary.dataflow, summary.release.parquet_file)
+        counts = self._counts(summary.dataflow, summary.release)
         return parse_state(summary.dataflow, query, explorer_defaults(summary.dataflow), counts)
 
     def summary(self, dataflow_id: str) -> DataflowSummary:
         """The catalog's summary of a dataflow, kept per release (its periods come from the explorer's own
         list of periods, so a large release is not scanned again on every page)."""
-        dataflow = self.catalog.platform.standard.dataflow(dataflow_id)
+        dataflow = self.catalog.standard.dataflow(dataflow_id)
         release = self.catalog.releases().get(dataflow_id)
         if release is None:
             return DataflowSummary(dataflow, None)
         with self._lock:
             known = self._summaries.get(release.id)
         if known is None:
-            periods = self.queries.periods(self.catalog.platform.warehouse.path(release.parquet_file))
-            versions = self.catalog.platform.records.release_versions(release.id)
+            periods = self.queries.periods(self.catalog.published.release_file(release))
+            versions = self.catalog.published.members(release)
             first, last = (periods[0], periods[-1]) if periods else (None, None)
             known = DataflowSummary(dataflow, release, first, last, tuple(v.provider_id for v in versions))
             with self._lock:
@@ -150,16 +151,15 @@ class Explorer:
         summary = self.summary(dataflow_id)
         if summary.release is None:
             return {}
-        return self._counts(summary.dataflow, summary.release.parquet_file)
+        return self._counts(summary.dataflow, summary.release)
 
     def view_state(self, summary: DataflowSummary, state: ExplorerState) -> ExplorerView:
         """The explorer page for a state already read (profiles and the home page build theirs)."""
         dataflow = summary.dataflow
         assert summary.release is not None
         defaults = explorer_defaults(dataflow)
-        release_file = summary.release.parquet_file
         data_query = self.catalog.query_for(dataflow, state.selection())
-        path = self.catalog.platform.warehouse.path(release_file)
+        path = self.catalog.published.release_file(summary.release)
         dimensions = dataflow.structure.dimension_ids
         facets = self.queries.facets(path, dimensions, data_query)
         periods = self.queries.periods(path)

@@ -1,10 +1,9 @@
 """Published observations for the SDMX API: streamed selections, codes with data, data providers.
 
-Like ``Catalog``, these read release handles only (and, to select by provider, the version files that
-make up the release in force), so unpublished data cannot reach SDMX clients, with one exception asked for
-by name: ``drafts_of`` (the providers a national account holds a role for, checked by the caller) reads the
-release in force with each of those providers' version replaced by its newest unpublished one that still
-counts as a draft (``pivgm.workflow.review.counts_as_draft``). Other providers' data stay as published.
+Like ``Catalog``, these read through ``PublishedData`` only: release files and, to select by provider, the
+version files that make up the release in force. The one exception is asked for by name and built elsewhere:
+a ``DraftSource`` (``pivgm.workflow.draft_reading``, created only for an ``includeDrafts=true`` query of a
+national account) replaces that account's providers' published versions by their drafts.
 """
 
 from __future__ import annotations
@@ -14,17 +13,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import chain
 from pathlib import Path
+from typing import Protocol
 
 import pyarrow as pa
 
 from pivgm.catalog.service import Catalog
 from pivgm.errors import NotFoundError
 from pivgm.model import Dataflow
-from pivgm.records import ReleaseInfo
-from pivgm.records.repository import VersionInfo
+from pivgm.model.releases import ReleaseInfo, VersionInfo
 from pivgm.warehouse import DataQuery
 from pivgm.warehouse import series as warehouse_series
-from pivgm.workflow.review import counts_as_draft
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,7 @@ class CodesWithData:
 
 
 @dataclass(frozen=True)
-class _Snapshot:
+class Snapshot:
     """What a selection reads: the release file (``within``: version files whose keys to keep), or a union of
     version files when drafts replace published versions; the providers it holds; when it last changed."""
 
@@ -93,7 +91,7 @@ def _release(catalog: Catalog, dataflow: Dataflow) -> ReleaseInfo:
     return release
 
 
-def _pick(versions: Sequence[VersionInfo], wanted: Sequence[str], dataflow_id: str) -> list[VersionInfo]:
+def pick_providers(versions: Sequence[VersionInfo], wanted: Sequence[str], dataflow_id: str) -> list[VersionInfo]:
     """The versions of the ``wanted`` providers (none wanted: all); 404 when none of them has data."""
     if not wanted:
         return list(versions)
@@ -108,65 +106,27 @@ def _pick(versions: Sequence[VersionInfo], wanted: Sequence[str], dataflow_id: s
 
 def _providers(catalog: Catalog, release: ReleaseInfo, wanted: Sequence[str]) -> tuple[tuple[str, ...], list[Path]]:
     """The release's providers, and the version files of the ``wanted`` ones (none wanted: no files)."""
-    versions = _pick(catalog.platform.records.release_versions(release.id), wanted, release.dataflow_id)
-    files = [catalog.platform.warehouse.path(v.parquet_file) for v in versions] if wanted else []
+    versions = pick_providers(catalog.published.members(release), wanted, release.dataflow_id)
+    files = [catalog.published.member_file(release, v) for v in versions] if wanted else []
     return tuple(v.provider_id for v in versions), files
 
 
-def _published(catalog: Catalog, dataflow: Dataflow, wanted: Sequence[str]) -> _Snapshot:
+def published_snapshot(catalog: Catalog, dataflow: Dataflow, wanted: Sequence[str]) -> Snapshot:
     """The release in force (the public path, unchanged by drafts)."""
     release = _release(catalog, dataflow)
     providers, within = _providers(catalog, release, wanted)
-    path = catalog.platform.warehouse.path(release.parquet_file)
-    return _Snapshot(path, tuple(within), providers, release, release.published_at)
+    path = catalog.published.release_file(release)
+    return Snapshot(path, tuple(within), providers, release, release.published_at)
 
 
-def _own_drafts(
-    catalog: Catalog, dataflow_id: str, providers: frozenset[str], published: Sequence[VersionInfo]
-) -> list[VersionInfo]:
-    """For each of ``providers``, its newest version that counts as a draft, if newer than its ``published``
-    one (the release in force's member): what replaces the published version in an answer with drafts."""
-    now = catalog.platform.clock()
-    in_force = {v.provider_id: v.id for v in published}
-    decided: set[str] = set()
-    drafts: list[VersionInfo] = []
-    for found in catalog.platform.records.reviewed_versions(dataflow_id, sorted(providers)):  # newest first
-        version = found.version
-        if version.provider_id in decided or not counts_as_draft(found.state, found.last_action, found.release_at, now):
-            continue
-        decided.add(version.provider_id)
-        if version.id > in_force.get(version.provider_id, 0):
-            drafts.append(version)
-    return sorted(drafts, key=lambda v: v.provider_id)
+class DraftSource(Protocol):
+    """Reads a selection with some providers' drafts in place of their published versions."""
+
+    def snapshot(self, catalog: Catalog, dataflow: Dataflow, wanted: Sequence[str]) -> Snapshot: ...
 
 
-def _with_drafts(catalog: Catalog, dataflow: Dataflow, wanted: Sequence[str], drafts_of: frozenset[str]) -> _Snapshot:
-    """The release in force with the drafts of ``drafts_of`` in place of their published versions; the public
-    path when no draft is newer than what is published (or none is among the ``wanted`` providers)."""
-    release = catalog.releases().get(dataflow.id)
-    members = catalog.platform.records.release_versions(release.id) if release else []
-    drafts = _own_drafts(catalog, dataflow.id, drafts_of, members)
-    if not drafts and release is None:
-        raise NotFoundError(
-            f"Dataflow {dataflow.id!r} has no published data yet, and {'+'.join(sorted(drafts_of))} no "
-            "unpublished version of it.",
-            dataflow=dataflow.id,
-        )
-    replaced = {v.provider_id for v in drafts}
-    versions = sorted([*(v for v in members if v.provider_id not in replaced), *drafts], key=lambda v: v.provider_id)
-    chosen = _pick(versions, wanted, dataflow.id)
-    shown = tuple(v.provider_id for v in drafts if v in chosen)
-    if not shown:
-        return _published(catalog, dataflow, wanted)
-    files = warehouse_series.VersionFiles(tuple(catalog.platform.warehouse.path(v.parquet_file) for v in chosen))
-    changed = max([v.loaded_at for v in drafts] + ([release.published_at] if release else []))
-    return _Snapshot(files, (), tuple(v.provider_id for v in chosen), release, changed, shown)
-
-
-def _snapshot(catalog: Catalog, dataflow: Dataflow, wanted: Sequence[str], drafts_of: frozenset[str]) -> _Snapshot:
-    if drafts_of:
-        return _with_drafts(catalog, dataflow, wanted, drafts_of)
-    return _published(catalog, dataflow, wanted)
+def _snapshot(catalog: Catalog, dataflow: Dataflow, wanted: Sequence[str], drafts: DraftSource | None) -> Snapshot:
+    return drafts.snapshot(catalog, dataflow, wanted) if drafts else published_snapshot(catalog, dataflow, wanted)
 
 
 def _series_query(
@@ -186,7 +146,7 @@ def _series_query(
     )
 
 
-def _check_updated(snapshot: _Snapshot, dataflow_id: str, updated_after: datetime | None) -> None:
+def _check_updated(snapshot: Snapshot, dataflow_id: str, updated_after: datetime | None) -> None:
     """404 when the data read have not changed since ``updated_after``."""
     if updated_after is None or snapshot.changed_at > updated_after:
         return
@@ -207,19 +167,19 @@ def observation_stream(
     selection: ObservationSelection,
     columns: Sequence[str] | None = None,
     batch_rows: int = 65_536,
-    drafts_of: frozenset[str] = frozenset(),
+    drafts: DraftSource | None = None,
 ) -> ObservationStream:
-    """The selected observations of the release in force (with the drafts of ``drafts_of``), as Arrow batches.
+    """The selected observations of the release in force (with the drafts ``drafts`` reads), as Arrow batches.
 
     Raises ``NotFoundError`` when the dataflow has no release (nor draft to read), the data were published
     before ``updated_after``, or nothing matches (checked before the first batch is handed out, so a
     streamed answer never starts for an empty result).
     """
-    dataflow = catalog.platform.standard.dataflow(dataflow_id)
-    snapshot = _snapshot(catalog, dataflow, selection.providers, drafts_of)
+    dataflow = catalog.standard.dataflow(dataflow_id)
+    snapshot = _snapshot(catalog, dataflow, selection.providers, drafts)
     _check_updated(snapshot, dataflow_id, selection.updated_after)
     query = _series_query(dataflow, selection, columns or dataflow.structure.column_ids, list(snapshot.within))
-    reader = warehouse_series.stream_observations(catalog.platform.reader, snapshot.data, query, batch_rows)
+    reader = warehouse_series.stream_observations(catalog.published.reader, snapshot.data, query, batch_rows)
     batches = iter(reader)
     first = next((b for b in batches if b.num_rows), None)
     if first is None:
@@ -233,18 +193,18 @@ def codes_with_data(
     selection: ObservationSelection,
     components: Sequence[str],
     drop_own_filter: bool = False,
-    drafts_of: frozenset[str] = frozenset(),
+    drafts: DraftSource | None = None,
 ) -> CodesWithData:
     """For each of ``components``, the codes the selection has data for, with counts (drafts of
-    ``drafts_of`` included as in ``observation_stream``).
+    ``drafts`` included as in ``observation_stream``).
 
     ``drop_own_filter`` answers "which codes could I add": each component is counted under the other
     components' filters only (availability mode ``available``).
     """
-    dataflow = catalog.platform.standard.dataflow(dataflow_id)
-    snapshot = _snapshot(catalog, dataflow, selection.providers, drafts_of)
+    dataflow = catalog.standard.dataflow(dataflow_id)
+    snapshot = _snapshot(catalog, dataflow, selection.providers, drafts)
     within, path = list(snapshot.within), snapshot.data
-    reader = catalog.platform.reader
+    reader = catalog.published.reader
     codes: dict[str, dict[str, int]] = {}
     for component in components:
         filters = dict(selection.filters)
@@ -260,4 +220,4 @@ def codes_with_data(
 
 def data_providers(catalog: Catalog) -> list[tuple[str, str, str]]:
     """Every provider this instance has published data from: id, Spanish and English names."""
-    return [(p.id, p.name_es, p.name_en) for p in catalog.platform.records.providers()]
+    return [(p.id, p.name_es, p.name_en) for p in catalog.published.providers()]

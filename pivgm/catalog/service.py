@@ -1,6 +1,7 @@
 """One service call per page or endpoint: the catalog of released dataflows and selections of their data.
 
-Only release handles from the records reach the query engine, so unpublished versions cannot be read here.
+The catalog is given only ``PublishedData``, the door that hands out releases in force and their files, so
+unpublished versions cannot be read here.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from datetime import UTC, datetime
 import pyarrow as pa
 
 from pivgm.catalog.highlights import Highlight, load_highlights
+from pivgm.catalog.published import PublishedData
 from pivgm.errors import InvalidParameterError, NotFoundError
 from pivgm.model import Dataflow
 from pivgm.model.periods import parse_period
-from pivgm.platform import Platform
-from pivgm.records import ReleaseInfo
+from pivgm.model.releases import ReleaseInfo
+from pivgm.structures import Standard
 from pivgm.warehouse import DataQuery
 from pivgm.warehouse.merge import LAST_UPDATED
 
@@ -79,12 +81,16 @@ def as_of_moment(value: datetime) -> datetime:
 class Catalog:
     """Published dataflows and their data, for every front end (HTML, JSON, CSV, SDMX)."""
 
-    def __init__(self, platform: Platform) -> None:
-        self.platform = platform
+    def __init__(self, published: PublishedData) -> None:
+        self.published = published
         self._releases: dict[str, ReleaseInfo] = {}
         self._fetched_at = float("-inf")
         self._next_change: datetime | None = None
         self._lock = threading.Lock()
+
+    @property
+    def standard(self) -> Standard:
+        return self.published.standard
 
     def releases(self, as_of: datetime | None = None) -> dict[str, ReleaseInfo]:
         """Releases in force now (or as published at ``as_of``, which is never later than now).
@@ -93,14 +99,14 @@ class Catalog:
         once when an embargo ends, so embargoed data appear exactly at their release time. A future
         ``as_of`` reads as now: the public read side never sees an embargoed release early.
         """
-        now = self.platform.clock()
+        now = self.published.now()
         if as_of is not None and as_of < now:
-            return self.platform.records.published_releases(as_of)
+            return self.published.releases(as_of)
         with self._lock:
             stale = time.monotonic() - self._fetched_at > RELEASE_CACHE_SECONDS
             if stale or (self._next_change is not None and now >= self._next_change):
-                self._releases = self.platform.records.published_releases(now)
-                self._next_change = self.platform.records.next_release_time(now)
+                self._releases = self.published.releases(now)
+                self._next_change = self.published.next_release_time(now)
                 self._fetched_at = time.monotonic()
             return self._releases
 
@@ -112,26 +118,26 @@ class Catalog:
         return release
 
     def summaries(self) -> list[DataflowSummary]:
-        return [self.summary(dataflow_id) for dataflow_id in sorted(self.platform.standard.dataflows)]
+        return [self.summary(dataflow_id) for dataflow_id in sorted(self.standard.dataflows)]
 
     def summary(self, dataflow_id: str) -> DataflowSummary:
-        dataflow = self.platform.standard.dataflow(dataflow_id)
+        dataflow = self.standard.dataflow(dataflow_id)
         release = self.releases().get(dataflow_id)
         if release is None:
             return DataflowSummary(dataflow, None)
-        path = self.platform.warehouse.path(release.parquet_file)
-        first, last = self.platform.reader.period_range(path) or (None, None)
-        providers = tuple(v.provider_id for v in self.platform.records.release_versions(release.id))
+        path = self.published.release_file(release)
+        first, last = self.published.reader.period_range(path) or (None, None)
+        providers = tuple(v.provider_id for v in self.published.members(release))
         return DataflowSummary(dataflow, release, first, last, providers)
 
     def code_counts(self, dataflow_id: str) -> dict[str, dict[str, int]]:
         """For each dimension, the codes that have data and how many observations each has."""
-        dataflow = self.platform.standard.dataflow(dataflow_id)
+        dataflow = self.standard.dataflow(dataflow_id)
         release = self.releases().get(dataflow_id)
         if release is None:
             return {}
-        path = self.platform.warehouse.path(release.parquet_file)
-        return {d: self.platform.reader.code_counts(path, d) for d in dataflow.structure.dimension_ids}
+        path = self.published.release_file(release)
+        return {d: self.published.reader.code_counts(path, d) for d in dataflow.structure.dimension_ids}
 
     def _query(self, dataflow: Dataflow, selection: DataSelection) -> DataQuery:
         structure = dataflow.structure
@@ -171,22 +177,22 @@ class Catalog:
 
     def seen_at(self, as_of: datetime | None) -> datetime | None:
         """The moment an ``as_of`` request shows: itself if past, now if future (None: the current data)."""
-        return None if as_of is None else min(as_of_moment(as_of), self.platform.clock())
+        return None if as_of is None else min(as_of_moment(as_of), self.published.now())
 
     def data(self, dataflow_id: str, selection: DataSelection) -> DataView:
         """Observations of the release in force (at ``selection.as_of``, clamped to now), in key order."""
         selection = replace(selection, as_of=self.seen_at(selection.as_of))
-        dataflow = self.platform.standard.dataflow(dataflow_id)
+        dataflow = self.standard.dataflow(dataflow_id)
         query = self._query(dataflow, selection)
         release = self._release(dataflow, selection.as_of)
-        path = self.platform.warehouse.path(release.parquet_file)
+        path = self.published.release_file(release)
         structure = dataflow.structure
         keys = [*structure.dimension_ids, "TIME_PERIOD_START"]
         columns = list(structure.column_ids)
-        if LAST_UPDATED in self.platform.reader.columns(path):
+        if LAST_UPDATED in self.published.reader.columns(path):
             columns.append(LAST_UPDATED)  # when each observation was last revised
-        table = self.platform.reader.observations(path, columns, query, keys)
-        total = self.platform.reader.count(path, query) if selection.limit or selection.offset else table.num_rows
+        table = self.published.reader.observations(path, columns, query, keys)
+        total = self.published.reader.count(path, query) if selection.limit or selection.offset else table.num_rows
         return DataView(dataflow, release, table, total, selection)
 
     def totals(
@@ -194,15 +200,15 @@ class Catalog:
     ) -> DataView:
         """Sums of the selection by ``group_by`` (for charts and headline figures)."""
         selection = replace(selection, as_of=self.seen_at(selection.as_of))
-        dataflow = self.platform.standard.dataflow(dataflow_id)
+        dataflow = self.standard.dataflow(dataflow_id)
         valid = {*dataflow.structure.dimension_ids, dataflow.structure.time_dimension}
         bad = [g for g in group_by if g not in valid]
         if bad:
             raise InvalidParameterError(f"Cannot group {dataflow.id} by {bad[0]!r}.", parameter="group_by")
         query = self._query(dataflow, selection)
         release = self._release(dataflow, selection.as_of)
-        path = self.platform.warehouse.path(release.parquet_file)
-        table = self.platform.reader.totals(path, group_by, query, annual)
+        path = self.published.release_file(release)
+        table = self.published.reader.totals(path, group_by, query, annual)
         return DataView(dataflow, release, table, table.num_rows, selection)
 
     def highlights(self) -> list[HighlightView]:

@@ -59,7 +59,7 @@ class PublicSite:
 
     @property
     def areas(self) -> Codelist:
-        return self.catalog.platform.standard.codelist(AREAS)
+        return self.catalog.standard.codelist(AREAS)
 
     def _entry(self, summary: DataflowSummary, score: int = 0) -> CatalogEntry:
         counts = self.explorer.release_counts(summary.dataflow.id).get(COVERAGE_DIMENSION, {})
@@ -68,11 +68,11 @@ class PublicSite:
         return CatalogEntry(summary, countries, score)
 
     def themes(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(d.theme for d in self.catalog.platform.standard.dataflows.values()))
+        return tuple(dict.fromkeys(d.theme for d in self.catalog.standard.dataflows.values()))
 
     def catalog_page(self, query: str = "", theme: str | None = None) -> CatalogPage:
         """Every dataflow (of ``theme``), or those matching ``query`` best first; countries matching too."""
-        every = (self.explorer.summary(i) for i in sorted(self.catalog.platform.standard.dataflows))
+        every = (self.explorer.summary(i) for i in sorted(self.catalog.standard.dataflows))
         summaries = {s.dataflow.id: s for s in every if not theme or s.dataflow.theme == theme}
         countries: tuple[Code, ...] = ()
         if query.strip():

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pivgm.accounts.actor import Actor
 from pivgm.catalog import Catalog, DataSelection
+from pivgm.catalog.published import PublishedData
 from pivgm.cells import safe_row
 from pivgm.cli import acting
 from pivgm.cli.acting import AsOption
@@ -96,7 +97,7 @@ def register(app: typer.Typer) -> None:
         wide: Annotated[bool, typer.Option("--wide", help="One line per dataflow, however wide.")] = False,
     ) -> None:
         """List the dataflows with their published release ("-": not published yet)."""
-        catalog = Catalog(Platform.open(Settings()))
+        catalog = Catalog(PublishedData(Platform.open(Settings())))
         rows = []
         for summary in catalog.summaries():
             release = summary.release
@@ -160,7 +161,7 @@ def run_query(
     if limit is None:
         limit = TABLE_ROWS if output is OutputFormat.TABLE else 0
     selection = DataSelection(filters=filters, start=start, end=end, limit=limit or None)
-    view = Catalog(Platform.open(Settings())).data(dataflow, selection)
+    view = Catalog(PublishedData(Platform.open(Settings()))).data(dataflow, selection)
     rows = view.table.to_pylist()
     if output is OutputFormat.CSV:
         writer = csv.writer(sys.stdout, lineterminator="\n")

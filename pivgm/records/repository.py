@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from pivgm.errors import PivgmError
 from pivgm.model import Dataflow
+from pivgm.model.releases import ProviderInfo, ReleaseInfo, VersionInfo
 from pivgm.records.audit import AuditEvent, add_event
 from pivgm.records.tables import (
     DataflowRecord,
@@ -48,38 +49,6 @@ def check_base(session: Session, dataflow_id: str, based_on: int | None) -> None
         raise ReleaseRaceError(
             f"{dataflow_id} changed while its new release was being built; try again.", dataflow=dataflow_id
         )
-
-
-@dataclass(frozen=True)
-class ProviderInfo:
-    id: str
-    name_es: str
-    name_en: str
-    source_url: str = ""
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    id: int
-    dataflow_id: str
-    provider_id: str
-    source: str
-    source_files: list[dict[str, str]]
-    input_sha256: str
-    parquet_file: str
-    row_count: int
-    loaded_at: datetime
-
-
-@dataclass(frozen=True)
-class ReleaseInfo:
-    id: int
-    dataflow_id: str
-    parquet_file: str
-    row_count: int
-    created_at: datetime
-    published_at: datetime
-    version_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,20 +2,22 @@
 published releases. One call (``answer``) per request; writers then format the message.
 
 Data and availability with ``includeDrafts=true`` also read the asking national account's own unpublished
-data (``pivgm.workflow.review.draft_providers`` and ``counts_as_draft``); anyone else is refused: 401 when
-no national account's API token came with the request, 403 (audited) for a signed-in user without a
-national role."""
+data through the ``DraftSource`` the caller passes (``pivgm.workflow.draft_reading``, which refuses anyone
+else); without one, only published releases are read."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import singledispatchmethod
 
-from pivgm.accounts.actor import ANONYMOUS, Actor
-from pivgm.accounts.audit import audit
 from pivgm.catalog import Catalog
-from pivgm.catalog.sdmx_data import ObservationSelection, codes_with_data, data_providers, observation_stream
-from pivgm.errors import PermissionDeniedError
+from pivgm.catalog.sdmx_data import (
+    DraftSource,
+    ObservationSelection,
+    codes_with_data,
+    data_providers,
+    observation_stream,
+)
 from pivgm.model import AttributeAttachment, Dataflow, DataStructure, LocalizedText
 from pivgm.sdmx.errors import NoResultsError, QuerySyntaxError, UnauthorizedError
 from pivgm.sdmx.keys import parse_key
@@ -42,7 +44,6 @@ from pivgm.sdmx.query import (
     StructureQuery,
 )
 from pivgm.sdmx.structures import Universe, answer_structure_query
-from pivgm.workflow.review import DRAFT_READERS, draft_providers
 
 PERIOD_START = "TIME_PERIOD_START"
 
@@ -66,54 +67,21 @@ def _merge(filters: dict[str, list[str]], extra: Mapping[str, Sequence[str]], st
         filters[component_id] = kept
 
 
-NEEDS_TOKEN = (
-    "includeDrafts=true adds a national account's own unpublished data, so it needs that account's API token: "
-    "send it as `Authorization: Bearer pivgm_...` (a national submitter or approver creates one at "
-    "/account/tokens after signing in). Remove includeDrafts (or set includeDrafts=false) to read the "
-    "published data, which need no token."
-)
-
-
-def _needs_national_role(actor: Actor) -> str:
-    roles = " or ".join(role.value for role in DRAFT_READERS)
-    return (
-        f"includeDrafts=true adds a national account's own unpublished data, and {actor.username} holds no national "
-        f"role ({roles} for a provider), so there are no drafts of theirs to add. Remove includeDrafts to read the "
-        "published data; submissions under review are at /submissions and /api/submissions."
-    )
-
-
 class SdmxService:
-    """The SDMX REST API's single entry point over the catalog, for one ``actor`` (who matters only to
-    queries with ``includeDrafts=true``)."""
+    """The SDMX REST API's single entry point over the catalog; ``drafts`` (for ``includeDrafts=true`` only)
+    reads a national account's drafts beside the published data."""
 
-    def __init__(self, catalog: Catalog, actor: Actor = ANONYMOUS) -> None:
+    def __init__(self, catalog: Catalog, drafts: DraftSource | None = None) -> None:
         self.catalog = catalog
-        self.standard = catalog.platform.standard
-        self.actor = actor
+        self.standard = catalog.standard
+        self.drafts = drafts
 
-    def _drafts_of(self, query: DataQuery | AvailabilityQuery) -> frozenset[str]:
-        """The providers whose unpublished data the answer adds: none unless asked; the actor's national
-        providers if the actor may read them over SDMX (with an API token); otherwise 401 or 403, decided
-        before anything else about the query."""
-        if not query.include_drafts:
-            return frozenset()
-        actor = self.actor
-        if actor.is_anonymous:
-            raise UnauthorizedError(NEEDS_TOKEN, parameter="includeDrafts")
-        providers = draft_providers(actor)
-        if not providers:
-            audit(
-                self.catalog.platform,
-                actor,
-                "permission.denied",
-                f"dataflow:{query.flow.id}",
-                {"action": "read-drafts", "needs": [role.value for role in DRAFT_READERS]},
+    def _drafts_for(self, query: DataQuery | AvailabilityQuery) -> DraftSource | None:
+        if query.include_drafts and self.drafts is None:
+            raise UnauthorizedError(
+                "includeDrafts=true needs a national account's API token.", parameter="includeDrafts"
             )
-            raise PermissionDeniedError(_needs_national_role(actor), parameter="includeDrafts")
-        if not actor.via_token:
-            raise UnauthorizedError(NEEDS_TOKEN, parameter="includeDrafts")
-        return providers
+        return self.drafts if query.include_drafts else None
 
     @singledispatchmethod
     def answer(self, query: object) -> Message:
@@ -151,7 +119,7 @@ class SdmxService:
 
     @answer.register
     def _data(self, query: DataQuery) -> DataMessage:
-        drafts_of = self._drafts_of(query)
+        drafts = self._drafts_for(query)
         dataflow = self._dataflow(query.flow)
         structure = dataflow.structure
         filters = self._filters(dataflow, query.key, query.filters)
@@ -174,7 +142,7 @@ class SdmxService:
             distinct=keys_only,
         )
         columns = _columns(structure, query.detail)
-        stream = observation_stream(self.catalog, dataflow.id, selection, columns, drafts_of=drafts_of)
+        stream = observation_stream(self.catalog, dataflow.id, selection, columns, drafts=drafts)
         return DataMessage(
             header=Header.new(),
             dataflow=dataflow,
@@ -188,7 +156,7 @@ class SdmxService:
 
     @answer.register
     def _availability(self, query: AvailabilityQuery) -> StructureMessage:
-        drafts_of = self._drafts_of(query)
+        drafts = self._drafts_for(query)
         dataflow = self._dataflow(query.flow)
         structure = dataflow.structure
         filters = self._filters(dataflow, query.key, query.filters)
@@ -208,7 +176,7 @@ class SdmxService:
             selection,
             components,
             drop_own_filter=query.mode is AvailabilityMode.AVAILABLE,
-            drafts_of=drafts_of,
+            drafts=drafts,
         )
         if not found.observations:
             raise NoResultsError(f"No data of {dataflow.id} match the query.", dataflow=dataflow.id)

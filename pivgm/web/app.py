@@ -9,6 +9,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 
 from pivgm import __version__
 from pivgm.catalog import Catalog
+from pivgm.catalog.published import PublishedData
 from pivgm.platform import Platform
 from pivgm.settings import Settings
 from pivgm.web import api_docs
@@ -32,7 +33,8 @@ def create_app(settings: Settings) -> FastAPI:
         docs_url=None,  # served by api_docs from the package's own files, with a script nonce
         redoc_url=None,
     )
-    app.state.catalog = Catalog(platform)
+    app.state.platform = platform  # the supply side: submissions, review, accounts
+    app.state.catalog = Catalog(PublishedData(platform))  # the public side: published releases only
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # pages and data travel compressed
     # outermost: sees every answer, errors and static files included
     app.add_middleware(ResponseHeaders, behind_tls=settings.secure_cookies)

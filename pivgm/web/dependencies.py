@@ -19,7 +19,7 @@ CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 
 
 def get_platform(request: Request) -> Platform:
-    platform: Platform = request.app.state.catalog.platform
+    platform: Platform = request.app.state.platform
     return platform
 
 

@@ -27,5 +27,5 @@ SiteDep = Annotated[PublicSite, Depends(get_site)]
 def public_base(request: Request) -> str:
     """What share, embed and download links start with: ``PIVGM_PUBLIC_URL`` (no trailing slash), or ""
     (site-relative links) when unset. Never the request's ``Host`` header, which anyone can forge."""
-    base: str = request.app.state.catalog.platform.settings.public_url
+    base: str = request.app.state.catalog.published.settings.public_url
     return base.rstrip("/")

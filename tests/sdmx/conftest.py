@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from lxml import etree
 
 from pivgm.catalog import Catalog
+from pivgm.catalog.published import PublishedData
 from pivgm.platform import Platform
 from pivgm.sources import get_importer
 from pivgm.web.app import create_app
@@ -47,7 +48,7 @@ def sdmx_platform(tmp_path_factory: pytest.TempPathFactory) -> Platform:
 
 @pytest.fixture(scope="session")
 def catalog(sdmx_platform: Platform) -> Catalog:
-    return Catalog(sdmx_platform)
+    return Catalog(PublishedData(sdmx_platform))
 
 
 @pytest.fixture(scope="session")

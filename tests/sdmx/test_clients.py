@@ -52,7 +52,7 @@ def test_sdmx1_reads_the_dataflow_list(live_url, catalog):
         print(json.dumps({k: str(v.name) for k, v in message.dataflow.items()}))
         """,
     )
-    standard = catalog.platform.standard
+    standard = catalog.standard
     assert set(flows) == set(standard.dataflows)
     assert flows[FLOW] == standard.dataflow(FLOW).name.get("en")
 
@@ -71,7 +71,7 @@ def test_sdmx1_reads_a_data_structure_with_its_codelists(live_url, catalog):
         }))
         """,
     )
-    structure = catalog.platform.standard.dataflow(FLOW).structure
+    structure = catalog.standard.dataflow(FLOW).structure
     assert found["dimensions"] == [*structure.dimension_ids, structure.time_dimension]
     assert found["attributes"] == list(structure.attribute_ids)
     assert {k: set(v) for k, v in found["codelists"].items()} == {c.id: c.ids() for c in structure.codelists()}
@@ -120,7 +120,7 @@ def test_pysdmx_reads_the_dataflow_with_its_structure_and_codelists(live_url, ca
     for artefact in message.structures:
         by_type.setdefault(type(artefact).__name__, []).append(artefact)
     (structure,) = by_type["DataStructureDefinition"]
-    dataflow = catalog.platform.standard.dataflow(FLOW)
+    dataflow = catalog.standard.dataflow(FLOW)
     assert [c.id for c in structure.components.dimensions] == [*dataflow.structure.dimension_ids, "TIME_PERIOD"]
     codelists = {c.id: {code.id for code in c.codes} for c in by_type["Codelist"]}
     assert codelists == {c.id: c.ids() for c in dataflow.structure.codelists()}

@@ -66,7 +66,7 @@ CASES = [
 @pytest.mark.parametrize(("path", "parameters", "filters", "periods"), CASES)
 def test_a_data_query_returns_what_the_store_selects(api, catalog, path, parameters, filters, periods):
     flow = "DF_RETURNS" if "DF_RETURNS" in path else FLOW
-    columns = list(catalog.platform.standard.dataflow(flow).structure.column_ids)
+    columns = list(catalog.standard.dataflow(flow).structure.column_ids)
     got = sdmx_rows(api, path, parameters)
     expected = store_rows(catalog, flow, filters, **periods)
     assert expected, "the case must select some data"

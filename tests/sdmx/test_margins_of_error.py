@@ -19,6 +19,7 @@ from pysdmx.api.qb.data import DataFormat
 from pysdmx.io import read_sdmx
 
 from pivgm.catalog import Catalog, DataSelection
+from pivgm.catalog.published import PublishedData
 from pivgm.platform import Platform
 from pivgm.sources.base import SourceImporter
 from pivgm.web.app import create_app
@@ -121,8 +122,8 @@ def test_every_margin_survives_an_export_read_back_into_a_fresh_store(api, platf
     fresh = Platform.initialise(settings_for(tmp_path / "fresh"))
     load_source(Exported(), fresh.standard, fresh.records, fresh.warehouse, directory=tmp_path)
     columns = [*dataflow.structure.dimension_ids, "TIME_PERIOD", "OBS_VALUE", "OBS_MOE"]
-    original = Catalog(platform).data(FLOW, DataSelection()).table.select(columns).to_pylist()
-    reloaded = Catalog(fresh).data(FLOW, DataSelection()).table.select(columns).to_pylist()
+    original = Catalog(PublishedData(platform)).data(FLOW, DataSelection()).table.select(columns).to_pylist()
+    reloaded = Catalog(PublishedData(fresh)).data(FLOW, DataSelection()).table.select(columns).to_pylist()
     key = lambda row: tuple(str(row[c]) for c in columns)  # noqa: E731
     assert sorted(reloaded, key=key) == sorted(original, key=key)
     assert sum(1 for row in reloaded if row["OBS_MOE"]) > 17_000

@@ -11,6 +11,7 @@ import pytest
 from pysdmx.io import read_sdmx
 
 from pivgm.catalog import Catalog, DataSelection
+from pivgm.catalog.published import PublishedData
 from pivgm.platform import Platform
 from pivgm.sources.base import SourceImporter
 from pivgm.workflow.loading import load_source
@@ -47,7 +48,7 @@ def export(api: Any, flow: str, format_name: str, folder: Path) -> Path:
 @pytest.mark.parametrize("flow", FLOWS)
 @pytest.mark.parametrize("format_name", list(FORMATS))
 def test_an_export_read_back_and_loaded_into_a_fresh_store_is_identical(api, catalog, tmp_path, flow, format_name):
-    dataflow = catalog.platform.standard.dataflow(flow)
+    dataflow = catalog.standard.dataflow(flow)
     path = export(api, flow, format_name, tmp_path)
 
     class Exported(SourceImporter):
@@ -64,7 +65,7 @@ def test_an_export_read_back_and_loaded_into_a_fresh_store_is_identical(api, cat
     load_source(Exported(), fresh.standard, fresh.records, fresh.warehouse, directory=tmp_path)
     columns = dataflow.structure.column_ids
     original = catalog.data(flow, DataSelection()).table
-    reloaded = Catalog(fresh).data(flow, DataSelection()).table
+    reloaded = Catalog(PublishedData(fresh)).data(flow, DataSelection()).table
     assert reloaded.num_rows == original.num_rows
     trimmed = FORMATS[format_name] == "csv"
     assert rows(reloaded, columns) == rows(original, columns, trimmed)

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from pivgm.catalog import Catalog
+from pivgm.catalog.published import PublishedData
 from pivgm.platform import Platform
 from tests.live import serving
 
@@ -38,7 +39,7 @@ def follow(base: str, link: str) -> str:
 
 def whole_release(platform: Platform) -> list[dict[str, Any]]:
     """Every observation of the flow's current release, by one unpaged DuckDB query in key order."""
-    release = Catalog(platform).summary(FLOW).release
+    release = Catalog(PublishedData(platform)).summary(FLOW).release
     assert release is not None
     path = platform.warehouse.path(release.parquet_file)
     structure = platform.standard.dataflow(FLOW).structure

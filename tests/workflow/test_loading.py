@@ -11,6 +11,7 @@ import textwrap
 import pytest
 
 from pivgm.catalog import Catalog, DataSelection
+from pivgm.catalog.published import PublishedData
 from pivgm.platform import Platform
 from pivgm.sources import get_importer
 from pivgm.workflow.loading import load_source
@@ -30,7 +31,7 @@ def load(platform: Platform, source: str = SMALL_SOURCE, **kwargs):
 
 
 def released_rows(platform: Platform, dataflow_id: str) -> int:
-    return Catalog(platform).data(dataflow_id, DataSelection()).table.num_rows
+    return Catalog(PublishedData(platform)).data(dataflow_id, DataSelection()).table.num_rows
 
 
 def test_a_loaded_source_is_published_with_its_provenance(empty_platform):

@@ -11,6 +11,7 @@ import pytest
 from pivgm.accounts.actor import Role
 from pivgm.accounts.audit import list_events
 from pivgm.catalog import Catalog, DataSelection
+from pivgm.catalog.published import PublishedData
 from pivgm.errors import InvalidParameterError, NotFoundError, PermissionDeniedError
 from pivgm.ingest.mapping import Mapping
 from pivgm.records.audit import AuditFilter
@@ -48,7 +49,7 @@ def draft(platform, provider="MX_UPM", area="MEX", value="1.200", month="2024-01
 
 
 def public_values(platform, **selection) -> list[float]:
-    view = Catalog(platform).data("DF_IRREGULAR_TRANSIT", DataSelection(**selection))
+    view = Catalog(PublishedData(platform)).data("DF_IRREGULAR_TRANSIT", DataSelection(**selection))
     return view.table.column("OBS_VALUE").to_pylist()
 
 

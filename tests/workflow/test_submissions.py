@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pivgm.catalog import Catalog, DataSelection
+from pivgm.catalog.published import PublishedData
 from pivgm.errors import NotFoundError
 from pivgm.ingest.mapping import Mapping
 from pivgm.platform import Platform
@@ -113,11 +114,11 @@ def test_a_revision_of_published_values_is_flagged_with_old_and_new_values(empty
 
 def test_loaded_versions_are_public_only_once_published(empty_platform):
     outcome = submit(empty_platform, request())
-    catalog = Catalog(empty_platform)
+    catalog = Catalog(PublishedData(empty_platform))
     with pytest.raises(NotFoundError):
         catalog.data("DF_IRREGULAR_TRANSIT", DataSelection())
     publish(empty_platform, ADMIN, outcome.version.id, "published by the test")
-    catalog = Catalog(empty_platform)
+    catalog = Catalog(PublishedData(empty_platform))
     assert catalog.data("DF_IRREGULAR_TRANSIT", DataSelection()).table.num_rows == 3
 
 
@@ -210,7 +211,7 @@ def test_each_observation_says_when_it_was_last_revised(empty_platform):
     empty_platform.clock = lambda: datetime(2026, 2, 9, 8, 30, tzinfo=UTC)
     second = submit(empty_platform, request("Nacionalidad;Mes;Eventos\nVEN;2024-01;1.250\nHND;2024-01;850\n"))
     publish(empty_platform, ADMIN, second.version.id, "published by the test")
-    rows = Catalog(empty_platform).data("DF_IRREGULAR_TRANSIT", DataSelection()).table.to_pylist()
+    rows = Catalog(PublishedData(empty_platform)).data("DF_IRREGULAR_TRANSIT", DataSelection()).table.to_pylist()
     revised = {r["CITIZENSHIP"]: r["LAST_UPDATED"] for r in rows}
     assert revised == {"VEN": "2026-02-09T08:30:00Z", "HND": "2026-01-05T12:00:00Z", "GTM": "2026-01-05T12:00:00Z"}
     assert first.version is not None

@@ -113,7 +113,7 @@ def get_data(
 ) -> Response | dict[str, Any]:
     params = request.query_params
     filters = dimension_filters(params, {k: params.getlist(k) for k in params})
-    size = page_size(limit, catalog.platform.settings.api_max_page)
+    size = page_size(limit, catalog.published.settings.api_max_page)
     selection = DataSelection(filters=filters, start=start, end=end, limit=size, offset=offset, as_of=as_of)
     view = catalog.data(dataflow_id, selection)
     links = page_links(request, offset, size, view.total)

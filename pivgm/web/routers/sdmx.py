@@ -20,7 +20,6 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response, StreamingResponse
 
-from pivgm.accounts.actor import ANONYMOUS, Actor
 from pivgm.errors import PivgmError
 from pivgm.sdmx.errors import http_status, sdmx_code
 from pivgm.sdmx.formats import Format, check_observation_dimension, negotiate
@@ -30,8 +29,9 @@ from pivgm.sdmx.routing import kind_of, parse
 from pivgm.sdmx.service import Message, SdmxService
 from pivgm.sdmx.writers import write
 from pivgm.sdmx.writers.errors import render_error
-from pivgm.web.dependencies import CatalogDep
+from pivgm.web.dependencies import CatalogDep, get_platform
 from pivgm.web.security import identify
+from pivgm.workflow.draft_reading import DraftReading
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +89,13 @@ def _headers(format_: Format, message: Message, private: bool) -> dict[str, str]
     return _private({**headers, DRAFTS_HEADER: ",".join(drafts)} if drafts else headers)
 
 
-def _actor(request: Request, query: SdmxQuery) -> Actor:
-    """Who asks, for a query that includes drafts (401 for a bad token); nobody in particular otherwise."""
-    return identify(request).actor if getattr(query, "include_drafts", False) else ANONYMOUS
+def _drafts(request: Request, query: SdmxQuery) -> DraftReading | None:
+    """Draft reading for a query that includes drafts, once its asker is identified (401 for a bad token,
+    401/403 for anyone without a national account's token); None otherwise: only published data are read."""
+    if not getattr(query, "include_drafts", False):
+        return None
+    flow = getattr(query, "flow", None)
+    return DraftReading.for_actor(get_platform(request), identify(request).actor, flow.id if flow else "")
 
 
 @router.get("", include_in_schema=False, response_model=None)
@@ -113,7 +117,7 @@ def sdmx_query(
         query = parse(path, parameters)
         format_ = negotiate(kind_of(query), request.headers.get("accept"), parameters.get("format"))
         check_observation_dimension(format_, getattr(query, "dimension_at_observation", "TIME_PERIOD"))
-        message = SdmxService(catalog, _actor(request, query)).answer(query)
+        message = SdmxService(catalog, _drafts(request, query)).answer(query)
         body = iter(write(message, format_.name))
         first = next(body, b"")  # a writer's failure on the first chunk is still an SDMX error
     except PivgmError as error:
