@@ -6,6 +6,7 @@ unpublished versions cannot be read here.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
+from pivgm import __version__
 from pivgm.catalog.highlights import Highlight, load_highlights
 from pivgm.catalog.published import PublishedData
 from pivgm.errors import InvalidParameterError, NotFoundError
@@ -34,6 +36,15 @@ class DataflowSummary:
     first_period: str | None = None
     last_period: str | None = None
     providers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PublicationState:
+    """What public answers show, in brief: a tag that changes with every publication (and every software
+    version, as formats may change), and the time of the latest publication in force."""
+
+    tag: str
+    last_published: datetime | None
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,14 @@ class Catalog:
                 self._next_change = self.published.next_release_time(now)
                 self._fetched_at = time.monotonic()
             return self._releases
+
+    def publication_state(self) -> PublicationState:
+        """The releases in force now, in brief (HTTP validators of public answers are made of it). Built from
+        published releases only: a draft, or an embargoed release before its time, changes nothing."""
+        releases = sorted(self.releases().values(), key=lambda r: r.id)
+        text = ";".join(f"{r.dataflow_id}:{r.id}:{r.published_at.isoformat()}" for r in releases)
+        tag = hashlib.sha256(f"{__version__};{text}".encode()).hexdigest()[:24]
+        return PublicationState(tag, max((r.published_at for r in releases), default=None))
 
     def _release(self, dataflow: Dataflow, as_of: datetime | None = None) -> ReleaseInfo:
         release = self.releases(as_of).get(dataflow.id)

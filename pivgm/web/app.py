@@ -13,6 +13,8 @@ from pivgm.catalog.published import PublishedData
 from pivgm.platform import Platform
 from pivgm.settings import Settings
 from pivgm.web import api_docs
+from pivgm.web.conditional import ConditionalRequests
+from pivgm.web.cross_origin import CrossOrigin
 from pivgm.web.errors import install_error_handlers
 from pivgm.web.headers import ResponseHeaders
 from pivgm.web.routers import api, auth, explorer, pages, review, sdmx, submissions, upload
@@ -36,8 +38,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.platform = platform  # the supply side: submissions, review, accounts
     app.state.catalog = Catalog(PublishedData(platform))  # the public side: published releases only
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # pages and data travel compressed
-    # outermost: sees every answer, errors and static files included
-    app.add_middleware(ResponseHeaders, behind_tls=settings.secure_cookies)
+    app.add_middleware(ConditionalRequests)  # validators and 304s of public reads, before any query runs
+    app.add_middleware(ResponseHeaders, behind_tls=settings.secure_cookies)  # every answer, errors included
+    app.add_middleware(CrossOrigin)  # outermost: CORS on every answer of the read API, OPTIONS and HEAD
     install_error_handlers(app)
     app.include_router(api_docs.router)
     app.include_router(api.router)

@@ -7,9 +7,9 @@ allows its script by nonce), ``X-Content-Type-Options: nosniff``, a ``Referrer-P
 ``Strict-Transport-Security`` when the request came over https or the deployment says it sits behind TLS
 (``PIVGM_SECURE_COOKIES``). Caching: an answer is private
 (``Cache-Control: private, no-store``) when the request carries credentials or any cookie, when the answer
-sets a cookie, when it is not a plain successful read, or when its route said so; otherwise it is public
-for a short while. Every dynamic answer varies on ``Cookie``, ``Authorization`` and ``Accept-Language``
-(the language comes from ``?lang``, the ``lang`` cookie or the browser's preference).
+sets a cookie, when it is not a plain successful read (or a 304 validating one), or when its route said so;
+otherwise it is public for a short while. Every dynamic answer varies on ``Cookie``, ``Authorization`` and
+``Accept-Language`` (the language comes from ``?lang``, the ``lang`` cookie or the browser's preference).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def is_private(method: str, request: Headers, status: int, response: Headers) ->
         or "authorization" in request
         or "cookie" in request
         or "set-cookie" in response
-        or not 200 <= status < 300
+        or not (200 <= status < 300 or status == 304)  # a 304 stands for the public answer it validates
         or "private" in route_said
         or "no-store" in route_said
     )
