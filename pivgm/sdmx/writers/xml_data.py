@@ -31,8 +31,9 @@ NAMESPACES = {
 
 
 def structure_ref(message: DataMessage) -> str:
-    dataflow = message.dataflow
-    return f"{dataflow.agency}_{dataflow.id}_{dataflow.version.replace('.', '_')}"
+    """The message's local id of its structure: the DSD's id, which clients (rsdmx ``dsd=TRUE``) query as a
+    datastructure; the dataflow itself is named by the header's ``StructureUsage``."""
+    return message.dataflow.structure.id
 
 
 def data_namespace(message: DataMessage) -> str:
