@@ -22,7 +22,7 @@ from tests.backends import settings_for
 from tests.executable import run_pivgm
 
 ROOT = Path(__file__).resolve().parents[2]
-RECIPES = ROOT / "examples" / "recipes"
+RECIPES = ROOT / "pivgm" / "ingest" / "recipes" / "library"
 SPECIMENS = ROOT / "tests" / "ingest" / "specimens"
 pytestmark = pytest.mark.slow  # each test runs pivgm submit on a real file in a new process
 

@@ -15,6 +15,22 @@ ERRORS: dict[str, dict[str, str]] = {
         "es": "no se puede leer ({reason}). Guárdela como texto UTF-8 y vuelva a intentarlo.",
         "en": "cannot be read ({reason}). Save it as UTF-8 text and try again.",
     },
+    "unknown-recipe": {
+        "es": "no hay ninguna receta con ese nombre. Las recetas incluidas son: {names}; también puede usar "
+        "«saved» (la última receta guardada del proveedor) o enviar el texto YAML de la receta.",
+        "en": "there is no recipe of that name. The shipped recipes are: {names}; you can also use 'saved' (the "
+        "provider's latest saved recipe) or send the recipe's YAML text.",
+    },
+    "no-saved-recipe": {
+        "es": "{provider} no tiene ninguna receta guardada para {dataflow}. Envíe la receta (su nombre o su texto "
+        "YAML) o un mapeo.",
+        "en": "{provider} has no saved recipe for {dataflow}. Send the recipe (its name or its YAML text) or a "
+        "mapping.",
+    },
+    "recipe-and-mapping": {
+        "es": "envíe una receta o un mapeo, no ambos (la receta contiene el mapeo).",
+        "en": "give either a recipe or a mapping, not both (a recipe holds the mapping).",
+    },
     "not-yaml": {
         "es": "no es YAML válido ({reason}). Revise la sangría y los dos puntos de esa línea.",
         "en": "not valid YAML ({reason}). Check the indentation and the colons on that line.",

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from pivgm.errors import InvalidParameterError
 from pivgm.ingest.mapping import Mapping
+from pivgm.ingest.recipes import RecipeError
 from pivgm.ingest.report import ValidationReport
 from pivgm.web.dependencies import MAX_RECORD_ID, PlatformDep, RecordId
 from pivgm.web.downloads import Sheet, write_xlsx
@@ -25,6 +26,7 @@ from pivgm.web.security import CsrfDep, UserDep, csrf_token
 from pivgm.workflow import drafts
 from pivgm.workflow.inbox import submission_view
 from pivgm.workflow.jobs import JobLimits, run_limited
+from pivgm.workflow.recipes import requested_recipe
 from pivgm.workflow.submissions import (
     FileTooLargeError,
     SubmissionOutcome,
@@ -37,6 +39,12 @@ router = APIRouter(prefix="/api/submissions", tags=["submissions"])
 pages = APIRouter(include_in_schema=False)
 
 CHUNK = 1 << 20
+RECIPE_FIELD = (
+    "Recipe (optional, instead of a mapping; see docs/submissions.md): the name of a shipped recipe (e.g. "
+    "cbp_sbo_encounters), 'saved' for the provider's latest saved recipe for the dataflow, or the recipe's YAML "
+    "text. A recipe that cannot be used is a 422 with code invalid-recipe, its line, and the message in Spanish "
+    "and English (error.messages.es, error.messages.en); nothing is recorded."
+)
 
 
 def _public(outcome_or_info: Any, report: ValidationReport) -> dict[str, Any]:
@@ -101,6 +109,7 @@ async def create_submission(
     provider: Annotated[str, Form(description="Provider id, e.g. MX_UPM")],
     mapping: Annotated[str | None, Form(description="Mapping as JSON (optional; the saved one is reused)")] = None,
     load: Annotated[bool, Form(description="Load when valid (false: validate only)")] = True,
+    recipe: Annotated[str | None, Form(description=RECIPE_FIELD)] = None,
 ) -> dict[str, Any]:
     limit = platform.settings.max_upload_mb * 1_000_000
     declared = request.headers.get("content-length")
@@ -108,12 +117,16 @@ async def create_submission(
     if declared and declared.isdigit() and int(declared) > limit + 1_000_000:
         raise FileTooLargeError(f"{name} is larger than the limit of {limit / 1e6:g} MB.", file=name)
     authorize_upload(platform, actor, provider, dataflow)
+    if recipe and mapping:
+        raise RecipeError("recipe-and-mapping", recipe="recipe", line=None)
+    chosen = requested_recipe(platform, recipe, provider, dataflow) if recipe else None
     job = SubmissionRequest(
         provider_id=provider,
         dataflow_id=dataflow,
         file_name=name,
         content=b"",
         mapping=_mapping(mapping),
+        recipe=chosen,
         load=load,
         actor=actor,
     )

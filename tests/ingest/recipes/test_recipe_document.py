@@ -11,7 +11,7 @@ import yaml
 
 from pivgm.ingest.recipes import RecipeError, parse_recipe, schema
 
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "recipes"
+EXAMPLES = Path(__file__).resolve().parents[3] / "pivgm" / "ingest" / "recipes" / "library"
 
 
 def test_the_schema_is_a_valid_json_schema():
