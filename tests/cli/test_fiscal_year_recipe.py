@@ -79,6 +79,12 @@ def test_fy2023_is_stored_as_reporting_year_2022_a1_starting_on_1_october(pivgm,
     assert {r["FREQ"] for r in rows} == {"A"}
 
 
+def test_the_fiscal_year_to_date_is_not_published_as_a_whole_year(pivgm, fy2023):
+    """The file's "2025 (FYTD)" (October 2024 - August 2025) is left out of the fiscal-year reading: only the
+    complete FY2022-FY2024 are published. Fails if year-to-date labels are read as whole fiscal years."""
+    assert {r["TIME_PERIOD"] for r in query(pivgm)} == {"2021-A1", "2022-A1", "2023-A1"}
+
+
 def test_a_calendar_2023_query_does_not_return_fy2023(pivgm, fy2023):
     """Periods filter by their first day: FY2023 starts on 2022-10-01, so ``--from 2023 --to 2023`` leaves it
     out, and no published period is the calendar year 2023. Fails if reporting periods are filtered by the

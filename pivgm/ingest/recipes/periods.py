@@ -8,7 +8,8 @@
                  an optional month ("2023 OCT" -> 2022-10): with a month, the calendar month; without, the SDMX
                  reporting year, which SDMX names by the year it *starts* in: US FY2023 (October 2022 - September
                  2023) is ``2022-A1`` with the attribute ``REPORTING_YEAR_START_DAY`` ``--10-01``, so a
-                 fiscal-year figure is never stored as calendar year 2023.
+                 fiscal-year figure is never stored as calendar year 2023. A year-to-date label without a month
+                 ("2025 (FYTD)") is a partial year: ``partial_years`` finds it and its rows are left out.
 """
 
 from __future__ import annotations
@@ -94,6 +95,17 @@ def _fiscal_year(label: str, spec: PeriodFormat) -> str | None:
     month = _MONTHS[months[0]] if months[0] in _MONTHS else int(months[0])
     calendar_year = year - 1 if month >= spec.fiscal_year_start else year
     return f"{calendar_year}-{month:02d}"
+
+
+_YEAR_TO_DATE = {"fytd", "ytd"}
+
+
+def partial_years(periods: dict[str, str]) -> list[str]:
+    """The labels read as whole fiscal years that say they are only the year to date ("2025 (FYTD)"): a
+    partial year's figure is not the year's total, so it is never published as one."""
+    return sorted(
+        label for label, period in periods.items() if period.endswith("-A1") and _YEAR_TO_DATE & set(_tokens(label))
+    )
 
 
 _PARSERS: dict[str, Callable[[str, PeriodFormat], str | None]] = {

@@ -21,7 +21,7 @@ from pivgm.ingest.readers.base import LEVEL_COLUMN, RawTable
 from pivgm.ingest.readers.reshape import HEADER_COLUMN, VALUE_COLUMN, melt
 from pivgm.ingest.recipes.document import RecipeDocument, compile_regex
 from pivgm.ingest.recipes.messages import note
-from pivgm.ingest.recipes.periods import PeriodFormat, parse_periods
+from pivgm.ingest.recipes.periods import PeriodFormat, parse_periods, partial_years
 
 PERIOD_COLUMN = "_period"
 # Marks after a label or a figure that point to a footnote: "1/", "a/", "(1)", "(p)", "*", "¹".
@@ -225,6 +225,15 @@ def period_column(document: RecipeDocument, raw: RawTable) -> tuple[RawTable, Pe
     joined = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, " ")
     labels = [label for label in pc.unique(joined).to_pylist() if label]
     periods = parse_periods(labels, form)
+    partial = partial_years(periods) if form.format == "fiscal_year" else []
+    notes: list[str] = []
+    if partial:
+        keep = pc.invert(pc.fill_null(pc.is_in(joined, value_set=pa.array(partial, pa.string())), False))
+        before = raw.table.num_rows
+        raw, joined = _keep(raw, keep), joined.filter(keep)
+        notes.append(note("partial-year", rows=before - raw.table.num_rows, labels=", ".join(map(repr, partial))))
+        periods = {label: period for label, period in periods.items() if label not in partial}
+        labels = [label for label in labels if label not in partial]
     unread = [label for label in labels if label not in periods]
     keys = pa.array(list(periods), pa.string())
     positions = pc.index_in(joined, value_set=keys)
@@ -232,7 +241,7 @@ def period_column(document: RecipeDocument, raw: RawTable) -> tuple[RawTable, Pe
         pc.is_null(positions), joined, pc.take(pa.array(list(periods.values()), pa.string()), positions)
     )
     shown = ", ".join(map(repr, columns))
-    notes: list[str] = [note("periods", count=len(periods), format=form.format, columns=shown)]
+    notes.insert(0, note("periods", count=len(periods), format=form.format, columns=shown))
     if unread:
         notes.append(note("periods-unread", count=len(unread), example=unread[0]))
     return replace(raw, table=raw.table.append_column(PERIOD_COLUMN, mapped)), form, notes

@@ -375,3 +375,30 @@ constants: {FREQ: A, COUNTERPART_AREA: _T}
         ("CRI", "_T", "2019", "300"),
         ("CRI", "M", "1990", "40"),
     ]
+
+
+def test_a_year_to_date_fiscal_year_is_left_out_not_published_as_the_year(tmp_path):
+    """CBP's "2025 (FYTD)" read without its months is October - August only: its rows are left out, with a
+    note in both languages, while whole fiscal years load and FYTD months stay months. Fails if
+    ``partial_years`` is not applied (FY2025 to date would be stored as the reporting year 2024-A1)."""
+    from pivgm.ingest.recipes import map_table, parse_recipe, read_with_recipe
+    from pivgm.structures import load_standard
+
+    table = [
+        HEADER,
+        ["United States", "Mexico", "Hombres", "2024", "10"],
+        ["United States", "Mexico", "Hombres", "2025 (FYTD)", "7"],
+        ["United States", "Honduras", "Hombres", "2025 (FYTD)", "3"],
+    ]
+    path = write_csv(tmp_path / "fy.csv", table)
+    text = BASE.replace("period: {column: Año}", "period: {column: Año, format: fiscal_year}")
+    recipe, dataflow = parse_recipe(text), load_standard().dataflow("DF_MIG_STOCK")
+    applied = map_table(read_with_recipe(path, recipe, file_name="fy.csv"), recipe, dataflow)
+    rows = applied.mapped.table.to_pylist()
+    assert [(row["TIME_PERIOD"], row["_row"]) for row in rows] == [("2023-A1", 2)]
+    (note,) = [note for note in applied.notes if "FYTD" in note]
+    assert note == (
+        "period: 2 row(s) of incomplete fiscal years left out ('2025 (FYTD)'): a year-to-date figure is not the "
+        "fiscal year's total. Publish it by month."
+    )
+    assert note.text("es").startswith("period: se dejaron fuera 2 fila(s) de años fiscales incompletos")
