@@ -25,11 +25,11 @@ from pivgm.ingest.recipes import Recipe, parse_recipe
 from pivgm.ingest.suggest import PERIOD_COLUMN, apply_layout, suggest_mapping
 from pivgm.model import Codelist, Dataflow
 from pivgm.platform import Platform
+from pivgm.workflow.row_filters import RowCondition, choices, keep
 from pivgm.workflow.submissions import FileTooLargeError, authorize_upload
 
 PREVIEW_ROWS = 10
 SAMPLE_LABELS = 60
-KEEP_CHOICES = 300
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 NOT_USED = ""
 
@@ -113,9 +113,17 @@ class ValueMap:
     codelist: Codelist
 
 
+@dataclass(frozen=True)
+class RowFilter:
+    """A condition on the rows kept, with the values of its column to pick from."""
+
+    condition: RowCondition
+    choices: list[str]
+
+
 @dataclass
 class Editor:
-    """What the mapping page shows: each column with its role, value maps, and constants to choose."""
+    """What the mapping page shows: each column with its role, value maps, constants and rows kept."""
 
     columns: list[tuple[str, str, list[str]]]  # (column, chosen component or "", first values)
     roles: list[str]  # components a column can be
@@ -123,12 +131,21 @@ class Editor:
     constants: list[tuple[str, str, Codelist | None, bool]]  # (component, code, codes, mandatory)
     layout: dict[str, Any] = field(default_factory=dict)  # recipe parts that reshape the table
     notes: list[str] = field(default_factory=list)
-    keep_choices: list[str] = field(default_factory=list)  # the values of the column rows are kept by
+    filters: list[RowFilter] = field(default_factory=list)
+    rows: tuple[int, int] = (0, 0)  # (rows kept by the filters, rows of the reshaped table)
 
 
 def _components(dataflow: Dataflow) -> list[str]:
     structure = dataflow.structure
     return [*structure.dimension_ids, structure.time_dimension, structure.measure.id, *structure.attribute_ids]
+
+
+@dataclass
+class Choices:
+    """Codes the person already chose on the page (kept when it is redrawn): labels' codes and constants."""
+
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # component -> label -> code
+    constants: dict[str, str] = field(default_factory=dict)
 
 
 def codelist_of(dataflow: Dataflow, component: str) -> Codelist | None:
@@ -162,21 +179,25 @@ def editor(
     sheet: str | None,
     header_rows: int | None,
     chosen: MappingType[str, str] | None = None,
-    keep_column: str | None = None,
+    conditions: Sequence[RowCondition] = (),
+    typed: Choices | None = None,
 ) -> Editor:
-    """The suggestion for the file (or the person's ``chosen`` column roles over it), ready to edit."""
+    """The suggestion for the file (or the person's ``chosen`` column roles over it), ready to edit; value
+    maps list the labels of the rows the ``conditions`` keep; ``typed`` keeps codes already chosen."""
     raw = read_staged(file, sheet, header_rows, platform.settings.max_submission_rows)
     provider = platform.standard.provider(provider_id)
     suggestion = suggest_mapping(raw, dataflow, provider_countries=provider.countries)
-    table = apply_layout(raw, suggestion).plain().table
+    whole = apply_layout(raw, suggestion).plain().table
+    table = keep(whole, conditions)
+    typed = typed or Choices()
     column_of = {column: component for component, column in suggestion.columns.items()}
     if chosen is not None:
         column_of = {column: component for column, component in chosen.items() if component}
     columns = []
-    for name in table.column_names:
+    for name in whole.column_names:
         if name.startswith("_") and name not in column_of and not name.startswith(("_header", "_value", "_group")):
             continue
-        first = [str(v) for v in table.column(name).slice(0, 3).to_pylist() if v not in (None, "")]
+        first = [str(v) for v in whole.column(name).slice(0, 3).to_pylist() if v not in (None, "")]
         columns.append((name, column_of.get(name, NOT_USED), first))
     mapped = {component: column for column, component in column_of.items()}
     value_maps = []
@@ -185,7 +206,7 @@ def editor(
         if codes is None or component == dataflow.structure.time_dimension:
             continue
         labels = sorted({str(v).strip() for v in table.column(column).unique().to_pylist() if v not in (None, "")})
-        known = suggestion.values.get(component, {})
+        known = {**suggestion.values.get(component, {}), **typed.values.get(component, {})}
         value_maps.append(
             ValueMap(component, [(label, known.get(label, "")) for label in labels[:SAMPLE_LABELS]], codes)
         )
@@ -196,13 +217,14 @@ def editor(
         attribute = dataflow.structure.attribute(component)
         mandatory = attribute is None or attribute.mandatory
         default = suggestion.constants.get(component, dataflow.defaults.get(component, ""))
-        constants.append((component, default, codelist_of(dataflow, component), mandatory))
-    keep_choices: list[str] = []
-    if keep_column and keep_column in table.column_names:
-        distinct = {str(v) for v in table.column(keep_column).unique().to_pylist() if v not in (None, "")}
-        keep_choices = sorted(distinct)[:KEEP_CHOICES]
+        code = typed.constants.get(component, default)
+        constants.append((component, code, codelist_of(dataflow, component), mandatory))
+    filters = [RowFilter(condition, choices(whole, condition.column)) for condition in conditions]
     layout = _layout(suggestion, sheet, header_rows)
-    return Editor(columns, _components(dataflow), value_maps, constants, layout, suggestion.notes, keep_choices)
+    notes = suggestion.notes
+    return Editor(
+        columns, _components(dataflow), value_maps, constants, layout, notes, filters, (table.num_rows, whole.num_rows)
+    )
 
 
 def recipe_from_choices(
@@ -212,7 +234,7 @@ def recipe_from_choices(
     roles: MappingType[str, str],
     values: MappingType[str, MappingType[str, str]],
     constants: MappingType[str, str],
-    keep: Sequence[tuple[str, Sequence[str]]] = (),
+    conditions: Sequence[RowCondition] = (),
 ) -> Recipe:
     """The recipe the editor's form says: column roles, value maps, constants, rows kept, and the layout."""
     columns = {component: column for column, component in roles.items() if component}
@@ -230,7 +252,7 @@ def recipe_from_choices(
     }
     data["values"] = {component: labels for component, labels in chosen_values.items() if labels}
     data["constants"] = {component: code for component, code in constants.items() if code and component not in columns}
-    filters = [{"column": column, "in": list(kept)} for column, kept in keep if kept]
+    filters = [condition.recipe_filter() for condition in conditions]
     if filters:
         data["filters"] = filters
     return parse_recipe(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "recipe")

@@ -5,6 +5,7 @@ dropdowns -> validate and load -> the report, from where the draft is sent for a
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from functools import partial
 from typing import Annotated
 from urllib.parse import urlencode
@@ -24,6 +25,7 @@ from pivgm.web.rendering import render
 from pivgm.web.security import CsrfDep, UserDep, csrf_token
 from pivgm.workflow import drafts
 from pivgm.workflow.jobs import JobLimits, run_limited
+from pivgm.workflow.row_filters import OPERATORS, RowCondition, parse_conditions
 from pivgm.workflow.submissions import SubmissionRequest
 
 router = APIRouter(include_in_schema=False)
@@ -154,15 +156,18 @@ def _mapping_view(
     sha256: str,
     choices: dict[str, str],
     chosen: dict[str, str] | None = None,
-    keep_column: str = "",
-    keep_values: list[str] | None = None,
+    conditions: Sequence[RowCondition] = (),
+    typed: drafts.Choices | None = None,
     error: str = "",
+    error_key: str = "",
 ) -> HTMLResponse:
     provider, dataflow = choices.get("provider", ""), choices.get("dataflow", "")
     file = drafts.staged(platform, actor, provider, dataflow, sha256)
     flow = platform.standard.dataflow(dataflow)
     sheet, header_rows = choices.get("sheet", ""), choices.get("header_rows", "")
-    model = drafts.editor(platform, file, provider, flow, sheet or None, _header_rows(header_rows), chosen, keep_column)
+    model = drafts.editor(
+        platform, file, provider, flow, sheet or None, _header_rows(header_rows), chosen, conditions, typed
+    )
     language = request_language(request)
     return render(
         request,
@@ -176,10 +181,9 @@ def _mapping_view(
         sheet=sheet,
         header_rows=header_rows,
         csrf=csrf_token(request),
-        keep_column=keep_column,
-        keep_values=keep_values or [],
-        keep_values_choices=model.keep_choices,
+        operators=OPERATORS,
         error=error,
+        error_key=error_key,
         component_name=lambda component: _component_name(flow, component, language),
         code_label=lambda code: f"{code.id} · {code.name.get(language)}",
     )
@@ -205,6 +209,26 @@ def _choices(form: FormData, prefix: str) -> dict[str, str]:
     return {str(k)[len(prefix) :]: str(v) for k, v in form.multi_items() if str(k).startswith(prefix)}
 
 
+def _value_choices(form: FormData) -> dict[str, dict[str, str]]:
+    values: dict[str, dict[str, str]] = defaultdict(dict)
+    for key, code in _choices(form, "value:").items():
+        component, _colon, label = key.partition(":")
+        values[component][label] = code
+    return dict(values)
+
+
+def _conditions(form: FormData) -> list[RowCondition]:
+    """The form's rows-kept conditions, numbered ``filter_column:N``, ``filter_op:N``, ``filter_values:N``."""
+    rows = []
+    for key, column in form.multi_items():
+        if not str(key).startswith("filter_column:"):
+            continue
+        number = str(key).partition(":")[2]
+        values = [str(v) for v in form.getlist(f"filter_values:{number}") if str(v)]
+        rows.append((str(column), str(form.get(f"filter_op:{number}") or ""), values))
+    return parse_conditions(rows)
+
+
 @router.post("/submit/file/{sha256}/check")
 async def check_page(
     request: Request,
@@ -216,28 +240,19 @@ async def check_page(
     form = await request.form()
     choices = {k: str(form.get(k) or "") for k in ("provider", "dataflow", "sheet", "header_rows")}
     provider, dataflow = choices["provider"], choices["dataflow"]
-    keep_column = str(form.get("keep_column") or "")
-    kept = [str(v) for k, v in form.multi_items() if k == "keep_values" and v]
+    conditions = _conditions(form)
     roles = _choices(form, "role:")
+    typed = drafts.Choices(_value_choices(form), _choices(form, "const:"))
     if form.get("refresh"):
-        return _mapping_view(request, platform, actor, sha256, choices, roles, keep_column, kept)
+        return _mapping_view(request, platform, actor, sha256, choices, roles, conditions, typed)
+    problems = [condition.problem for condition in conditions if condition.problem]
+    if problems:
+        return _mapping_view(request, platform, actor, sha256, choices, roles, conditions, typed, error_key=problems[0])
     file = drafts.staged(platform, actor, provider, dataflow, sha256)
     flow = platform.standard.dataflow(dataflow)
     sheet, header_rows = choices["sheet"] or None, _header_rows(choices["header_rows"])
     model = drafts.editor(platform, file, provider, flow, sheet, header_rows, roles)
-    values: dict[str, dict[str, str]] = defaultdict(dict)
-    for key, code in _choices(form, "value:").items():
-        component, _colon, label = key.partition(":")
-        values[component][label] = code
-    recipe = drafts.recipe_from_choices(
-        provider,
-        flow,
-        model.layout,
-        roles,
-        values,
-        _choices(form, "const:"),
-        [(keep_column, kept)] if keep_column else [],
-    )
+    recipe = drafts.recipe_from_choices(provider, flow, model.layout, roles, typed.values, typed.constants, conditions)
     job = SubmissionRequest(
         provider_id=provider,
         dataflow_id=dataflow,
@@ -251,6 +266,6 @@ async def check_page(
         outcome = await anyio.to_thread.run_sync(run)  # checked and loaded in a limited child process
     except RecipeError as problem:  # the choices ask for what the file does not have: say so on the page
         message = problem.text(request_language(request))
-        return _mapping_view(request, platform, actor, sha256, choices, roles, keep_column, kept, message)
+        return _mapping_view(request, platform, actor, sha256, choices, roles, conditions, typed, message)
     target = f"/submissions/{outcome.submission.id}/report?lang={request_language(request)}"
     return RedirectResponse(target, status_code=303)

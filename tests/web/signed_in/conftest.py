@@ -30,6 +30,7 @@ TEAM = {
     "rcm.rev": [("regional_reviewer", None)],
     "hn.only": [("national_submitter", "HN_INM")],
     "hn.admin": [("administrator", None)],
+    "pa.sub": [("national_submitter", "PA_INEC")],
 }
 
 

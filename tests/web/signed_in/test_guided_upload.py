@@ -71,3 +71,76 @@ def test_a_messy_workbook_shows_its_sheet_and_header_rows_and_reports_in_plain_l
     workbook = load_workbook(io.BytesIO(client.get(xlsx_link.group(1).replace("&amp;", "&")).content))
     rows = list(workbook["report"].iter_rows(values_only=True))
     assert rows[0] == ("severity", "type", "row", "column", "value", "message") and len(rows) > 1
+
+
+LABELS = "Área, provincia, comarca indígena y condición en la actividad económica"
+CONDITIONS = {
+    "INDICATOR": {
+        "TOTAL": "POP_15PLUS_LFS",
+        "Económicamente activa": "LABOUR_FORCE_LFS",
+        "Ocupada": "EMPLOYED_LFS",
+        "Desocupada": "UNEMPLOYED_LFS",
+        "No económicamente activa": "INACTIVE_LFS",
+    }
+}
+
+
+def redraw(client, action: str, data: dict[str, object]) -> tuple[str, dict[str, str], str]:
+    """The mapping page redrawn with ``data`` (the "Update" button): its form and its text."""
+    page = client.post(action, data={**data, "refresh": "1"})
+    assert page.status_code == 200, page.text
+    return (*form_fields(page.text, "mapping-form"), page.text)
+
+
+def test_the_real_inec_workbook_loads_clean_with_rows_kept_by_several_conditions(team):
+    """The INEC table has provinces, urban/rural blocks, percentages and the sexes apart: four conditions
+    on four columns keep the ten national counts. Fails if any condition stops reaching the recipe (the
+    dropped rows would come back as repeated rows or labels without a code)."""
+    client = browser(team, "pa.sub")
+    preview = upload(client, "PA_INEC", "DF_SOCIOECONOMIC", INEC.name, INEC.read_bytes())
+    link = re.search(r'href="(/submit/file/[0-9a-f]{64}/mapping[^"]*)"', preview.text)
+    assert link
+    action, fields = form_fields(client.get(link.group(1).replace("&amp;", "&")).text, "mapping-form")
+    assert "filter_column:0" in fields and "filter_values:0" not in fields  # one blank condition
+    fields |= {f"role:{LABELS}": "INDICATOR", "filter_column:0": "_group_1"}
+    action, fields, page = redraw(client, action, fields)
+    assert '<option value="Bocas del Toro">' in page and "filter_column:1" in fields  # its values, a new blank row
+    conditions = {
+        "filter_values:0": ["TOTAL"],
+        "filter_column:1": "_group_2",
+        "filter_op:1": "empty",
+        "filter_column:2": "_header_3",
+        "filter_values:2": ["Total"],
+        "filter_column:3": LABELS,
+        "filter_op:3": "in",
+        "filter_values:3": list(CONDITIONS["INDICATOR"]),
+    }
+    action, fields, page = redraw(client, action, {**fields, **conditions})
+    assert "Filas que se conservan: 10 de 2,340." in page
+    assert "Porcentaje (respecto" not in page.split('id="keep-rows-title"')[0]  # only the kept rows' labels
+    values = {f"value:INDICATOR:{label}": code for label, code in CONDITIONS["INDICATOR"].items()}
+    checked = client.post(action, data={**fields, **conditions, **values, "const:UNIT_MEASURE": "PS"})
+    assert checked.status_code == 303, checked.text
+    report = client.get(checked.headers["location"])
+    assert "El archivo no tiene errores y se cargó como borrador" in report.text
+    saved = team.platform.submissions.latest_mapping("PA_INEC", "DF_SOCIOECONOMIC")
+    assert saved is not None and saved.spec["filters"] == [
+        {"column": "_group_1", "equals": "TOTAL"},
+        {"column": "_group_2", "equals": ""},
+        {"column": "_header_3", "equals": "Total"},
+        {"column": LABELS, "in": list(CONDITIONS["INDICATOR"])},
+    ]
+
+
+def test_an_incomplete_condition_is_named_on_the_page_and_nothing_is_loaded(team):
+    client = browser(team, "pa.sub", "en")
+    preview = upload(client, "PA_INEC", "DF_SOCIOECONOMIC", INEC.name, INEC.read_bytes())
+    link = re.search(r'href="(/submit/file/[0-9a-f]{64}/mapping[^"]*)"', preview.text)
+    assert link
+    action, fields = form_fields(client.get(link.group(1).replace("&amp;", "&")).text, "mapping-form")
+    before = team.platform.submissions.count()
+    answer = client.post(action, data={**fields, "filter_column:0": "_group_1", "filter_op:0": "not_equals"})
+    assert answer.status_code == 200
+    assert "An “equals” or “does not equal” condition needs exactly one value: choose one." in answer.text
+    assert 'id="filter-0" aria-invalid="true"' in answer.text
+    assert team.platform.submissions.count() == before

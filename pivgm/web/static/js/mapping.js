@@ -7,6 +7,6 @@
   var refresh = form.querySelector("[data-refresh]");
   form.addEventListener("change", function (event) {
     var target = event.target;
-    if (target.matches("[data-role-select]") || target.id === "keep-column") { refresh.click(); }
+    if (target.matches("[data-role-select]") || target.matches("[data-filter-column]")) { refresh.click(); }
   });
 })();
