@@ -1,7 +1,8 @@
 """The aggregation, written once in Ibis, run by DuckDB or Spark.
 
-1. Per record: the event date becomes a period and the birth date an age group (cheap arithmetic);
-   records are then grouped by period, age and their *raw* labels, so each distinct label is handled once.
+1. Per record only integers are derived: year and month of the event, and the position of the age group;
+   records are grouped by those and their *raw* labels. Periods, age codes and trimmed labels are then built
+   once per group, and each distinct label is translated once.
 2. Per distinct label: codes from the recipe and the platform's matchers (``codes.py``); each group without
    a period, an age or a code gets the first reason that applies.
 3. Groups with a reason are counted by reason; the others are added up to the dataflow's key.
@@ -25,6 +26,7 @@ from pivgm.model import Dataflow
 
 REASON = "REASON"
 _AGE_CODE = "_age"
+_YEAR, _MONTH = "_year", "_month"
 _DATE_PATTERNS = {
     "dmy": (r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", ("d", "m", "y")),
     "mdy": (r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", ("m", "d", "y")),
@@ -63,27 +65,37 @@ def _period(year: ir.IntegerValue, month: ir.IntegerValue, rule: PeriodRule) -> 
     return ibis.ifelse(month.notnull(), fiscal.cast("string"), None)
 
 
-def _age(table: ir.Table, rule: AgeRule, event: tuple[ir.IntegerValue, ...]) -> ir.StringValue:
+def _age_group(table: ir.Table, rule: AgeRule, event: tuple[ir.IntegerValue, ...]) -> ir.IntegerValue:
+    """The position of the record's age group in ``rule.groups`` (a small integer: cheap to group by)."""
     by, bm, bd = _date_parts(table[rule.birth_date], rule.dates)
     ey, em, ed = event
     before_birthday = (em < bm) | ((em == bm) & (ed < bd))
     age = ey - by - ibis.ifelse(before_birthday, 1, 0)
-    branches = [((age >= g.low) & (age <= g.high), g.code) for g in rule.groups]
-    return ibis.cases(*branches, else_=None)
+    branches = [((age >= g.low) & (age <= g.high), index) for index, g in enumerate(rule.groups)]
+    return ibis.cases(*branches, else_=None).cast("int8")
 
 
 def _first_stage(records: ir.Table, recipe: Recipe) -> ir.Table:
-    """Records grouped by period, age group and raw labels, with their count, sum and largest value."""
+    """Records grouped by year, month, age group and raw labels, with their count, sum and largest value.
+
+    Per record only integers are derived; periods, age codes and trimmed labels are built once per group.
+    """
     year, month, day = _date_parts(records[recipe.period.column], recipe.period.dates)
-    derived: dict[str, ir.Value] = {PERIOD: _period(year, month, recipe.period)}
+    derived: dict[str, ir.Value] = {_YEAR: year.cast("int32"), _MONTH: month.cast("int8")}
     if recipe.age is not None:
-        derived[_AGE_CODE] = _age(records, recipe.age, (year, month, day))
-    labels = {f"_l{i}": records[field].cast("string").strip() for i, field in enumerate(recipe.columns.values())}
+        derived[_AGE_CODE] = _age_group(records, recipe.age, (year, month, day))
+    labels = {f"_r{i}": records[field] for i, field in enumerate(recipe.columns.values())}
     value = records[recipe.measure].cast("float64") if recipe.measure else ibis.literal(1, "int64")
     grouped = records.mutate(_value=value, **derived, **labels).group_by([*derived, *labels])
-    return grouped.aggregate(
+    stage = grouped.aggregate(
         **{VALUE: ibis._["_value"].sum(), RECORDS: ibis._.count(), LARGEST: ibis._["_value"].max()}
     )
+    built: dict[str, ir.Value] = {PERIOD: _period(stage[_YEAR], stage[_MONTH], recipe.period)}
+    if recipe.age is not None:
+        codes = [(stage[_AGE_CODE] == index, group.code) for index, group in enumerate(recipe.age.groups)]
+        built[_AGE_CODE] = ibis.cases(*codes, else_=None)
+    built |= {f"_l{i}": stage[f"_r{i}"].cast("string").strip() for i in range(len(recipe.columns))}
+    return stage.mutate(**built)
 
 
 def _reason(stage: ir.Table, recipe: Recipe) -> ir.StringValue:
