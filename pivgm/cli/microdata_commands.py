@@ -50,6 +50,12 @@ def _print(report: AggregationReport, out: Path) -> None:
             f"Protection ({protection.tables:,} tables): primary suppression (C): {primary}; "
             f"secondary suppression (D): {protection.secondary:,}"
         )
+    elif protection.method == "cell_key":
+        rules = protection.rules
+        console.print(
+            f"Protection: cell-key method (noise up to {rules.max_noise}, variance {rules.variance:g}, no counts "
+            f"1 to {rules.small}), {protection.perturbed:,} cells changed"
+        )
     elif protection.method == "rounding":
         console.print(
             f"Protection: controlled rounding to base {protection.rules.base}, {protection.rounded:,} cells changed"
@@ -70,6 +76,15 @@ def register(app: typer.Typer) -> None:
             Path | None, typer.Option("--protection", help="Disclosure-control rules YAML (default: the platform's).")
         ] = None,
         report: Annotated[Path | None, typer.Option("--report", help="Write the report as JSON here.")] = None,
+        record_key_secret: Annotated[
+            str,
+            typer.Option(
+                "--record-key-secret",
+                envvar="PIVGM_RECORD_KEY_SECRET",
+                help="The office's secret in every record key of the cell-key method (keep it, never publish it).",
+                show_default=False,
+            ),
+        ] = "",
         send: Annotated[bool, typer.Option("--submit", help="Submit the result as a new version.")] = False,
         as_user: AsOption = None,
         lang: Annotated[str, typer.Option("--lang", help="Language of the messages: es or en.")] = "es",
@@ -92,7 +107,14 @@ def register(app: typer.Typer) -> None:
                 bar.update(task, description=stage, completed=done, total=total or None)
 
             result = aggregate_records(
-                inputs, parsed, dataflow, rules, engine=engine, spark_master=spark_master, progress=progress
+                inputs,
+                parsed,
+                dataflow,
+                rules,
+                engine=engine,
+                spark_master=spark_master,
+                progress=progress,
+                record_key_secret=record_key_secret,
             )
         write_atomically(out, result.submission)
         if report is not None:

@@ -20,7 +20,8 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from pivgm.microdata.codes import code_map
-from pivgm.microdata.columns import LARGEST, PERIOD, RECORDS, VALUE
+from pivgm.microdata.columns import KEYS, LARGEST, PERIOD, RECORDS, SECOND, VALUE
+from pivgm.microdata.protection.cellkey import KEY_BITS
 from pivgm.microdata.recipe import TOTAL, AgeRule, PeriodRule, Recipe
 from pivgm.model import Dataflow
 
@@ -36,8 +37,9 @@ _DATE_PATTERNS = {
 
 @dataclass(frozen=True)
 class Aggregation:
-    """The aggregated table (dimensions, ``TIME_PERIOD``, ``OBS_VALUE``, ``RECORDS``, ``LARGEST``) and the
-    records left out, by reason."""
+    """The aggregated table (dimensions, ``TIME_PERIOD``, ``OBS_VALUE``, ``RECORDS``, ``LARGEST`` and, for a
+    magnitude, ``SECOND``: the two largest contributions; for the cell-key method, ``KEYS``) and the records
+    left out, by reason."""
 
     cells: pa.Table
     unmapped: Mapping[str, int]
@@ -75,7 +77,19 @@ def _age_group(table: ir.Table, rule: AgeRule, event: tuple[ir.IntegerValue, ...
     return ibis.cases(*branches, else_=None).cast("int8")
 
 
-def _first_stage(records: ir.Table, recipe: Recipe) -> ir.Table:
+def _record_key(records: ir.Table, fields: tuple[str, ...], secret: str) -> ir.IntegerValue:
+    """A number in ``[0, 2**24)`` from the MD5 of the secret and the record's fields as text: the same for the
+    same record in every run, table and engine (both engines write MD5 in lower-case hexadecimal)."""
+    text = ibis.literal("\x1f").join([ibis.literal(secret), *(records[f].cast("string").coalesce("") for f in fields)])
+    digest = text.hexdigest("md5")
+    key: ir.IntegerValue = ibis.literal(0, "int64")
+    for position in range(KEY_BITS // 4):
+        code = digest.substr(position, 1).ascii_str().cast("int64")
+        key = key * 16 + code - ibis.ifelse(code >= 97, 87, 48)  # '0'-'9' are 48-57, 'a'-'f' 97-102
+    return key
+
+
+def _first_stage(records: ir.Table, recipe: Recipe, secret: str | None = None) -> ir.Table:
     """Records grouped by year, month, age group and raw labels, with their count, sum and largest value.
 
     Per record only integers are derived; periods, age codes and trimmed labels are built once per group.
@@ -86,10 +100,16 @@ def _first_stage(records: ir.Table, recipe: Recipe) -> ir.Table:
         derived[_AGE_CODE] = _age_group(records, recipe.age, (year, month, day))
     labels = {f"_r{i}": records[field] for i, field in enumerate(recipe.columns.values())}
     value = records[recipe.measure].cast("float64") if recipe.measure else ibis.literal(1, "int64")
-    grouped = records.mutate(_value=value, **derived, **labels).group_by([*derived, *labels])
-    stage = grouped.aggregate(
-        **{VALUE: ibis._["_value"].sum(), RECORDS: ibis._.count(), LARGEST: ibis._["_value"].max()}
-    )
+    keys = [*derived, *labels]
+    rows = records.mutate(_value=value, **derived, **labels)
+    metrics = {VALUE: ibis._["_value"].sum(), RECORDS: ibis._.count(), LARGEST: ibis._["_value"].max()}
+    if secret is not None:  # the cell-key method: cells carry the sum of their records' keys
+        rows = rows.mutate(_key=_record_key(records, recipe.record_key, secret))
+        metrics[KEYS] = ibis._["_key"].sum()
+    if recipe.measure:  # the p% rule needs the second largest contribution: rank the records of each group
+        rows = rows.mutate(_rank=ibis.row_number().over(group_by=keys, order_by=ibis.desc("_value")))
+        metrics[SECOND] = ibis._["_value"].max(where=ibis._["_rank"] == 1).coalesce(0.0)
+    stage = rows.group_by(keys).aggregate(**metrics)
     built: dict[str, ir.Value] = {PERIOD: _period(stage[_YEAR], stage[_MONTH], recipe.period)}
     if recipe.age is not None:
         codes = [(stage[_AGE_CODE] == index, group.code) for index, group in enumerate(recipe.age.groups)]
@@ -128,35 +148,51 @@ def _with_codes(stage: ir.Table, recipe: Recipe, dataflow: Dataflow) -> ir.Table
     return coded.mutate(**{REASON: _reason(coded, recipe)})
 
 
+def _add_up(table: ir.Table, keys: list[str]) -> ir.Table:
+    """Cells of ``table`` added up to ``keys``, with their record-key sums if they have them. For a magnitude,
+    the second largest contribution of the union is the larger of the parts' second largest and the second
+    largest of the parts' largest."""
+    if SECOND in table.columns:
+        table = table.mutate(_rank=ibis.row_number().over(group_by=keys, order_by=ibis.desc(table[LARGEST])))
+    metrics = {VALUE: table[VALUE].sum(), RECORDS: table[RECORDS].sum(), LARGEST: table[LARGEST].max()}
+    if SECOND in table.columns:
+        runner_up = table[LARGEST].max(where=table["_rank"] == 1).coalesce(0.0)
+        metrics[SECOND] = ibis.greatest(table[SECOND].max(), runner_up)
+    if KEYS in table.columns:
+        metrics[KEYS] = table[KEYS].sum()
+    return table.group_by(keys).aggregate(**metrics)
+
+
 def _totals(cells: ir.Table, totals: tuple[str, ...], keys: list[str]) -> ir.Table:
+    columns = [*keys, *(c for c in (VALUE, RECORDS, LARGEST, SECOND, KEYS) if c in cells.columns)]
     parts = [cells]
     for size in range(1, len(totals) + 1):
         for combination in itertools.combinations(totals, size):
             kept = [k for k in keys if k not in combination]
-            rolled = cells.group_by(kept).aggregate(
-                **{VALUE: cells[VALUE].sum(), RECORDS: cells[RECORDS].sum(), LARGEST: cells[LARGEST].max()}
-            )
-            parts.append(
-                rolled.mutate(**{d: ibis.literal(TOTAL) for d in combination}).select(*keys, VALUE, RECORDS, LARGEST)
-            )
+            rolled = _add_up(cells, kept)
+            parts.append(rolled.mutate(**{d: ibis.literal(TOTAL) for d in combination}).select(*columns))
     return ibis.union(*parts) if len(parts) > 1 else parts[0]
 
 
 def aggregate(
-    records: ir.Table, recipe: Recipe, dataflow: Dataflow, step: Callable[[str], None] = lambda _: None
+    records: ir.Table,
+    recipe: Recipe,
+    dataflow: Dataflow,
+    step: Callable[[str], None] = lambda _: None,
+    *,
+    record_key_secret: str | None = None,
 ) -> Aggregation:
-    """Aggregate ``records`` to the dataflow's key (dimensions from the records, then the period)."""
+    """Aggregate ``records`` to the dataflow's key (dimensions from the records, then the period). With a
+    ``record_key_secret`` (may be empty), cells also carry ``KEYS``: the sum of their records' keys."""
     step("grouping records")
-    stage = _first_stage(records, recipe).cache()
+    stage = _first_stage(records, recipe, record_key_secret).cache()
     step("mapping labels to codes")
     coded = _with_codes(stage, recipe, dataflow).cache()
     unmapped = coded.filter(coded[REASON].notnull()).group_by(REASON).aggregate(n=coded[RECORDS].sum())
     reasons = {row[REASON]: int(row["n"]) for row in unmapped.to_pyarrow().to_pylist()}
     keys = [*recipe.mapped_dimensions, PERIOD]
     valid = coded.filter(coded[REASON].isnull())
-    cells = valid.group_by(keys).aggregate(
-        **{VALUE: valid[VALUE].sum(), RECORDS: valid[RECORDS].sum(), LARGEST: valid[LARGEST].max()}
-    )
+    cells = _add_up(valid, keys)
     step("adding totals")
     table = _totals(cells, recipe.totals, keys).order_by(keys).to_pyarrow()
     return Aggregation(table, dict(sorted(reasons.items())))

@@ -2,7 +2,8 @@
 
 A recipe is YAML in the words of submission mappings (``columns``, ``values``, ``constants``, ``period`` with
 ``dates``, ``frequency`` and ``fiscal_year_start``), plus what only records need: the birth date that gives
-an age group, the period range records must fall in, and the dimensions that get totals. Example::
+an age group, the period range records must fall in, the dimensions that get totals, and the fields that
+identify a record (``record_key``, for the cell-key method). Example::
 
     recipe: 1
     dataflow: DF_RETURNS
@@ -31,7 +32,10 @@ TOTAL = "_T"
 AGE = "AGE"
 DATE_ORDERS = ("dmy", "mdy", "ymd")
 FREQUENCIES = ("A", "Q", "M")
-_KEYS = {"recipe", "title", "dataflow", "read", "period", "columns", "age", "values", "constants", "totals", "measure"}
+_KEYS = {
+    "recipe", "title", "dataflow", "read", "period", "columns", "age", "values", "constants", "totals", "measure",
+    "record_key",
+}  # fmt: skip
 _AGE_CODE = re.compile(r"^Y(?:(?P<low>\d+)T(?P<high>\d+)|_LT(?P<lt>\d+)|_GE(?P<ge>\d+))$")
 
 
@@ -83,6 +87,7 @@ class Recipe:
     totals: tuple[str, ...] = ()
     delimiter: str | None = None
     measure: str | None = None
+    record_key: tuple[str, ...] = ()
     title: str = ""
 
     @property
@@ -93,7 +98,7 @@ class Recipe:
             names.append(self.age.birth_date)
         if self.measure is not None:
             names.append(self.measure)
-        return tuple(dict.fromkeys(names))
+        return tuple(dict.fromkeys([*names, *self.record_key]))
 
     @property
     def mapped_dimensions(self) -> tuple[str, ...]:
@@ -211,6 +216,9 @@ def parse_recipe(raw: Any, dataflow: Dataflow, where: str = "recipe") -> Recipe:
     values = {str(k): _strings(v, f"values.{k}") for k, v in (raw.get("values") or {}).items()}
     read = raw.get("read") or {}
     measure = raw.get("measure")
+    record_key = raw.get("record_key", [])
+    if not isinstance(record_key, list) or not all(isinstance(name, str) for name in record_key):
+        raise _fail("record_key", "give the fields that identify a record, e.g. record_key: [Event Number, Date].")
     recipe = Recipe(
         dataflow=dataflow.id,
         period=_period(raw.get("period")),
@@ -221,6 +229,7 @@ def parse_recipe(raw: Any, dataflow: Dataflow, where: str = "recipe") -> Recipe:
         totals=tuple(raw["totals"]) if "totals" in raw else _default_totals(mapped, dataflow),
         delimiter=read.get("delimiter"),
         measure=measure.get("column") if isinstance(measure, dict) else None,
+        record_key=tuple(record_key),
         title=str(raw.get("title", "")),
     )
     _check_dimensions(recipe, dataflow)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pivgm.errors import InvalidParameterError
 from pivgm.microdata import engines, pipeline, records
 from pivgm.microdata.columns import PERIOD
 from pivgm.microdata.engines import Engine
@@ -62,8 +63,18 @@ def aggregate_records(
     engine: Engine = Engine.DUCKDB,
     spark_master: str | None = None,
     progress: Progress = lambda _stage, _done, _total: None,
+    record_key_secret: str = "",
 ) -> AggregationResult:
-    """Read, map, aggregate and protect the records; the submission text and its report."""
+    """Read, map, aggregate and protect the records; the submission text and its report. The secret (the
+    office's own, never published) goes into every record key of the cell-key method."""
+    keyed = rules.method == "cell_key"
+    if keyed and recipe.measure is not None:
+        raise InvalidParameterError("the cell-key method perturbs counts: for a measure, use suppression.")
+    if keyed and not recipe.record_key:
+        raise InvalidParameterError(
+            "the cell-key method needs record_key in the recipe: the fields that identify a record "
+            "(an id, or every field of the register), the same in every recipe for the same records."
+        )
     files = records.input_files(inputs)
     with tempfile.TemporaryDirectory(prefix="pivgm-records-") as workdir:
         done = iter(range(1, len(files) + 1))
@@ -76,7 +87,13 @@ def aggregate_records(
         )
         connection = engines.connect(engine, spark_master)
         table = engines.read_records(connection, engine, staged.files)
-        result = pipeline.aggregate(table, recipe, dataflow, lambda stage: progress(stage, 0, 0))
+        result = pipeline.aggregate(
+            table,
+            recipe,
+            dataflow,
+            lambda stage: progress(stage, 0, 0),
+            record_key_secret=record_key_secret if keyed else None,
+        )
     unmapped = dict(result.unmapped)
     if staged.malformed:
         unmapped["malformed-line"] = staged.malformed

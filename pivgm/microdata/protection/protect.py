@@ -2,10 +2,11 @@
 
 Each period (and each combination of dimensions without totals) is a separate table: nothing published adds
 across them. In each, primary cells (CONF_STATUS ``C``) are those counting 1 to ``threshold - 1`` records or,
-for a magnitude, dominated by one contribution; tau-ARGUS then chooses secondary cells (``D``) so the
-published margins cannot narrow a primary cell to less than ``protection_level`` either side. Protected cells
-are published with CONF_STATUS and no value. Controlled rounding instead makes every cell a multiple of the
-base, keeping the table additive.
+for a magnitude, dominated by one contribution or failing the p% rule; tau-ARGUS then chooses secondary cells
+(``D``) so the published margins cannot narrow a primary cell to less than ``protection_level`` either side.
+Protected cells are published with CONF_STATUS and no value. Controlled rounding instead makes every cell a
+multiple of the base, keeping the table additive. The cell-key method instead adds to every count the noise
+its cell key selects in the perturbation table (``cellkey.py``): every value is published, none exactly.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from pivgm.microdata.columns import CONF_STATUS, LARGEST, RECORDS, VALUE
-from pivgm.microdata.protection import tauargus
+from pivgm.microdata.columns import CONF_STATUS, KEYS, LARGEST, RECORDS, SECOND, VALUE
+from pivgm.microdata.protection import cellkey, tauargus
 from pivgm.microdata.protection.config import ProtectionRules
 from pivgm.microdata.protection.tauargus import TabCell
 
@@ -35,6 +36,8 @@ class ProtectionReport:
     primary: dict[str, int] = field(default_factory=dict)
     secondary: int = 0
     rounded: int = 0
+    perturbed: int = 0
+    ptable: dict[str, object] | None = None
     protected: list[dict[str, object]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
@@ -47,16 +50,22 @@ class ProtectionReport:
             "secondary": self.secondary,
             "rounded": self.rounded,
             "protected": self.protected,
-        }
+        } | ({"perturbed": self.perturbed, "ptable": self.ptable} if self.ptable is not None else {})
 
 
 def _primary_reason(row: dict[str, object], rules: ProtectionRules, magnitude: bool) -> str | None:
     records = int(row[RECORDS])  # type: ignore[call-overload]
     if 0 < records < rules.threshold:
         return f"fewer than {rules.threshold} records"
+    if not magnitude:
+        return None
     value, largest = float(row[VALUE]), float(row[LARGEST])  # type: ignore[arg-type]
-    if magnitude and rules.dominance_k is not None and value > 0 and largest > rules.dominance_k / 100 * value:
+    if rules.dominance_k is not None and value > 0 and largest > rules.dominance_k / 100 * value:
         return f"one record is over {rules.dominance_k:g}% of the cell"
+    if rules.p_percent is not None and value > 0:
+        rest = value - largest - float(row[SECOND])  # type: ignore[arg-type]
+        if rest * 100 < rules.p_percent * largest:
+            return f"p% rule: the second largest record estimates the largest within {rules.p_percent:g}%"
     return None
 
 
@@ -86,6 +95,8 @@ def protect(
     values: list[float | None] = [row[VALUE] for row in rows]
     tables = _tables(rows, totals, keys)
     report.tables = len(tables)
+    if rules.method == "cell_key":
+        _perturb(cells, rules, values, report)
     for done, members in enumerate(tables.values(), 1):
         if rules.method == "suppression":
             _suppress(rows, members, totals, keys, rules, magnitude, status, report)
@@ -96,7 +107,8 @@ def protect(
         if mark != FREE:
             values[index] = None
     value_type = cells.schema.field(VALUE).type
-    result = cells.drop_columns([RECORDS, LARGEST]).set_column(
+    internal = [name for name in (RECORDS, LARGEST, SECOND, KEYS) if name in cells.column_names]
+    result = cells.drop_columns(internal).set_column(
         cells.schema.get_field_index(VALUE), VALUE, pa.array(values, value_type)
     )
     return result.append_column(CONF_STATUS, pa.array(status, pa.string())), report
@@ -161,3 +173,13 @@ def _round(
         if new != cell.value:
             report.rounded += 1
         values[index] = new
+
+
+def _perturb(cells: pa.Table, rules: ProtectionRules, values: list[float | None], report: ProtectionReport) -> None:
+    table = cellkey.make_ptable(rules.max_noise, float(rules.variance), rules.small)
+    counts = [int(n) for n in cells.column(RECORDS).to_pylist()]
+    perturbed = cellkey.perturb(counts, cells.column(KEYS).to_pylist(), table)
+    for index, (count, value) in enumerate(zip(counts, perturbed, strict=True)):
+        values[index] = value
+        report.perturbed += value != count
+    report.ptable = table.to_dict()
