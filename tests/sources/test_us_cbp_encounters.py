@@ -138,9 +138,12 @@ def test_cbp_codes_are_in_their_codelists(table):
         assert set(table.column(dimension.id).to_pylist()) <= dimension.codelist.ids(), dimension.id
 
 
-def test_cbp_every_border_area_code_is_used(table):
+def test_cbp_every_southwest_border_area_code_is_used_and_allowed(table):
+    """The southwest border file uses every code of the flow's southwest-border areas, never NATIONWIDE."""
+    dataflow = load_standard().dataflows[UsCbpEncounters.dataflow_id]
     codelist = load_standard().codelists["CL_BORDER_AREA"]
-    assert set(table.column("BORDER_AREA").to_pylist()) == codelist.ids()
+    used = set(table.column("BORDER_AREA").to_pylist())
+    assert used == dataflow.constraints["BORDER_AREA"] == codelist.ids() - {"NATIONWIDE"}
 
 
 def test_cbp_file_without_a_column_is_rejected(tmp_path):

@@ -78,3 +78,40 @@ def test_a_file_with_several_count_columns_asks_which_is_the_value(empty_platfor
     assert "missing-column" in checked.report.rules
     asks = [note for note in checked.report.notes if note.startswith("Several columns could be OBS_VALUE")]
     assert len(asks) == 1 and "'Number Dead'" in asks[0] and "'Number of Survivors'" in asks[0]
+
+
+REGIONS = (
+    "Land Border Region,Mes,País,Encuentros\n"
+    "Southwest Land Border,2024-01,Mexico,5\n"
+    "Nationwide Total,2024-01,Mexico,9\n"
+)
+REGIONS_RECIPE = """recipe: 1
+period: {column: Mes}
+columns: {CITIZENSHIP: País, BORDER_AREA: Land Border Region, OBS_VALUE: Encuentros}
+values:
+  BORDER_AREA: {Southwest Land Border: _T, Nationwide Total: NATIONWIDE}
+constants: {FREQ: M, REF_AREA: USA, BORDER_COMPONENT: _T, LEGAL_AUTHORITY: _T, ENCOUNTER_TYPE: _T,
+            BORDER_DEMOGRAPHIC: _T}
+"""
+
+
+def test_a_nationwide_total_is_told_apart_from_the_southwest_border_total(empty_platform):
+    """A file with the southwest border and the nationwide total: the nationwide row has its own code,
+    NATIONWIDE, which the southwest-border flow refuses (es/en) instead of storing it as the total _T; a
+    filter on the code loads the southwest border only. Fails if BORDER_AREA's constraint is dropped (the
+    nationwide figure would be published in the southwest-border flow)."""
+    refused = check_file(
+        empty_platform, request(REGIONS, "DF_BORDER_ENCOUNTERS", "US_CBP", recipe=parse_recipe(REGIONS_RECIPE))
+    )
+    assert refused.report.flatten(["row", "column", "value", "type"]) == [
+        [3, "Land Border Region", "NATIONWIDE", "code-not-allowed"]
+    ]
+    (issue,) = refused.report.issues()
+    assert "no se permite" in issue.message_es and "not allowed" in issue.message_en
+    kept = REGIONS_RECIPE + "filters:\n  - {code: BORDER_AREA, not: {equals: NATIONWIDE}}\n"
+    loaded = check_file(empty_platform, request(REGIONS, "DF_BORDER_ENCOUNTERS", "US_CBP", recipe=parse_recipe(kept)))
+    assert loaded.report.valid, loaded.report.flatten(["row", "type"])
+    assert loaded.outcome is not None and loaded.outcome.observations is not None
+    observations = loaded.outcome.observations
+    assert observations.column("BORDER_AREA").to_pylist() == ["_T"]
+    assert observations.column("OBS_VALUE").to_pylist() == [5]
