@@ -197,3 +197,30 @@ def test_the_2019_missing_migrants_export_loads_by_month_with_computed_values(pi
     assert sum(float(r["OBS_VALUE"]) for r in rows) == total
     assert sum(float(r["OBS_VALUE"]) for r in rows if r["TIME_PERIOD"] == "2019-10") == october
     assert {r["MIGRATION_ROUTE"] for r in rows} == {"CAM_ROUTE", "_U"}
+
+
+def test_iom_missing_migrants_2024_export_loads_with_the_newer_schema(tmp_path):
+    """The November 2024 export (new column names, English month names, IOM's cause categories, a country
+    column matched by name): the published dead and missing equal the file's "Total Number of Dead and
+    Missing", without the partial November 2024 (the export ends on the 15th); Panama 2023: 93."""
+    path = official("mmp_americas_2014-2024.csv", tmp_path)
+    with path.open(encoding="utf-8") as stream:
+        raw = [row for row in csv.DictReader(stream) if not row["Incident Date"].startswith("2024-11")]
+    total = sum(int(row["Total Number of Dead and Missing"] or 0) for row in raw)
+    panama = sum(
+        int(row["Total Number of Dead and Missing"] or 0)
+        for row in raw
+        if row["Country of Incident"] == "Panama" and row["Incident Year"] == "2023"
+    )
+    assert (total, panama) == (9_853, 93)
+    settings = settings_for(tmp_path / "own")  # its own platform: the 2019 export publishes the same flow
+    Platform.initialise(settings)
+    pivgm = functools.partial(run_pivgm, settings, timeout=600)
+    submit(pivgm, path, "DF_MISSING_MIGRANTS", "IOM_MMP", "iom_missing_migrants_2024_export.yaml")
+    rows = published(pivgm, "DF_MISSING_MIGRANTS")
+    assert sum(float(r["OBS_VALUE"]) for r in rows) == total
+    assert (
+        sum(float(r["OBS_VALUE"]) for r in rows if r["REF_AREA"] == "PAN" and r["TIME_PERIOD"].startswith("2023"))
+        == panama
+    )
+    assert "2024-11" not in {r["TIME_PERIOD"] for r in rows}
