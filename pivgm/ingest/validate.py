@@ -11,7 +11,7 @@ import pyarrow.compute as pc
 
 from pivgm.ingest.conform import conform
 from pivgm.ingest.mapping import MappedTable
-from pivgm.ingest.report import ValidationReport
+from pivgm.ingest.report import Note, ValidationReport
 from pivgm.ingest.rules import BLOCKING_RULES, RULES, Rule, ValidationContext
 from pivgm.model import Dataflow
 from pivgm.warehouse.checks import ROW, TableChecks
@@ -97,7 +97,17 @@ def validate(
     withheld = pc.sum(pc.and_(pc.is_null(numbers.values), confidential(mapped.table))).as_py() or 0
     skipped = numbers.values.null_count - withheld
     if withheld:
-        report.notes.append(f"{withheld} confidential row(s) (CONF_STATUS other than F) are loaded without a value.")
+        report.notes.append(
+            Note(
+                f"{withheld:,} confidential row(s) (CONF_STATUS other than F) are loaded without a value.",
+                f"{withheld:,} fila(s) confidenciales (CONF_STATUS distinto de F) se cargan sin su valor.",
+            )
+        )
     if skipped:
-        report.notes.append(f"{skipped} row(s) without a value ('..', '-', empty) were not loaded.")
+        report.notes.append(
+            Note(
+                f"{skipped:,} row(s) without a value ('..', '-', empty) were not loaded.",
+                f"{skipped:,} fila(s) sin valor («..», «-», vacías) no se cargaron.",
+            )
+        )
     return ValidationOutcome(report, checked, dataflow)

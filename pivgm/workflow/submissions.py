@@ -27,7 +27,7 @@ from pivgm.ingest.actions import prepare_deletions, structure_issue, without_str
 from pivgm.ingest.mapping import MappedTable, Mapping, apply_mapping, with_label_matching
 from pivgm.ingest.readers import RawTable, ReadOptions, read_file
 from pivgm.ingest.recipes import Recipe, map_table, read_with_recipe
-from pivgm.ingest.report import Issue, Severity, ValidationReport
+from pivgm.ingest.report import Issue, Note, Severity, ValidationReport
 from pivgm.ingest.suggest import apply_layout, suggest_mapping
 from pivgm.ingest.validate import ValidationOutcome, validate
 from pivgm.model import Dataflow, DataProvider
@@ -145,10 +145,15 @@ def _mapping_for(
         mapping = mapping.merged_with(Mapping.from_dict(saved.spec).for_columns(laid_out.table.column_names))
     if request.mapping is not None:
         mapping = mapping.merged_with(request.mapping)
-    asks = [
-        f"Several columns could be {component}: "
-        + "; ".join(f"{column!r} ({why})" for column, why in options)
-        + f". Say which in the mapping or the recipe (columns.{component})."
+    asks: list[str] = [
+        Note(
+            f"Several columns could be {component}: "
+            + "; ".join(f"{column!r} ({why})" for column, why in options)
+            + f". Say which in the mapping or the recipe (columns.{component}).",
+            f"Varias columnas podrían ser {component}: "
+            + ", ".join(f"«{column}»" for column, _why in options)
+            + f". Indique cuál en el mapeo o en la receta (columns.{component}).",
+        )
         for component, options in suggestion.candidates.items()
         if component not in mapping.columns
     ]
@@ -317,7 +322,12 @@ def _record(
     loads: bool = False,
 ) -> SubmissionOutcome:
     if earlier is not None:
-        report.notes.append(f"The same file was already loaded by submission {earlier.id}.")
+        report.notes.append(
+            Note(
+                f"The same file was already loaded by submission {earlier.id}.",
+                f"El mismo archivo ya se cargó con el envío {earlier.id}.",
+            )
+        )
     submission = platform.submissions.add(
         NewSubmission(
             provider_id=request.provider_id,

@@ -78,6 +78,8 @@ def test_a_file_with_several_count_columns_asks_which_is_the_value(empty_platfor
     assert "missing-column" in checked.report.rules
     asks = [note for note in checked.report.notes if note.startswith("Several columns could be OBS_VALUE")]
     assert len(asks) == 1 and "'Number Dead'" in asks[0] and "'Number of Survivors'" in asks[0]
+    spanish = asks[0].text("es")
+    assert spanish.startswith("Varias columnas podrían ser OBS_VALUE: ") and "«Number Dead»" in spanish
 
 
 REGIONS = (
@@ -115,3 +117,12 @@ def test_a_nationwide_total_is_told_apart_from_the_southwest_border_total(empty_
     observations = loaded.outcome.observations
     assert observations.column("BORDER_AREA").to_pylist() == ["_T"]
     assert observations.column("OBS_VALUE").to_pylist() == [5]
+
+
+def test_the_reports_notes_on_rows_not_loaded_are_in_both_languages(empty_platform):
+    recipe = parse_recipe(ENCOUNTERS_RECIPE.replace("REF_AREA: MEX", "REF_AREA: USA"))
+    content = "País,Mes,Encuentros\nMexico,2024-01,5\nGuatemala,2024-01,..\n"
+    checked = check_file(empty_platform, request(content, "DF_BORDER_ENCOUNTERS", "US_CBP", recipe=recipe))
+    (note,) = [note for note in checked.report.notes if "without a value" in note]
+    assert note == "1 row(s) without a value ('..', '-', empty) were not loaded."
+    assert note.text("es") == "1 fila(s) sin valor («..», «-», vacías) no se cargaron."

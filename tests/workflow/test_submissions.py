@@ -92,7 +92,8 @@ def test_submitting_the_same_file_again_is_recognised(empty_platform):
     first = submit(empty_platform, request())
     again = submit(empty_platform, request())
     assert again.duplicate_of == first.submission.id
-    assert any("already loaded" in note for note in again.report.notes)
+    (note,) = [note for note in again.report.notes if "already loaded" in note]
+    assert note.text("es").startswith("El mismo archivo ya se cargó con el envío")
 
 
 def test_a_new_upload_merges_with_the_providers_data_and_keeps_the_old_version(empty_platform):
