@@ -12,13 +12,31 @@ from pivgm.accounts.actor import GLOBAL_ROLES, Actor, Role
 from pivgm.accounts.audit import event, require_administrator
 from pivgm.accounts.clock import Clock, now_from, utc_now
 from pivgm.accounts.sessions import actor_for
-from pivgm.errors import InvalidParameterError, NotFoundError, PermissionDeniedError, PivgmError
+from pivgm.errors import (
+    AuthenticationRequiredError,
+    InvalidParameterError,
+    NotFoundError,
+    PermissionDeniedError,
+    PivgmError,
+)
 from pivgm.records import AccountStore, UserInfo
 
 if TYPE_CHECKING:
     from pivgm.platform import Platform
 
-__all__ = ["NewUser", "UserInfo", "UsersOverview", "add", "grant", "overview", "reset_password", "revoke", "set_email"]
+__all__ = [
+    "NewUser",
+    "UserInfo",
+    "UsersOverview",
+    "add",
+    "grant",
+    "overview",
+    "own_account",
+    "reset_password",
+    "revoke",
+    "set_email",
+    "set_own_email",
+]
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 EMAIL = re.compile(r"^[^@\s<>,;\"]{1,64}@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")
@@ -204,7 +222,24 @@ def set_email(platform: Platform, actor: Actor, username: str, email: str | None
     """Set (or with a blank ``email`` clear) where a user's notifications go; False if it was already so."""
     require_administrator(platform, actor, "change e-mail addresses")
     store = _store(platform)
-    user = _user(store, username)
+    return _change_email(store, actor, _user(store, username), email, clock)
+
+
+def own_account(platform: Platform, actor: Actor) -> UserInfo:
+    """The signed-in person's own account (their e-mail address, display name, roles)."""
+    if actor.user_id is None:
+        raise AuthenticationRequiredError("Sign in to see your account.")
+    return _user(_store(platform), actor.username)
+
+
+def set_own_email(platform: Platform, actor: Actor, email: str | None, *, clock: Clock = utc_now) -> bool:
+    """A signed-in person sets (or with a blank ``email`` clears) where their own notifications go; audited as
+    ``user.email-set`` by them. False if it was already so."""
+    store = _store(platform)
+    return _change_email(store, actor, own_account(platform, actor), email, clock)
+
+
+def _change_email(store: AccountStore, actor: Actor, user: UserInfo, email: str | None, clock: Clock) -> bool:
     address = parse_email(email)
     if address == user.email:
         return False

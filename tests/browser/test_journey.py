@@ -1,9 +1,9 @@
 """The national statistician's and the reviewers' journey, in Spanish and in English, over a real server:
-sign in -> upload a real messy workbook (INEC Panamá's labour-market table) and read the report of its
-suggested mapping -> fix the mapping with dropdowns only (the label column's role, four conditions on the
-rows kept, codes for the labels, the unit of measure) -> a clean report -> send it -> a second person
-reviews it with its changes in sight and approves -> a regional reviewer publishes it under embargo -> the
-public page shows it only afterwards.
+sign in -> set one's e-mail address -> upload a real messy workbook (INEC Panamá's labour-market table) and
+read the report of its suggested mapping -> fix the mapping with dropdowns only (the label column's role,
+four conditions on the rows kept, codes for the labels, the unit of measure) -> a clean report -> send it ->
+a second person reviews it with its changes in sight and approves -> a regional reviewer publishes it under
+embargo -> the public page shows it only afterwards.
 
 On every signed-in page: no English string of the message catalogue on a Spanish page, never JSON for the
 browser, and axe-core finds no serious or critical problem. The mapping and review pages fit 390 px."""
@@ -201,6 +201,14 @@ def test_from_a_messy_workbook_to_an_embargoed_publication(browser, server, lang
     assert "/login" in page.url
     journey.sign_in("pa.sub")
     assert page.url.startswith(f"{server}/submit")
+
+    # Their own e-mail address, where review notices reach them: their name in the header leads there.
+    page.click(".account-nav a.who")
+    page.fill("#email", "estadistica@inec.gob.pa")
+    with page.expect_navigation():
+        page.click("#email-form button[type=submit]")
+    assert page.locator(".status.ok").count() == 1 and page.input_value("#email") == "estadistica@inec.gob.pa"
+    journey.check("account")
 
     # A real messy workbook: its sheet and header rows, the mapping the platform suggests, its report.
     journey.upload("DF_SOCIOECONOMIC", INEC.name, INEC.read_bytes())

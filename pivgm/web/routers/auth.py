@@ -16,7 +16,7 @@ from pivgm.errors import AuthenticationRequiredError, PivgmError
 from pivgm.web.dependencies import PlatformDep
 from pivgm.web.i18n import request_language, translate
 from pivgm.web.rendering import render
-from pivgm.web.routers import admin, tokens
+from pivgm.web.routers import account, admin, tokens
 from pivgm.web.security import (
     PRESESSION_COOKIE,
     SESSION_COOKIE,
@@ -35,6 +35,7 @@ from pivgm.web.security import (
 )
 
 router = APIRouter()
+router.include_router(account.router)
 router.include_router(tokens.router)
 router.include_router(admin.router)
 

@@ -16,6 +16,7 @@ SIGNED_IN_PAGES = [
     "/submit/upload?provider=HN_INM&dataflow=DF_IRREGULAR_TRANSIT",
     "/submissions",
     "/review",
+    "/account",
     "/account/tokens",
     "/account/password",
     "/admin/users",
