@@ -3,6 +3,7 @@ see the first rows as read, fix the mapping with dropdowns (no JSON), get the re
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from pathlib import Path
@@ -143,4 +144,21 @@ def test_an_incomplete_condition_is_named_on_the_page_and_nothing_is_loaded(team
     assert answer.status_code == 200
     assert "An “equals” or “does not equal” condition needs exactly one value: choose one." in answer.text
     assert 'id="filter-0" aria-invalid="true"' in answer.text
+    assert team.platform.submissions.count() == before
+
+
+def test_a_choice_the_file_cannot_satisfy_is_explained_in_the_pages_language(team):
+    """A condition on a column the file does not have (a forged form) reaches the recipe, whose error comes
+    back from the limited child process and is shown in Spanish on a Spanish page; nothing is recorded.
+    Fails if the page shows the English ``message`` instead of ``RecipeError.text(language)``."""
+    client = browser(team, "pa.sub")
+    preview = upload(client, "PA_INEC", "DF_SOCIOECONOMIC", INEC.name, INEC.read_bytes())
+    link = re.search(r'href="(/submit/file/[0-9a-f]{64}/mapping[^"]*)"', preview.text)
+    assert link
+    action, fields = form_fields(client.get(link.group(1).replace("&amp;", "&")).text, "mapping-form")
+    before = team.platform.submissions.count()
+    forged = {"filter_column:0": "Columna inexistente", "filter_op:0": "equals", "filter_values:0": ["x"]}
+    answer = client.post(action, data={**fields, **forged})
+    assert answer.status_code == 200
+    assert "'Columna inexistente' no es una columna de la tabla" in html.unescape(answer.text)
     assert team.platform.submissions.count() == before
