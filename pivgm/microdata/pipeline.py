@@ -99,7 +99,9 @@ def _first_stage(records: ir.Table, recipe: Recipe, secret: str | None = None) -
     if recipe.age is not None:
         derived[_AGE_CODE] = _age_group(records, recipe.age, (year, month, day))
     labels = {f"_r{i}": records[field] for i, field in enumerate(recipe.columns.values())}
-    value = records[recipe.measure].cast("float64") if recipe.measure else ibis.literal(1, "int64")
+    value = records[recipe.measure].try_cast("float64") if recipe.measure else ibis.literal(1, "int64")
+    if recipe.measure:  # records whose value is not a number form groups of their own, counted by reason
+        derived["_unreadable"] = value.isnull()
     keys = [*derived, *labels]
     rows = records.mutate(_value=value, **derived, **labels)
     metrics = {VALUE: ibis._["_value"].sum(), RECORDS: ibis._.count(), LARGEST: ibis._["_value"].max()}

@@ -39,6 +39,8 @@ TRANSFERS = [
     ("06/02/2024", "Guatemala", 1),
     ("07/02/2024", "Honduras", 40),
     ("08/02/2024", "Honduras", 1),
+    # Not a number: left out and counted, whatever the other transfers to Guatemala in January.
+    ("14/01/2024", "Guatemala", "n/d"),
 ]
 RECIPE = """
 recipe: 1
@@ -110,6 +112,7 @@ def test_the_report_gives_the_p_percent_rule_as_the_reason(aggregated):
     _, report_path = aggregated
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert report["protection"]["primary"] == {REASON: len(CONFIDENTIAL)}
+    assert report["unmapped"] == {"unreadable-value": 1}
     reasons = {
         (c["COUNTERPART_AREA"], c["TIME_PERIOD"]) for c in report["protection"]["protected"] if c["why"] == REASON
     }
