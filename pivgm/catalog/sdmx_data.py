@@ -38,6 +38,7 @@ class ObservationSelection:
     start: date | None = None
     end: date | None = None
     providers: Sequence[str] = ()
+    any_of: tuple[Mapping[str, Sequence[str]], ...] = ()  # several keys: an observation matches one of them
     updated_after: datetime | None = None
     first_n: int | None = None
     last_n: int | None = None
@@ -134,7 +135,9 @@ def _series_query(
 ) -> warehouse_series.SeriesQuery:
     structure = dataflow.structure
     return warehouse_series.SeriesQuery(
-        query=DataQuery(filters=dict(selection.filters), start=selection.start, end=selection.end),
+        query=DataQuery(
+            filters=dict(selection.filters), start=selection.start, end=selection.end, any_of=selection.any_of
+        ),
         columns=tuple(columns),
         series=tuple(selection.series),
         order=tuple(selection.order),
@@ -208,9 +211,11 @@ def codes_with_data(
     codes: dict[str, dict[str, int]] = {}
     for component in components:
         filters = dict(selection.filters)
+        any_of = selection.any_of
         if drop_own_filter:
             filters.pop(component, None)
-        own = ObservationSelection(filters=filters, start=selection.start, end=selection.end)
+            any_of = tuple({d: c for d, c in key.items() if d != component} for key in any_of)
+        own = ObservationSelection(filters=filters, start=selection.start, end=selection.end, any_of=any_of)
         query = _series_query(dataflow, own, (), within)
         codes[component] = warehouse_series.code_counts(reader, path, component, query)
     query = _series_query(dataflow, selection, (), within)

@@ -22,7 +22,8 @@ def parse_key(key: str | None, structure: DataStructure) -> dict[str, list[str]]
     """Codes per dimension selected by ``key`` (dimensions left out select all codes).
 
     Raises ``QuerySyntaxError`` for a wrong number of positions or a malformed code, and
-    ``NoResultsError`` for a code that is not in the dimension's codelist (no data can match it).
+    ``NoResultsError`` for a position none of whose codes is in the dimension's codelist (no data can match
+    it); codes that are not in the codelist beside ones that are (``USA+ZZZ``) select nothing more.
     """
     text = (key or "").strip()
     if text.lower() in {"all", "*", ""}:
@@ -51,14 +52,15 @@ def parse_key(key: str | None, structure: DataStructure) -> dict[str, list[str]]
                     parameter="key",
                     value=position,
                 )
-            if dimension.codelist is not None and code not in dimension.codelist:
-                raise NoResultsError(
-                    f"{code!r} is not a code of {dimension.codelist.id}, the codelist of "
-                    f"{dimension.id}, so no data match the key {text!r}.",
-                    parameter="key",
-                    value=code,
-                )
-        filters[dimension.id] = list(dict.fromkeys(codes))
+        known = [c for c in codes if dimension.codelist is None or c in dimension.codelist]
+        if not known:  # an alternative that is no code matches nothing, but the others still match
+            raise NoResultsError(
+                f"{codes[0]!r} is not a code of {dimension.codelist.id if dimension.codelist else ''}, the "
+                f"codelist of {dimension.id}, so no data match the key {text!r}.",
+                parameter="key",
+                value=codes[0],
+            )
+        filters[dimension.id] = list(dict.fromkeys(known))
     return filters
 
 

@@ -155,6 +155,12 @@ class SchemaMessage:
 
     dataflow: Dataflow
     dimension_at_observation: str
+    context: str = "dataflow"  # or "datastructure": the schema of the dataflow's DSD, in the DSD's namespace
+
+    @property
+    def urn(self) -> str:
+        """The URN of the artefact the schema is for (its namespace is made of it)."""
+        return self.dataflow.structure.urn if self.context == "datastructure" else self.dataflow.urn
 
 
 @dataclass(frozen=True)

@@ -82,7 +82,9 @@ class FlowRef:
 @dataclass(frozen=True)
 class DataQuery:
     """``/data/{flowRef}/{key}/{providerRef}`` and its parameters. ``key`` is parsed against the DSD
-    by the service (``keys.parse_key``); ``filters`` hold codes selected by name (v2 ``c[DIM]=``);
+    by the service (``keys.parse_key``; v2: several keys separated by ``,``, any of which matches);
+    ``filters`` hold codes selected by name (v2 ``c[DIM]=``); ``attributes`` an attachment level
+    (``dataset``, ``series``, ``obs``) or attribute ids (v2 ``attributes=``);
     ``include_drafts`` asks for the caller's own unpublished data too (``includeDrafts=true``)."""
 
     flow: FlowRef
@@ -98,6 +100,7 @@ class DataQuery:
     detail: DataDetail = DataDetail.FULL
     include_history: bool = False
     include_drafts: bool = False
+    attributes: tuple[str, ...] | None = None  # v2 ``attributes=``: the ones to keep (None: as ``detail`` says)
 
 
 @dataclass(frozen=True)

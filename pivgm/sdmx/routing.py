@@ -92,8 +92,11 @@ def _selector(text: str | None, any_words: set[str], separators: str = "+") -> S
     return Selector(parts)
 
 
+LATEST_WORDS = {"latest", "~", "+"}  # v2 "+": the latest stable version, and every version here is stable
+
+
 def _version(text: str | None, separators: str) -> Selector:
-    if text is None or text.strip().lower() in {"latest", "~"}:
+    if text is None or text.strip().lower() in LATEST_WORDS:
         return LATEST
     return _selector(text, {"all", "*"}, separators)
 
@@ -175,7 +178,7 @@ def _availability(segments: Segments, parameters: Parameters) -> AvailabilityQue
 
 def _schema(segments: Segments, parameters: Parameters) -> SchemaQuery:
     if len(segments) < 3 or len(segments) > 4:
-        raise QuerySyntaxError("A schema query is /schema/dataflow/AGENCY/ID[/VERSION].")
+        raise QuerySyntaxError("A schema query is /schema/dataflow/AGENCY/ID[/VERSION] (or /schema/datastructure/...).")
     context = segments[0].lower()
     if context not in {"dataflow", "datastructure"}:
         raise NotImplementedSdmxError(
@@ -191,7 +194,7 @@ def _schema(segments: Segments, parameters: Parameters) -> SchemaQuery:
 
 
 def _plain(version: str | None) -> str | None:
-    return None if version is None or version.lower() in {"latest", "~", "all", "*"} else version
+    return None if version is None or version.lower() in {*LATEST_WORDS, "all", "*"} else version
 
 
 def _v2_flow(segments: Segments, what: str) -> tuple[FlowRef, Segments]:
@@ -210,10 +213,8 @@ def _v2_flow(segments: Segments, what: str) -> tuple[FlowRef, Segments]:
 
 
 def _v2_key(rest: Segments) -> str:
-    key = rest[0] if rest else "*"
-    if "," in key:
-        raise NotImplementedSdmxError("Several keys separated by ',' are not supported; use + within a key.")
-    return key
+    """The key, or several keys separated by ``,`` (any of them matches)."""
+    return rest[0] if rest else "*"
 
 
 def _v2_data(segments: Segments, parameters: Parameters) -> DataQuery:
@@ -234,7 +235,12 @@ def _v2_data(segments: Segments, parameters: Parameters) -> DataQuery:
         detail=_v2_detail(parameters),
         include_history=parameters.flag("includeHistory"),
         include_drafts=parameters.flag("includeDrafts"),
+        attributes=_v2_attributes(parameters),
     )
+
+
+ALL_ATTRIBUTES = {"dsd", "msd", "all"}
+ATTACHMENT_LEVELS = {"dataset", "series", "obs"}
 
 
 def _v2_detail(parameters: Parameters) -> DataDetail:
@@ -243,6 +249,17 @@ def _v2_detail(parameters: Parameters) -> DataDetail:
     if measures == "none":
         return DataDetail.NODATA if attributes != "none" else DataDetail.SERIESKEYSONLY
     return DataDetail.DATAONLY if attributes == "none" else DataDetail.FULL
+
+
+def _v2_attributes(parameters: Parameters) -> tuple[str, ...] | None:
+    """v2 ``attributes=``: None for all (``dsd``, ``msd``, ``all``) or none (``detail`` says it); else an
+    attachment level or the attribute ids to keep (checked against the DSD by the service)."""
+    value = (parameters.get("attributes") or "dsd").strip()
+    if value.lower() in ALL_ATTRIBUTES | {"none"}:
+        return None
+    if value.lower() in ATTACHMENT_LEVELS:
+        return (value.lower(),)
+    return _selector(value, set(), ",+").values
 
 
 def _v2_availability(segments: Segments, parameters: Parameters) -> AvailabilityQuery:
@@ -279,11 +296,12 @@ def _v2(segments: Segments, parameters: Parameters) -> SdmxQuery:
         "structure": _v2_structure,
         "data": _v2_data,
         "availability": _v2_availability,
+        "schema": _schema,
     }
     parser = parsers.get(segments[0].lower())
     if parser is None:
         raise NotImplementedSdmxError(
-            f"The v2 resource {segments[0]!r} is not available here; use structure, data or availability."
+            f"The v2 resource {segments[0]!r} is not available here; use structure, data, availability or schema."
         )
     return parser(segments[1:], parameters)
 
@@ -292,8 +310,16 @@ def _structure_parser(resource: str) -> Parser:
     return lambda segments, parameters: _structure(resource, segments, parameters, "+")
 
 
+def _metadata(segments: Segments, parameters: Parameters) -> SdmxQuery:
+    raise NotImplementedSdmxError(
+        "Reference metadata queries (/metadata/...) are not available here; a dataflow's reference metadata "
+        "are annotations of the dataflow: /dataflow/PIVGM/{id}."
+    )
+
+
 PARSERS: dict[str, Parser] = {
     "data": _data,
+    "metadata": _metadata,
     "availableconstraint": _availability,
     "schema": _schema,
     "v2": _v2,

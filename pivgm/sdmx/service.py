@@ -8,6 +8,7 @@ else); without one, only published releases are read."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from functools import singledispatchmethod
 
 from pivgm.catalog import Catalog
@@ -58,13 +59,35 @@ def _merge(filters: dict[str, list[str]], extra: Mapping[str, Sequence[str]], st
             raise QuerySyntaxError(
                 f"c[{component_id}]: {structure.id} has no component {component_id!r}.", parameter=component_id
             )
-        unknown = [c for c in codes if component.codelist is not None and c not in component.codelist]
-        if unknown:
-            raise NoResultsError(f"{unknown[0]!r} is not a code of {component_id}.")
-        kept = [c for c in codes if c in filters[component_id]] if component_id in filters else list(codes)
+        known = [c for c in codes if component.codelist is None or c in component.codelist]
+        if not known:  # as in keys: unknown codes beside known ones select nothing more
+            raise NoResultsError(f"{codes[0]!r} is not a code of {component_id}.")
+        kept = [c for c in known if c in filters[component_id]] if component_id in filters else known
         if not kept:
             raise NoResultsError(f"The key and c[{component_id}] select no common code.")
         filters[component_id] = kept
+
+
+@dataclass(frozen=True)
+class Selected:
+    """What a key and component filters select: codes per dimension, and for several keys, one per key."""
+
+    filters: dict[str, list[str]]
+    any_of: tuple[dict[str, list[str]], ...] = ()
+
+
+def _known_keys(keys: Sequence[str], structure: DataStructure) -> list[dict[str, list[str]]]:
+    """Each key's codes; keys with no known code are dropped, as unknown codes beside known ones are."""
+    parsed: list[dict[str, list[str]]] = []
+    missing: NoResultsError | None = None
+    for key in keys:
+        try:
+            parsed.append(parse_key(key, structure))
+        except NoResultsError as error:
+            missing = error
+    if not parsed and missing is not None:
+        raise missing
+    return parsed
 
 
 class SdmxService:
@@ -97,10 +120,18 @@ class SdmxService:
             raise NoResultsError(f"There is no dataflow {flow}. The list is at /sdmx/rest/dataflow.", flow=str(flow))
         return dataflow
 
-    def _filters(self, dataflow: Dataflow, key: str, extra: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
-        filters = parse_key(key, dataflow.structure)
-        _merge(filters, extra, dataflow.structure)
-        return filters
+    def _filters(self, dataflow: Dataflow, key: str, extra: Mapping[str, Sequence[str]]) -> Selected:
+        """Codes per dimension of the key (or, for several keys ``K1,K2``, of each: ``any_of``) and of the
+        v2 component filters."""
+        keys = [k for k in key.split(",") if k.strip()] or ["*"]
+        if len(keys) == 1:
+            filters = parse_key(keys[0], dataflow.structure)
+            _merge(filters, extra, dataflow.structure)
+            return Selected(filters)
+        any_of = tuple(_known_keys(keys, dataflow.structure))
+        components: dict[str, list[str]] = {}
+        _merge(components, extra, dataflow.structure)
+        return Selected(components, any_of)
 
     def _universe(self) -> Universe:
         providers = tuple(
@@ -122,7 +153,7 @@ class SdmxService:
         drafts = self._drafts_for(query)
         dataflow = self._dataflow(query.flow)
         structure = dataflow.structure
-        filters = self._filters(dataflow, query.key, query.filters)
+        selected = self._filters(dataflow, query.key, query.filters)
         keys_only = query.detail in {DataDetail.SERIESKEYSONLY, DataDetail.NODATA}
         at = _observation_dimension(query.dimension_at_observation, structure, keys_only)
         dimensions = structure.dimension_ids
@@ -130,7 +161,8 @@ class SdmxService:
         if at not in {TIME_AT_OBSERVATION, ALL_DIMENSIONS}:
             order = (*(d for d in dimensions if d != at), PERIOD_START, at)
         selection = ObservationSelection(
-            filters=filters,
+            filters=selected.filters,
+            any_of=selected.any_of,
             start=query.start,
             end=query.end,
             providers=query.providers,
@@ -141,7 +173,7 @@ class SdmxService:
             order=order,
             distinct=keys_only,
         )
-        columns = _columns(structure, query.detail)
+        columns = _columns(structure, query.detail, query.attributes)
         stream = observation_stream(self.catalog, dataflow.id, selection, columns, drafts=drafts)
         return DataMessage(
             header=Header.new(),
@@ -159,7 +191,7 @@ class SdmxService:
         drafts = self._drafts_for(query)
         dataflow = self._dataflow(query.flow)
         structure = dataflow.structure
-        filters = self._filters(dataflow, query.key, query.filters)
+        selected = self._filters(dataflow, query.key, query.filters)
         components = list(structure.dimension_ids)
         if query.component is not None:
             if query.component not in {*components, structure.time_dimension}:
@@ -169,7 +201,13 @@ class SdmxService:
                     parameter="componentID",
                 )
             components = [c for c in components if c == query.component]
-        selection = ObservationSelection(filters=filters, start=query.start, end=query.end, providers=query.providers)
+        selection = ObservationSelection(
+            filters=selected.filters,
+            any_of=selected.any_of,
+            start=query.start,
+            end=query.end,
+            providers=query.providers,
+        )
         found = codes_with_data(
             self.catalog,
             dataflow.id,
@@ -217,9 +255,23 @@ class SdmxService:
 
     @answer.register
     def _schema(self, query: SchemaQuery) -> SchemaMessage:
-        dataflow = self._dataflow(query.flow)
+        dataflow = self._structure_user(query.flow) if query.context == "datastructure" else self._dataflow(query.flow)
         at = _observation_dimension(query.dimension_at_observation, dataflow.structure, False)
-        return SchemaMessage(dataflow, at)
+        return SchemaMessage(dataflow, at, query.context)
+
+    def _structure_user(self, ref: FlowRef) -> Dataflow:
+        """A dataflow of the data structure ``ref`` names (its schema is the structure's)."""
+        for dataflow in self.standard.dataflows.values():
+            structure = dataflow.structure
+            if (
+                structure.id == ref.id
+                and ref.agency in {None, structure.agency}
+                and ref.version in {None, structure.version}
+            ):
+                return dataflow
+        raise NoResultsError(
+            f"There is no data structure {ref}. The list is at /sdmx/rest/datastructure.", structure=str(ref)
+        )
 
 
 def _observation_dimension(requested: str, structure: DataStructure, keys_only: bool) -> str:
@@ -235,8 +287,15 @@ def _observation_dimension(requested: str, structure: DataStructure, keys_only: 
     return TIME_AT_OBSERVATION if keys_only else requested
 
 
-def _columns(structure: DataStructure, detail: DataDetail) -> list[str]:
-    """The columns a detail level needs."""
+LEVELS = {
+    "dataset": AttributeAttachment.DATAFLOW,
+    "series": AttributeAttachment.SERIES,
+    "obs": AttributeAttachment.OBSERVATION,
+}
+
+
+def _columns(structure: DataStructure, detail: DataDetail, attributes: Sequence[str] | None = None) -> list[str]:
+    """The columns a detail level needs, with only the ``attributes`` asked for (v2) if any were named."""
     dimensions = list(structure.dimension_ids)
     if detail is DataDetail.SERIESKEYSONLY:
         return dimensions
@@ -244,4 +303,23 @@ def _columns(structure: DataStructure, detail: DataDetail) -> list[str]:
         kept = {AttributeAttachment.SERIES, AttributeAttachment.DATAFLOW}
         return dimensions + [a.id for a in structure.attributes if a.attachment in kept]
     observation = [*dimensions, structure.time_dimension, structure.measure.id]
-    return observation if detail is DataDetail.DATAONLY else list(structure.column_ids)
+    if detail is DataDetail.DATAONLY:
+        return observation
+    if attributes is None:
+        return list(structure.column_ids)
+    return observation + _chosen_attributes(structure, attributes)
+
+
+def _chosen_attributes(structure: DataStructure, asked: Sequence[str]) -> list[str]:
+    """The attribute ids ``attributes=`` names: one attachment level, or ids of the DSD (else a 400)."""
+    if len(asked) == 1 and asked[0] in LEVELS:
+        return [a.id for a in structure.attributes if a.attachment is LEVELS[asked[0]]]
+    known = {a.id for a in structure.attributes}
+    unknown = [a for a in asked if a not in known]
+    if unknown:
+        raise QuerySyntaxError(
+            f"attributes={','.join(asked)}: {structure.id} has no attribute {unknown[0]!r}; name some of "
+            f"{', '.join(sorted(known))}, or use dsd, all, none, dataset, series or obs.",
+            parameter="attributes",
+        )
+    return [a.id for a in structure.attributes if a.id in asked]

@@ -22,21 +22,22 @@ def _quote(identifier: str) -> str:
 
 @dataclass(frozen=True)
 class DataQuery:
-    """A selection of observations: codes per dimension (empty = all), a period range, a page."""
+    """A selection of observations: codes per dimension (empty = all), a period range, a page; ``any_of``:
+    further selections of codes per dimension, one of which an observation must match (several SDMX keys)."""
 
     filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
     start: date | None = None
     end: date | None = None
     limit: int | None = None
     offset: int = 0
+    any_of: tuple[Mapping[str, Sequence[str]], ...] = ()
 
     def where(self) -> tuple[str, list[object]]:
-        clauses: list[str] = []
-        parameters: list[object] = []
-        for column, codes in self.filters.items():
-            if codes:
-                clauses.append(f"list_contains(?, {_quote(column)})")
-                parameters.append(list(codes))
+        clauses, parameters = _codes(self.filters)
+        alternatives = [_codes(alternative) for alternative in self.any_of]
+        if alternatives and all(alternative for alternative, _ in alternatives):  # an empty one matches all
+            clauses.append("(" + " OR ".join("(" + " AND ".join(c) + ")" for c, _ in alternatives) + ")")
+            parameters += [value for _, values in alternatives for value in values]
         if self.start is not None:
             clauses.append(f"{PERIOD_START} >= ?")
             parameters.append(self.start)
@@ -44,6 +45,17 @@ class DataQuery:
             clauses.append(f"{PERIOD_START} <= ?")
             parameters.append(self.end)
         return (" WHERE " + " AND ".join(clauses) if clauses else ""), parameters
+
+
+def _codes(filters: Mapping[str, Sequence[str]]) -> tuple[list[str], list[object]]:
+    """One condition per dimension with codes selected, and their parameters."""
+    clauses: list[str] = []
+    parameters: list[object] = []
+    for column, codes in filters.items():
+        if codes:
+            clauses.append(f"list_contains(?, {_quote(column)})")
+            parameters.append(list(codes))
+    return clauses, parameters
 
 
 class ReleaseReader:

@@ -18,8 +18,8 @@ XS = "http://www.w3.org/2001/XMLSchema"
 TIME_TYPE = "common:ObservationalTimePeriodType"
 
 
-def namespace_of(dataflow: Dataflow, dimension_at_observation: str) -> str:
-    return f"{dataflow.urn}:ObsLevelDim:{dimension_at_observation}"
+def namespace_of(urn: str, dimension_at_observation: str) -> str:
+    return f"{urn}:ObsLevelDim:{dimension_at_observation}"
 
 
 def _xs(parent: etree._Element, tag: str, **attributes: str) -> etree._Element:
@@ -74,7 +74,7 @@ def _attribute(restriction: etree._Element, name: str, type_: str, use: str) -> 
 
 def schema_document(message: SchemaMessage) -> etree._Element:
     dataflow, at = message.dataflow, message.dimension_at_observation
-    target = namespace_of(dataflow, at)
+    target = namespace_of(message.urn, at)
     nsmap = {"xs": XS, None: target, "common": NAMESPACES["common"], "dsd": NAMESPACES["ss"]}
     schema = etree.Element(
         f"{{{XS}}}schema",

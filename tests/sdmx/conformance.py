@@ -1,0 +1,259 @@
+"""The SDMX conformance table: each request the service claims to answer, with the status, media type, SDMX
+error code and key facts of the body it must answer with. ``test_conformance.py`` runs every row against a
+live server; ``python -m tests.sdmx.conformance`` renders the table into docs/sdmx.md as the support matrix
+(and a test fails when the page and the table differ), so the docs cannot claim what the service does not do.
+
+Paths are below the entry point ``/sdmx/rest``; the store holds the test sources (Honduras and Panama in
+``DF_IRREGULAR_TRANSIT``, among others).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "sdmx.md"
+START = "<!-- conformance table: rendered by `python -m tests.sdmx.conformance`; do not edit by hand -->"
+END = "<!-- end of the conformance table -->"
+
+XML_DATA = "application/vnd.sdmx.genericdata+xml; version=2.1"
+SS_DATA = "application/vnd.sdmx.structurespecificdata+xml; version=2.1"
+TS_DATA = "application/vnd.sdmx.generictimeseriesdata+xml; version=2.1"
+JSON_DATA_1 = "application/vnd.sdmx.data+json; version=1.0.0"
+JSON_DATA_2 = "application/vnd.sdmx.data+json; version=2.0.0"
+CSV_1 = "application/vnd.sdmx.data+csv; version=1.0.0"
+CSV_2 = "application/vnd.sdmx.data+csv; version=2.0.0"
+STRUCTURE = "application/vnd.sdmx.structure+xml; version=2.1"
+JSON_STRUCTURE = "application/vnd.sdmx.structure+json; version=1.0.0"
+SCHEMA = "application/vnd.sdmx.schema+xml; version=2.1"
+XML_ERROR = "application/xml"
+JSON_ERROR = "application/json"
+
+FLOW = "data/DF_IRREGULAR_TRANSIT"
+V2_FLOW = "v2/data/dataflow/PIVGM/DF_IRREGULAR_TRANSIT"
+SELECTION = "M.PAN+HND.VEN...?startPeriod=2024-01"
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One request and what its answer must be. ``facts``: texts the body holds (an empty body for HEAD,
+    OPTIONS and 304); ``code``: the SDMX error code of an error message."""
+
+    section: str
+    path: str
+    status: int
+    media_type: str | None
+    code: int | None = None
+    facts: tuple[str, ...] = ()
+    accept: str | None = None
+    method: str = "GET"
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def request(self) -> str:
+        sent = [f"Accept: {self.accept}"] if self.accept else []
+        sent += [f"{name}: {value}" for name, value in self.headers.items()]
+        method = "" if self.method == "GET" else f"{self.method} "
+        return f"{method}`/{self.path}`" + (f" ({'; '.join(sent)})" if sent else "")
+
+
+PROBES: tuple[Probe, ...] = (
+    # Structures, v1.5
+    Probe("Structures", "dataflow", 200, STRUCTURE, facts=("DF_IRREGULAR_TRANSIT", "DF_MIG_STOCK")),
+    Probe(
+        "Structures",
+        "dataflow/PIVGM/DF_IRREGULAR_TRANSIT/latest?references=all",
+        200,
+        STRUCTURE,
+        facts=("DSD_IRREGULAR_TRANSIT", "CL_AREA", "CS_"),
+    ),
+    Probe("Structures", "dataflow/all/all/latest?detail=allstubs", 200, STRUCTURE, facts=("DF_IRREGULAR_TRANSIT",)),
+    Probe(
+        "Structures",
+        "datastructure/PIVGM/DSD_IRREGULAR_TRANSIT?references=children",
+        200,
+        STRUCTURE,
+        facts=("DSD_IRREGULAR_TRANSIT", "CL_SEX"),
+    ),
+    Probe("Structures", "codelist/PIVGM/CL_SEX/latest", 200, STRUCTURE, facts=("CL_SEX", 'xml:lang="es"')),
+    Probe("Structures", "conceptscheme", 200, STRUCTURE, facts=("ConceptScheme",)),
+    Probe("Structures", "dataproviderscheme", 200, STRUCTURE, facts=("HN_INM", "PA_SNM")),
+    Probe("Structures", "structure/PIVGM/all/latest", 200, STRUCTURE, facts=("Dataflows", "Codelists")),
+    Probe(
+        "Structures",
+        "dataflow",
+        200,
+        JSON_STRUCTURE,
+        accept="application/vnd.sdmx.structure+json",
+        facts=("dataflows",),
+    ),
+    Probe("Structures", "hierarchicalcodelist", 404, XML_ERROR, 100),
+    Probe("Structures", "dataflow/PIVGM/DF_NOPE", 404, XML_ERROR, 100),
+    Probe(
+        "Structures",
+        "v2/structure/dataflow/PIVGM/DF_IRREGULAR_TRANSIT/+",
+        200,
+        STRUCTURE,
+        facts=("DF_IRREGULAR_TRANSIT",),
+    ),
+    Probe("Structures", "v2/structure/codelist/PIVGM/CL_SEX,CL_AREA/~", 200, STRUCTURE, facts=("CL_SEX", "CL_AREA")),
+    Probe("Structures", "v2/structure/*/PIVGM/DSD_IRREGULAR_TRANSIT", 200, STRUCTURE, facts=("DSD_IRREGULAR_TRANSIT",)),
+    # Data, v1.5: every format
+    Probe(
+        "Data formats",
+        f"{FLOW}/{SELECTION}",
+        200,
+        XML_DATA,
+        facts=("generic:Obs", 'structureID="DSD_IRREGULAR_TRANSIT"'),
+    ),
+    Probe("Data formats", f"{FLOW}/{SELECTION}&format=structurespecificdata", 200, SS_DATA, facts=("ss:structureRef",)),
+    Probe("Data formats", f"{FLOW}/{SELECTION}&format=generictimeseriesdata", 200, TS_DATA, facts=("generic:Series",)),
+    Probe("Data formats", f"{FLOW}/{SELECTION}", 200, JSON_DATA_1, accept=JSON_DATA_1, facts=('"dataSets"',)),
+    Probe("Data formats", f"{FLOW}/{SELECTION}&format=sdmx-json-2.0", 200, JSON_DATA_2, facts=('"dataSets"',)),
+    Probe("Data formats", f"{FLOW}/{SELECTION}&format=csv", 200, CSV_1, facts=("DATAFLOW,FREQ,REF_AREA",)),
+    Probe("Data formats", f"{FLOW}/{SELECTION}", 200, CSV_2, accept=CSV_2, facts=("STRUCTURE,STRUCTURE_ID,ACTION",)),
+    Probe("Data formats", f"{FLOW}/{SELECTION}", 406, XML_ERROR, 1000, accept="application/pdf"),
+    # Data, v1.5: keys and parameters
+    Probe("Data queries", f"{FLOW}/M.HND.VEN.../HN_INM?format=csv", 200, CSV_1, facts=('"HND","VEN"',)),
+    Probe("Data queries", f"{FLOW}/M.HND+ZZZ.VEN...?format=csv", 200, CSV_1, facts=('"HND","VEN"',)),
+    Probe("Data queries", f"{FLOW}/M.ZZZ.VEN...", 404, XML_ERROR, 100),
+    Probe("Data queries", f"{FLOW}/M.US$A.VEN...", 404, XML_ERROR, 100),
+    Probe("Data queries", f"{FLOW}/M.PAN", 400, XML_ERROR, 140),
+    Probe("Data queries", f"{FLOW}/M.PAN.VEN...?lastNObservations=1&format=csv", 200, CSV_1, facts=('"PAN","VEN"',)),
+    Probe("Data queries", f"{FLOW}/M.PAN.VEN...?firstNObservations=1&format=csv", 200, CSV_1, facts=('"PAN","VEN"',)),
+    Probe("Data queries", f"{FLOW}/M.PAN.VEN...?detail=serieskeysonly", 200, XML_DATA, facts=("SeriesKey",)),
+    Probe(
+        "Data queries",
+        f"{FLOW}/M.PAN.VEN...?detail=dataonly&format=csv",
+        200,
+        CSV_1,
+        facts=("TIME_PERIOD,OBS_VALUE\n",),
+    ),
+    Probe(
+        "Data queries",
+        f"{FLOW}/M.PAN.VEN...?dimensionAtObservation=AllDimensions",
+        200,
+        XML_DATA,
+        facts=("generic:Obs",),
+    ),
+    Probe("Data queries", f"{FLOW}/M.PAN.VEN...?startPeriod=last year", 400, XML_ERROR, 140),
+    Probe("Data queries", f"{FLOW}/M.PAN.VEN...?updatedAfter=2999-01-01T00:00:00Z", 404, XML_ERROR, 100),
+    Probe("Data queries", f"{FLOW}?includeDrafts=true", 401, XML_ERROR, 110),
+    Probe("Data queries", "data/DF_NOPE", 404, JSON_ERROR, 100, accept=JSON_DATA_1),
+    # Data, v2
+    Probe("Data queries, v2", f"{V2_FLOW}/+/M.HND.VEN...?format=csv", 200, CSV_1, facts=('"HND","VEN"',)),
+    Probe(
+        "Data queries, v2",
+        f"{V2_FLOW}/1.0/M.HND.VEN...,M.PAN.HTI...?format=csv",
+        200,
+        CSV_1,
+        facts=('"HND","VEN"', '"PAN","HTI"'),
+    ),
+    Probe(
+        "Data queries, v2",
+        f"{V2_FLOW}/1.0/*?c[REF_AREA]=HND&c[TIME_PERIOD]=ge:2024-01&format=csv",
+        200,
+        CSV_1,
+        facts=('"HND"',),
+    ),
+    Probe(
+        "Data queries, v2",
+        f"{V2_FLOW}/1.0/M.HND.VEN...?attributes=OBS_STATUS&format=csv",
+        200,
+        CSV_1,
+        facts=("TIME_PERIOD,OBS_VALUE,OBS_STATUS\n",),
+    ),
+    Probe(
+        "Data queries, v2", f"{V2_FLOW}/1.0/M.HND.VEN...?attributes=none&format=csv", 200, CSV_1, facts=("OBS_VALUE\n",)
+    ),
+    Probe("Data queries, v2", f"{V2_FLOW}/1.0/M.HND.VEN...?attributes=COLOUR", 400, XML_ERROR, 140),
+    Probe("Data queries, v2", f"{V2_FLOW}/1.0/M.HND+ZZZ.VEN...?format=csv", 200, CSV_1, facts=('"HND","VEN"',)),
+    Probe("Data queries, v2", "v2/data/datastructure/PIVGM/DSD_IRREGULAR_TRANSIT/1.0", 501, XML_ERROR, 501),
+    # Availability
+    Probe(
+        "Availability",
+        "availableconstraint/DF_IRREGULAR_TRANSIT/M.PAN+HND.VEN.../all/REF_AREA",
+        200,
+        STRUCTURE,
+        facts=("CubeRegion", "PAN", "HND"),
+    ),
+    Probe(
+        "Availability",
+        "v2/availability/dataflow/PIVGM/DF_IRREGULAR_TRANSIT/1.0/*?c[REF_AREA]=HND",
+        200,
+        STRUCTURE,
+        facts=("CubeRegion", "HND"),
+    ),
+    Probe("Availability", "availableconstraint/DF_IRREGULAR_TRANSIT/all/all/COLOUR", 400, XML_ERROR, 140),
+    # Schemas
+    Probe(
+        "Schemas",
+        "schema/dataflow/PIVGM/DF_IRREGULAR_TRANSIT/1.0",
+        200,
+        SCHEMA,
+        facts=("Dataflow=PIVGM:DF_IRREGULAR_TRANSIT",),
+    ),
+    Probe(
+        "Schemas",
+        "schema/datastructure/PIVGM/DSD_IRREGULAR_TRANSIT/1.0",
+        200,
+        SCHEMA,
+        facts=("DataStructure=PIVGM:DSD_IRREGULAR_TRANSIT",),
+    ),
+    Probe(
+        "Schemas",
+        "v2/schema/datastructure/PIVGM/DSD_IRREGULAR_TRANSIT/1.0",
+        200,
+        SCHEMA,
+        facts=("DataStructure=PIVGM:DSD_IRREGULAR_TRANSIT",),
+    ),
+    # Not implemented, and not a resource
+    Probe("Other resources", "metadata/dataflow/PIVGM/DF_IRREGULAR_TRANSIT", 501, XML_ERROR, 501),
+    Probe("Other resources", "v2/metadata/metadataflow/all/all/latest", 501, XML_ERROR, 501),
+    Probe("Other resources", "whatever", 400, XML_ERROR, 140),
+    # HTTP
+    Probe("HTTP", f"{FLOW}/M.PAN.VEN...", 200, XML_DATA, method="HEAD"),
+    Probe("HTTP", f"{FLOW}/M.PAN.VEN...", 204, None, method="OPTIONS"),
+    Probe("HTTP", f"{FLOW}/M.PAN.VEN...", 304, None, headers={"If-None-Match": "*"}),
+)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", "\\n")
+
+
+def render() -> str:
+    """The support matrix: one Markdown table per section."""
+    lines: list[str] = []
+    for section in dict.fromkeys(p.section for p in PROBES):
+        lines += [
+            f"**{section}**",
+            "",
+            "| Request | Status | Media type | SDMX code | Body holds |",
+            "|---|---|---|---|---|",
+        ]
+        for probe in (p for p in PROBES if p.section == section):
+            facts = ", ".join(f"`{_cell(f)}`" for f in probe.facts)
+            media = f"`{probe.media_type}`" if probe.media_type else "none"
+            code = str(probe.code) if probe.code is not None else ""
+            lines.append(f"| {_cell(probe.request)} | {probe.status} | {media} | {code} | {facts} |")
+        lines.append("")
+    return "\n".join([START, "", *lines, END])
+
+
+def documented(text: str) -> str:
+    """The matrix as the page holds it (between the markers)."""
+    start, end = text.index(START), text.index(END) + len(END)
+    return text[start:end]
+
+
+def main() -> None:
+    """Write the matrix into docs/sdmx.md, between the markers."""
+    text = DOC.read_text(encoding="utf-8")
+    DOC.write_text(text.replace(documented(text), render()), encoding="utf-8")
+    print(f"{DOC.name}: {len(PROBES)} requests", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
