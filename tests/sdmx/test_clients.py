@@ -125,3 +125,30 @@ def test_pysdmx_reads_the_dataflow_with_its_structure_and_codelists(live_url, ca
     codelists = {c.id: {code.id for code in c.codes} for c in by_type["Codelist"]}
     assert codelists == {c.id: c.ids() for c in dataflow.structure.codelists()}
     assert [d.id for d in by_type["Dataflow"]] == [FLOW]
+
+
+SUPPORTS = '{"availableconstraint": True, "preview": True, "structure-specific data": True}'
+
+
+def test_sdmx1_reads_availability_and_previews_once_the_source_says_it_supports_them(live_url):
+    """sdmx1 refuses availability queries to a source it does not know unless ``supports`` names them."""
+    found = run_sdmx1(
+        live_url,
+        f"""
+        try:
+            client.availableconstraint("{FLOW}")
+            refused = False
+        except NotImplementedError:
+            refused = True
+        sdmx.add_source({{"id": "PIVGM_FULL", "url": sys.argv[1], "name": "PIVGM", "supports": {SUPPORTS}}})
+        full = sdmx.Client("PIVGM_FULL")
+        message = full.availableconstraint("{FLOW}", key="M.PAN+HND.VEN...")
+        region = list(message.constraint.values())[0].data_content_region[0]
+        areas = sorted(v.value for d, m in region.member.items() if d.id == "REF_AREA" for v in m.values)
+        keys = full.preview_data("{FLOW}")
+        print(json.dumps({{"refused": refused, "areas": areas, "series": len(keys)}}))
+        """,
+    )
+    assert found["refused"] is True
+    assert found["areas"] == ["HND", "PAN"]
+    assert found["series"] > 1
