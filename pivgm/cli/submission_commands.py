@@ -26,6 +26,7 @@ from pivgm.ingest.mapping import Mapping
 from pivgm.ingest.readers import ReadOptions, read_file
 from pivgm.ingest.recipes import Recipe, RecipeError, load_recipe
 from pivgm.ingest.recipes.draft import draft_recipe
+from pivgm.ingest.recipes.named import shipped_recipe
 from pivgm.ingest.report import Severity, ValidationReport, note_text
 from pivgm.ingest.suggest import suggest_mapping
 from pivgm.platform import Platform
@@ -41,7 +42,8 @@ FlowOption = Annotated[str, typer.Option("--flow", help="Dataflow id, e.g. DF_IR
 ProviderOption = Annotated[str, typer.Option("--provider", help="Provider id, e.g. MX_UPM.")]
 MappingOption = Annotated[Path | None, typer.Option("--mapping", help="Mapping JSON file.", exists=True)]
 RecipeOption = Annotated[
-    Path | None, typer.Option("--recipe", help="Recipe YAML file (see docs/submissions.md).", exists=True)
+    str | None,
+    typer.Option("--recipe", help="Recipe YAML file, or the name of a shipped recipe (see docs/submissions.md)."),
 ]
 SheetOption = Annotated[str | None, typer.Option("--sheet", help="Sheet name or number (spreadsheets).")]
 LanguageOption = Annotated[str, typer.Option("--lang", help="Language of the messages: es or en.")]
@@ -66,12 +68,16 @@ def _request(
     mapping: Path | None,
     sheet: str | None,
     load: bool,
-    recipe: Path | None = None,
+    recipe: str | None = None,
 ) -> SubmissionRequest:
     sheet_choice: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
     if recipe is not None and mapping is not None:
         raise InvalidParameterError("Give either --recipe or --mapping, not both (a recipe holds the mapping).")
-    recipe_document: Recipe | None = load_recipe(recipe) if recipe is not None else None
+    recipe_document: Recipe | None = None
+    if recipe is not None:
+        path = Path(recipe)
+        named = not path.is_file() and path.suffix not in (".yaml", ".yml", ".json") and path.name == recipe
+        recipe_document = shipped_recipe(recipe) if named else load_recipe(path)
     return SubmissionRequest(
         recipe=recipe_document,
         provider_id=provider,

@@ -74,3 +74,18 @@ def test_the_notes_of_an_applied_recipe_are_in_the_language_asked_for(pivgm, tmp
     assert "filters[0] sobre «Casos» conservó 2 de 2 filas." in spanish
     assert "Recipe 'receta.yaml' applied." in english
     assert "filters[0] on 'Casos' kept 2 of 2 rows." in english
+
+
+def test_a_shipped_recipe_is_named_on_the_command_line_too(pivgm, tmp_path):
+    """``--recipe cbp_sbo_encounters`` is the shipped recipe, as in the API; a name that is none lists them."""
+    from tests.cli.test_recipe_files import official
+
+    path = official("sbo-encounters-fy22-fy25-aug.csv", tmp_path)
+    result = pivgm("validate", str(path), "--flow", "DF_BORDER_ENCOUNTERS", "--provider", "US_CBP",
+                   "--recipe", "cbp_sbo_encounters", "--lang", "en")  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Recipe 'cbp_sbo_encounters.yaml'" in result.stdout
+    wrong = pivgm("validate", str(path), "--flow", "DF_BORDER_ENCOUNTERS", "--provider", "US_CBP",
+                  "--recipe", "cbp_sbo_encounter", "--lang", "es")  # fmt: skip
+    said = " ".join(wrong.stderr.split())
+    assert wrong.returncode == 2 and "no hay ninguna receta con ese nombre" in said and "cbp_sbo_encounters" in said

@@ -16,10 +16,11 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "cannot be read ({reason}). Save it as UTF-8 text and try again.",
     },
     "unknown-recipe": {
-        "es": "no hay ninguna receta con ese nombre. Las recetas incluidas son: {names}; también puede usar "
-        "«saved» (la última receta guardada del proveedor) o enviar el texto YAML de la receta.",
-        "en": "there is no recipe of that name. The shipped recipes are: {names}; you can also use 'saved' (the "
-        "provider's latest saved recipe) or send the recipe's YAML text.",
+        "es": "no hay ninguna receta con ese nombre. Las recetas incluidas son: {names}. Dé una de ellas o la "
+        "receta misma: un archivo YAML (en la API, su texto, o «saved» para la última receta guardada del "
+        "proveedor).",
+        "en": "there is no recipe of that name. The shipped recipes are: {names}. Give one of them or the recipe "
+        "itself: a YAML file (in the API, its text, or 'saved' for the provider's latest saved recipe).",
     },
     "no-saved-recipe": {
         "es": "{provider} no tiene ninguna receta guardada para {dataflow}. Envíe la receta (su nombre o su texto "
