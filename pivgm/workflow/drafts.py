@@ -25,7 +25,7 @@ from pivgm.ingest.recipes import Recipe, parse_recipe
 from pivgm.ingest.suggest import PERIOD_COLUMN, apply_layout, suggest_mapping
 from pivgm.model import Codelist, Dataflow
 from pivgm.platform import Platform
-from pivgm.workflow.row_filters import RowCondition, choices, keep
+from pivgm.workflow.row_filters import RowCondition, choices, from_recipe, keep
 from pivgm.workflow.submissions import FileTooLargeError, authorize_upload
 
 PREVIEW_ROWS = 10
@@ -181,18 +181,25 @@ def editor(
     chosen: MappingType[str, str] | None = None,
     conditions: Sequence[RowCondition] = (),
     typed: Choices | None = None,
+    saved: MappingType[str, Any] | None = None,
 ) -> Editor:
     """The suggestion for the file (or the person's ``chosen`` column roles over it), ready to edit; value
-    maps list the labels of the rows the ``conditions`` keep; ``typed`` keeps codes already chosen."""
+    maps list the labels of the rows the ``conditions`` keep; ``typed`` keeps codes already chosen. A
+    ``saved`` recipe (the provider's last one for the dataflow) is put over the suggestion when nothing is
+    chosen yet: its columns that the file has, its codes, constants and row conditions."""
     raw = read_staged(file, sheet, header_rows, platform.settings.max_submission_rows)
     provider = platform.standard.provider(provider_id)
     suggestion = suggest_mapping(raw, dataflow, provider_countries=provider.countries)
     whole = apply_layout(raw, suggestion).plain().table
-    table = keep(whole, conditions)
-    typed = typed or Choices()
     column_of = {column: component for component, column in suggestion.columns.items()}
     if chosen is not None:
         column_of = {column: component for column, component in chosen.items() if component}
+    elif saved:
+        column_of = _saved_roles(column_of, saved.get("columns", {}), whole.column_names)
+        conditions = [c for c in from_recipe(saved.get("filters", [])) if c.column in whole.column_names]
+        typed = Choices(dict(saved.get("values", {})), dict(saved.get("constants", {})))
+    table = keep(whole, conditions)
+    typed = typed or Choices()
     columns = []
     for name in whole.column_names:
         if name.startswith("_") and name not in column_of and not name.startswith(("_header", "_value", "_group")):
@@ -225,6 +232,23 @@ def editor(
     return Editor(
         columns, _components(dataflow), value_maps, constants, layout, notes, filters, (table.num_rows, whole.num_rows)
     )
+
+
+def _saved_roles(suggested: dict[str, str], saved: MappingType[str, str], columns: Sequence[str]) -> dict[str, str]:
+    """Column roles: the suggestion's, with each component the saved recipe reads from a column this file has
+    moved to that column."""
+    roles = dict(suggested)
+    for component, column in saved.items():
+        if column in columns:
+            roles = {c: role for c, role in roles.items() if role != component}
+            roles[column] = component
+    return roles
+
+
+def saved_recipe(platform: Platform, provider_id: str, dataflow_id: str) -> tuple[int, dict[str, Any]] | None:
+    """The version and content of the provider's last saved recipe (or mapping) for the dataflow."""
+    saved = platform.submissions.latest_mapping(provider_id, dataflow_id)
+    return (saved.version, saved.spec) if saved is not None else None
 
 
 def recipe_from_choices(

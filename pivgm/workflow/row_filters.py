@@ -89,3 +89,24 @@ def choices(table: pa.Table, column: str) -> list[str]:
         return []
     distinct = {str(v).strip() for v in table.column(column).unique().to_pylist() if v is not None}
     return sorted(distinct - {""})[:MAX_CHOICES]
+
+
+def from_recipe(filters: Iterable[Any]) -> list[RowCondition]:
+    """The conditions a saved recipe's ``filters`` hold, as the page shows them; entries the page cannot
+    show (on codes, regular expressions) are left out (a recipe file keeps them)."""
+    conditions = []
+    for entry in filters:
+        if not isinstance(entry, dict) or "column" not in entry:
+            continue
+        negated = "not" in entry
+        test = entry["not"] if negated else entry
+        if not isinstance(test, dict):
+            continue
+        if "equals" in test:
+            value = str(test["equals"])
+            operator = ("not_" if negated else "") + ("equals" if value.strip() else "empty")
+            conditions.append(RowCondition(entry["column"], operator, (value,) if value.strip() else ()))
+        elif "in" in test:
+            values = tuple(str(v) for v in test["in"])
+            conditions.append(RowCondition(entry["column"], "not_in" if negated else "in", values))
+    return conditions

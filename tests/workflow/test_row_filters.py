@@ -10,7 +10,7 @@ from pivgm.errors import InvalidParameterError
 from pivgm.ingest.readers import RawTable
 from pivgm.ingest.recipes import parse_recipe
 from pivgm.ingest.recipes.steps import filter_columns
-from pivgm.workflow.row_filters import RowCondition, choices, keep, parse_conditions
+from pivgm.workflow.row_filters import RowCondition, choices, from_recipe, keep, parse_conditions
 
 TABLE = pa.table({"area": ["TOTAL", "TOTAL", " Urbana ", "Rural", ""], "n": ["1", "2", "3", "4", "5"]})
 CASES = [
@@ -45,3 +45,10 @@ def test_conditions_combine_with_and_and_incomplete_ones_are_named():
 def test_the_values_to_pick_from_are_distinct_trimmed_and_without_the_empty_one():
     assert choices(TABLE, "area") == ["Rural", "TOTAL", "Urbana"]
     assert choices(TABLE, "no such column") == []
+
+
+def test_a_saved_recipe_gives_back_the_conditions_it_was_made_of_and_leaves_out_what_the_page_cannot_show():
+    made = [RowCondition("area", operator, tuple(values)) for operator, values, _kept in CASES]
+    saved = [condition.recipe_filter() for condition in made]
+    others = [{"column": "area", "regex": "^T"}, {"code": "REF_AREA", "known": True}]
+    assert from_recipe([*saved, *others]) == made

@@ -160,13 +160,24 @@ def _mapping_view(
     typed: drafts.Choices | None = None,
     error: str = "",
     error_key: str = "",
+    use_saved: bool = False,
 ) -> HTMLResponse:
     provider, dataflow = choices.get("provider", ""), choices.get("dataflow", "")
     file = drafts.staged(platform, actor, provider, dataflow, sha256)
     flow = platform.standard.dataflow(dataflow)
     sheet, header_rows = choices.get("sheet", ""), choices.get("header_rows", "")
+    saved = drafts.saved_recipe(platform, provider, dataflow) if use_saved else None
     model = drafts.editor(
-        platform, file, provider, flow, sheet or None, _header_rows(header_rows), chosen, conditions, typed
+        platform,
+        file,
+        provider,
+        flow,
+        sheet or None,
+        _header_rows(header_rows),
+        chosen,
+        conditions,
+        typed,
+        saved[1] if saved else None,
     )
     language = request_language(request)
     return render(
@@ -184,6 +195,7 @@ def _mapping_view(
         operators=OPERATORS,
         error=error,
         error_key=error_key,
+        saved_version=saved[0] if saved else None,
         component_name=lambda component: _component_name(flow, component, language),
         code_label=lambda code: f"{code.id} · {code.name.get(language)}",
     )
@@ -192,7 +204,7 @@ def _mapping_view(
 @router.get("/submit/file/{sha256}/mapping", response_class=HTMLResponse)
 def mapping_page(request: Request, platform: PlatformDep, actor: UserDep, sha256: str) -> HTMLResponse:
     choices = {k: v for k, v in request.query_params.items() if k in ("provider", "dataflow", "sheet", "header_rows")}
-    return _mapping_view(request, platform, actor, sha256, choices)
+    return _mapping_view(request, platform, actor, sha256, choices, use_saved=True)
 
 
 def _component_name(dataflow: Dataflow, component: str, language: str) -> str:

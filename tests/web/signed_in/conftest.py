@@ -77,7 +77,7 @@ class _FormFields(HTMLParser):
 
     def __init__(self, form_id: str) -> None:
         super().__init__()
-        self.form_id, self.inside, self.select = form_id, False, None
+        self.form_id, self.inside, self.select, self.multiple = form_id, False, None, False
         self.fields: list[list[str]] = []
         self.action = ""
 
@@ -90,10 +90,14 @@ class _FormFields(HTMLParser):
         if tag == "input" and a.get("name") and a.get("type") not in ("submit", "file"):
             self.fields.append([a["name"], a.get("value", "")])
         elif tag == "select":
-            self.select = [a["name"], ""]
-            self.fields.append(self.select)
+            self.select, self.multiple = [a["name"], ""], "multiple" in a
+            if not self.multiple:
+                self.fields.append(self.select)
         elif tag == "option" and self.select is not None and "selected" in a:
-            self.select[1] = a.get("value", "")
+            if self.multiple:
+                self.fields.append([self.select[0], a.get("value", "")])
+            else:
+                self.select[1] = a.get("value", "")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "select":
@@ -103,10 +107,20 @@ class _FormFields(HTMLParser):
 
 
 def form_fields(html: str, form_id: str) -> tuple[str, dict[str, str]]:
-    """The action and the fields of a form as the page sets them."""
+    """The action and the fields of a form as the page sets them (of a multiple choice, the last chosen)."""
     parser = _FormFields(form_id)
     parser.feed(html)
     return parser.action.replace("&amp;", "&"), dict((name, value) for name, value in parser.fields)
+
+
+def form_sent(html: str, form_id: str) -> tuple[str, dict[str, list[str]]]:
+    """The action and what a browser sends from the form untouched: every chosen value of a multiple choice."""
+    parser = _FormFields(form_id)
+    parser.feed(html)
+    sent: dict[str, list[str]] = {}
+    for name, value in parser.fields:
+        sent.setdefault(name, []).append(value)
+    return parser.action.replace("&amp;", "&"), sent
 
 
 def upload(client: httpx.Client, provider: str, dataflow: str, name: str, content: bytes) -> httpx.Response:
