@@ -40,7 +40,9 @@ def nationality_weights() -> tuple[list[str], np.ndarray]:
 
 
 def border_posts() -> list[str]:
-    return sorted(c.id for c in load_standard().codelist("CL_BORDER_AREA") if not c.id.startswith("_"))
+    """The southwest border's sectors and field offices (not its total, nor the nationwide total)."""
+    areas = load_standard().codelist("CL_BORDER_AREA")
+    return sorted(c.id for c in areas if not c.id.startswith("_") and c.id != "NATIONWIDE")
 
 
 def _chunk(rng: np.random.Generator, rows: int, year: int, codes: list[str], weights: np.ndarray) -> pa.Table:
