@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import pyarrow as pa
 
@@ -13,6 +14,7 @@ from pivgm.model import Codelist, ConceptScheme, Dataflow, DataStructure, Locali
 from pivgm.sdmx.query import TIME_AT_OBSERVATION, DataDetail
 
 SENDER = "PIVGM"
+M = TypeVar("M")
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class Header:
     id: str
     prepared: datetime
     sender: str = SENDER
+    language: str = "en"  # of texts given in one language only (SDMX-JSON ``name``); names are in es and en
 
     @classmethod
     def new(cls) -> Header:
@@ -168,3 +171,11 @@ class ErrorMessage:
     code: int
     status: int
     text: str
+
+
+def in_language(message: M, language: str) -> M:
+    """``message`` with its single-language texts in ``language`` (a message without a header is as is)."""
+    header = getattr(message, "header", None)
+    if not isinstance(header, Header) or header.language == language:
+        return message
+    return replace(message, header=replace(header, language=language))  # type: ignore[type-var]

@@ -212,6 +212,31 @@ PROBES: tuple[Probe, ...] = (
     Probe("Other resources", "metadata/dataflow/PIVGM/DF_IRREGULAR_TRANSIT", 501, XML_ERROR, 501),
     Probe("Other resources", "v2/metadata/metadataflow/all/all/latest", 501, XML_ERROR, 501),
     Probe("Other resources", "whatever", 400, XML_ERROR, 140),
+    # Languages: SDMX-JSON `name` in the language asked for (`names` holds both)
+    *(
+        Probe(
+            "Languages",
+            "codelist/PIVGM/CL_FREQ",
+            200,
+            JSON_STRUCTURE,
+            accept="application/vnd.sdmx.structure+json",
+            headers={"Accept-Language": language},
+            facts=(f'"name": "{monthly}"', '"names": {'),
+        )
+        for language, monthly in (("es-MX,es;q=0.9", "Mensual"), ("en", "Monthly"))
+    ),
+    *(
+        Probe(
+            "Languages",
+            f"{FLOW}/M.PAN.VEN...",
+            200,
+            JSON_DATA_1,
+            accept=JSON_DATA_1,
+            headers={"Accept-Language": language},
+            facts=(f'"name": "{monthly}"', f'"contentLanguages": ["{first}"'),
+        )
+        for language, monthly, first in (("es", "Mensual", "es"), ("fr, en;q=0.8, es;q=0.5", "Monthly", "en"))
+    ),
     # HTTP
     Probe("HTTP", f"{FLOW}/M.PAN.VEN...", 200, XML_DATA, method="HEAD"),
     Probe("HTTP", f"{FLOW}/M.PAN.VEN...", 204, None, method="OPTIONS"),

@@ -20,7 +20,7 @@ def sdmx_error_code(response: httpx.Response) -> int:
     return int(etree.fromstring(response.content).find(ERROR).get("code"))
 
 
-@pytest.mark.parametrize("probe", PROBES, ids=lambda p: f"{p.method} {p.path} {p.accept or ''}".strip())
+@pytest.mark.parametrize("probe", PROBES, ids=lambda p: p.request)
 def test_the_service_answers_as_the_table_says(live_url, probe: Probe):
     headers = {**({"Accept": probe.accept} if probe.accept else {}), **probe.headers}
     response = httpx.request(probe.method, f"{live_url}/{probe.path}", headers=headers, timeout=60)

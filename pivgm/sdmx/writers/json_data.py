@@ -12,6 +12,7 @@ from typing import Any
 
 from pivgm.model import Codelist, LocalizedText
 from pivgm.sdmx.keys import ID_PATTERN
+from pivgm.sdmx.languages import content_languages, localize
 from pivgm.sdmx.messages import DataMessage
 from pivgm.sdmx.writers.registry import writer
 from pivgm.sdmx.writers.xml_data import Layout
@@ -199,7 +200,7 @@ def _meta(message: DataMessage, version: int) -> dict[str, Any]:
         "id": message.header.id,
         "test": False,
         "prepared": message.header.prepared_text,
-        "contentLanguages": ["en", "es"],
+        "contentLanguages": content_languages(message.header.language),
         "sender": {"id": message.header.sender},
     }
 
@@ -229,7 +230,7 @@ def _body(message: DataMessage, version: int) -> Iterator[bytes]:
     attributes = [0 if c.values else None for c in state.dataset_attributes]
     closing = f'}}, "attributes": {json.dumps(attributes)}}}]'
     key = "structure" if version == 1 else "structures"
-    structure = _structure(message, state, version)
+    structure = localize(_structure(message, state, version), message.header.language)
     yield f'{closing}, "{key}": {json.dumps(structure if version == 1 else [structure])}}}}}\n'.encode()
 
 

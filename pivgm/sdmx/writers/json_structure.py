@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from pivgm.model import AttributeAttachment, Codelist, ConceptScheme, Dataflow, DataStructure, LocalizedText
+from pivgm.sdmx.languages import content_languages, localize
 from pivgm.sdmx.messages import CubeRegion, DataProviderScheme, StructureMessage, Stub, concept_scheme_urn
 from pivgm.sdmx.writers.registry import writer
 
@@ -227,7 +228,7 @@ def structure_json(message: StructureMessage) -> Iterator[bytes]:
         "id": header.id,
         "test": False,
         "prepared": header.prepared_text,
-        "contentLanguages": ["en", "es"],
+        "contentLanguages": content_languages(header.language),
         "sender": {"id": header.sender},
     }
-    yield json.dumps({"meta": meta, "data": data}, ensure_ascii=False).encode()
+    yield json.dumps({"meta": meta, "data": localize(data, header.language)}, ensure_ascii=False).encode()

@@ -23,7 +23,8 @@ from fastapi.responses import Response, StreamingResponse
 from pivgm.errors import PivgmError
 from pivgm.sdmx.errors import http_status, sdmx_code
 from pivgm.sdmx.formats import Format, check_observation_dimension, negotiate
-from pivgm.sdmx.messages import ErrorMessage
+from pivgm.sdmx.languages import preferred_language
+from pivgm.sdmx.messages import ErrorMessage, in_language
 from pivgm.sdmx.query import SdmxQuery
 from pivgm.sdmx.routing import kind_of, parse
 from pivgm.sdmx.service import Message, SdmxService
@@ -118,6 +119,7 @@ def sdmx_query(
         format_ = negotiate(kind_of(query), request.headers.get("accept"), parameters.get("format"))
         check_observation_dimension(format_, getattr(query, "dimension_at_observation", "TIME_PERIOD"))
         message = SdmxService(catalog, _drafts(request, query)).answer(query)
+        message = in_language(message, preferred_language(request.headers.get("accept-language")))
         body = iter(write(message, format_.name))
         first = next(body, b"")  # a writer's failure on the first chunk is still an SDMX error
     except PivgmError as error:
