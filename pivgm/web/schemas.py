@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pivgm.catalog import DataflowSummary, DataView
+from pivgm.catalog import DataflowSummary
 from pivgm.model import Codelist, Dataflow, LocalizedText
 from pivgm.records import ReleaseInfo
 
@@ -100,17 +100,4 @@ def dataflow_public(summary: DataflowSummary, counts: dict[str, dict[str, int]])
             "comparability": text(metadata.comparability),
             "keywords": text(metadata.keywords),
         },
-    }
-
-
-def data_public(view: DataView) -> dict[str, Any]:
-    return {
-        "dataflow": view.dataflow.id,
-        "release": release_public(view.release),
-        "asOf": view.selection.as_of.isoformat() if view.selection.as_of else None,
-        "total": view.total,
-        "offset": view.selection.offset,
-        "count": view.table.num_rows,
-        "columns": view.table.column_names,
-        "observations": view.table.to_pylist(),
     }

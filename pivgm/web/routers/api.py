@@ -11,14 +11,15 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from pivgm.catalog import DataSelection
 from pivgm.cells import safe_row
 from pivgm.errors import InvalidParameterError
+from pivgm.web.data_json import CHUNK_ROWS, data_json
 from pivgm.web.dependencies import MAX_OFFSET, CatalogDep
 from pivgm.web.public import public_base
-from pivgm.web.schemas import data_public, dataflow_public, dataflow_summary_public
+from pivgm.web.schemas import dataflow_public, dataflow_summary_public
 
 router = APIRouter(prefix="/api", tags=["data"])
 
@@ -110,7 +111,7 @@ def get_data(
     as_of: Annotated[
         datetime | None, Query(alias="asOf", description="The data as published at this time (ISO 8601, UTC)")
     ] = None,
-) -> Response | dict[str, Any]:
+) -> Response:
     params = request.query_params
     filters = dimension_filters(params, {k: params.getlist(k) for k in params})
     size = page_size(limit, catalog.published.settings.api_max_page)
@@ -132,4 +133,7 @@ def get_data(
                 **({"Link": header} if (header := link_header(links)) else {}),
             },
         )
-    return {**data_public(view), "limit": size, **links}
+    chunks = data_json(view, size, links)  # encoded here, in the threadpool, not on the event loop
+    if view.table.num_rows > CHUNK_ROWS:
+        return StreamingResponse(chunks, media_type="application/json")
+    return Response(b"".join(chunks), media_type="application/json")
