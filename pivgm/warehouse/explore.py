@@ -1,6 +1,6 @@
 """Queries of the data explorer over a release: facet counts of a selection and the periods available.
 
-They run on the same in-memory release tables as ``ReleaseReader`` (one DuckDB connection, a cursor per
+They run on the same release files and connection as ``ReleaseReader`` (a cursor per
 call), so the explorer and the data API read the very same rows.
 """
 

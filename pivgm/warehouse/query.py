@@ -1,12 +1,14 @@
-"""The public read path: DuckDB over release snapshots, held in memory, one table per release."""
+"""The public read path: DuckDB over the immutable release snapshots (Parquet), read in place."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any, cast
 
 import duckdb
 import pyarrow as pa
@@ -14,10 +16,16 @@ import pyarrow as pa
 from pivgm.warehouse.files import PERIOD_START
 
 MAX_ROWS = 1_000_000
+RELEASES_KEPT = 64
+"""Releases whose columns and period range a worker keeps (the ones in force, and recent ``asOf`` reads)."""
 
 
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)
@@ -59,22 +67,38 @@ def _codes(filters: Mapping[str, Sequence[str]]) -> tuple[list[str], list[object
 
 
 class ReleaseReader:
-    """Reads release files. Each release is loaded once into an in-memory DuckDB table (releases are
-    immutable, so the copy never goes stale); every query runs on its own cursor, so threads can share it."""
+    """Reads release files in place: every query scans the immutable Parquet file itself (sorted by key, so
+    its row-group statistics skip most of it), never a copy in memory. A worker's memory stays flat however
+    many releases are published, and all workers share one copy of the data: the OS page cache's.
+
+    What is known once per release (its columns, its period range) is kept for the ``RELEASES_KEPT`` most
+    recently read releases. Every query runs on its own cursor, so threads can share the reader."""
 
     def __init__(self) -> None:
         self._connection = duckdb.connect(":memory:")
-        self._tables: dict[Path, str] = {}
+        self._connection.execute("SET parquet_metadata_cache = true")  # footers read once per file
+        self._facts: OrderedDict[Path, dict[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
     def _table(self, release_file: Path) -> str:
+        """The table expression that reads ``release_file``."""
+        return f"read_parquet({_literal(str(release_file))})"
+
+    def _fact(self, release_file: Path, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` for this release, computed once while the release stays among the recent ones."""
         with self._lock:
-            name = self._tables.get(release_file)
-            if name is None:
-                name = f"release_{len(self._tables)}"
-                self._connection.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)", [str(release_file)])
-                self._tables[release_file] = name
-            return name
+            facts = self._facts.get(release_file)
+            if facts is not None:
+                self._facts.move_to_end(release_file)
+                if name in facts:
+                    return facts[name]
+        value = compute()
+        with self._lock:
+            self._facts.setdefault(release_file, {})[name] = value
+            self._facts.move_to_end(release_file)
+            while len(self._facts) > RELEASES_KEPT:
+                self._facts.popitem(last=False)
+        return value
 
     def observations(
         self, release_file: Path, columns: Sequence[str], query: DataQuery, order_by: Sequence[str]
@@ -89,10 +113,16 @@ class ReleaseReader:
         )
         return self._connection.cursor().sql(sql, params=parameters).to_arrow_table()
 
-    def columns(self, release_file: Path) -> list[str]:
+    def columns(self, release_file: Path) -> tuple[str, ...]:
         """The columns a release file holds (older releases lack LAST_UPDATED)."""
-        table = self._table(release_file)
-        return [row[0] for row in self._connection.cursor().execute(f"DESCRIBE {table}").fetchall()]
+
+        def describe() -> tuple[str, ...]:
+            cursor = self._connection.cursor()
+            return tuple(
+                str(row[0]) for row in cursor.execute(f"DESCRIBE SELECT * FROM {self._table(release_file)}").fetchall()
+            )
+
+        return cast(tuple[str, ...], self._fact(release_file, "columns", describe))
 
     def count(self, release_file: Path, query: DataQuery) -> int:
         table = self._table(release_file)
@@ -117,7 +147,7 @@ class ReleaseReader:
         ordered = [order_period if g == "TIME_PERIOD" else _quote(g) for g in group_by]
         groups = ", ".join(str(i + 1) for i in range(len(group_by)))
         cursor = self._connection.cursor()
-        columns = {str(row[0]) for row in cursor.execute(f"DESCRIBE {table}").fetchall()}
+        columns = self.columns(release_file)
         # a survey estimate's margin of error; of a sum, √ of the summed squares (Census Bureau), unless one is unknown
         moe = (
             ", CASE WHEN count(OBS_MOE) = count(*) THEN sqrt(sum(power(CAST(OBS_MOE AS DOUBLE), 2))) END AS OBS_MOE"
@@ -131,20 +161,24 @@ class ReleaseReader:
         return cursor.sql(sql, params=parameters).to_arrow_table()
 
     def code_counts(self, release_file: Path, column: str) -> dict[str, int]:
-        """How many observations each code of ``column`` has (for filter panels and structure views)."""
-        table = self._table(release_file)
-        rows = (
-            self._connection.cursor().execute(f"SELECT {_quote(column)}, count(*) FROM {table} GROUP BY 1").fetchall()
-        )
-        return {str(code): int(n) for code, n in rows}
+        """How many observations each code of ``column`` has (for filter panels and structure views; counted
+        once per release)."""
+
+        def count() -> dict[str, int]:
+            sql = f"SELECT {_quote(column)}, count(*) FROM {self._table(release_file)} GROUP BY 1"
+            return {str(code): int(n) for code, n in self._connection.cursor().execute(sql).fetchall()}
+
+        return dict(self._fact(release_file, f"code_counts:{column}", count))
 
     def period_range(self, release_file: Path) -> tuple[str, str] | None:
-        table = self._table(release_file)
-        row = (
-            self._connection.cursor()
-            .execute(f"SELECT arg_min(TIME_PERIOD, {PERIOD_START}), arg_max(TIME_PERIOD, {PERIOD_START}) FROM {table}")
-            .fetchone()
-        )
-        if not row or row[0] is None:
-            return None
-        return str(row[0]), str(row[1])
+        """The first and last period of a release (computed once per release)."""
+
+        def scan() -> tuple[str, str] | None:
+            table = self._table(release_file)
+            sql = f"SELECT arg_min(TIME_PERIOD, {PERIOD_START}), arg_max(TIME_PERIOD, {PERIOD_START}) FROM {table}"
+            row = self._connection.cursor().execute(sql).fetchone()
+            if not row or row[0] is None:
+                return None
+            return str(row[0]), str(row[1])
+
+        return cast(tuple[str, str] | None, self._fact(release_file, "period_range", scan))

@@ -1,13 +1,13 @@
 """Streamed, series-ordered selections of a release for the SDMX API, and the codes that have data.
 
-Release files are written sorted by dimensions and period (``Warehouse.build_release``) and loaded into
-memory in that order, so a plain filtered scan streams observations already grouped by series, with no
+Release files are written sorted by dimensions and period (``Warehouse.build_release``) and scanned in
+that order, so a plain filtered scan streams observations already grouped by series, with no
 sort and with memory flat in the size of the answer. Other orders, first/last N observations per series
 and a restriction to some providers' keys sort the selection first.
 
 A selection can also read ``VersionFiles``: dataset version files read together as a release would hold
 them (what an answer with a provider's unpublished version is made of). They are read from disk on each
-query, with their period start computed, and always sorted like a release; releases keep the fast path.
+query, with their period start computed, and always sorted like a release (a release needs no sort).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class VersionFiles:
 
 
 Snapshot = Path | VersionFiles
-"""What a selection reads: a release file (held in memory by the reader) or a union of version files."""
+"""What a selection reads: a release file or a union of version files."""
 
 
 def _table(reader: ReleaseReader, data: Snapshot) -> tuple[str, list[object]]:
