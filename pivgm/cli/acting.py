@@ -3,14 +3,13 @@ an administrator on the server (``cli:<user>``). Every write is audited under th
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pivgm.accounts.actor import Actor
-from pivgm.accounts.audit import operating_system_actor
-from pivgm.accounts.users import acting_as
-from pivgm.platform import Platform
+if TYPE_CHECKING:
+    from pivgm.accounts.actor import Actor
+    from pivgm.platform import Platform
 
 AsOption = Annotated[
     str | None,
@@ -20,4 +19,7 @@ AsOption = Annotated[
 
 def actor(platform: Platform, username: str | None) -> Actor:
     """The account named by ``--as``, or the operating system's user."""
+    from pivgm.accounts.audit import operating_system_actor
+    from pivgm.accounts.users import acting_as
+
     return acting_as(platform, username) if username else operating_system_actor()

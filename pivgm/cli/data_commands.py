@@ -7,26 +7,24 @@ import json
 import re
 import sys
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from pivgm.accounts.actor import Actor
-from pivgm.catalog import Catalog, DataSelection
-from pivgm.catalog.published import PublishedData
 from pivgm.cells import safe_row
 from pivgm.cli import acting
 from pivgm.cli.acting import AsOption
 from pivgm.cli.tables import fitted_table, named_table, print_whole
 from pivgm.errors import InvalidParameterError
-from pivgm.model import Dataflow
-from pivgm.platform import Platform
-from pivgm.settings import Settings
-from pivgm.sources import all_importers, get_importer
-from pivgm.workflow.loading import LoadResult, load_source
-from pivgm.workflow.recovery import CleanUp, clean_up, recover_interrupted_loads
+
+if TYPE_CHECKING:  # the platform loads only when a command runs, so `pivgm --help` starts fast
+    from pivgm.accounts.actor import Actor
+    from pivgm.model import Dataflow
+    from pivgm.platform import Platform
+    from pivgm.workflow.loading import LoadResult
+    from pivgm.workflow.recovery import CleanUp
 
 console = Console()
 error_console = Console(stderr=True)
@@ -40,6 +38,10 @@ class OutputFormat(StrEnum):
 
 
 def initialise() -> Platform:
+    from pivgm.platform import Platform
+    from pivgm.settings import Settings
+    from pivgm.workflow.recovery import recover_interrupted_loads
+
     with console.status("Creating the records and registering the standard..."):
         platform = Platform.initialise(Settings())
     failed = recover_interrupted_loads(platform)
@@ -54,6 +56,9 @@ def initialise() -> Platform:
 
 def load_all(platform: Platform, only: list[str] | None = None, actor: Actor | None = None) -> list[LoadResult]:
     """Load every vendored source (or ``only`` those), each as a new version, with a progress bar."""
+    from pivgm.sources import all_importers, get_importer
+    from pivgm.workflow.loading import load_source
+
     importers = [get_importer(s) for s in only] if only else list(all_importers().values())
     results = []
     columns = (
@@ -97,6 +102,11 @@ def register(app: typer.Typer) -> None:
         wide: Annotated[bool, typer.Option("--wide", help="One line per dataflow, however wide.")] = False,
     ) -> None:
         """List the dataflows with their published release ("-": not published yet)."""
+        from pivgm.catalog import Catalog
+        from pivgm.catalog.published import PublishedData
+        from pivgm.platform import Platform
+        from pivgm.settings import Settings
+
         catalog = Catalog(PublishedData(Platform.open(Settings())))
         rows = []
         for summary in catalog.summaries():
@@ -138,6 +148,10 @@ def register(app: typer.Typer) -> None:
     @app.command("gc")
     def gc_command() -> None:
         """Mark interrupted submission loads failed and delete files no record points to (waits for loads)."""
+        from pivgm.platform import Platform
+        from pivgm.settings import Settings
+        from pivgm.workflow.recovery import clean_up
+
         print_clean_up(clean_up(Platform.open(Settings())))
 
 
@@ -158,6 +172,11 @@ def run_query(
     wide: bool,
 ) -> None:
     """Write the published observations selected in ``output``'s format; say on stderr when rows are left out."""
+    from pivgm.catalog import Catalog, DataSelection
+    from pivgm.catalog.published import PublishedData
+    from pivgm.platform import Platform
+    from pivgm.settings import Settings
+
     if limit is None:
         limit = TABLE_ROWS if output is OutputFormat.TABLE else 0
     selection = DataSelection(filters=filters, start=start, end=end, limit=limit or None)

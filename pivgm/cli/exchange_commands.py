@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pivgm.cli import acting
 from pivgm.cli.acting import AsOption
 from pivgm.cli.data_commands import console, initialise
-from pivgm.workflow.changes import Changes
-from pivgm.workflow.pulling import PullRequest, preview, pull
+
+if TYPE_CHECKING:
+    from pivgm.workflow.changes import Changes
 
 SAMPLE = 10
 
@@ -48,6 +49,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Fetch a dataflow's structure and published data from an SDMX service and publish them here
         as a new version whose provider is the remote service."""
+        from pivgm.workflow.pulling import PullRequest, preview, pull
+
         platform = initialise()
         request = PullRequest(url, dataflow, key=key, start=start, end=end, provider_id=provider)
         if dry_run:

@@ -15,15 +15,7 @@ from pivgm.cli import acting
 from pivgm.cli.acting import AsOption
 from pivgm.cli.submission_commands import print_report
 from pivgm.errors import InvalidParameterError
-from pivgm.ingest.readers import ReadOptions
 from pivgm.microdata.engines import Engine
-from pivgm.microdata.protection.config import load_rules
-from pivgm.microdata.recipe import load_recipe
-from pivgm.microdata.submission import write_atomically
-from pivgm.platform import Platform
-from pivgm.settings import Settings
-from pivgm.structures import load_standard
-from pivgm.workflow.submissions import SubmissionRequest, submit
 
 if TYPE_CHECKING:
     from pivgm.microdata.run import AggregationReport
@@ -90,7 +82,15 @@ def register(app: typer.Typer) -> None:
         lang: Annotated[str, typer.Option("--lang", help="Language of the messages: es or en.")] = "es",
     ) -> None:
         """Aggregate individual records into a protected table the upload pipeline accepts as it is."""
+        from pivgm.ingest.readers import ReadOptions
+        from pivgm.microdata.protection.config import load_rules
+        from pivgm.microdata.recipe import load_recipe
         from pivgm.microdata.run import aggregate_records  # Ibis and the engines load only for this command
+        from pivgm.microdata.submission import write_atomically
+        from pivgm.platform import Platform
+        from pivgm.settings import Settings
+        from pivgm.structures import load_standard
+        from pivgm.workflow.submissions import SubmissionRequest, submit
 
         standard = load_standard()
         dataflow = standard.dataflow(flow)

@@ -8,10 +8,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from pivgm.operations.backup import backup, restore
-from pivgm.platform import Platform
-from pivgm.settings import Settings
-
 console = Console()
 
 
@@ -22,6 +18,10 @@ def register(app: typer.Typer) -> None:
         force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
     ) -> None:
         """Back up the embedded records and data files (consistent while the server runs)."""
+        from pivgm.operations.backup import backup
+        from pivgm.platform import Platform
+        from pivgm.settings import Settings
+
         with console.status("Backing up..."):
             summary = backup(Platform.open(Settings()), destination, overwrite=force)
         console.print(f"Wrote {summary.path}: records + {summary.files} files ({summary.bytes / 1e6:.1f} MB).")
@@ -31,6 +31,9 @@ def register(app: typer.Typer) -> None:
         source: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Backup file.")],
     ) -> None:
         """Restore a backup into an empty data directory (PIVGM_DATA_DIR)."""
+        from pivgm.operations.backup import restore
+        from pivgm.settings import Settings
+
         settings = Settings()
         with console.status("Restoring..."):
             count = restore(source, settings)

@@ -17,11 +17,7 @@ from pivgm.cli import acting
 from pivgm.cli.acting import AsOption
 from pivgm.cli.submission_commands import OverrideOption
 from pivgm.errors import InvalidParameterError
-from pivgm.platform import Platform
-from pivgm.settings import Settings
-from pivgm.workflow import overrides
 from pivgm.workflow.review import TRANSITIONS
-from pivgm.workflow.transitions import take_step
 
 console = Console()
 
@@ -52,6 +48,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Publish a loaded dataset version: the review step 'publish' of its submission (approved
         regionally), or, with --override-reason, an administrator's override of the review."""
+        from pivgm.platform import Platform
+        from pivgm.settings import Settings
+        from pivgm.workflow import overrides
+
         platform = Platform.open(Settings())
         moment = _moment(release_at)
         submission = overrides.publish(platform, acting.actor(platform, as_user), version, override_reason, moment)
@@ -67,6 +67,10 @@ def register(app: typer.Typer) -> None:
         as_user: AsOption = None,
     ) -> None:
         """Take one review step on a submission, by the same rules as the web."""
+        from pivgm.platform import Platform
+        from pivgm.settings import Settings
+        from pivgm.workflow.transitions import take_step
+
         platform = Platform.open(Settings())
         actor = acting.actor(platform, as_user)
         changed = take_step(platform, actor, submission, action, comment, _moment(release_at))

@@ -6,7 +6,6 @@ import socket
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from pivgm.cli.data_commands import console, initialise, load_all
 from pivgm.errors import PivgmError
@@ -34,6 +33,8 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def serve(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
     check_port_free(host, port)
     settings = initialise().settings
     console.print(f"Serving on http://{host}:{port} with {workers} worker(s). Ctrl+C stops.")

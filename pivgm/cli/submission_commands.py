@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -22,18 +22,12 @@ from rich.table import Table
 from pivgm.cli import acting
 from pivgm.cli.acting import AsOption
 from pivgm.errors import InvalidParameterError
-from pivgm.ingest.mapping import Mapping
-from pivgm.ingest.readers import ReadOptions, read_file
-from pivgm.ingest.recipes import Recipe, RecipeError, load_recipe
-from pivgm.ingest.recipes.draft import draft_recipe
-from pivgm.ingest.recipes.named import shipped_recipe
 from pivgm.ingest.report import Severity, ValidationReport, note_text
-from pivgm.ingest.suggest import suggest_mapping
-from pivgm.platform import Platform
-from pivgm.settings import Settings
-from pivgm.structures import load_standard
-from pivgm.workflow import overrides
-from pivgm.workflow.submissions import SubmissionRequest, check_file, submit
+
+if TYPE_CHECKING:  # readers, records and the platform load only when a command runs
+    from pivgm.ingest.mapping import Mapping
+    from pivgm.ingest.recipes import Recipe
+    from pivgm.workflow.submissions import SubmissionRequest
 
 console = Console()
 
@@ -53,6 +47,8 @@ OverrideOption = Annotated[
 
 
 def _mapping(path: Path | None) -> Mapping | None:
+    from pivgm.ingest.mapping import Mapping
+
     if path is None:
         return None
     try:
@@ -70,6 +66,11 @@ def _request(
     load: bool,
     recipe: str | None = None,
 ) -> SubmissionRequest:
+    from pivgm.ingest.readers import ReadOptions
+    from pivgm.ingest.recipes import load_recipe
+    from pivgm.ingest.recipes.named import shipped_recipe
+    from pivgm.workflow.submissions import SubmissionRequest
+
     sheet_choice: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
     if recipe is not None and mapping is not None:
         raise InvalidParameterError("Give either --recipe or --mapping, not both (a recipe holds the mapping).")
@@ -93,6 +94,8 @@ def _request(
 @contextmanager
 def in_language(language: str) -> Iterator[None]:
     """Recipe errors raised inside say what is wrong in ``language`` (--lang)."""
+    from pivgm.ingest.recipes import RecipeError
+
     try:
         yield
     except RecipeError as error:
@@ -130,6 +133,10 @@ def register(app: typer.Typer) -> None:
         recipe: RecipeOption = None,
     ) -> None:
         """Check a file against a dataflow and print the report; exit code 1 if it has errors."""
+        from pivgm.platform import Platform
+        from pivgm.settings import Settings
+        from pivgm.workflow.submissions import check_file
+
         platform = Platform.initialise(Settings())
         with in_language(lang):
             request = _request(file, flow, provider, mapping, sheet, load=False, recipe=recipe)
@@ -155,6 +162,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Submit a file: archive, validate, and load it as a new version (a draft for review) when it has
         no errors."""
+        from pivgm.platform import Platform
+        from pivgm.settings import Settings
+        from pivgm.workflow import overrides
+        from pivgm.workflow.submissions import submit
+
         if publish and not override_reason.strip():
             raise InvalidParameterError(
                 "--publish skips the review steps: give --override-reason (administrators only), or take the "
@@ -182,6 +194,11 @@ def register(app: typer.Typer) -> None:
         file: FileArgument, flow: FlowOption, provider: ProviderOption, sheet: SheetOption = None
     ) -> None:
         """Print a suggested recipe for a file (edit it, then validate or submit with --recipe)."""
+        from pivgm.ingest.readers import ReadOptions, read_file
+        from pivgm.ingest.recipes.draft import draft_recipe
+        from pivgm.ingest.suggest import suggest_mapping
+        from pivgm.structures import load_standard
+
         standard = load_standard()
         dataflow, agency = standard.dataflow(flow), standard.provider(provider)
         sheet_choice: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet

@@ -6,18 +6,18 @@ Commands act as the administrator ``cli:<os user>``; every change is audited und
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from pivgm.accounts import users
 from pivgm.accounts.actor import Actor, Role
-from pivgm.accounts.audit import operating_system_actor
 from pivgm.errors import InvalidParameterError
-from pivgm.platform import Platform
-from pivgm.settings import Settings
+
+if TYPE_CHECKING:  # the records load only when a command runs
+    from pivgm.platform import Platform
 
 console = Console()
 
@@ -27,11 +27,22 @@ ROLES = ", ".join(role.value for role in Role)
 
 
 def cli_actor() -> Actor:
+    from pivgm.accounts.audit import operating_system_actor
+
     return operating_system_actor()
 
 
 def _platform() -> Platform:
+    from pivgm.platform import Platform
+    from pivgm.settings import Settings
+
     return Platform.open(Settings())
+
+
+def _users() -> ModuleType:
+    from pivgm.accounts import users
+
+    return users
 
 
 def _password_from_stdin() -> str:
@@ -60,7 +71,7 @@ def add_command(
 ) -> None:
     """Add a user (no role yet). Without --password-stdin a temporary password is printed once."""
     password = _password_from_stdin() if password_stdin else None
-    new = users.add(_platform(), cli_actor(), username, name, password, email=email)
+    new = _users().add(_platform(), cli_actor(), username, name, password, email=email)
     console.print(f"[green]Added[/] {new.user.username}.")
     if new.temporary_password:
         _show_temporary(new.user.username, new.temporary_password)
@@ -73,7 +84,7 @@ def grant_command(
     provider: ProviderOption = None,
 ) -> None:
     """Grant a role; national roles are for one provider (--provider)."""
-    changed = users.grant(_platform(), cli_actor(), username, role, provider)
+    changed = _users().grant(_platform(), cli_actor(), username, role, provider)
     console.print(f"[green]Granted[/] {role} to {username}." if changed else f"{username} already has that role.")
 
 
@@ -84,7 +95,7 @@ def revoke_command(
     provider: ProviderOption = None,
 ) -> None:
     """Take a role away."""
-    changed = users.revoke(_platform(), cli_actor(), username, role, provider)
+    changed = _users().revoke(_platform(), cli_actor(), username, role, provider)
     console.print(f"[green]Revoked[/] {role} from {username}." if changed else f"{username} did not have that role.")
 
 
@@ -92,7 +103,7 @@ def revoke_command(
 def list_command() -> None:
     """Users, their state and their roles."""
     table = Table("username", "name", "e-mail", "state", "roles")
-    for user in users.overview(_platform(), cli_actor()).users:
+    for user in _users().overview(_platform(), cli_actor()).users:
         state = "active" if user.active else "inactive"
         roles = ", ".join(f"{role}:{provider}" if provider else role for role, provider in user.grants)
         table.add_row(user.username, user.display_name, user.email or "-", state, roles or "-")
@@ -105,34 +116,34 @@ def set_email_command(
     email: Annotated[str, typer.Argument(help="The new address; an empty string '' removes it.")],
 ) -> None:
     """Set or remove the address a user's review notifications go to."""
-    changed = users.set_email(_platform(), cli_actor(), username, email)
+    changed = _users().set_email(_platform(), cli_actor(), username, email)
     console.print(f"[green]E-mail set[/] for {username}." if changed else f"{username} already has that address.")
 
 
 @group.command("reset-password")
 def reset_command(username: UsernameArgument) -> None:
     """Print a one-time temporary password; the user's sessions end."""
-    _show_temporary(username, users.reset_password(_platform(), cli_actor(), username))
+    _show_temporary(username, _users().reset_password(_platform(), cli_actor(), username))
 
 
 @group.command("set-password")
 def set_password_command(username: UsernameArgument) -> None:
     """Set a password read from the standard input (for provisioning scripts)."""
-    users.set_password(_platform(), cli_actor(), username, _password_from_stdin())
+    _users().set_password(_platform(), cli_actor(), username, _password_from_stdin())
     console.print(f"[green]Password set[/] for {username}.")
 
 
 @group.command("deactivate")
 def deactivate_command(username: UsernameArgument) -> None:
     """Deactivate a user: sessions end and tokens stop working; the history is kept."""
-    users.set_active(_platform(), cli_actor(), username, False)
+    _users().set_active(_platform(), cli_actor(), username, False)
     console.print(f"[green]Deactivated[/] {username}.")
 
 
 @group.command("activate")
 def activate_command(username: UsernameArgument) -> None:
     """Reactivate a user."""
-    users.set_active(_platform(), cli_actor(), username, True)
+    _users().set_active(_platform(), cli_actor(), username, True)
     console.print(f"[green]Activated[/] {username}.")
 
 
