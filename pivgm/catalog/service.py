@@ -211,7 +211,11 @@ class Catalog:
         if LAST_UPDATED in self.published.reader.columns(path):
             columns.append(LAST_UPDATED)  # when each observation was last revised
         table = self.published.reader.observations(path, columns, query, keys)
-        total = self.published.reader.count(path, query) if selection.limit or selection.offset else table.num_rows
+        short_page = selection.limit is None or table.num_rows < selection.limit
+        if short_page and (table.num_rows or not selection.offset):
+            total = selection.offset + table.num_rows  # the last page: nothing to count
+        else:
+            total = self.published.reader.count(path, query)
         return DataView(dataflow, release, table, total, selection)
 
     def totals(

@@ -78,3 +78,17 @@ def test_an_empty_selection_is_a_valid_answer_with_no_observations(server):
     body = response.json()
     assert body["observations"] == [] and body["count"] == body["total"] == 0
     assert response.content == rendered(body)
+
+
+def test_every_page_names_the_selection_total_even_past_the_end(server):
+    """Fails if the total is taken from a short page instead of counted (past the end, or a partial page)."""
+    params = {"REF_AREA": "USA"}
+    whole = httpx.get(f"{server}/api/data/{FLOW}", params=params, timeout=60).json()
+    total = whole["total"]
+    assert whole["count"] == total
+    last = httpx.get(f"{server}/api/data/{FLOW}", params={**params, "offset": total - 3}, timeout=60).json()
+    assert (last["count"], last["total"]) == (3, total)
+    beyond = httpx.get(f"{server}/api/data/{FLOW}", params={**params, "offset": total + 5}, timeout=60).json()
+    assert (beyond["count"], beyond["total"]) == (0, total)
+    first = httpx.get(f"{server}/api/data/{FLOW}", params={**params, "limit": 7}, timeout=60).json()
+    assert (first["count"], first["total"]) == (7, total)
