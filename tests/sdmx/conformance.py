@@ -33,6 +33,7 @@ JSON_ERROR = "application/json"
 FLOW = "data/DF_IRREGULAR_TRANSIT"
 V2_FLOW = "v2/data/dataflow/PIVGM/DF_IRREGULAR_TRANSIT"
 SELECTION = "M.PAN+HND.VEN...?startPeriod=2024-01"
+JAN_2024 = '"id": "2024-01", "name": "2024-01", "start": "2024-01-01T00:00:00Z", "end": "2024-01-31T23:59:59Z"'
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,8 @@ PROBES: tuple[Probe, ...] = (
     ),
     Probe("Data formats", f"{FLOW}/{SELECTION}&format=structurespecificdata", 200, SS_DATA, facts=("ss:structureRef",)),
     Probe("Data formats", f"{FLOW}/{SELECTION}&format=generictimeseriesdata", 200, TS_DATA, facts=("generic:Series",)),
-    Probe("Data formats", f"{FLOW}/{SELECTION}", 200, JSON_DATA_1, accept=JSON_DATA_1, facts=('"dataSets"',)),
-    Probe("Data formats", f"{FLOW}/{SELECTION}&format=sdmx-json-2.0", 200, JSON_DATA_2, facts=('"dataSets"',)),
+    Probe("Data formats", f"{FLOW}/{SELECTION}", 200, JSON_DATA_1, accept=JSON_DATA_1, facts=('"dataSets"', JAN_2024)),
+    Probe("Data formats", f"{FLOW}/{SELECTION}&format=sdmx-json-2.0", 200, JSON_DATA_2, facts=('"dataSets"', JAN_2024)),
     Probe("Data formats", f"{FLOW}/{SELECTION}&format=csv", 200, CSV_1, facts=("DATAFLOW,FREQ,REF_AREA",)),
     Probe("Data formats", f"{FLOW}/{SELECTION}", 200, CSV_2, accept=CSV_2, facts=("STRUCTURE,STRUCTURE_ID,ACTION",)),
     Probe("Data formats", f"{FLOW}/{SELECTION}", 406, XML_ERROR, 1000, accept="application/pdf"),

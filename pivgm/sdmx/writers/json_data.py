@@ -11,7 +11,8 @@ from itertools import chain
 from typing import Any
 
 from pivgm.model import Codelist, LocalizedText
-from pivgm.sdmx.keys import ID_PATTERN
+from pivgm.sdmx.errors import QuerySyntaxError
+from pivgm.sdmx.keys import ID_PATTERN, period_bounds
 from pivgm.sdmx.languages import content_languages, localize
 from pivgm.sdmx.messages import DataMessage
 from pivgm.sdmx.writers.registry import writer
@@ -24,6 +25,16 @@ def _names(text: LocalizedText) -> dict[str, Any]:
     return {"name": text.get(NAME_LANGUAGE), "names": text.to_dict()}
 
 
+def _bounds(period: str) -> dict[str, str]:
+    """A time period's ``start`` and ``end`` instants (its first and last second, UTC), as .Stat and ECB
+    serve them; none for a period this service cannot read."""
+    try:
+        first, last = period_bounds(period, "TIME_PERIOD")
+    except QuerySyntaxError:
+        return {}
+    return {"start": f"{first.isoformat()}T00:00:00Z", "end": f"{last.isoformat()}T23:59:59Z"}
+
+
 @dataclass
 class Component:
     """A dimension or attribute of the message and the values met so far, indexed in order of appearance."""
@@ -32,6 +43,7 @@ class Component:
     name: LocalizedText
     codelist: Codelist | None
     values: dict[str, int] = field(default_factory=dict)
+    is_time: bool = False
 
     def index(self, value: str | None) -> int | None:
         if value is None:
@@ -47,6 +59,8 @@ class Component:
             code = self.codelist.get(value) if self.codelist is not None else None
             if code is not None:
                 entries.append({"id": value, **_names(code.name)})
+            elif self.is_time:
+                entries.append({"id": value, "name": value, **_bounds(value)})
             elif coded_dimension and ID_PATTERN.match(value):
                 entries.append({"id": value, "name": value})
             else:
@@ -65,7 +79,8 @@ def _components(message: DataMessage, ids: tuple[str, ...]) -> list[Component]:
         elif attribute is not None:
             found.append(Component(component_id, attribute.name, attribute.codelist))
         else:
-            found.append(Component(component_id, LocalizedText({"es": "Periodo", "en": "Time period"}), None))
+            time_name = LocalizedText({"es": "Periodo", "en": "Time period"})
+            found.append(Component(component_id, time_name, None, is_time=True))
     return found
 
 
