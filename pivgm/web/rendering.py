@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from pivgm.ingest.report import Note, note_text
 from pivgm.web.account_menu import account_menu
+from pivgm.web.dependencies import get_platform
 from pivgm.web.formats import TIME_LOCALES, date_label, number_label, period_label
 from pivgm.web.i18n import LANGUAGES, d3_format_locale, format_number, request_language, request_locale, translate
 
@@ -29,6 +30,13 @@ def switch_language_url(request: Request, language: str) -> str:
     """This very page in another language: every parameter kept, ``lang`` replaced."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     return url(request.url.path, params, lang=language)
+
+
+def standard_name(request: Request, language: str, kind: str, identifier: str) -> str:
+    """The name of a dataflow or provider (``kind``) in the page's language; its id if it is unknown."""
+    standard = get_platform(request).standard
+    found = (standard.dataflows if kind == "dataflow" else standard.providers).get(identifier)
+    return found.name.get(language) or identifier if found is not None else identifier
 
 
 def render(request: Request, template: str, json_twin: str, status_code: int = 200, **context: object) -> HTMLResponse:
@@ -56,6 +64,7 @@ def render(request: Request, template: str, json_twin: str, status_code: int = 2
             "note": lambda value: note_text(value, language),
             "note_lang": lambda value: language if isinstance(value, Note) else "en",
             "account": account_menu(request),
+            "name_of": lambda kind, identifier: standard_name(request, language, kind, identifier),
             **context,
         },
         status_code=status_code,

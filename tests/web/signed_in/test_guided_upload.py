@@ -35,9 +35,9 @@ def test_a_file_goes_from_upload_to_a_loaded_draft_with_dropdowns_only(team):
     editor = client.get(mapping_link.group(1).replace("&amp;", "&"))
     action, fields = form_fields(editor.text, "mapping-form")
     assert fields["role:t"] == "TIME_PERIOD" and fields["role:n"] == "OBS_VALUE"
-    assert fields["const:REF_AREA"] == "HND" and fields["const:UNIT_MEASURE"] == ""
+    assert fields["const:REF_AREA"] == "HND" and '<select id="const-UNIT_MEASURE"' in editor.text
     assert 'name="mapping"' not in editor.text  # no JSON box any more
-    fields["const:UNIT_MEASURE"] = "PS"  # the fix: a choice in a dropdown
+    fields["const:UNIT_MEASURE"] = "PS"  # the fix: a choice in a dropdown (empty for a first file, or as saved)
     checked = client.post(action, data=fields)
     assert checked.status_code == 303
     report = client.get(checked.headers["location"])
@@ -64,6 +64,9 @@ def test_a_messy_workbook_shows_its_sheet_and_header_rows_and_reports_in_plain_l
     action, fields = form_fields(client.get(mapping_link.group(1).replace("&amp;", "&")).text, "mapping-form")
     report = client.get(client.post(action, data=fields).headers["location"])
     assert "Fix the errors and try again: nothing was loaded." in report.text
+    assert "Irregular transit and entries of migrants" in report.text  # names, not DF_IRREGULAR_TRANSIT
+    fix = re.search(r'<a [^>]*id="fix-mapping" href="([^"]+)">Fix the columns</a>', report.text)
+    assert fix and 'id="mapping-form"' in client.get(fix.group(1).replace("&amp;", "&")).text
     assert "code-not-in-codelist" not in report.text.split("<main", 1)[1].split("CSV")[0]
     assert "A required value is missing" in report.text or "Repeated row" in report.text
     row_link = re.search(r'href="(/submissions/\d+/rows\?row=\d+[^"]*)"', report.text)
@@ -125,6 +128,8 @@ def test_the_real_inec_workbook_loads_clean_with_rows_kept_by_several_conditions
     assert checked.status_code == 303, checked.text
     report = client.get(checked.headers["location"])
     assert "El archivo no tiene errores y se cargó como borrador" in report.text
+    assert "Instituto Nacional de Estadística y Censo de Panamá" in report.text
+    assert 'id="fix-mapping"' not in report.text
     saved = team.platform.submissions.latest_mapping("PA_INEC", "DF_SOCIOECONOMIC")
     assert saved is not None and saved.spec["filters"] == [
         {"column": "_group_1", "equals": "TOTAL"},
