@@ -106,7 +106,8 @@ def main() -> None:
             server.wait(timeout=30)
         connection = duckdb.connect()
         sql = (
-            "SELECT * FROM read_parquet(?) WHERE list_contains(?, REF_AREA) AND COUNTERPART_AREA = 'MEX' "
+            "SELECT * EXCLUDE (TIME_PERIOD_START) FROM read_parquet(?) "
+            "WHERE list_contains(?, REF_AREA) AND COUNTERPART_AREA = 'MEX' "
             "ORDER BY FREQ, REF_AREA, COUNTERPART_AREA, SEX, TIME_PERIOD_START"
         )
         direct_rows = len(connection.execute(sql, [release_file, COUNTRIES]).fetchall())
