@@ -115,6 +115,15 @@ FORMATS: tuple[Format, ...] = (
         ("application/json",),
         "json",
     ),
+    Format(
+        "structure-json-2.0",
+        Kind.STRUCTURE,
+        f"{_SDMX}structure+json",
+        "2.0.0",
+        ("sdmx-json-2.0", "structure-json-2.0"),
+        (),
+        "json",
+    ),
     Format("schema", Kind.SCHEMA, f"{_SDMX}schema+xml", "2.1", ("xsd", "schema", "xml"), ("application/xml",)),
 )
 

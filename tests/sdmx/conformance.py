@@ -26,6 +26,7 @@ CSV_1 = "application/vnd.sdmx.data+csv; version=1.0.0"
 CSV_2 = "application/vnd.sdmx.data+csv; version=2.0.0"
 STRUCTURE = "application/vnd.sdmx.structure+xml; version=2.1"
 JSON_STRUCTURE = "application/vnd.sdmx.structure+json; version=1.0.0"
+JSON_STRUCTURE_2 = "application/vnd.sdmx.structure+json; version=2.0.0"
 SCHEMA = "application/vnd.sdmx.schema+xml; version=2.1"
 XML_ERROR = "application/xml"
 JSON_ERROR = "application/json"
@@ -88,6 +89,22 @@ PROBES: tuple[Probe, ...] = (
         JSON_STRUCTURE,
         accept="application/vnd.sdmx.structure+json",
         facts=("dataflows",),
+    ),
+    Probe(
+        "Structures",
+        "dataflow/PIVGM/DF_IRREGULAR_TRANSIT/latest?references=all",
+        200,
+        JSON_STRUCTURE_2,
+        accept=JSON_STRUCTURE_2.replace(" ", ""),
+        facts=('"dataStructures"', '"measures": [{"id": "OBS_VALUE"', '"usage": "'),
+    ),
+    Probe(
+        "Availability",
+        "availableconstraint/DF_IRREGULAR_TRANSIT/M.PAN+HND.VEN.../all/REF_AREA",
+        200,
+        JSON_STRUCTURE_2,
+        accept=JSON_STRUCTURE_2.replace(" ", ""),
+        facts=('"dataConstraints"', '"role": "Actual"'),
     ),
     Probe("Structures", "hierarchicalcodelist", 404, XML_ERROR, 100),
     Probe("Structures", "dataflow/PIVGM/DF_NOPE", 404, XML_ERROR, 100),

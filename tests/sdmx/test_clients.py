@@ -10,6 +10,7 @@ import textwrap
 
 import pytest
 from pysdmx.api.dc.query import Operator, TextFilter
+from pysdmx.api.fmr import RegistryClient
 from pysdmx.api.qb import ApiVersion, DataQuery, RestService, StructureQuery, StructureType
 from pysdmx.api.qb.data import DataFormat
 from pysdmx.api.qb.structure import StructureFormat, StructureReference
@@ -110,8 +111,10 @@ def test_pysdmx_reads_data_in_each_format_with_the_stores_values(live_url, catal
     assert set(frame["OBS_STATUS"]) == {"A"} and set(frame["UNIT_MEASURE"]) == {"PS"}
 
 
-def test_pysdmx_reads_the_dataflow_with_its_structure_and_codelists(live_url, catalog):
-    service = RestService(live_url, ApiVersion.V1_5_0, structure_format=StructureFormat.SDMX_ML_2_1, timeout=60)
+@pytest.mark.parametrize("structure_format", [StructureFormat.SDMX_ML_2_1, StructureFormat.SDMX_JSON_2_0_0])
+def test_pysdmx_reads_the_dataflow_with_its_structure_and_codelists(live_url, catalog, structure_format):
+    """SDMX-JSON 2.0 is pysdmx's default structure format."""
+    service = RestService(live_url, ApiVersion.V1_5_0, structure_format=structure_format, timeout=60)
     query = StructureQuery(
         StructureType.DATAFLOW, agency_id="PIVGM", resource_id=FLOW, references=StructureReference.DESCENDANTS
     )
@@ -152,3 +155,10 @@ def test_sdmx1_reads_availability_and_previews_once_the_source_says_it_supports_
     assert found["refused"] is True
     assert found["areas"] == ["HND", "PAN"]
     assert found["series"] > 1
+
+
+def test_the_pysdmx_registry_client_reads_a_codelist_over_v2(live_url):
+    """pysdmx's registry client asks the v2 API for SDMX-JSON 2.0 structures."""
+    codelist = RegistryClient(f"{live_url}/v2", timeout=60).get_codes("PIVGM", "CL_SEX")
+    assert {code.id for code in codelist} == {"F", "M", "_T", "_U"}
+    assert codelist.name == "Sex"

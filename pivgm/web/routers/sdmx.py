@@ -51,7 +51,7 @@ DESCRIPTION = """SDMX REST API (v1.5 paths for SDMX 2.1, and v2 paths), read by 
 - Schemas: `/schema/dataflow/{agency}/{id}/{version}`.
 
 Formats by `Accept` or `format=`: SDMX-ML 2.1 generic (default) and structure-specific data, SDMX-JSON 1.0
-and 2.0, SDMX-CSV 1.0 and 2.0; SDMX-ML 2.1 and SDMX-JSON 1.0 structures. Only published data are served,
+and 2.0, SDMX-CSV 1.0 and 2.0; SDMX-ML 2.1 and SDMX-JSON 1.0 and 2.0 structures. Only published data are served,
 except with `includeDrafts=true` on data and availability queries: sent with the API token of a national
 submitter or approver (`Authorization: Bearer pivgm_...`), the answer is the published data with that
 account's providers' newest unpublished versions (not rejected, not withdrawn) in place of their published
