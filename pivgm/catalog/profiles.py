@@ -120,13 +120,18 @@ def _block(explorer: Explorer, spec: BlockSpec, country: str) -> ProfileBlock | 
     view = explorer.view(spec.dataflow_id, spec.query(country))
     if view.shape is None:
         return None
-    top = None
-    if spec.top:
-        state = view.state
-        placements = {**state.placements, spec.top: Placement.SERIES}
-        top = explorer.view_state(view.summary, replace(state, view=ViewKind.RANKED, placements=placements))
-        top = top if top.shape is not None else None
-    return ProfileBlock(spec, view, top)
+    return ProfileBlock(spec, view, _top_view(explorer, view, spec.top) if spec.top else None)
+
+
+def _top_view(explorer: Explorer, view: ExplorerView, dimension: str) -> ExplorerView | None:
+    """The ranking of ``dimension``'s codes, each once: every other dimension with several codes (such as
+    refugees and asylum-seekers) is added up rather than ranked beside it."""
+    state = view.state
+    time = view.dataflow.structure.time_dimension
+    summed = {d: Placement.SUM for d in view.dataflow.structure.dimension_ids if d not in (dimension, time)}
+    placements = {**state.placements, **summed, dimension: Placement.SERIES}
+    top = explorer.view_state(view.summary, replace(state, view=ViewKind.RANKED, placements=placements))
+    return top if top.shape is not None else None
 
 
 def country_profile(explorer: Explorer, areas: Codelist, code: str) -> CountryProfile:

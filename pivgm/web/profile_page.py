@@ -98,12 +98,23 @@ def _top(view: ExplorerView | None, dimension: str | None, labels: Labels) -> li
     if view is None or dimension is None or not isinstance(view.shape, Ranking):
         return []
     grid = view.shape.grid
-    position = grid.dimensions.index(dimension) if dimension in grid.dimensions else None
+    if dimension not in grid.dimensions:
+        return []  # one code only: the block's own figure already says it
+    position = grid.dimensions.index(dimension)
+    codelist = _codelist(view, dimension)
     entries = []
-    for entry in view.shape.entries[:TOP]:
-        code = entry.key[position] if position is not None else ""
-        href = url(f"/country/{code}", lang=labels.language) if iso_numeric(_codelist(view, dimension), code) else None
-        entries.append(TopEntry(labels.code(dimension, code), labels.value(entry.cell), href))
+    for entry in view.shape.entries:
+        code = entry.key[position]
+        country = iso_numeric(codelist, code)
+        if not country:
+            continue  # totals, regions and "unknown" are not countries to rank
+        entries.append(
+            TopEntry(
+                labels.code(dimension, code), labels.value(entry.cell), url(f"/country/{code}", lang=labels.language)
+            )
+        )
+        if len(entries) == TOP:
+            break
     return entries
 
 

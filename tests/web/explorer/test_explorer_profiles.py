@@ -62,3 +62,17 @@ def test_a_profile_has_a_json_twin_with_each_block_api_query(client):
     assert population["data"] == "/api/data/DF_POPULATION?REF_AREA=GTM"
     latest = client.get(population["data"]).json()["observations"][-1]
     assert population["latest"][0]["period"] == latest["TIME_PERIOD"]
+
+
+def test_no_profile_ranks_a_country_twice_or_a_total_or_unknown_area(client, get_page):
+    """Every country the index offers: each "main countries" list names countries only, each once (refugees
+    and asylum-seekers added up, not ranked side by side). Red before the fix: 99 lists repeated countries."""
+    index = get_page("/countries", lang="en")
+    countries = re.findall(r'href="/country/([A-Z]{3})\?lang=en"', index)
+    assert len(countries) > 40
+    for code in countries:
+        html = get_page(f"/country/{code}", lang="en")
+        for listing in re.findall(r'<ol class="top-list">(.*?)</ol>', html, re.S):
+            names = re.findall(r'<li><span><a href="/country/[A-Z]{3}\?lang=en">([^<]+)</a>', listing)
+            assert names and len(names) == listing.count("<li>"), (code, listing[:300])  # every entry a country
+            assert len(names) == len(set(names)), (code, names)
