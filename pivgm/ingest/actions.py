@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from pivgm.ingest.mapping import MappedTable
 from pivgm.ingest.readers import RawTable
-from pivgm.ingest.report import Issue, Severity
+from pivgm.ingest.report import Issue, Note, Severity
 from pivgm.model import Dataflow
 from pivgm.warehouse.encoding import decode, encode
 
@@ -79,7 +79,13 @@ def without_structure_only_rows(raw: RawTable) -> tuple[RawTable, Issue | None]:
             table=raw.table.filter(kept) if raw.table.num_columns else raw.table,
             source_rows=[row for row, keep in zip(raw.source_rows, ~empty, strict=True) if keep],
             actions=raw.actions.filter(kept) if raw.actions is not None else None,
-            notes=[*raw.notes, f"{int(empty.sum())} row(s) with no component value were ignored."],
+            notes=[
+                *raw.notes,
+                Note(
+                    f"{int(empty.sum())} row(s) with no component value were ignored.",
+                    f"{int(empty.sum())} fila(s) sin ningún valor de componente se ignoraron.",
+                ),
+            ],
         )
     if not raw.source_rows:
         return raw, _error(

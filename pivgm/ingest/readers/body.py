@@ -18,6 +18,7 @@ from pivgm.ingest.labels import normalise
 from pivgm.ingest.numbers import is_missing
 from pivgm.ingest.readers.base import GROUP_COLUMN, LEVEL_COLUMN, too_many_rows
 from pivgm.ingest.readers.header import Grid, HeaderLayout
+from pivgm.ingest.report import Note
 
 _FOOTNOTE_START = re.compile(
     r"(fuentes?|notas?|sources?|notes?|elaborad[oa]|elaboraci[oó]n|prepared by|actualizad[oa]|cifras|"
@@ -50,9 +51,12 @@ class Body:
         self.indents.append(indent)
 
 
-def rows_phrase(numbers: list[int]) -> str:
-    """ "Row 7" or "Rows 7, 9 and 12 more"."""
+def rows_phrase(numbers: list[int], language: str = "en") -> str:
+    """ "Row 7" or "Rows 7, 9 and 12 more" ("Fila 7", "Filas 7, 9 y 12 más")."""
     shown = ", ".join(str(n) for n in numbers[:8])
+    if language == "es":
+        more = f" y {len(numbers) - 8} más" if len(numbers) > 8 else ""
+        return f"{'Fila' if len(numbers) == 1 else 'Filas'} {shown}{more}"
     more = f" and {len(numbers) - 8} more" if len(numbers) > 8 else ""
     return f"{'Row' if len(numbers) == 1 else 'Rows'} {shown}{more}"
 
@@ -127,7 +131,7 @@ def select_rows(grid: Grid, layout: HeaderLayout, max_rows: int | None, file_nam
             body.add(index, clean_label(label), indent)
             if max_rows is not None and len(body.rows) > max_rows:
                 raise too_many_rows(file_name, max_rows)
-    body.notes += [f"{rows_phrase(rows)}{_SKIP_NOTES[kind]}" for kind, rows in skipped.items() if rows]
+    body.notes += [_skip_note(kind, rows) for kind, rows in skipped.items() if rows]
     if context.cross:
         body.groups = _stack_paths(headings, len(body.rows)) if headings else _block_groups(body.labels)
     return body
@@ -138,6 +142,16 @@ _SKIP_NOTES = {
     "repeat": " skipped: the header repeated.",
     "split": ": a label split over two rows was joined with the next row.",
 }
+_SKIP_NOTES_ES = {
+    "footnote": " omitida{s}: notas y notas al pie, no datos.",
+    "repeat": " omitida{s}: el encabezado repetido.",
+    "split": ": una etiqueta partida en dos filas se unió con la fila siguiente.",
+}
+
+
+def _skip_note(kind: str, rows: list[int]) -> Note:
+    spanish = rows_phrase(rows, "es") + _SKIP_NOTES_ES[kind].format(s="s" if len(rows) > 1 else "")
+    return Note(f"{rows_phrase(rows)}{_SKIP_NOTES[kind]}", spanish)
 
 
 def _stack_paths(markers: list[tuple[int, str, float]], count: int) -> list[tuple[str, ...]]:
@@ -205,5 +219,9 @@ def totals_note(labels: list[str], row_numbers: list[int]) -> str | None:
     if not rows:
         return None
     if len(rows) == 1:
-        return f"Row {rows[0]} is labelled as a total; it is kept."
-    return f"{rows_phrase(rows)} are labelled as totals; they are kept."
+        row = rows[0]
+        return Note(f"Row {row} is labelled as a total; it is kept.", f"La fila {row} dice ser un total; se conserva.")
+    return Note(
+        f"{rows_phrase(rows)} are labelled as totals; they are kept.",
+        f"{rows_phrase(rows, 'es')} dicen ser totales; se conservan.",
+    )

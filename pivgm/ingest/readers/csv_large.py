@@ -18,6 +18,7 @@ from pivgm.ingest.numbers import detect_decimal, looks_numeric
 from pivgm.ingest.readers.base import RawTable, ReadOptions, check_columns, too_many_rows
 from pivgm.ingest.readers.csv_reader import CsvReader, grid_of, parse_records
 from pivgm.ingest.readers.header import header_names, locate_header
+from pivgm.ingest.report import Note
 from pivgm.warehouse.encoding import INDEX, TEXT, encode, is_encoded, transform
 
 HEAD_RECORDS = 200
@@ -172,9 +173,22 @@ def read_large(
         return None
     first_row = layout.body + 1
     table, source_rows = drop_blank_rows(table, first_row)
-    notes = [f"{notes_count} note lines below the data skipped."] if notes_count else []
+    notes: list[str] = []
+    if notes_count:
+        notes.append(
+            Note(
+                f"{notes_count} note lines below the data skipped.",
+                f"{notes_count} líneas de notas bajo los datos omitidas.",
+            )
+        )
     if layout.start > 0:
-        notes.insert(0, f"Rows 1-{layout.start} skipped: title lines above the header.")
+        notes.insert(
+            0,
+            Note(
+                f"Rows 1-{layout.start} skipped: title lines above the header.",
+                f"Filas 1-{layout.start} omitidas: líneas de título sobre el encabezado.",
+            ),
+        )
     return RawTable(
         table=table,
         source_rows=source_rows,

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from pivgm.errors import SourceFormatError
 from pivgm.ingest.readers.base import RawTable
 from pivgm.ingest.readers.header import LEVEL_SEPARATOR
+from pivgm.ingest.report import Note
 
 VALUE_COLUMN = "_value"
 SOURCE_COLUMN = "_source_column"
@@ -65,7 +66,13 @@ def melt(raw: RawTable, value_columns: Sequence[str]) -> RawTable:
         table=long,
         source_rows=rows,
         actions=actions,
-        notes=[*raw.notes, f"{len(value_columns)} value columns turned into rows."],
+        notes=[
+            *raw.notes,
+            Note(
+                f"{len(value_columns)} value columns turned into rows.",
+                f"{len(value_columns)} columnas de valores convertidas en filas.",
+            ),
+        ],
     )
 
 

@@ -9,6 +9,7 @@ from pivgm.ingest.numbers import detect_decimal
 from pivgm.ingest.readers.base import RawTable, ReadOptions, check_columns, string_table
 from pivgm.ingest.readers.body import layout_columns, select_rows, totals_note
 from pivgm.ingest.readers.header import Grid, header_names, locate_header
+from pivgm.ingest.report import Note
 
 DECIMAL_SAMPLE = 5000
 
@@ -24,7 +25,10 @@ def _title_note(grid: Grid, start: int) -> str | None:
     first = next(text for text in grid.rows[titles[0]] if text)
     numbers = [grid.row_numbers[i] for i in titles]
     span = f"{numbers[0]}-{numbers[-1]}" if len(numbers) > 1 else str(numbers[0])
-    return f"Rows {span} skipped: title lines above the header ({first[:60]!r}...)."
+    return Note(
+        f"Rows {span} skipped: title lines above the header ({first[:60]!r}...).",
+        f"Filas {span} omitidas: líneas de título sobre el encabezado ({first[:60]!r}...).",
+    )
 
 
 def numeric_sample(grid: Grid, rows: list[int]) -> list[str]:

@@ -40,6 +40,10 @@ def test_windows_1252_text_with_title_lines_and_a_source_note(specimen):
     assert raw.notes[0].startswith("Rows 1-2 skipped: title lines above the header")
     assert "Row 10 skipped: notes and footnotes, not data." in raw.notes
     assert "Row 8 is labelled as a total; it is kept." in raw.notes
+    spanish = [note.text("es") for note in raw.notes]  # the reader's notes, in Spanish too
+    assert spanish[0].startswith("Filas 1-2 omitidas: líneas de título sobre el encabezado")
+    assert "Fila 10 omitida: notas y notas al pie, no datos." in spanish
+    assert "La fila 8 dice ser un total; se conserva." in spanish
 
 
 def test_excel_unicode_text_is_utf16_with_tabs(specimen):
