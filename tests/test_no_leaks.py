@@ -31,6 +31,10 @@ from tests.people import ADMIN, person
 from tests.routes import concrete_paths, get_routes
 
 FLOW = "DF_IRREGULAR_TRANSIT"
+# An indicator fed by FLOW: each submission's month has the same month a year before at YEAR_BEFORE, so its
+# year-on-year change is the marker value minus YEAR_BEFORE, a marker of its own.
+INDICATOR = "DF_IND_TRANSIT_YOY"
+YEAR_BEFORE = 100
 MAPPING = Mapping(
     columns={"CITIZENSHIP": "Nacionalidad", "TIME_PERIOD": "Mes", "OBS_VALUE": "Eventos"},
     constants={"FREQ": "M", "SEX": "_T", "AGE": "_T", "ACCOMPANIMENT": "_T", "UNIT_MEASURE": "EVENTS"},
@@ -85,7 +89,20 @@ AS_OF_ROLES = {"anonymous"}
 
 
 def markers(value: int) -> list[str]:
-    return [str(value), f"{value:,}", f"{value:,}".replace(",", "."), f"{value:,}".replace(",", "\u00a0")]
+    """The marker as any route may write it, and the indicator value derived from it."""
+    forms = []
+    for number in (value, value - YEAR_BEFORE):
+        forms += [str(number), f"{number:,}", f"{number:,}".replace(",", "."), f"{number:,}".replace(",", "\u00a0")]
+    return forms
+
+
+def paths_for(template: str, submissions: dict[str, int]) -> list[str]:
+    """The template's example paths on FLOW and, where a dataflow is named, on the indicator it feeds."""
+    paths = concrete_paths(template, submissions, FLOW, SDMX_PATHS)
+    if "{dataflow_id}" in template or "{path" in template:
+        indicator_sdmx = [p.replace(FLOW, INDICATOR) for p in SDMX_PATHS if FLOW in p]
+        paths += concrete_paths(template, submissions, INDICATOR, indicator_sdmx)
+    return list(dict.fromkeys(paths))
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +119,7 @@ def world(tmp_path_factory):
     }
     submissions = {}
     for state, (provider, area, value) in STATES.items():
-        text = f"Nacionalidad;Mes;Eventos\nVEN;2024-01;{value}\n"
+        text = f"Nacionalidad;Mes;Eventos\nVEN;2023-01;{YEAR_BEFORE}\nVEN;2024-01;{value}\n"
         mapping = Mapping(MAPPING.columns, MAPPING.values, {**MAPPING.constants, "REF_AREA": area})
         outcome = submit(platform, SubmissionRequest(provider, FLOW, f"{state}.csv", text.encode(), mapping))
         submissions[state] = outcome.submission.id
@@ -146,7 +163,7 @@ def test_no_route_shows_unpublished_values_to_anyone_who_may_not_see_them(world)
             actor = who.actor if who else ANONYMOUS
             headers = who.headers if who else {}
             for template in routes:
-                for path in concrete_paths(template, submissions, FLOW, SDMX_PATHS):
+                for path in paths_for(template, submissions):
                     for query in QUERY_VARIANTS + (AS_OF_VARIANTS if role in AS_OF_ROLES else []):
                         forbidden = {
                             state: markers(value)
@@ -181,8 +198,10 @@ def test_over_sdmx_a_national_token_reads_its_own_unpublished_value_only_with_in
 def test_the_published_value_is_visible_to_the_public(world):
     platform, _, _ = world
     with TestClient(create_app(platform.settings)) as client:
-        body = client.get(f"/api/data/{FLOW}").json()
+        body = client.get(f"/api/data/{FLOW}", params={"from": "2024-01"}).json()
+        derived = client.get(f"/api/data/{INDICATOR}", params={"from": "2024-01"}).json()
     assert [row["OBS_VALUE"] for row in body["observations"]] == [STATES["published"][2]]
+    assert [row["OBS_VALUE"] for row in derived["observations"]] == [STATES["published"][2] - YEAR_BEFORE]
 
 
 def test_the_public_sides_door_opens_only_releases_in_force(world):
@@ -216,7 +235,11 @@ def test_an_embargoed_value_appears_on_every_read_path_once_its_time_comes(world
             (f"/api/data/{FLOW}", {"format": "csv"}),
             (f"/sdmx/rest/data/{FLOW}/all", {"format": "csvfile"}),
             (f"/explore/{FLOW}/download", {"format": "csv", "scope": "full"}),
+            (f"/api/data/{INDICATOR}", {}),
+            (f"/sdmx/rest/data/{INDICATOR}/all", {"format": "csvfile"}),
         ]:
             response = client.get(path, params=query)
             assert response.status_code == 200, (path, response.text[:200])
-            assert any(form in body_text(response.content) for form in markers(value)), path
+            text = body_text(response.content)
+            shown = str(value - YEAR_BEFORE) if INDICATOR in path else str(value)
+            assert shown in text or f"{int(shown):,}" in text, path

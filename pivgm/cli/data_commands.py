@@ -97,6 +97,17 @@ def register(app: typer.Typer) -> None:
         platform = initialise()
         load_all(platform, only, acting.actor(platform, as_user))
 
+    @app.command("refresh-indicators")
+    def refresh_indicators_command(as_user: AsOption = None) -> None:
+        """Recompute every derived indicator from the releases in force (administrators)."""
+        from pivgm.workflow.deriving import deriver_of
+
+        platform = initialise()
+        actor = acting.actor(platform, as_user)
+        for done in deriver_of(platform).refresh_all(actor):
+            change = f"release {done.release.id}, {done.rows:,} rows" if done.release else "unchanged"
+            console.print(f"  {done.indicator:<34} {change}")
+
     @app.command("flows")
     def flows_command(
         wide: Annotated[bool, typer.Option("--wide", help="One line per dataflow, however wide.")] = False,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,9 @@ from pivgm.model import (
     Measure,
     ReferenceMetadata,
 )
+from pivgm.model.indicator import Indicator, MirrorRule
+from pivgm.structures.indicator_files import indicator, indicator_dataflow
+from pivgm.structures.mirror_rules import mirror_rules
 
 STRUCTURES_DIR = Path(__file__).resolve().parent
 
@@ -42,6 +45,8 @@ class Standard:
     codelists: Mapping[str, Codelist]
     dataflows: Mapping[str, Dataflow]
     providers: Mapping[str, DataProvider]
+    indicators: Mapping[str, Indicator] = field(default_factory=dict)
+    mirrors: Mapping[str, MirrorRule] = field(default_factory=dict)
 
     def dataflow(self, dataflow_id: str) -> Dataflow:
         try:
@@ -252,6 +257,7 @@ def load_standard(directory: Path = STRUCTURES_DIR) -> Standard:
         dataflow = _dataflow(dataflow_id, _read(path, "dataflow"), common, builder)
         _check_defaults(dataflow)
         dataflows[dataflow_id] = dataflow
+    indicators = _indicators(directory, common, concepts, codelists, dataflows)
     providers = {
         p["id"]: DataProvider(
             p["id"],
@@ -273,4 +279,30 @@ def load_standard(directory: Path = STRUCTURES_DIR) -> Standard:
         codelists=codelists,
         dataflows=dataflows,
         providers=providers,
+        indicators=indicators,
+        mirrors=mirror_rules(_read(directory / "mirrors.yaml", "mirrors"), dataflows),
     )
+
+
+def _indicators(
+    directory: Path,
+    common: Mapping[str, Any],
+    concepts: ConceptScheme,
+    codelists: Mapping[str, Codelist],
+    dataflows: dict[str, Dataflow],
+) -> dict[str, Indicator]:
+    """Each ``indicators/<DF_ID>.yaml`` adds the dataflow ``DF_ID`` (its metadata written from its inputs')
+    and the formula that fills it."""
+    raws = {path.stem: _read(path, "indicator") for path in sorted((directory / "indicators").glob("*.yaml"))}
+    for indicator_id, raw in raws.items():
+        if indicator_id in dataflows:
+            raise StructureError(f"indicators/{indicator_id}.yaml: a dataflow of that id exists already.")
+        content = indicator_dataflow(indicator_id, raw, dataflows)
+        problem = best_match(_validator("dataflow").iter_errors(content))
+        if problem is not None:
+            raise StructureError(f"indicators/{indicator_id}.yaml: {problem.message}")
+        builder = _Builder(concepts, codelists, f"indicators/{indicator_id}")
+        dataflow = _dataflow(indicator_id, content, common, builder)
+        _check_defaults(dataflow)
+        dataflows[indicator_id] = dataflow
+    return {indicator_id: indicator(indicator_id, raw, dataflows) for indicator_id, raw in raws.items()}

@@ -34,6 +34,7 @@ from pivgm.sources import SourceImporter
 from pivgm.structures import Standard
 from pivgm.warehouse import Warehouse
 from pivgm.warehouse.merge import iso_utc, stamp_revisions
+from pivgm.workflow.deriving import Deriver
 from pivgm.workflow.publishing import Publisher, commit
 
 Checkpoint = Callable[[str], None]
@@ -164,4 +165,5 @@ def load_source(
 
     version, release = commit(build, write)
     checkpoint("committed")
+    Deriver(standard, records, warehouse, clock).after_release(dataflow.id, release.published_at, who)
     return LoadResult(importer.id, version, release)

@@ -17,6 +17,7 @@ from pivgm.accounts.clock import utc_now
 from pivgm.errors import InvalidParameterError, PermissionDeniedError
 from pivgm.platform import Platform
 from pivgm.records import NewRelease, StateChange, SubmissionInfo
+from pivgm.workflow.deriving import deriver_of
 from pivgm.workflow.publishing import Seam, commit, no_seam, publisher_of
 from pivgm.workflow.transitions import take_step
 
@@ -74,4 +75,7 @@ def publish(
         return platform.submissions.apply_transition(change)
 
     moment = release_at.astimezone(UTC) if release_at else None
-    return commit(lambda: publisher.publication(version.id, moment), write, seam)
+    published = commit(lambda: publisher.publication(version.id, moment), write, seam)
+    at = platform.records.last_release_time(version.dataflow_id)
+    deriver_of(platform).after_release(version.dataflow_id, at, actor)
+    return published

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from pivgm.accounts.actor import Actor, Role
 from pivgm.accounts.audit import audit, event, operating_system_actor
 from pivgm.accounts.clock import utc_now
-from pivgm.errors import PermissionDeniedError, PivgmError, SourceFormatError, UploadLimitError
+from pivgm.errors import InvalidParameterError, PermissionDeniedError, PivgmError, SourceFormatError, UploadLimitError
 from pivgm.ingest.actions import prepare_deletions, structure_issue, without_structure_only_rows
 from pivgm.ingest.mapping import MappedTable, Mapping, apply_mapping, with_label_matching
 from pivgm.ingest.readers import RawTable, ReadOptions, read_file
@@ -216,6 +216,12 @@ def submit(
             file=request.file_name,
         )
     dataflow = platform.standard.dataflow(request.dataflow_id)
+    if dataflow.id in platform.standard.indicators:
+        raise InvalidParameterError(
+            f"{dataflow.id} is a derived indicator, computed by the platform each time one of its inputs is "
+            "published: submit the input dataflows instead (docs/indicators.md).",
+            parameter="dataflow",
+        )
     provider = platform.standard.provider(request.provider_id)
     checked = check_file(platform, request)
     with loading(settings.data_dir):

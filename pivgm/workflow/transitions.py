@@ -10,6 +10,7 @@ from pivgm.accounts.clock import utc_now
 from pivgm.errors import AuthenticationRequiredError, PermissionDeniedError
 from pivgm.platform import Platform
 from pivgm.records import NewRelease, StateChange, SubmissionInfo
+from pivgm.workflow.deriving import deriver_of
 from pivgm.workflow.notify import notify
 from pivgm.workflow.publishing import Seam, commit, no_seam, publisher_of
 from pivgm.workflow.review import State, TransitionNotAllowedError, can_see, check_transition, not_found
@@ -114,5 +115,8 @@ def take_step(
         )
 
     changed = commit(lambda: _release_for(platform, action, submission, release_at), write, seam)
+    if action in ("publish", "withdraw") and submission.version_id is not None:
+        at = platform.records.last_release_time(submission.dataflow_id)
+        deriver_of(platform).after_release(submission.dataflow_id, at, actor)
     notify(platform, changed, action, actor.username, comment)  # in the background: never delays the step
     return changed

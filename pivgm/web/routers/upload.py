@@ -44,7 +44,8 @@ def submitter_providers(platform: PlatformDep, actor: Actor) -> list[str]:
 def _flows_by_theme(platform: PlatformDep, language: str) -> list[tuple[str, list[Dataflow]]]:
     groups: dict[str, list[Dataflow]] = defaultdict(list)
     for dataflow in platform.standard.dataflows.values():
-        groups[dataflow.theme].append(dataflow)
+        if dataflow.id not in platform.standard.indicators:  # computed, never submitted
+            groups[dataflow.theme].append(dataflow)
     return [
         (theme, sorted(flows, key=lambda d: d.name.get(language)))
         for theme, flows in sorted(groups.items(), key=lambda item: item[0])

@@ -1,0 +1,1 @@
+"""Comparable indicators computed from published releases: derived indicators, mirror statistics."""
