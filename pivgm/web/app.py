@@ -17,7 +17,7 @@ from pivgm.web.conditional import ConditionalRequests
 from pivgm.web.cross_origin import CrossOrigin
 from pivgm.web.errors import install_error_handlers
 from pivgm.web.headers import ResponseHeaders
-from pivgm.web.routers import api, auth, explorer, mirrors, pages, review, sdmx, submissions, upload
+from pivgm.web.routers import api, auth, explorer, mirrors, pages, quality, review, sdmx, submissions, upload
 from pivgm.web.static_files import PrecompressedStaticFiles
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -52,6 +52,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sdmx.router)
     app.include_router(explorer.router)
     app.include_router(mirrors.router)
+    app.include_router(quality.router)
     app.include_router(pages.router)
     app.include_router(auth.router)
     app.mount("/static", PrecompressedStaticFiles(directory=STATIC_DIR), name="static")
