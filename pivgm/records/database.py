@@ -6,8 +6,6 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -52,7 +50,10 @@ def connect(url: str) -> Engine:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the records schema to the latest migration."""
+    """Bring the records schema to the latest migration (Alembic loads only here: opening needs none)."""
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.begin() as connection:

@@ -29,3 +29,13 @@ def test_help_lists_every_command_without_importing_the_platform(tmp_path: Path)
     modules = imported(result.stderr)
     assert "pivgm" in modules  # the report is there
     assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+
+
+def test_reading_commands_open_the_records_without_loading_the_migration_tool(tmp_path: Path):
+    """Fails if Alembic is imported when the records are opened rather than migrated."""
+    settings = Settings(data_dir=tmp_path)
+    assert run_pivgm(settings, "init").returncode == 0
+    result = run_pivgm(settings, "flows", env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "DF_MIG_STOCK" in result.stdout
+    assert "alembic" not in imported(result.stderr)
