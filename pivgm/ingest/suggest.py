@@ -27,6 +27,7 @@ from pivgm.ingest.mapping import Mapping
 from pivgm.ingest.numbers import is_missing, parse_number
 from pivgm.ingest.readers.base import RawTable
 from pivgm.ingest.readers.reshape import HEADER_COLUMN, SOURCE_COLUMN, VALUE_COLUMN, combine, header_levels, melt
+from pivgm.ingest.report import Note
 from pivgm.model import Codelist, Dataflow, parse_period
 
 PERIOD_COLUMN = "_period"
@@ -248,7 +249,10 @@ def _assign(
         if names:
             suggestion.candidates[component] = [(n, _reason(profiles[n], dataflow, component)) for n in names]
             suggestion.notes.append(
-                f"Several columns could be {component}: {', '.join(repr(n) for n in names)}. Choose one."
+                Note(
+                    f"Several columns could be {component}: {', '.join(repr(n) for n in names)}. Choose one.",
+                    f"Varias columnas podrían ser {component}: {', '.join(f'«{n}»' for n in names)}. Elija una.",
+                )
             )
             columns[component] = ""  # left open: the person chooses
     for score, component, name in scored:
@@ -291,9 +295,19 @@ def _constants(dataflow: Dataflow, suggestion: MappingSuggestion, reporting_area
             suggestion.constants[dimension.id] = frequencies.pop()
         elif dimension.codelist is not None and "_T" in dimension.codelist:
             suggestion.constants[dimension.id] = "_T"
-            suggestion.notes.append(f"No column for {dimension.id}: the figures are taken as totals (_T).")
+            suggestion.notes.append(
+                Note(
+                    f"No column for {dimension.id}: the figures are taken as totals (_T).",
+                    f"Ninguna columna para {dimension.id}: las cifras se toman como totales (_T).",
+                )
+            )
         else:
-            suggestion.notes.append(f"No column for {dimension.id}: choose its column or give its value.")
+            suggestion.notes.append(
+                Note(
+                    f"No column for {dimension.id}: choose its column or give its value.",
+                    f"Ninguna columna para {dimension.id}: elija su columna o indique su valor.",
+                )
+            )
 
 
 def suggest_mapping(raw: RawTable, dataflow: Dataflow, *, provider_countries: Sequence[str] = ()) -> MappingSuggestion:
@@ -323,7 +337,12 @@ def suggest_mapping(raw: RawTable, dataflow: Dataflow, *, provider_countries: Se
     _constants(dataflow, suggestion, reporting_area)
     unused = [name for name in profiles if name not in suggestion.columns.values() and not name.startswith("_")]
     if unused:
-        suggestion.notes.append(f"Columns not used: {', '.join(repr(n) for n in unused)}.")
+        suggestion.notes.append(
+            Note(
+                f"Columns not used: {', '.join(repr(n) for n in unused)}.",
+                f"Columnas sin usar: {', '.join(f'«{n}»' for n in unused)}.",
+            )
+        )
     return suggestion
 
 

@@ -47,6 +47,9 @@ def test_a_long_national_table_is_mapped_by_headers_and_content(standard):
     assert suggestion.unmatched == {"CITIZENSHIP": [("Ecuadorr", ["ECU", "AND"])]}
     assert suggestion.constants == {"REF_AREA": "PAN", "FREQ": "M", "AGE": "_T", "ACCOMPANIMENT": "_T"}
     assert suggestion.decimal == ","
+    assert "No column for AGE: the figures are taken as totals (_T)." in suggestion.notes
+    spanish = [note.text("es") for note in suggestion.notes]
+    assert "Ninguna columna para AGE: las cifras se toman como totales (_T)." in spanish
 
 
 def test_without_a_single_provider_country_a_country_column_is_the_reporting_country(standard):
