@@ -145,7 +145,7 @@ def test_a_recipe_naming_a_missing_column_is_refused_before_anything_is_recorded
     before = Platform.open(data_dir).submissions.count()
     path = official("sbo-encounters-fy22-fy25-aug.csv", tmp_path)
     result = pivgm("submit", str(path), "--flow", "DF_BORDER_ENCOUNTERS", "--provider", "US_CBP",
-                   "--recipe", str(recipe))  # fmt: skip
+                   "--recipe", str(recipe), "--lang", "en")  # fmt: skip
     assert result.returncode == 2
     assert f"broken.yaml, line {line}: 'Citizenship Group' is not a column" in " ".join(result.stderr.split())
     assert Platform.open(data_dir).submissions.count() == before
