@@ -14,7 +14,7 @@ gets none either, so no validator ever reflects unpublished data or who asked.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -75,7 +75,8 @@ def not_modified(request: Headers, tag: str, state: PublicationState) -> bool:
 def validators(tag: str, state: PublicationState) -> dict[str, str]:
     headers = {"etag": tag, "cache-control": PUBLIC}
     if state.last_published is not None:
-        headers["last-modified"] = format_datetime(state.last_published, usegmt=True)
+        # PostgreSQL hands back its session's offset; HTTP dates are written in GMT
+        headers["last-modified"] = format_datetime(state.last_published.astimezone(UTC), usegmt=True)
     return headers
 
 
