@@ -147,7 +147,8 @@ def test_a_recipe_naming_a_missing_column_is_refused_before_anything_is_recorded
     result = pivgm("submit", str(path), "--flow", "DF_BORDER_ENCOUNTERS", "--provider", "US_CBP",
                    "--recipe", str(recipe), "--lang", "en")  # fmt: skip
     assert result.returncode == 2
-    assert f"broken.yaml, line {line}: 'Citizenship Group' is not a column" in " ".join(result.stderr.split())
+    said = " ".join(result.stderr.split())  # in Spanish: --lang defaults to es
+    assert f"broken.yaml, línea {line}: 'Citizenship Group' no es una columna" in said
     assert Platform.open(data_dir).submissions.count() == before
 
 
