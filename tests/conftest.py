@@ -42,7 +42,7 @@ def empty_platform(tmp_path: Path) -> Platform:
     return new_platform(tmp_path / "data")
 
 
-RECORDS_MARKS = ("settings_for(", "new_platform(", "Platform.initialise(", "Platform.open(")
+RECORDS_MARKS = ("settings_for(", "new_platform(", "load_platform(", "Platform.initialise(", "Platform.open(")
 """A test touches the records when its module, or the module defining one of its fixtures, makes a platform."""
 
 
