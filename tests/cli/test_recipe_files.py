@@ -145,7 +145,7 @@ def test_a_recipe_naming_a_missing_column_is_refused_before_anything_is_recorded
     before = Platform.open(data_dir).submissions.count()
     path = official("sbo-encounters-fy22-fy25-aug.csv", tmp_path)
     result = pivgm("submit", str(path), "--flow", "DF_BORDER_ENCOUNTERS", "--provider", "US_CBP",
-                   "--recipe", str(recipe), "--lang", "en")  # fmt: skip
+                   "--recipe", str(recipe))  # fmt: skip
     assert result.returncode == 2
     said = " ".join(result.stderr.split())  # in Spanish: --lang defaults to es
     assert f"broken.yaml, línea {line}: 'Citizenship Group' no es una columna" in said
@@ -175,7 +175,7 @@ def test_a_suggested_recipe_for_a_workbook_validates_as_it_is(pivgm, tmp_path):
     recipe.write_text(result.stdout, encoding="utf-8")
     assert "unpivot:" in result.stdout
     checked = pivgm("validate", str(path), "--flow", "DF_SOCIOECONOMIC", "--provider", "PA_INEC",
-                    "--recipe", str(recipe), "--lang", "en")  # fmt: skip
+                    "--recipe", str(recipe))  # fmt: skip
     assert checked.returncode in (0, 1), checked.stderr
     assert "Recipe 'recipe.yaml'" in checked.stdout
 
