@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
@@ -20,13 +21,28 @@ from pivgm.web.headers import ResponseHeaders
 from pivgm.web.routers import api, auth, explorer, mirrors, pages, quality, review, sdmx, submissions, upload
 from pivgm.web.static_files import PrecompressedStaticFiles
 
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+
+
+class PivgmApp(FastAPI):
+    """FastAPI with :class:`ResponseHeaders` wrapped around its whole middleware stack, Starlette's own error
+    middleware included: the 500 that middleware writes for an uncaught error, and every other answer the
+    framework writes itself, carry the security and caching headers too (``add_middleware`` would put it
+    inside)."""
+
+    behind_tls = False
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return ResponseHeaders(super().build_middleware_stack(), behind_tls=self.behind_tls)
 
 
 def create_app(settings: Settings) -> FastAPI:
     """Build the app for one data directory; settings come from the caller, never from import time."""
     platform = Platform.open(settings)
-    app = FastAPI(
+    app = PivgmApp(
         title="PIVGM API",
         version=__version__,
         description="Official migration statistics of Mexico, Central America and the Caribbean: "
@@ -39,8 +55,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.catalog = Catalog(PublishedData(platform))  # the public side: published releases only
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=6)  # pages and data travel compressed
     app.add_middleware(ConditionalRequests)  # validators and 304s of public reads, before any query runs
-    app.add_middleware(ResponseHeaders, behind_tls=settings.secure_cookies)  # every answer, errors included
-    app.add_middleware(CrossOrigin)  # outermost: CORS on every answer of the read API, OPTIONS and HEAD
+    app.add_middleware(CrossOrigin)  # CORS on every answer of the read API, OPTIONS and HEAD
+    app.behind_tls = settings.secure_cookies  # ResponseHeaders, outermost: every answer, errors included
     install_error_handlers(app)
     app.include_router(api_docs.router)
     app.include_router(api.router)
