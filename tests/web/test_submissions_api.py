@@ -194,6 +194,23 @@ def test_a_file_over_the_column_cap_is_413_with_the_cap_in_the_message(tmp_path)
     assert platform.submissions.count() == 0
 
 
+def test_a_million_column_header_is_refused_for_its_columns_within_seconds_of_processor_time(tmp_path):
+    """The probe's 10 MB file of 10^6 columns kept a worker busy for minutes. Under a 3-second CPU limit it is
+    refused for its width, not stopped at the limit: fails if the width is checked only after per-cell work
+    (``check_widths`` in the CSV readers), which needs about 30 s of processor time for this file."""
+    platform = Platform.initialise(settings_for(tmp_path / "data", upload_cpu_seconds=3))
+    submitter = person(platform, "mx.submitter", (Role.NATIONAL_SUBMITTER, "MX_UPM"))
+    wide = ";".join(f"c{i}" for i in range(10**6)) + "\n" + ";".join("1" * 10**6) + "\n"
+    with TestClient(create_app(platform.settings), raise_server_exceptions=False) as client:
+        client.headers.update(submitter.headers)
+        response = post(client, wide.encode(), name="ancho.csv")
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "too-many-columns", error
+    assert "1,000,000 columns, more than the 1,000" in error["message"]
+    assert platform.submissions.count() == 0
+
+
 def test_an_upload_over_the_memory_limit_is_stopped_with_a_clear_413_and_nothing_recorded(tmp_path):
     """The file is checked in a child process whose resident memory is watched; fails if the watch in
     ``jobs._listen`` is removed (the job then finishes and is recorded)."""

@@ -16,7 +16,7 @@ import pyarrow.csv as pacsv
 
 from pivgm.ingest.numbers import detect_decimal, looks_numeric
 from pivgm.ingest.readers.base import RawTable, ReadOptions, check_columns, too_many_rows
-from pivgm.ingest.readers.csv_reader import CsvReader, grid_of, parse_records
+from pivgm.ingest.readers.csv_reader import CsvReader, check_widths, grid_of, parse_records
 from pivgm.ingest.readers.header import header_names, locate_header
 from pivgm.ingest.report import Note
 from pivgm.warehouse.encoding import INDEX, TEXT, encode, is_encoded, transform
@@ -157,6 +157,7 @@ def read_large(
     records = parse_records(text[: starts[-1]], delimiter, file_name, limit=HEAD_RECORDS)
     if len(records) != len(starts) - 1:
         return None
+    check_widths(records, options, file_name)
     head = grid_of(records)
     layout = locate_header(head, options)
     if not layout.rows or layout.body >= len(records):

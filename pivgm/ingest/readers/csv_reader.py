@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from pivgm.errors import SourceFormatError
 from pivgm.ingest.numbers import looks_numeric
-from pivgm.ingest.readers.base import RawTable, ReadOptions
+from pivgm.ingest.readers.base import RawTable, ReadOptions, check_columns
 from pivgm.ingest.readers.header import Grid
 from pivgm.ingest.readers.sheet import tabulate
 from pivgm.ingest.readers.text import check_text, decode, read_bytes, sniff_delimiter
@@ -37,6 +37,19 @@ def grid_of(records: list[tuple[int, list[str]]]) -> Grid:
         indents=[_leading_spaces(cells[0]) if cells else 0 for _, cells in records],
         merges=[],
     )
+
+
+def check_widths(records: list[tuple[int, list[str]]], options: ReadOptions, file_name: str) -> None:
+    """Refuse records wider than the column cap (trailing empty fields aside) as soon as they are split,
+    before any per-cell work: a header of a million columns is refused in about a second."""
+    widest = 0
+    for _, fields in records:
+        if len(fields) > widest:
+            used = len(fields)
+            while used > widest and not fields[used - 1].strip():
+                used -= 1
+            widest = max(widest, used)
+    check_columns(widest, options, file_name)
 
 
 def parse_records(text: str, delimiter: str, file_name: str, limit: int | None = None) -> list[tuple[int, list[str]]]:
@@ -83,7 +96,9 @@ class CsvReader:
             table = read_large(text, delimiter, options, file_name, detected, default_decimal, raw)
             if table is not None:
                 return table
-        grid = grid_of(parse_records(text, delimiter, file_name))
+        records = parse_records(text, delimiter, file_name)
+        check_widths(records, options, file_name)
+        grid = grid_of(records)
         return tabulate(
             grid, options, file_name=file_name, format=cls.format, detected=detected, default_decimal=default_decimal
         )
