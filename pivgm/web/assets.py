@@ -6,13 +6,18 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import sys
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from pivgm.web.atlas import lighten_text
 
-STATIC_VENDOR = Path(__file__).resolve().parent / "static" / "vendor"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_VENDOR = STATIC_DIR / "vendor"
+# A fingerprinted address (``?v=`` the content hash) never changes meaning: browsers keep it for a year.
+IMMUTABLE = "public, max-age=31536000, immutable"
 
 VENDOR_FILES = {
     "vega/build/vega.min.js": "vega.min.js",
@@ -28,6 +33,20 @@ VENDOR_FILES = {
 
 # Files derived from the copied ones: the maps draw a lighter atlas made from the 50m one (see atlas.py).
 DERIVED_FILES: dict[str, tuple[str, Callable[[str], str]]] = {"atlas.json": ("countries-50m.json", lighten_text)}
+
+
+@cache
+def fingerprint(name: str) -> str:
+    """The content hash of a static file (``css/pivgm.css``); empty when the file does not exist."""
+    path = STATIC_DIR / name
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.is_file() else ""
+
+
+def asset_url(name: str) -> str:
+    """The address pages use for a static file: ``/static/css/pivgm.css?v=<content hash>``, so a new
+    version of the file gets a new address and the old one may be cached for good."""
+    version = fingerprint(name)
+    return f"/static/{name}?v={version}" if version else f"/static/{name}"
 
 
 def missing_assets() -> list[str]:

@@ -13,11 +13,13 @@ from fastapi.templating import Jinja2Templates
 
 from pivgm.ingest.report import Note, note_text
 from pivgm.web.account_menu import account_menu
+from pivgm.web.assets import asset_url
 from pivgm.web.dependencies import get_platform
 from pivgm.web.formats import TIME_LOCALES, date_label, number_label, period_label
 from pivgm.web.i18n import LANGUAGES, d3_format_locale, format_number, request_language, request_locale, translate
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+TEMPLATES.env.globals["asset"] = asset_url  # fingerprinted static addresses (see assets.py)
 
 
 def url(path: str, params: Sequence[tuple[str, str]] = (), **extra: str) -> str:

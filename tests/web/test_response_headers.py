@@ -8,6 +8,7 @@ callers: anonymous without cookies, anonymous with a ``lang`` cookie, a signed-i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -148,6 +149,22 @@ def test_static_files_are_public_for_an_hour(served):
     response = httpx.get(f"{served.base}/static/css/pivgm.css")
     assert response.status_code == 200
     assert response.headers["cache-control"] == "public, max-age=3600"
+
+
+def test_pages_link_static_files_by_content_hash_and_those_addresses_are_kept_for_a_year(served):
+    """Every static file a page links carries its content hash (``?v=``) and is immutable; a stale or
+    made-up hash, or none, gets the hour (fails if pages link bare addresses or the hash is not checked)."""
+    with httpx.Client(base_url=served.base, timeout=30) as client:
+        page = client.get("/explore/DF_IRREGULAR_TRANSIT", params={"lang": "es"}).text
+        linked = re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
+        assert {"css/pivgm.css", "js/explorer.js"} <= {u.split("?")[0].removeprefix("/static/") for u in linked}
+        for address in linked:
+            assert re.search(r"\?v=[0-9a-f]{16}$", address), address
+            response = client.get(address.replace("&amp;", "&"), headers={"accept-encoding": "gzip"})
+            assert response.status_code == 200, address
+            assert response.headers["cache-control"] == "public, max-age=31536000, immutable", address
+        for stale in ("/static/css/pivgm.css?v=0123456789abcdef", "/static/css/pivgm.css"):
+            assert client.get(stale).headers["cache-control"] == "public, max-age=3600", stale
 
 
 def assert_protected(response: httpx.Response) -> None:
