@@ -240,33 +240,50 @@ class Records:
         members) visible, with its audit row, in one commit. Refused (``ReleaseRaceError``) if ``release``'s
         base is no longer the dataflow's newest release, or if the provider has a version newer than
         ``newest_seen`` (the one the new version was compared with)."""
+        audits = [audit] if audit else []
+        (recorded,), made = self.record_versions_and_release([(version, newest_seen)], release, audits)
+        return recorded, made
+
+    def record_versions_and_release(
+        self,
+        versions: Sequence[tuple[NewVersion, int | None]],
+        release: NewRelease,
+        audits: Sequence[AuditEvent] = (),
+    ) -> tuple[list[VersionInfo], ReleaseInfo]:
+        """Make new versions of one dataflow (one per provider, each with the provider's newest version it was
+        compared with) and the release that includes them all visible, with their audit rows, in one commit:
+        all or nothing. Refused (``ReleaseRaceError``) as ``record_version_and_release`` is."""
         now = utc_now()
         with Session(self.engine) as session, session.begin():
-            check_version_base(session, version.dataflow_id, version.provider.id, newest_seen)
-            provider = session.get(ProviderRecord, version.provider.id)
-            if provider is None:
-                provider = ProviderRecord(id=version.provider.id)
-                session.add(provider)
-            provider.name_es = version.provider.name_es
-            provider.name_en = version.provider.name_en
-            provider.source_url = version.provider.source_url
-            session.flush()  # the provider row must exist before the version that refers to it
-            version_record = DatasetVersionRecord(
-                dataflow_id=version.dataflow_id,
-                provider_id=version.provider.id,
-                source=version.source,
-                source_files=version.source_files,
-                input_sha256=version.input_sha256,
-                parquet_file=version.parquet_file,
-                row_count=version.row_count,
-                loaded_at=now,
-            )
-            session.add(version_record)
-            session.flush()
-            record = add_release(session, version.dataflow_id, release, (version_record.id,))
-            if audit is not None:
+            records = []
+            for version, newest_seen in versions:
+                check_version_base(session, version.dataflow_id, version.provider.id, newest_seen)
+                provider = session.get(ProviderRecord, version.provider.id)
+                if provider is None:
+                    provider = ProviderRecord(id=version.provider.id)
+                    session.add(provider)
+                provider.name_es = version.provider.name_es
+                provider.name_en = version.provider.name_en
+                provider.source_url = version.provider.source_url
+                session.flush()  # the provider row must exist before the version that refers to it
+                version_record = DatasetVersionRecord(
+                    dataflow_id=version.dataflow_id,
+                    provider_id=version.provider.id,
+                    source=version.source,
+                    source_files=version.source_files,
+                    input_sha256=version.input_sha256,
+                    parquet_file=version.parquet_file,
+                    row_count=version.row_count,
+                    loaded_at=now,
+                )
+                session.add(version_record)
+                session.flush()
+                records.append(version_record)
+            new_ids = tuple(r.id for r in records)
+            record = add_release(session, versions[0][0].dataflow_id, release, new_ids)
+            for audit in audits:
                 add_event(session, audit)
-            return _version(version_record), self._release(record, (*release.version_ids, version_record.id))
+            return [_version(r) for r in records], self._release(record, (*release.version_ids, *new_ids))
 
     @staticmethod
     def _release(record: ReleaseRecord, version_ids: Sequence[int] = ()) -> ReleaseInfo:

@@ -14,7 +14,7 @@ A failure or a kill before step 4 commits leaves only unreferenced files, which 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -111,24 +111,41 @@ def load_source(
 
     With a ``scope``, only the rows of the provider's newest version it covers are replaced; with
     ``skip_unchanged``, data equal to the provider's newest version record nothing (``changed`` False)."""
-    who = actor or operating_system_actor()
-    if not who.has(Role.ADMINISTRATOR):
-        audit_store = AuditStore(records.engine)
-        audit_store.append(event(who, "permission.denied", f"source:{importer.id}", {"action": "load"}, at=utc_now()))
-        raise PermissionDeniedError(
-            f"{who.username} may not load sources: a load publishes at once, which needs an administrator.",
-            role=Role.ADMINISTRATOR.value,
-        )
-    dataflow = standard.dataflow(importer.dataflow_id)
-    publisher = Publisher(standard, records, warehouse, clock)
-    publisher.base(dataflow.id, clock())  # refuse at once if a release is scheduled: nothing to undo later
+    (result,) = load_sources(
+        [(importer, directory)], standard, records, warehouse, checkpoint, actor, clock, scope, skip_unchanged
+    )
+    return result
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """A version whose file is written but which nothing refers to yet."""
+
+    importer: SourceImporter
+    version: NewVersion
+    newest: VersionInfo | None
+
+
+def _stage(
+    importer: SourceImporter,
+    directory: Path | None,
+    dataflow: Dataflow,
+    records: Records,
+    warehouse: Warehouse,
+    checkpoint: Checkpoint,
+    now: str,
+    scope: Scope | None,
+    skip_unchanged: bool,
+) -> _Staged | LoadResult:
+    """Read, conform and merge one importer's data and write its version file; the result already in place
+    instead when ``skip_unchanged`` and the data equal the provider's newest version."""
     paths = importer.paths(directory) if directory else importer.paths()
     keys = [*dataflow.structure.dimension_ids, dataflow.structure.time_dimension]
     newest = {v.provider_id: v for v in records.current_versions(dataflow.id)}.get(importer.provider_id)
     previous = warehouse.path(newest.parquet_file) if newest else None
     old = pq.read_table(previous) if previous is not None and (scope or skip_unchanged) else None
     table = merged_table(importer, dataflow, old, directory, scope)
-    table = stamp_revisions(previous, table, keys, dataflow.structure.measure.id, iso_utc(clock()))
+    table = stamp_revisions(previous, table, keys, dataflow.structure.measure.id, now)
     if skip_unchanged and newest is not None and _same(table, old, keys):
         in_force = [r for r in records.releases(dataflow.id) if newest.id in r.version_ids]
         if in_force:
@@ -143,7 +160,7 @@ def load_source(
         name_en=importer.provider_name["en"],
         source_url=importer.source_url,
     )
-    new_version = NewVersion(
+    version = NewVersion(
         dataflow_id=dataflow.id,
         provider=provider,
         source=importer.id,
@@ -152,18 +169,72 @@ def load_source(
         parquet_file=stored.relative_path,
         row_count=stored.row_count,
     )
-    details = {"dataflow": dataflow.id, "provider": provider.id, "observations": stored.row_count}
+    return _Staged(importer, version, newest)
+
+
+def load_sources(
+    importers: Sequence[tuple[SourceImporter, Path | None]],
+    standard: Standard,
+    records: Records,
+    warehouse: Warehouse,
+    checkpoint: Checkpoint = _no_checkpoint,
+    actor: Actor | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    scope: Scope | None = None,
+    skip_unchanged: bool = False,
+) -> list[LoadResult]:
+    """Load several providers' data of one dataflow (one importer each, with the folder of its files) as new
+    versions and publish them in one release, all or nothing: one commit records every changed version,
+    the release and their audit rows, or nothing at all. One result per importer, in their order."""
+    who = actor or operating_system_actor()
+    if not who.has(Role.ADMINISTRATOR):
+        audit_store = AuditStore(records.engine)
+        for importer, _ in importers:
+            audit_store.append(
+                event(who, "permission.denied", f"source:{importer.id}", {"action": "load"}, at=utc_now())
+            )
+        raise PermissionDeniedError(
+            f"{who.username} may not load sources: a load publishes at once, which needs an administrator.",
+            role=Role.ADMINISTRATOR.value,
+        )
+    dataflows = {importer.dataflow_id for importer, _ in importers}
+    providers = [importer.provider_id for importer, _ in importers]
+    if len(dataflows) != 1 or len(set(providers)) != len(providers):
+        raise ValueError("load_sources takes importers of one dataflow, one per provider")
+    dataflow = standard.dataflow(dataflows.pop())
+    publisher = Publisher(standard, records, warehouse, clock)
+    publisher.base(dataflow.id, clock())  # refuse at once if a release is scheduled: nothing to undo later
+    now = iso_utc(clock())
+    outcomes = [
+        _stage(importer, directory, dataflow, records, warehouse, checkpoint, now, scope, skip_unchanged)
+        for importer, directory in importers
+    ]
+    staged = [o for o in outcomes if isinstance(o, _Staged)]
+    if not staged:
+        return [o for o in outcomes if isinstance(o, LoadResult)]
 
     def build() -> NewRelease:
-        release = publisher.with_new_version(dataflow.id, importer.provider_id, stored.relative_path)
+        files = {s.version.provider.id: s.version.parquet_file for s in staged}
+        release = publisher.with_new_versions(dataflow.id, files)
         checkpoint("release-written")
         return release
 
-    def write(release: NewRelease) -> tuple[VersionInfo, ReleaseInfo]:
-        entry = event(who, "source.loaded", f"source:{importer.id}", details, at=utc_now())
-        return records.record_version_and_release(new_version, release, newest.id if newest else None, entry)
+    def write(release: NewRelease) -> tuple[list[VersionInfo], ReleaseInfo]:
+        entries = [
+            event(
+                who,
+                "source.loaded",
+                f"source:{s.importer.id}",
+                {"dataflow": dataflow.id, "provider": s.version.provider.id, "observations": s.version.row_count},
+                at=utc_now(),
+            )
+            for s in staged
+        ]
+        pairs = [(s.version, s.newest.id if s.newest else None) for s in staged]
+        return records.record_versions_and_release(pairs, release, entries)
 
-    version, release = commit(build, write)
+    versions, release = commit(build, write)
     checkpoint("committed")
     Deriver(standard, records, warehouse, clock).after_release(dataflow.id, release.published_at, who)
-    return LoadResult(importer.id, version, release)
+    made = iter(versions)
+    return [LoadResult(o.importer.id, next(made), release) if isinstance(o, _Staged) else o for o in outcomes]

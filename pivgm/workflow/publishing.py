@@ -144,10 +144,15 @@ class Publisher:
     def with_new_version(self, dataflow_id: str, provider_id: str, parquet_file: str) -> NewRelease:
         """The release, taking effect now, in which a version not recorded yet (its file is in place)
         replaces ``provider_id``'s data; ``version_ids`` are the other providers' members."""
+        return self.with_new_versions(dataflow_id, {provider_id: parquet_file})
+
+    def with_new_versions(self, dataflow_id: str, files: dict[str, str]) -> NewRelease:
+        """The release, taking effect now, in which versions not recorded yet (``files``: each provider's
+        version file, in place) replace those providers' data; ``version_ids`` are the other members."""
         now = self.clock()
         base = self.base(dataflow_id, now)
-        others = base.without(provider_id)
-        release_file, rows = self.build(dataflow_id, [*(v.parquet_file for v in others), parquet_file])
+        others = [v for v in base.members if v.provider_id not in files]
+        release_file, rows = self.build(dataflow_id, [*(v.parquet_file for v in others), *files.values()])
         return NewRelease(release_file, rows, tuple(v.id for v in others), now, based_on=base.release_id)
 
 
