@@ -19,7 +19,7 @@ SAMPLE = 10
 def print_changes(changes: Changes, provider: str) -> None:
     """The dry run's answer: what a pull would add, revise and delete in ``provider``'s data."""
     typer.echo(
-        f"Dry run, nothing written. {provider}: {changes.new:,} added, {changes.revised:,} revised, "
+        f"{provider}: {changes.new:,} added, {changes.revised:,} revised, "
         f"{changes.deleted:,} deleted, {changes.unchanged:,} unchanged."
     )
     for change in changes.shown[:SAMPLE]:
@@ -40,15 +40,18 @@ def register(app: typer.Typer) -> None:
         end: Annotated[str | None, typer.Option("--end", help="endPeriod.")] = None,
         provider: Annotated[
             str | None,
-            typer.Option(help="Provider id to record the data under (default: made from the URL's host)."),
+            typer.Option(
+                help="Record all the data under this provider id (default: the service's own providers, or, "
+                "when it has no provider scheme, one made from the URL's host)."
+            ),
         ] = None,
         as_user: AsOption = None,
         dry_run: Annotated[
             bool, typer.Option("--dry-run", help="Print what would change (counts and a sample); write nothing.")
         ] = False,
     ) -> None:
-        """Fetch a dataflow's structure and published data from an SDMX service and publish them here
-        as a new version whose provider is the remote service."""
+        """Fetch a dataflow's structure and published data from an SDMX service and publish them here, each
+        of the service's data providers as its own version, all in one release."""
         from pivgm.workflow.pulling import PullRequest, preview, pull
 
         platform = initialise()
@@ -56,19 +59,29 @@ def register(app: typer.Typer) -> None:
         if dry_run:
             with console.status(f"Comparing {dataflow} from {url}..."):
                 changes = preview(request, platform.standard, platform.records, platform.warehouse)
-            print_changes(changes, request.provider())
+            typer.echo("Dry run, nothing written.")
+            for provider_id, provider_changes in changes:
+                print_changes(provider_changes, provider_id)
             return
         with console.status(f"Pulling {dataflow} from {url}..."):
             actor = acting.actor(platform, as_user)
-            result = pull(request, platform.standard, platform.records, platform.warehouse, actor=actor)
-        if not result.changed:
-            console.print(
-                f"Unchanged: {result.version.dataflow_id} of provider {result.version.provider_id} already holds "
-                f"these data (version {result.version.id}); nothing was recorded."
+            pulled = pull(request, platform.standard, platform.records, platform.warehouse, actor=actor)
+        if not pulled.by_provider and provider is None:
+            typer.echo(
+                f"{url} has no data provider scheme: all its data are recorded under one provider, "
+                f"{request.provider()} (choose another with --provider).",
+                err=True,
             )
-            return
-        console.print(
-            f"[green]Pulled[/] {result.version.row_count:,} observations of {result.version.dataflow_id} "
-            f"as version {result.version.id} of provider {result.version.provider_id} "
-            f"-> release {result.release.id} ({result.release.row_count:,} observations)."
-        )
+        for result in pulled.results:
+            version = result.version
+            if not result.changed:
+                console.print(
+                    f"Unchanged: {version.dataflow_id} of provider {version.provider_id} already holds "
+                    f"these data (version {version.id}); nothing was recorded."
+                )
+                continue
+            console.print(
+                f"[green]Pulled[/] {version.row_count:,} observations of {version.dataflow_id} "
+                f"as version {version.id} of provider {version.provider_id} "
+                f"-> release {result.release.id} ({result.release.row_count:,} observations)."
+            )

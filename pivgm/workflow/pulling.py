@@ -1,17 +1,22 @@
 """Pull a dataflow's published data from another SDMX REST service (another PIVGM instance, or any SDMX
-2.1 service) and load it here as a new version whose provider and provenance are the remote service.
+2.1 service) and load it here, keeping the source's data providers.
 
-The remote structure is fetched first and its dimensions checked against the local dataflow's; the data
-are fetched as SDMX-CSV (or SDMX-ML when the service has no CSV), saved with their checksums, read by the
-submission readers, and loaded by the same atomic steps as every source (``loading.load_source``): the
-remote's codes are checked against the local codelists, and nothing is visible until the commit.
+The remote structure is fetched first and its dimensions checked against the local dataflow's. When the
+service has a data provider scheme, each of its providers' data (``data/{flow}/{key}/{provider}``) becomes
+that provider's own version here (a provider unknown here is registered with the scheme's names); without
+one, or with an explicit provider, everything is one provider's version. The data are fetched as SDMX-CSV
+(read exactly: text untrimmed, an empty quoted string kept apart from an absent value) or SDMX-ML when the
+service has no CSV, saved with their checksums, and loaded by the same atomic steps as every source
+(``loading.load_sources``): the remote's codes are checked against the local codelists, and every
+provider's version and the one release that holds them become visible in one commit, or nothing does.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import quote, urlsplit
@@ -19,6 +24,7 @@ from urllib.parse import quote, urlsplit
 import httpx
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from lxml import etree
 
@@ -27,12 +33,12 @@ from pivgm.errors import NotFoundError, PivgmError, SourceFormatError
 from pivgm.ingest.readers import read_file
 from pivgm.model import Dataflow
 from pivgm.model.periods import parse_period
-from pivgm.records import Records
+from pivgm.records import ProviderInfo, Records
 from pivgm.sources.base import SourceImporter
 from pivgm.structures import Standard
 from pivgm.warehouse import Warehouse
 from pivgm.workflow.changes import Changes, compare
-from pivgm.workflow.loading import Checkpoint, LoadResult, Scope, _no_checkpoint, load_source, merged_table
+from pivgm.workflow.loading import Checkpoint, LoadResult, Scope, _no_checkpoint, load_sources, merged_table
 
 DATA_ACCEPT = (
     "application/vnd.sdmx.data+csv;version=2.0.0, "
@@ -43,6 +49,7 @@ DATA_ACCEPT = (
 STRUCTURE_ACCEPT = "application/vnd.sdmx.structure+xml;version=2.1"
 STRUCTURE_FILE = "structure.xml"
 TIMEOUT_SECONDS = 120.0
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 class RemoteError(PivgmError):
@@ -75,11 +82,16 @@ class PullRequest:
     def base(self) -> str:
         return self.url.rstrip("/")
 
-    def data_url(self) -> str:
-        return f"{self.base}/data/{quote(self.dataflow_id)}/{quote(self.key, safe='.+*')}"
+    def data_url(self, provider: str | None = None) -> str:
+        """The data query, for one of the service's providers or for all of them."""
+        return f"{self.base}/data/{quote(self.dataflow_id)}/{quote(self.key, safe='.+*')}" + _provider_part(provider)
 
-    def availability_url(self) -> str:
-        return f"{self.base}/availableconstraint/{quote(self.dataflow_id)}/{quote(self.key, safe='.+*')}"
+    def availability_url(self, provider: str | None = None) -> str:
+        path = f"{self.base}/availableconstraint/{quote(self.dataflow_id)}/{quote(self.key, safe='.+*')}"
+        return path + _provider_part(provider)
+
+    def scheme_url(self) -> str:
+        return f"{self.base}/dataproviderscheme/all/all/latest"
 
     def scope(self, dataflow: Dataflow) -> Scope | None:
         """The rows of the provider's data this pull replaces: those its key and period range select (None:
@@ -116,6 +128,10 @@ class PullRequest:
             return self.provider_id
         netloc = urlsplit(self.url).netloc or self.url
         return ("REMOTE_" + re.sub(r"[^A-Za-z0-9]+", "_", netloc).strip("_").upper())[:64]
+
+
+def _provider_part(provider: str | None) -> str:
+    return f"/{quote(provider)}" if provider else ""
 
 
 def _check(response: httpx.Response, url: str) -> None:
@@ -183,20 +199,60 @@ def _check_dimensions(remote: list[str], dataflow: Dataflow, url: str) -> None:
         )
 
 
+_CSV_HEAD = re.compile(r'"?(?:STRUCTURE|DATAFLOW)"?([,;\t|])')
+
+
+def exact_csv(path: Path) -> pa.Table | None:
+    """An SDMX-CSV answer read exactly: every column as text, untrimmed, an unquoted empty field as null
+    (absent) and a quoted one (``""``) as an empty string; deleted observations (action ``D``) left out.
+    None when the message uses what only the submission reader handles (labels, multilingual or
+    multi-valued columns)."""
+    with open(path, encoding="utf-8-sig", newline="") as text:
+        first = text.readline()
+    match = _CSV_HEAD.match(first)
+    if match is None:
+        return None
+    header = next(csv.reader([first], delimiter=match[1]))
+    if any("[" in name or ": " in name for name in header) or "STRUCTURE_NAME" in header:
+        return None
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(skip_rows=1, column_names=header),
+            parse_options=pacsv.ParseOptions(delimiter=match[1], newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        raise SourceFormatError(f"the SDMX-CSV answer cannot be read ({error}).", file=path.name) from None
+    if "ACTION" in header:
+        table = table.filter(pc.not_equal(pc.fill_null(table.column("ACTION"), "I"), "D"))
+    return table
+
+
 def observation_table(path: Path, dataflow: Dataflow) -> pa.Table:
-    """A data message read into the dataflow's columns: strings, ``OBS_VALUE`` as numbers, empty text
-    as null (so defaults apply), deleted observations (SDMX action ``D``) left out."""
-    raw = read_file(path)
-    table = raw.table
-    if raw.actions is not None:
-        table = table.filter(pc.not_equal(pc.fill_null(raw.actions, "I"), "D"))
+    """A data message read into the dataflow's columns: strings, ``OBS_VALUE`` as numbers, deleted
+    observations (SDMX action ``D``) left out. SDMX-CSV keeps its text exactly (``exact_csv``); other
+    messages, read by the submission readers, give empty text as null (so defaults apply)."""
+    exact = exact_csv(path) if path.suffix == ".csv" else None
+    if exact is not None:
+        table = exact
+    else:
+        raw = read_file(path)
+        table = raw.table
+        if raw.actions is not None:
+            table = table.filter(pc.not_equal(pc.fill_null(raw.actions, "I"), "D"))
     columns = {}
     measure = dataflow.structure.measure.id
     for name in dataflow.structure.column_ids:
         if name not in table.column_names:
             continue
         column = table.column(name).cast(pa.string())
-        column = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
+        if exact is None or name == measure:
+            column = pc.if_else(pc.equal(column, ""), pa.scalar(None, pa.string()), column)
         if name == measure:
             try:
                 column = pc.replace_substring(column, "NaN", "nan").cast(pa.float64())
@@ -239,56 +295,188 @@ def announced_observations(message: bytes) -> int | None:
     return None
 
 
-def _announced(http: httpx.Client, request: PullRequest, params: dict[str, str], target: Path) -> int | None:
+def _announced(
+    http: httpx.Client, request: PullRequest, params: dict[str, str], target: Path, provider: str | None = None
+) -> int | None:
     """What the service's availability query says the data query will send; None if it cannot say."""
     try:
-        _fetch(http, request.availability_url(), STRUCTURE_ACCEPT, target, {**params, "mode": "exact"})
+        _fetch(http, request.availability_url(provider), STRUCTURE_ACCEPT, target, {**params, "mode": "exact"})
     except (PivgmError, OSError):
         return None  # not every SDMX service answers availability queries: the count is then not checked
     return announced_observations(target.read_bytes())
 
 
+def scheme_providers(message: bytes) -> dict[str, dict[str, str]]:
+    """The data providers of a provider scheme message: id -> names by language (``es`` and ``en``, each
+    falling back on the other, then on the id)."""
+    found: dict[str, dict[str, str]] = {}
+    for provider in etree.fromstring(message).iter("{*}DataProvider"):
+        names = {n.get(XML_LANG, ""): (n.text or "") for n in provider.findall("{*}Name")}
+        identifier = provider.get("id", "")
+        es = names.get("es") or names.get("en") or identifier
+        found[identifier] = {"es": es, "en": names.get("en") or es}
+    return found
+
+
+def _scheme(http: httpx.Client, request: PullRequest, target: Path) -> dict[str, dict[str, str]] | None:
+    """The service's data providers, or None when it has no provider scheme to read."""
+    try:
+        _fetch(http, request.scheme_url(), STRUCTURE_ACCEPT, target)
+        providers = scheme_providers(target.read_bytes())
+    except (PivgmError, OSError, etree.XMLSyntaxError):
+        return None
+    return providers or None
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One source per provider of the pulled data; ``by_provider`` False when the service has no provider
+    scheme (or a provider was given), so everything is one provider's."""
+
+    sources: list[RemoteSource]
+    by_provider: bool
+
+
 def _importer(
-    request: PullRequest, dataflow: Dataflow, data_file: str, source: str, announced: int | None
-) -> SourceImporter:
+    request: PullRequest,
+    dataflow: Dataflow,
+    data_file: str,
+    source: str,
+    announced: int | None,
+    provider: ProviderInfo,
+    url: str,
+) -> RemoteSource:
     attributes = {
         "announced": announced,
         "id": source[:128],
         "dataflow_id": dataflow.id,
         "dataflow": dataflow,
-        "provider_id": request.provider(),
-        "provider_name": {
-            "es": f"Servicio SDMX remoto {request.base}",
-            "en": f"Remote SDMX service {request.base}",
-        },
+        "provider_id": provider.id,
+        "provider_name": {"es": provider.name_es, "en": provider.name_en},
         "files": (STRUCTURE_FILE, data_file),
         "data_file": data_file,
         "source_url": request.base,
-        "citation": f"Pulled from {request.data_url()}",
+        "citation": f"Pulled from {url}",
     }
-    importer: SourceImporter = type("PulledSource", (RemoteSource,), attributes)()
+    importer = type("PulledSource", (RemoteSource,), attributes)()
+    assert isinstance(importer, RemoteSource)
     return importer
 
 
-def _fetched(request: PullRequest, dataflow: Dataflow, client: httpx.Client | None, directory: Path) -> RemoteSource:
-    """Fetch the structure (checked against ``dataflow``), the announced count and the data into ``directory``."""
+def _provider_info(provider_id: str, names: dict[str, str], known: dict[str, ProviderInfo]) -> ProviderInfo:
+    """A provider as recorded here: its own names when known here, else the source's."""
+    here = known.get(provider_id)
+    if here is not None:
+        return here
+    return ProviderInfo(provider_id, names["es"], names["en"])
+
+
+def _fetch_data(
+    http: httpx.Client,
+    request: PullRequest,
+    dataflow: Dataflow,
+    folder: Path,
+    params: dict[str, str],
+    provider: ProviderInfo,
+    remote_provider: str | None,
+) -> RemoteSource:
+    """One provider's announced count and data (``remote_provider``; None: all the service's data) into
+    ``folder``, which already holds the structure message."""
+    announced = _announced(http, request, params, folder / "availability.xml", remote_provider)
+    staging = folder / "data.download"
+    response = _fetch(http, request.data_url(remote_provider), DATA_ACCEPT, staging, params)
+    data_file = "data.csv" if "csv" in response.headers.get("content-type", "") else "data.xml"
+    staging.rename(folder / data_file)
+    url = str(response.request.url)
+    return _importer(
+        request, dataflow, data_file, f"pull {url}", announced, provider, request.data_url(remote_provider)
+    )
+
+
+def _by_provider(
+    http: httpx.Client,
+    request: PullRequest,
+    dataflow: Dataflow,
+    directory: Path,
+    params: dict[str, str],
+    scheme: dict[str, dict[str, str]],
+    known: dict[str, ProviderInfo],
+) -> list[RemoteSource]:
+    """Each provider's data that the service has for the query; refused when the providers' announced counts
+    do not add up to the dataflow's (data of a provider outside the scheme would be lost)."""
+    total = _announced(http, request, params, directory / "availability.xml")
+    sources = []
+    for provider_id, names in scheme.items():
+        folder = directory / provider_id
+        folder.mkdir()
+        (folder / STRUCTURE_FILE).write_bytes((directory / STRUCTURE_FILE).read_bytes())
+        provider = _provider_info(provider_id, names, known)
+        try:
+            sources.append(_fetch_data(http, request, dataflow, folder, params, provider, provider_id))
+        except NotFoundError:
+            continue  # this provider has no data for the query
+    if not sources:
+        raise NotFoundError(
+            f"The remote service has no results for {request.data_url()} from any of its data providers "
+            f"({', '.join(scheme)}).",
+            url=request.url,
+        )
+    counts = [s.announced for s in sources]
+    if total is not None and all(c is not None for c in counts) and sum(c or 0 for c in counts) != total:
+        raise IncompleteError(
+            f"{request.base} announced {total:,} observations for this query but its data providers "
+            f"{sum(c or 0 for c in counts):,}; some data belong to no provider of its scheme. Nothing was loaded; "
+            "pull them under one provider with --provider.",
+            url=request.url,
+        )
+    return sources
+
+
+def _fetched(
+    request: PullRequest,
+    dataflow: Dataflow,
+    client: httpx.Client | None,
+    directory: Path,
+    known: dict[str, ProviderInfo],
+) -> Fetched:
+    """Fetch the structure (checked against ``dataflow``), the providers, their announced counts and their
+    data into ``directory`` (one folder per provider)."""
     http = client or httpx.Client(timeout=TIMEOUT_SECONDS, follow_redirects=True)
     try:
         _fetch(http, request.structure_url(), STRUCTURE_ACCEPT, directory / STRUCTURE_FILE)
         remote = remote_dimensions((directory / STRUCTURE_FILE).read_bytes(), dataflow.id, request.url)
         _check_dimensions(remote, dataflow, request.url)
         params = {k: v for k, v in (("startPeriod", request.start), ("endPeriod", request.end)) if v}
-        announced = _announced(http, request, params, directory / "availability.xml")
-        staging = directory / "data.download"
-        response = _fetch(http, request.data_url(), DATA_ACCEPT, staging, params)
+        scheme = None if request.provider_id else _scheme(http, request, directory / "providers.xml")
+        if scheme is not None:
+            return Fetched(_by_provider(http, request, dataflow, directory, params, scheme, known), True)
+        default = ProviderInfo(
+            request.provider(),
+            f"Servicio SDMX remoto {request.base}",
+            f"Remote SDMX service {request.base}",
+        )
+        provider = _provider_info(default.id, {"es": default.name_es, "en": default.name_en}, known)
+        return Fetched([_fetch_data(http, request, dataflow, directory, params, provider, None)], False)
     finally:
         if client is None:
             http.close()
-    data_file = "data.csv" if "csv" in response.headers.get("content-type", "") else "data.xml"
-    staging.rename(directory / data_file)
-    importer = _importer(request, dataflow, data_file, f"pull {response.request.url}", announced)
-    assert isinstance(importer, RemoteSource)
-    return importer
+
+
+def _known(records: Records, base: str) -> dict[str, ProviderInfo]:
+    """The providers recorded here, with the pulled service as their source."""
+    return {p.id: replace(p, source_url=base) for p in records.providers()}
+
+
+def _folder(source: RemoteSource, directory: Path, fetched: Fetched) -> Path:
+    return directory / source.provider_id if fetched.by_provider else directory
+
+
+@dataclass(frozen=True)
+class Pulled:
+    """What a pull did: one result per provider pulled (``changed`` False: it already held these data)."""
+
+    results: list[LoadResult]
+    by_provider: bool
 
 
 def pull(
@@ -299,42 +487,48 @@ def pull(
     client: httpx.Client | None = None,
     actor: Actor | None = None,
     checkpoint: Checkpoint = _no_checkpoint,
-) -> LoadResult:
-    """Fetch ``request``'s structure and data and load them as a new version of the local dataflow.
+) -> Pulled:
+    """Fetch ``request``'s structure and data and load each provider's as a new version of the local
+    dataflow, all in one release (or nothing).
 
-    Refused as incomplete (nothing loaded) when the answer has fewer bytes than its Content-Length or fewer
+    Refused as incomplete (nothing loaded) when an answer has fewer bytes than its Content-Length or fewer
     observations than the service's availability query announced. A pull of a key or a period range replaces
-    only the rows it selects in the provider's data; a pull that changes nothing records nothing."""
+    only the rows it selects in each provider's data; a provider whose data did not change records nothing."""
     dataflow = standard.dataflow(request.dataflow_id)
     with tempfile.TemporaryDirectory(prefix="pivgm-pull-") as folder:
         directory = Path(folder)
-        importer = _fetched(request, dataflow, client, directory)
+        fetched = _fetched(request, dataflow, client, directory, _known(records, request.base))
         checkpoint("fetched")
-        return load_source(
-            importer,
+        results = load_sources(
+            [(source, _folder(source, directory, fetched)) for source in fetched.sources],
             standard,
             records,
             warehouse,
-            directory=directory,
             actor=actor,
             scope=request.scope(dataflow),
             skip_unchanged=True,
             checkpoint=checkpoint,
         )
+        return Pulled(results, fetched.by_provider)
 
 
 def preview(
     request: PullRequest, standard: Standard, records: Records, warehouse: Warehouse, client: httpx.Client | None = None
-) -> Changes:
-    """What ``pull`` would change in the provider's newest version (``--dry-run``), writing nothing."""
+) -> list[tuple[str, Changes]]:
+    """What ``pull`` would change in each provider's newest version (``--dry-run``), writing nothing."""
     dataflow = standard.dataflow(request.dataflow_id)
     structure = dataflow.structure
     columns = [*structure.dimension_ids, structure.time_dimension, structure.measure.id]
-    newest = {v.provider_id: v for v in records.current_versions(dataflow.id)}.get(request.provider())
-    before = pq.read_table(warehouse.path(newest.parquet_file)) if newest else None
+    newest = {v.provider_id: v for v in records.current_versions(dataflow.id)}
+    changes = []
     with tempfile.TemporaryDirectory(prefix="pivgm-pull-") as folder:
         directory = Path(folder)
-        importer = _fetched(request, dataflow, client, directory)
-        after = merged_table(importer, dataflow, before, directory, request.scope(dataflow)).select(columns)
-    old = before.select(columns).cast(after.schema) if before is not None else after.schema.empty_table()
-    return compare(old, after, structure)
+        fetched = _fetched(request, dataflow, client, directory, _known(records, request.base))
+        for source in fetched.sources:
+            version = newest.get(source.provider_id)
+            before = pq.read_table(warehouse.path(version.parquet_file)) if version else None
+            after = merged_table(source, dataflow, before, _folder(source, directory, fetched), request.scope(dataflow))
+            after = after.select(columns)
+            old = before.select(columns).cast(after.schema) if before is not None else after.schema.empty_table()
+            changes.append((source.provider_id, compare(old, after, structure)))
+    return changes

@@ -10,11 +10,14 @@ import subprocess
 import sys
 import textwrap
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import pytest
+from lxml import etree
 
 from pivgm.errors import SourceFormatError
 from pivgm.platform import Platform
@@ -39,8 +42,9 @@ def pull_command(regional: Platform, *arguments: str) -> subprocess.CompletedPro
     )
 
 
-def observations(url: str, key: str, **parameters: str) -> list[tuple[str, ...]]:
-    response = httpx.get(f"{url}/data/{FLOW}/{key}", params={"format": "sdmx-csv-2.0", **parameters}, timeout=60)
+def observations(url: str, key: str, provider: str = "all", **parameters: str) -> list[tuple[str, ...]]:
+    parameters = {"format": "sdmx-csv-2.0", **parameters}
+    response = httpx.get(f"{url}/data/{FLOW}/{key}/{provider}", params=parameters, timeout=60)
     assert response.status_code == 200, response.text
     reader = csv.DictReader(io.StringIO(response.text))
     return sorted(tuple(v for k, v in row.items() if k != "STRUCTURE_ID") for row in reader)
@@ -68,12 +72,13 @@ def test_the_regional_instance_pulls_and_serves_a_national_instances_data(nation
     assert {p.id: p.source_url for p in regional.records.providers()}["HN_INM"] == national
 
 
-def test_a_pull_of_a_key_and_period_records_the_remote_as_a_new_provider(national, tmp_path):
+def test_a_pull_of_a_key_and_period_keeps_the_sources_provider(national, tmp_path):
     regional = load_platform(tmp_path / "regional", ())
     done = pull_command(regional, national, FLOW, "--key", "M.HND.VEN...", "--start", "2024-01")
     assert done.returncode == 0, done.stderr + done.stdout
     (version,) = regional.records.versions(FLOW)
-    assert version.provider_id.startswith("REMOTE_127_0_0_1_")
+    assert version.provider_id == "HN_INM"
+    assert version.source.startswith(f"pull {national}/data/{FLOW}/M.HND.VEN.../HN_INM")
     with live_server(regional) as url:
         pulled = observations(url, "all")
     assert pulled == observations(national, "M.HND.VEN...", startPeriod="2024-01")
@@ -127,36 +132,64 @@ def test_a_partial_pull_replaces_only_what_it_asked_for_and_an_unchanged_pull_re
         assert observations(url, ".HND....") == observations(national, ".HND....")
 
 
-class CuttingProxy(ThreadingHTTPServer):
-    """Forwards to a real service, but sends only the first half of data answers, without Content-Length
-    (a connection that drops mid-stream)."""
+Change = Callable[[str, int, bytes], tuple[int, bytes]]
 
-    def __init__(self, target: str) -> None:
+
+class Proxy(ThreadingHTTPServer):
+    """Another SDMX service: forwards to a real one and sends its answers changed by ``change(path, status,
+    body)``, without Content-Length (as a connection that may drop mid-stream)."""
+
+    def __init__(self, target: str, change: Change, forward: Callable[[str], str] = str) -> None:
         self.target = target
-        super().__init__(("127.0.0.1", 0), _Cutting)
+        self.change = change
+        self.forward = forward
+        super().__init__(("127.0.0.1", 0), _Forwarding)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/sdmx/rest"
 
 
-class _Cutting(BaseHTTPRequestHandler):
-    server: CuttingProxy
+class _Forwarding(BaseHTTPRequestHandler):
+    server: Proxy
 
     def do_GET(self) -> None:
         path = self.path.removeprefix("/sdmx/rest")
-        answer = httpx.get(self.server.target + path, headers={"Accept": self.headers.get("Accept", "*/*")}, timeout=60)
-        body = answer.content
-        self.send_response(answer.status_code)
+        accept = {"Accept": self.headers.get("Accept", "*/*")}
+        answer = httpx.get(self.server.target + self.server.forward(path), headers=accept, timeout=60)
+        status, body = self.server.change(path, answer.status_code, answer.content)
+        self.send_response(status)
         self.send_header("Content-Type", answer.headers.get("content-type", "text/plain"))
         self.send_header("Connection", "close")
         self.end_headers()
-        if path.startswith("/data/"):
-            body = body[: body.rfind(b"\n", 0, len(body) // 2) + 1]
         self.wfile.write(body)
 
     def log_message(self, *arguments: object) -> None:
         """Quiet."""
+
+
+@contextmanager
+def proxy(target: str, change: Change, forward: Callable[[str], str] = str) -> Iterator[str]:
+    """The proxy's SDMX entry point while the block runs."""
+    server = Proxy(target, change, forward)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def cut_data(prefix: str = "/data/") -> Change:
+    """Send only the first half of the data answers whose path starts with ``prefix``."""
+
+    def change(path: str, status: int, body: bytes) -> tuple[int, bytes]:
+        if path.startswith(prefix):
+            body = body[: body.rfind(b"\n", 0, len(body) // 2) + 1]
+        return status, body
+
+    return change
 
 
 def test_a_pull_cut_mid_stream_is_refused_and_loads_nothing(national, tmp_path):
@@ -164,17 +197,115 @@ def test_a_pull_cut_mid_stream_is_refused_and_loads_nothing(national, tmp_path):
     count announced by the service's availability query now catches it: exit 5, nothing recorded. Fails if
     the count check in ``RemoteSource.read`` is removed."""
     regional = load_platform(tmp_path / "regional", ())
-    proxy = CuttingProxy(national)
-    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
-    thread.start()
-    try:
-        done = pull_command(regional, proxy.url, FLOW, "--provider", "HN_INM")
-    finally:
-        proxy.shutdown()
-        proxy.server_close()
+    with proxy(national, cut_data()) as url:
+        done = pull_command(regional, url, FLOW, "--provider", "HN_INM")
     assert done.returncode == 5, done.stdout + done.stderr
     assert "was cut" in done.stderr
     assert regional.records.versions(FLOW) == []
+
+
+@pytest.fixture(scope="module")
+def two_providers(tmp_path_factory: pytest.TempPathFactory):
+    """An instance publishing two providers' data of one dataflow: Honduras' and Panama's."""
+    platform = load_platform(tmp_path_factory.mktemp("two"), ("honduras_inm", "panama_darien"))
+    with live_server(platform) as url:
+        yield url
+
+
+def test_each_of_the_sources_providers_becomes_its_own_version_in_one_release(two_providers, tmp_path):
+    """Reproduces issue 11: every remote provider collapsed into one ``REMOTE_HOST_PORT`` provider. Fails
+    when ``pull`` no longer reads the service's provider scheme (``_scheme``)."""
+    regional = load_platform(tmp_path / "regional", ())
+    done = pull_command(regional, two_providers, FLOW)
+    assert done.returncode == 0, done.stderr + done.stdout
+    versions = regional.records.versions(FLOW)
+    assert sorted(v.provider_id for v in versions) == ["HN_INM", "PA_SNM"]
+    (release,) = regional.records.releases(FLOW)
+    assert sorted(release.version_ids) == sorted(v.id for v in versions)
+    with live_server(regional) as url:
+        for provider in ("HN_INM", "PA_SNM"):
+            assert observations(url, "all", provider) == observations(two_providers, "all", provider)
+
+
+def test_a_cut_answer_for_one_provider_loads_no_providers_data(two_providers, tmp_path):
+    """All or nothing: Honduras' answer is whole, Panama's is cut, and neither is loaded. Fails when each
+    provider is loaded in a commit of its own (seen red with ``pull`` calling ``load_sources`` per source)."""
+    regional = load_platform(tmp_path / "regional", ())
+    with proxy(two_providers, cut_data(f"/data/{FLOW}/all/PA_SNM")) as url:
+        done = pull_command(regional, url, FLOW)
+    assert done.returncode == 5, done.stdout + done.stderr
+    assert "was cut" in done.stderr
+    assert regional.records.versions(FLOW) == []
+    assert regional.records.releases(FLOW) == []
+
+
+def no_provider_scheme(path: str, status: int, body: bytes) -> tuple[int, bytes]:
+    if path.startswith("/dataproviderscheme"):
+        return 404, b"No such structure."
+    return status, body
+
+
+def test_a_service_without_a_provider_scheme_is_pulled_as_one_provider_and_says_so(two_providers, tmp_path):
+    regional = load_platform(tmp_path / "regional", ())
+    with proxy(two_providers, no_provider_scheme) as url:
+        done = pull_command(regional, url, FLOW)
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert "no data provider scheme" in done.stderr
+    (version,) = regional.records.versions(FLOW)
+    assert version.provider_id.startswith("REMOTE_127_0_0_1_")
+    provider = {p.id: p for p in regional.records.providers()}[version.provider_id]
+    assert (provider.name_es, provider.name_en) == (f"Servicio SDMX remoto {url}", f"Remote SDMX service {url}")
+    with live_server(regional) as pulled:
+        assert observations(pulled, "all") == observations(two_providers, "all")
+
+
+def renamed_provider(path: str, status: int, body: bytes) -> tuple[int, bytes]:
+    """The scheme calls Honduras' institute HN_NEW, a provider the pulling instance does not know."""
+    if path.startswith("/dataproviderscheme"):
+        body = body.replace(b'id="HN_INM"', b'id="HN_NEW"')
+    return status, body
+
+
+def test_a_provider_unknown_here_is_registered_with_the_sources_names(national, tmp_path):
+    """Fails when the new provider gets names of its own instead of the scheme's (``_provider_info``)."""
+    regional = load_platform(tmp_path / "regional", ())
+    with proxy(national, renamed_provider, forward=lambda path: path.replace("HN_NEW", "HN_INM")) as url:
+        done = pull_command(regional, url, FLOW)
+    assert done.returncode == 0, done.stderr + done.stdout
+    (version,) = regional.records.versions(FLOW)
+    assert version.provider_id == "HN_NEW"
+    scheme = etree.fromstring(httpx.get(f"{national}/dataproviderscheme", timeout=60).content)
+    (source,) = [p for p in scheme.iter("{*}DataProvider") if p.get("id") == "HN_INM"]
+    names = {n.get("{http://www.w3.org/XML/1998/namespace}lang"): n.text for n in source.iter("{*}Name")}
+    provider = {p.id: p for p in regional.records.providers()}["HN_NEW"]
+    assert (provider.name_es, provider.name_en) == (names["es"], names["en"])
+    assert provider.source_url == url
+
+
+def spaced_comments(path: str, status: int, body: bytes) -> tuple[int, bytes]:
+    """Data answers whose first observation has an empty comment (``""``, not absent) and whose second has
+    one with surrounding spaces, as another service may send."""
+    if not path.startswith("/data/") or status != 200:
+        return status, body
+    lines = body.split(b"\n")
+    assert lines[1].endswith(b",") and lines[2].endswith(b","), lines[1:3]  # OBS_COMMENT, last, is absent
+    lines[1] += b'""'
+    lines[2] += '"  a comment, kept as sent\u00a0"'.encode()
+    return status, b"\n".join(lines)
+
+
+def test_text_is_kept_exactly_empty_strings_and_spaces_included(national, tmp_path):
+    """Reproduces issue 11: pulled text was trimmed and ``""`` became absent. Fails when ``exact_csv`` lets
+    quoted empty strings be null, or when pulled SDMX-CSV is read by the trimming submission reader."""
+    regional = load_platform(tmp_path / "regional", ())
+    with proxy(national, spaced_comments) as url:
+        done = pull_command(regional, url, FLOW)
+        sent = httpx.get(f"{url}/data/{FLOW}/all/all", params={"format": "sdmx-csv-2.0"}, timeout=60).content
+    assert done.returncode == 0, done.stderr + done.stdout
+    with live_server(regional) as pulled:
+        answer = httpx.get(f"{pulled}/data/{FLOW}/all", params={"format": "sdmx-csv-2.0"}, timeout=60).content
+    assert answer.split(b"\n")[1].endswith(b',""')
+    assert answer == sent
 
 
 def test_a_dry_run_prints_the_change_and_writes_nothing(national, tmp_path):
