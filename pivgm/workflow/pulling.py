@@ -16,7 +16,9 @@ from __future__ import annotations
 import csv
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import quote, urlsplit
@@ -34,6 +36,7 @@ from pivgm.ingest.readers import read_file
 from pivgm.model import Dataflow
 from pivgm.model.periods import parse_period
 from pivgm.records import ProviderInfo, Records
+from pivgm.records.repository import utc_now
 from pivgm.sources.base import SourceImporter
 from pivgm.structures import Standard
 from pivgm.warehouse import Warehouse
@@ -487,6 +490,7 @@ def pull(
     client: httpx.Client | None = None,
     actor: Actor | None = None,
     checkpoint: Checkpoint = _no_checkpoint,
+    clock: Callable[[], datetime] = utc_now,
 ) -> Pulled:
     """Fetch ``request``'s structure and data and load each provider's as a new version of the local
     dataflow, all in one release (or nothing).
@@ -508,6 +512,7 @@ def pull(
             scope=request.scope(dataflow),
             skip_unchanged=True,
             checkpoint=checkpoint,
+            clock=clock,
         )
         return Pulled(results, fetched.by_provider)
 

@@ -1,6 +1,7 @@
-"""Random interleavings of publications (at once or under embargo), withdrawals, source loads and the clock
-passing embargo times, checked after every step against a model of what each release must contain: the
-release in force always holds exactly the versions the model expects, and refused steps change nothing."""
+"""Random interleavings of publications (at once or under embargo), withdrawals, source loads, pulls from
+another instance over HTTP and the clock passing embargo times, checked after every step against a model of
+what each release must contain: the release in force always holds exactly the versions the model expects,
+and refused steps change nothing."""
 
 from __future__ import annotations
 
@@ -18,15 +19,19 @@ from pivgm.records.repository import utc_now
 from pivgm.sources import get_importer
 from pivgm.workflow.loading import load_source
 from pivgm.workflow.publishing import ReleaseOrderError
+from pivgm.workflow.pulling import PullRequest, pull
 from pivgm.workflow.submissions import SubmissionRequest, submit
 from pivgm.workflow.transitions import take_step
 from tests.conftest import new_platform
 from tests.people import person
+from tests.sdmx.conftest import load_platform
+from tests.sdmx.live import live_server
 from tests.workflow.test_review import MAPPING
 
 FLOW = "DF_IRREGULAR_TRANSIT"
 AREAS = {"MX_UPM": "MEX", "GT_IGM": "GTM"}
 SOURCE = "honduras_inm"  # provider HN_INM
+REMOTE_SOURCE = "mexico_upm_irregular"  # what the other instance publishes: provider MX_UPM, a publisher here too
 EMBARGO = timedelta(hours=1)
 
 
@@ -37,6 +42,8 @@ class Model:
     in_force: dict[str, int] = field(default_factory=dict)
     scheduled: dict[str, int] | None = None
     previous: dict[int, int | None] = field(default_factory=dict)  # version -> the provider's before it
+    last_version: dict[str, int] = field(default_factory=dict)  # provider -> its newest version, any state
+    pulled: set[int] = field(default_factory=set)  # versions holding exactly the other instance's data
 
     def newest(self) -> dict[str, int]:
         return dict(self.scheduled if self.scheduled is not None else self.in_force)
@@ -64,6 +71,7 @@ def publish(office: Office, model: Model, provider: str, embargoed: bool, value:
     text = f"Nacionalidad;Mes;Eventos\nVEN;2024-01;{value}\n".encode()
     outcome = submit(p, SubmissionRequest(provider, FLOW, "e.csv", text, mapping))
     sid, version = outcome.submission.id, outcome.version.id
+    model.last_version[provider] = version
     office.step(f"{provider}:sub", sid, "submit")
     office.step(f"{provider}:app", sid, "approve-national")
     office.step("regional", sid, "approve-regional")
@@ -115,6 +123,30 @@ def load(office: Office, model: Model) -> None:
     model.in_force["HN_INM"] = run().version.id
 
 
+def pull_remote(office: Office, model: Model, remote: str) -> None:
+    """A pull of the other instance's MX_UPM data: a new version in force, unless the provider's newest
+    version (whatever its state) already holds exactly those data, when nothing is recorded."""
+    p = office.platform
+
+    def run():
+        request = PullRequest(remote, FLOW)
+        return pull(request, p.standard, p.records, p.warehouse, clock=lambda: office.now)
+
+    if model.scheduled is not None:
+        with pytest.raises(ReleaseOrderError):
+            run()
+        return
+    (result,) = run().results
+    assert result.version.provider_id == "MX_UPM"
+    if model.last_version.get("MX_UPM") in model.pulled:
+        assert not result.changed
+        return
+    assert result.changed
+    model.previous[result.version.id] = model.in_force.get("MX_UPM")
+    model.in_force["MX_UPM"] = model.last_version["MX_UPM"] = result.version.id
+    model.pulled.add(result.version.id)
+
+
 def lift(office: Office, model: Model) -> None:
     office.now += 2 * EMBARGO
     office.platform.clock = lambda: office.now
@@ -126,8 +158,17 @@ ACTIONS = st.one_of(
     st.tuples(st.just("publish"), st.sampled_from(sorted(AREAS)), st.booleans(), st.integers(1, 9999)),
     st.tuples(st.just("withdraw"), st.sampled_from(sorted(AREAS))),
     st.tuples(st.just("load")),
+    st.tuples(st.just("pull")),
     st.tuples(st.just("lift")),
 )
+
+
+@pytest.fixture(scope="module")
+def remote(tmp_path_factory):
+    """Another instance, serving Mexico's published irregular transit over SDMX."""
+    platform = load_platform(tmp_path_factory.mktemp("remote"), (REMOTE_SOURCE,))
+    with live_server(platform) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -149,6 +190,18 @@ def office_factory(tmp_path_factory):
 @pytest.mark.slow
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(actions=st.lists(ACTIONS, min_size=1, max_size=6))
+@example(
+    actions=[
+        ("pull",),
+        ("publish", "MX_UPM", False, 3),
+        ("pull",),
+        ("pull",),
+        ("publish", "GT_IGM", True, 4),
+        ("pull",),
+        ("lift",),
+        ("withdraw", "MX_UPM"),
+    ]
+)
 @example(actions=[("load",), ("publish", "MX_UPM", True, 5), ("load",), ("publish", "GT_IGM", False, 7), ("lift",)])
 @example(
     actions=[
@@ -161,10 +214,11 @@ def office_factory(tmp_path_factory):
         ("withdraw", "MX_UPM"),
     ]
 )
-def test_the_release_in_force_always_equals_the_model(office_factory, actions):
+def test_the_release_in_force_always_equals_the_model(office_factory, remote, actions):
     """Fails if the scheduled-release check in ``Publisher.base`` is removed (a load or an immediate
     publication then overtakes an embargoed release), or if a withdrawal no longer falls back to the
-    provider's previous version (both were removed once and this test went red). Races between concurrent
+    provider's previous version (both were removed once and this test went red), or if a pull of unchanged
+    data records a version (``skip_unchanged`` not passed by ``pull``). Races between concurrent
     writers are the subject of test_one_way_to_release.py."""
     office, model = office_factory(), Model()
     for action in actions:
@@ -175,6 +229,8 @@ def test_the_release_in_force_always_equals_the_model(office_factory, actions):
             withdraw(office, model, *arguments)
         elif kind == "load":
             load(office, model)
+        elif kind == "pull":
+            pull_remote(office, model, remote)
         else:
             lift(office, model)
         assert in_force(office) == model.in_force, (action, model)
