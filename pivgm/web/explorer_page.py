@@ -12,6 +12,7 @@ from pivgm.catalog.explore import ExplorerView
 from pivgm.catalog.search import normalise
 from pivgm.catalog.state import TIME, ExplorerState, Placement, ViewKind
 from pivgm.catalog.views import Problem
+from pivgm.model.periods import parse_period
 from pivgm.web.formats import date_label
 from pivgm.web.labels import Labels
 from pivgm.web.rendering import url
@@ -66,7 +67,7 @@ class ExplorerPage:
     tabs: list[Tab]
     summary: list[tuple[str, str]]
     notes: list[str]
-    periods: list[tuple[str, str]]
+    periods: list[tuple[str, list[tuple[str, str]]]]  # (frequency, [(period, label)])
     time_placement: str
     spec: dict[str, Any] | None
     table: TableModel | None
@@ -224,11 +225,22 @@ def _units(view: ExplorerView, labels: Labels) -> list[str]:
     return units
 
 
-def _periods(view: ExplorerView, labels: Labels) -> list[tuple[str, str]]:
-    years = {p[:4] for p in view.periods}
-    options = set(view.periods) | years
-    ordered = sorted(options, key=lambda p: (p[:4], len(p) != 4, p))
-    return [(p, labels.code(TIME, p)) for p in ordered]
+def _periods(view: ExplorerView, labels: Labels) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The period choices grouped by frequency (years, then quarters, months...), each group in order:
+    a flow by month offers its years first, not 149 options of years and months mixed."""
+    options = set(view.periods) | {p[:4] for p in view.periods}
+    groups: dict[str, list[str]] = {}
+    for period in sorted(options):
+        try:
+            frequency = parse_period(period).frequency.value
+        except ValueError:
+            frequency = ""
+        groups.setdefault(frequency, []).append(period)
+    order = ["A", "S", "Q", "M", ""]
+    return [
+        (labels.code("FREQ", f) if f else labels.t("period"), [(p, labels.code(TIME, p)) for p in groups[f]])
+        for f in sorted(groups, key=lambda f: order.index(f) if f in order else len(order))
+    ]
 
 
 def _downloads(state: ExplorerState, labels: Labels, scope: str) -> list[Link]:

@@ -3,6 +3,7 @@ when a selection is too large for a chart, and keeps the whole view in its URL."
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -191,3 +192,17 @@ def test_the_chart_is_offered_as_png_svg_and_as_an_embed(get_page):
     embed = get_page("/explore/DF_IRREGULAR_TRANSIT/embed", lang="en", **VENEZUELANS_2023)
     assert spec_of(embed) == spec_of(html)
     assert "See on PIVGM" in embed
+
+
+@pytest.mark.parametrize(("language", "years", "months"), [("es", "Anual", "Mensual"), ("en", "Annual", "Monthly")])
+def test_the_period_lists_group_years_apart_from_months(client, language, years, months):
+    """A monthly flow offers its years in one group and its months in another (fails if they are mixed
+    again in one long list)."""
+    html = client.get("/explore/DF_IRREGULAR_TRANSIT", params={"lang": language}).text
+    start = html.split('<select id="from"')[1].split("</select>")[0]
+    groups = re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', start, re.S)
+    assert [label for label, _ in groups] == [years, months]
+    values = [re.findall(r'value="([^"]+)"', options) for _, options in groups]
+    assert values[0] and all(re.fullmatch(r"\d{4}", v) for v in values[0])
+    assert values[1] and all(re.fullmatch(r"\d{4}-\d{2}", v) for v in values[1])
+    assert values[1] == sorted(values[1])
