@@ -20,6 +20,17 @@ class PivgmError(Exception):
     def to_dict(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message, **self.details}}
 
+    def said_in(self, language: str) -> str:
+        """The message in ``language`` when the error carries its texts (``messages``: es and en), else the
+        message (English)."""
+        texts = self.details.get("messages")
+        return str(texts.get(language) or self.message) if isinstance(texts, dict) else self.message
+
+
+def in_both(es: str, en: str) -> dict[str, dict[str, str]]:
+    """The ``messages`` detail of an error said in Spanish and English (``message`` stays the English one)."""
+    return {"messages": {"es": es, "en": en}}
+
 
 class NotFoundError(PivgmError):
     """A dataflow, code, version or release that does not exist."""

@@ -8,7 +8,7 @@ from functools import cache
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from pivgm.errors import InvalidParameterError
+from pivgm.errors import InvalidParameterError, in_both
 
 MIN_LENGTH = 12
 MAX_LENGTH = 1024
@@ -23,9 +23,22 @@ def check_policy(password: str) -> None:
             f"The password has {len(password)} characters; use at least {MIN_LENGTH} "
             "(a phrase of several words is easiest to remember).",
             parameter="password",
+            **in_both(
+                f"La contraseña tiene {len(password)} caracteres; use al menos {MIN_LENGTH} (una frase de varias "
+                "palabras es lo más fácil de recordar).",
+                f"The password has {len(password)} characters; use at least {MIN_LENGTH} "
+                "(a phrase of several words is easiest to remember).",
+            ),
         )
     if len(password) > MAX_LENGTH:
-        raise InvalidParameterError(f"The password is longer than {MAX_LENGTH} characters.", parameter="password")
+        raise InvalidParameterError(
+            f"The password is longer than {MAX_LENGTH} characters.",
+            parameter="password",
+            **in_both(
+                f"La contraseña tiene más de {MAX_LENGTH} caracteres.",
+                f"The password is longer than {MAX_LENGTH} characters.",
+            ),
+        )
 
 
 def hash_password(password: str) -> str:

@@ -18,7 +18,7 @@ from pivgm.accounts.actor import Actor, Grant, Role
 from pivgm.accounts.audit import event
 from pivgm.accounts.clock import Clock, now_from, utc_now
 from pivgm.accounts.limits import DEFAULT_POLICY, LoginPolicy, lock_after_failure, refusal
-from pivgm.errors import AuthenticationRequiredError, InvalidParameterError
+from pivgm.errors import AuthenticationRequiredError, InvalidParameterError, in_both
 from pivgm.records import AccountStore, LoginAttempt, NewSession, SessionInfo, UserInfo
 
 if TYPE_CHECKING:
@@ -165,7 +165,11 @@ def change_password(
     if session is None:
         raise AuthenticationRequiredError("Sign in first.")
     if not session.must_change_password and not passwords.verify(session.user.password_hash, current or ""):
-        raise InvalidParameterError("The current password is not right.", parameter="current_password")
+        raise InvalidParameterError(
+            "The current password is not right.",
+            parameter="current_password",
+            **in_both("La contraseña actual no es correcta.", "The current password is not right."),
+        )
     passwords.check_policy(new)
     now = now_from(clock)
     actor = actor_for(session.user, ip)

@@ -15,7 +15,7 @@ from pivgm.accounts.actor import Actor, Role
 from pivgm.accounts.audit import event
 from pivgm.accounts.clock import Clock, now_from, utc_now
 from pivgm.accounts.sessions import actor_for, digest
-from pivgm.errors import AuthenticationRequiredError, InvalidParameterError, NotFoundError
+from pivgm.errors import AuthenticationRequiredError, InvalidParameterError, NotFoundError, in_both
 from pivgm.records import AccountStore, TokenInfo
 
 if TYPE_CHECKING:
@@ -51,9 +51,19 @@ def create(
         raise InvalidParameterError(
             "Give the token a name of 1 to 100 characters saying what it is for (e.g. 'nightly upload').",
             parameter="name",
+            **in_both(
+                "Dé al token un nombre de 1 a 100 caracteres que diga para qué sirve (p. ej., «carga nocturna»).",
+                "Give the token a name of 1 to 100 characters saying what it is for (e.g. 'nightly upload').",
+            ),
         )
     if not 1 <= days <= MAX_DAYS:
-        raise InvalidParameterError(f"A token lasts 1 to {MAX_DAYS} days, not {days}.", parameter="days")
+        raise InvalidParameterError(
+            f"A token lasts 1 to {MAX_DAYS} days, not {days}.",
+            parameter="days",
+            **in_both(
+                f"Un token dura de 1 a {MAX_DAYS} días, no {days}.", f"A token lasts 1 to {MAX_DAYS} days, not {days}."
+            ),
+        )
     plain = PREFIX + secrets.token_urlsafe(32)
     now = now_from(clock)
     expires = now + timedelta(days=days)
@@ -80,7 +90,11 @@ def revoke(platform: Platform, actor: Actor, token_id: int, *, clock: Clock = ut
     store = AccountStore(platform.records.engine)
     token = store.token(token_id)
     if token is None or (token.user_id != actor.user_id and not actor.has(Role.ADMINISTRATOR)):
-        raise NotFoundError(f"You have no API token {token_id}.", token=token_id)
+        raise NotFoundError(
+            f"You have no API token {token_id}.",
+            token=token_id,
+            **in_both(f"No tiene ningún token de API {token_id}.", f"You have no API token {token_id}."),
+        )
     now = now_from(clock)
     store.revoke_token(
         token_id,

@@ -18,6 +18,7 @@ from pivgm.errors import (
     NotFoundError,
     PermissionDeniedError,
     PivgmError,
+    in_both,
 )
 from pivgm.records import AccountStore, UserInfo
 
@@ -70,7 +71,14 @@ def _store(platform: Platform) -> AccountStore:
 def _user(store: AccountStore, username: str) -> UserInfo:
     user = store.user(username.strip().lower())
     if user is None:
-        raise NotFoundError(f"There is no user {username!r}; `pivgm users list` shows them.", user=username)
+        raise NotFoundError(
+            f"There is no user {username!r}; `pivgm users list` shows them.",
+            user=username,
+            **in_both(
+                f"No hay ningún usuario {username!r}; `pivgm users list` los muestra.",
+                f"There is no user {username!r}; `pivgm users list` shows them.",
+            ),
+        )
     return user
 
 
@@ -78,8 +86,13 @@ def parse_role(text: str) -> Role:
     try:
         return Role(text.strip().lower().replace("-", "_"))
     except ValueError:
+        roles = ", ".join(r.value for r in Role)
         raise InvalidParameterError(
-            f"Unknown role {text!r}; roles are {', '.join(r.value for r in Role)}.", parameter="role"
+            f"Unknown role {text!r}; roles are {roles}.",
+            parameter="role",
+            **in_both(
+                f"Rol desconocido {text!r}; los roles son {roles}.", f"Unknown role {text!r}; roles are {roles}."
+            ),
         ) from None
 
 
@@ -89,14 +102,32 @@ def _scope(store: AccountStore, role: Role, provider_id: str | None) -> str | No
     if role in GLOBAL_ROLES:
         if provider_id:
             raise InvalidParameterError(
-                f"{role.value} is granted for every provider at once; leave the provider out.", parameter="provider"
+                f"{role.value} is granted for every provider at once; leave the provider out.",
+                parameter="provider",
+                **in_both(
+                    f"{role.value} se otorga para todos los proveedores a la vez; deje el proveedor en blanco.",
+                    f"{role.value} is granted for every provider at once; leave the provider out.",
+                ),
             )
         return None
     if provider_id is None:
-        raise InvalidParameterError(f"{role.value} is granted for one provider: name it.", parameter="provider")
+        raise InvalidParameterError(
+            f"{role.value} is granted for one provider: name it.",
+            parameter="provider",
+            **in_both(
+                f"{role.value} se otorga para un proveedor: elíjalo.",
+                f"{role.value} is granted for one provider: name it.",
+            ),
+        )
     if provider_id not in store.provider_ids():
+        known = ", ".join(store.provider_ids())
         raise NotFoundError(
-            f"Unknown provider {provider_id!r}; providers are {', '.join(store.provider_ids())}.", parameter="provider"
+            f"Unknown provider {provider_id!r}; providers are {known}.",
+            parameter="provider",
+            **in_both(
+                f"Proveedor desconocido {provider_id!r}; los proveedores son {known}.",
+                f"Unknown provider {provider_id!r}; providers are {known}.",
+            ),
         )
     return provider_id
 
@@ -112,6 +143,11 @@ def parse_email(text: str | None) -> str | None:
         raise InvalidParameterError(
             f"E-mail address {text!r} is not valid; write it like maria@migracion.gob.hn (or leave it empty).",
             parameter="email",
+            **in_both(
+                f"La dirección de correo {text!r} no es válida; escríbala como maria@migracion.gob.hn (o déjela "
+                "en blanco).",
+                f"E-mail address {text!r} is not valid; write it like maria@migracion.gob.hn (or leave it empty).",
+            ),
         )
     return address
 
@@ -132,10 +168,15 @@ def add(
     address = parse_email(email)
     name = username.strip().lower()
     if not USERNAME.match(name):
+        rule = "use 2 to 64 lowercase letters, digits and . _ @ - (starting with a letter or digit)"
         raise InvalidParameterError(
-            f"Username {username!r}: use 2 to 64 lowercase letters, digits and . _ @ - (starting with a letter "
-            "or digit).",
+            f"Username {username!r}: {rule}.",
             parameter="username",
+            **in_both(
+                f"Nombre de usuario {username!r}: use de 2 a 64 minúsculas, dígitos y . _ @ - (empezando por una "
+                "letra o un dígito).",
+                f"Username {username!r}: {rule}.",
+            ),
         )
     temporary = password is None
     secret = passwords.temporary_password() if password is None else password
@@ -152,7 +193,11 @@ def add(
         address,
     )
     if user is None:
-        raise UserExistsError(f"The username {name!r} is taken.", user=name)
+        raise UserExistsError(
+            f"The username {name!r} is taken.",
+            user=name,
+            **in_both(f"El nombre de usuario {name!r} ya está en uso.", f"The username {name!r} is taken."),
+        )
     return NewUser(user, secret if temporary else None)
 
 
@@ -212,7 +257,14 @@ def set_active(platform: Platform, actor: Actor, username: str, active: bool, *,
     store = _store(platform)
     user = _user(store, username)
     if user.id == actor.user_id and not active:
-        raise InvalidParameterError("You cannot deactivate yourself; ask another administrator.", parameter="username")
+        raise InvalidParameterError(
+            "You cannot deactivate yourself; ask another administrator.",
+            parameter="username",
+            **in_both(
+                "No puede desactivarse a sí mismo; pídaselo a otra persona administradora.",
+                "You cannot deactivate yourself; ask another administrator.",
+            ),
+        )
     now = now_from(clock)
     action = "user.activated" if active else "user.deactivated"
     store.set_active(user.id, active, now, event(actor, action, f"user:{user.username}", at=now))

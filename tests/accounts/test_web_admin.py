@@ -53,10 +53,10 @@ def test_grants_and_revocations_show_on_the_page_and_in_the_api(admin, make_user
 @pytest.mark.parametrize(
     ("role", "provider", "status", "says"),
     [
-        ("national_submitter", "", 422, "for one provider"),
-        ("national_submitter", "XX_NONE", 404, "Unknown provider"),
-        ("regional_reviewer", "GT_IGM", 422, "every provider"),
-        ("emperor", "", 422, "Unknown role"),
+        ("national_submitter", "", 422, "para un proveedor"),  # the page is Spanish by default
+        ("national_submitter", "XX_NONE", 404, "Proveedor desconocido"),
+        ("regional_reviewer", "GT_IGM", 422, "todos los proveedores"),
+        ("emperor", "", 422, "Rol desconocido"),
     ],
 )
 def test_a_grant_that_makes_no_sense_is_explained_on_the_page(admin, make_user, role, provider, status, says):

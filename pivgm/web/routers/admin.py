@@ -19,6 +19,7 @@ from pivgm.accounts.audit import AuditEvent, AuditFilter, export_events, list_ev
 from pivgm.cells import safe
 from pivgm.errors import InvalidParameterError, PivgmError
 from pivgm.web.dependencies import PlatformDep
+from pivgm.web.i18n import request_language
 from pivgm.web.rendering import render
 from pivgm.web.security import CsrfDep, IdentityDep, UserDep, csrf_token, page_gate, request_clock
 
@@ -46,7 +47,13 @@ def _users_page(
     try:
         overview = users.overview(platform, identity.actor)
     except PivgmError as error:
-        return render(request, "users.html", "/api/users", status_code=error.status_code, refused=error.message)
+        return render(
+            request,
+            "users.html",
+            "/api/users",
+            status_code=error.status_code,
+            refused=error.said_in(request_language(request)),
+        )
     notice = request.query_params.get("done")
     response = render(
         request,
@@ -82,7 +89,9 @@ def _after(request: Request, platform: PlatformDep, identity: IdentityDep, chang
     except PivgmError as error:
         if error.status_code in (401, 403):
             raise
-        return _users_page(request, platform, identity, error.status_code, error=error.message)
+        return _users_page(
+            request, platform, identity, error.status_code, error=error.said_in(request_language(request))
+        )
     return RedirectResponse(f"/admin/users?done={done if changed is not False else 'unchanged'}", status_code=303)
 
 
@@ -103,7 +112,9 @@ def add_user(
     except PivgmError as error:
         if error.status_code in (401, 403):
             raise
-        return _users_page(request, platform, identity, error.status_code, error=error.message)
+        return _users_page(
+            request, platform, identity, error.status_code, error=error.said_in(request_language(request))
+        )
     return _users_page(request, platform, identity, temporary=(new.user.username, new.temporary_password))
 
 
@@ -251,7 +262,13 @@ def audit_page(
     try:
         result = list_events(platform, identity.actor, audit_filter(action, actor, target, since, until), page)
     except PivgmError as error:
-        return render(request, "audit.html", json_twin, status_code=error.status_code, refused=error.message)
+        return render(
+            request,
+            "audit.html",
+            json_twin,
+            status_code=error.status_code,
+            refused=error.said_in(request_language(request)),
+        )
     return render(request, "audit.html", json_twin, result=result, query=query, refused=None, me=identity)
 
 

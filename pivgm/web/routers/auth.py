@@ -152,7 +152,7 @@ def change_password(
                 ip=client_ip(request),
             )
         except PivgmError as failure:
-            error, status = failure.message, failure.status_code
+            error, status = failure.said_in(language), failure.status_code
     if not error:
         return RedirectResponse("/account/tokens?changed=1", status_code=303)
     return render(

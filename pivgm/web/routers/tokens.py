@@ -12,6 +12,7 @@ from pivgm.accounts import tokens
 from pivgm.accounts.tokens import DEFAULT_DAYS, MAX_DAYS, NewToken, TokenInfo
 from pivgm.errors import PivgmError
 from pivgm.web.dependencies import PlatformDep, RecordId
+from pivgm.web.i18n import request_language
 from pivgm.web.rendering import render
 from pivgm.web.security import CsrfDep, IdentityDep, UserDep, csrf_token, page_gate, request_clock
 
@@ -81,7 +82,9 @@ def create_token_form(
     try:
         new = tokens.create(platform, actor, name, days, clock=request_clock(request))
     except PivgmError as error:
-        return _page(request, platform, identity, error=error.message, status=error.status_code)
+        return _page(
+            request, platform, identity, error=error.said_in(request_language(request)), status=error.status_code
+        )
     return _page(request, platform, identity, new=new)
 
 
