@@ -13,6 +13,8 @@ from pivgm.web.security import csrf_token, identify
 from pivgm.workflow.inbox import waiting_counts
 
 REVIEW_ROLES = (Role.NATIONAL_APPROVER, Role.REGIONAL_REVIEWER)
+OWN_SUBMISSIONS_ROLES = (Role.NATIONAL_SUBMITTER, Role.NATIONAL_APPROVER, Role.ADMINISTRATOR)
+"""Who has submissions of their own to follow: a regional reviewer only reviews (under Review)."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ def account_menu(request: Request) -> AccountMenu | None:
     links: list[MenuLink] = []
     if actor.has(Role.NATIONAL_SUBMITTER):
         links.append(MenuLink("nav_submit", "/submit"))
-    if actor.is_staff:
+    if any(actor.has(role) for role in OWN_SUBMISSIONS_ROLES):
         links.append(MenuLink("nav_my_submissions", "/submissions", counts.mine))
     if any(actor.has(role) for role in REVIEW_ROLES):
         links.append(MenuLink("nav_review", "/review", counts.to_review))

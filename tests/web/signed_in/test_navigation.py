@@ -54,6 +54,11 @@ def test_review_is_in_the_header_only_for_those_who_review(team):
     assert "Mis envíos" in header and "/review" not in header
 
 
+def test_a_regional_reviewer_who_never_submits_has_no_my_submissions_link(team):
+    header = browser(team, "rcm.rev").get("/review").text.split("<main", 1)[0]
+    assert "Revisar" in header and "Mis envíos" not in header
+
+
 def test_a_browser_gets_an_error_page_in_its_language_not_json(team):
     response = browser(team, "hn.app").get("/submissions/999999")
     assert response.status_code == 404
