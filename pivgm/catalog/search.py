@@ -37,10 +37,13 @@ def _texts(*values: LocalizedText) -> str:
 
 @dataclass(frozen=True)
 class Document:
-    """A searchable item: its words by weight (title words count more than methodology words)."""
+    """A searchable item: its words by weight (title words count more than methodology words), and how many
+    words its title has (of two equal matches, the shorter title is the closer one: "Remesas" before
+    "Remesas como porcentaje del PIB")."""
 
     id: str
     fields: tuple[tuple[int, frozenset[str]], ...]
+    title_words: int = 0
 
     def score(self, wanted: Sequence[str]) -> int:
         """Sum over query words of the heaviest field holding a word that starts with it; 0 unless every
@@ -67,7 +70,8 @@ def dataflow_document(dataflow: Dataflow, places: Sequence[LocalizedText] = ()) 
         (2, _texts(*(d.name for d in structure.dimensions))),
         (1, _texts(*about, *places)),
     )
-    return Document(dataflow.id, tuple((weight, frozenset(words(text))) for weight, text in weighted))
+    fields = tuple((weight, frozenset(words(text))) for weight, text in weighted)
+    return Document(dataflow.id, fields, len(words(_texts(dataflow.name))))
 
 
 def code_document(code: Code) -> Document:
@@ -75,9 +79,9 @@ def code_document(code: Code) -> Document:
 
 
 def rank(documents: Iterable[Document], query: str) -> list[tuple[str, int]]:
-    """Matching document ids, best first (ties keep the documents' order)."""
+    """Matching document ids, best first, the shorter title first among equals (then the documents' order)."""
     wanted = query_words(query)
     if not wanted:
         return []
-    scored = [(document.id, document.score(wanted)) for document in documents]
-    return sorted(((i, s) for i, s in scored if s), key=lambda item: -item[1])
+    scored = [(document.id, document.score(wanted), document.title_words) for document in documents]
+    return [(i, s) for i, s, _ in sorted((item for item in scored if item[1]), key=lambda item: (-item[1], item[2]))]

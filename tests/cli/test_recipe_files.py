@@ -175,7 +175,7 @@ def test_a_suggested_recipe_for_a_workbook_validates_as_it_is(pivgm, tmp_path):
     recipe.write_text(result.stdout, encoding="utf-8")
     assert "unpivot:" in result.stdout
     checked = pivgm("validate", str(path), "--flow", "DF_SOCIOECONOMIC", "--provider", "PA_INEC",
-                    "--recipe", str(recipe))  # fmt: skip
+                    "--recipe", str(recipe), "--lang", "en")  # fmt: skip
     assert checked.returncode in (0, 1), checked.stderr
     assert "Recipe 'recipe.yaml'" in checked.stdout
 

@@ -17,6 +17,6 @@ def test_every_importer_publishes_under_a_registered_provider():
 def test_international_organisations_may_report_any_area():
     providers = load_standard().providers
     international = {p.id for p in providers.values() if p.international}
-    assert international == {"IOM_MMP", "UNDESA", "UNHCR", "WB"}
+    assert international == {"IOM_MMP", "UNDESA", "UNHCR", "WB", "PIVGM"}  # PIVGM: the derived indicators
     assert all(providers[p].countries == () for p in international)
     assert providers["US_CBP"].countries == ("USA",) and providers["PA_INEC"].countries == ("PAN",)

@@ -9,7 +9,7 @@ from pivgm.structures import load_standard
 
 
 def result_ids(html: str) -> list[str]:
-    return re.findall(r'<li class="result" id="([A-Z_]+)">', html)
+    return re.findall(r'<li class="result" id="([A-Z0-9_]+)">', html)
 
 
 def test_catalog_lists_every_dataflow_with_coverage_update_and_source(get_page):
