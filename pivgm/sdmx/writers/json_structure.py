@@ -8,7 +8,7 @@ from typing import Any
 
 from pivgm.model import AttributeAttachment, Codelist, ConceptScheme, Dataflow, DataStructure, LocalizedText
 from pivgm.sdmx.languages import content_languages, localize
-from pivgm.sdmx.messages import CubeRegion, DataProviderScheme, StructureMessage, Stub, concept_scheme_urn
+from pivgm.sdmx.messages import CubeRegion, DataProviderScheme, Header, StructureMessage, Stub, concept_scheme_urn
 from pivgm.sdmx.writers.registry import writer
 
 SCHEMA = (
@@ -215,6 +215,20 @@ SECTIONS: tuple[tuple[str, str, Callable[[Any, StructureMessage], dict[str, Any]
 )
 
 
+def envelope(schema: str, header: Header, data: dict[str, Any]) -> bytes:
+    """The SDMX-JSON structure message (1.0 or 2.0, by ``schema``) around ``data``, its ``name`` texts in the
+    header's language."""
+    meta = {
+        "schema": schema,
+        "id": header.id,
+        "test": False,
+        "prepared": header.prepared_text,
+        "contentLanguages": content_languages(header.language),
+        "sender": {"id": header.sender},
+    }
+    return json.dumps({"meta": meta, "data": localize(data, header.language)}, ensure_ascii=False).encode()
+
+
 @writer("structure-json-1.0")
 def structure_json(message: StructureMessage) -> Iterator[bytes]:
     data = {
@@ -222,13 +236,4 @@ def structure_json(message: StructureMessage) -> Iterator[bytes]:
         for key, field, write in SECTIONS
         if getattr(message, field)
     }
-    header = message.header
-    meta = {
-        "schema": SCHEMA,
-        "id": header.id,
-        "test": False,
-        "prepared": header.prepared_text,
-        "contentLanguages": content_languages(header.language),
-        "sender": {"id": header.sender},
-    }
-    yield json.dumps({"meta": meta, "data": localize(data, header.language)}, ensure_ascii=False).encode()
+    yield envelope(SCHEMA, message.header, data)

@@ -5,13 +5,11 @@ dataflow relationship, the measure descriptor lists ``measures``, and constraint
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
-from pivgm.sdmx.languages import content_languages, localize
 from pivgm.sdmx.messages import StructureMessage
-from pivgm.sdmx.writers.json_structure import SECTIONS
+from pivgm.sdmx.writers.json_structure import SECTIONS, envelope
 from pivgm.sdmx.writers.registry import writer
 
 SCHEMA = (
@@ -70,13 +68,4 @@ def structure_json_2(message: StructureMessage) -> Iterator[bytes]:
         for key, field, write in SECTIONS
         if getattr(message, field)
     }
-    header = message.header
-    meta = {
-        "schema": SCHEMA,
-        "id": header.id,
-        "test": False,
-        "prepared": header.prepared_text,
-        "contentLanguages": content_languages(header.language),
-        "sender": {"id": header.sender},
-    }
-    yield json.dumps({"meta": meta, "data": localize(data, header.language)}, ensure_ascii=False).encode()
+    yield envelope(SCHEMA, message.header, data)
