@@ -125,6 +125,16 @@ FORMATS: tuple[Format, ...] = (
         "json",
     ),
     Format("schema", Kind.SCHEMA, f"{_SDMX}schema+xml", "2.1", ("xsd", "schema", "xml"), ("application/xml",)),
+    # SDMX REST v2 schemas as a structure message (the data structure, its concepts and codelists): what
+    # pysdmx's registry client asks for.
+    Format(
+        "schema-json-2.0",
+        Kind.SCHEMA,
+        f"{_SDMX}structure+json",
+        "2.0.0",
+        ("sdmx-json-2.0", "structure-json-2.0"),
+        extension="json",
+    ),
 )
 
 

@@ -159,6 +159,7 @@ class SchemaMessage:
     dataflow: Dataflow
     dimension_at_observation: str
     context: str = "dataflow"  # or "datastructure": the schema of the dataflow's DSD, in the DSD's namespace
+    concepts: ConceptScheme | None = None  # the scheme the components refer to, for schemas as structures
 
     @property
     def urn(self) -> str:

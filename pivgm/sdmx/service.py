@@ -257,7 +257,7 @@ class SdmxService:
     def _schema(self, query: SchemaQuery) -> SchemaMessage:
         dataflow = self._structure_user(query.flow) if query.context == "datastructure" else self._dataflow(query.flow)
         at = _observation_dimension(query.dimension_at_observation, dataflow.structure, False)
-        return SchemaMessage(dataflow, at, query.context)
+        return SchemaMessage(dataflow, at, query.context, self.standard.concepts)
 
     def _structure_user(self, ref: FlowRef) -> Dataflow:
         """A dataflow of the data structure ``ref`` names (its schema is the structure's)."""

@@ -226,6 +226,14 @@ PROBES: tuple[Probe, ...] = (
         SCHEMA,
         facts=("DataStructure=PIVGM:DSD_IRREGULAR_TRANSIT",),
     ),
+    Probe(
+        "Schemas",
+        "v2/schema/dataflow/PIVGM/DF_IRREGULAR_TRANSIT/1.0",
+        200,
+        JSON_STRUCTURE_2,
+        accept=JSON_STRUCTURE_2.replace(" ", ""),
+        facts=('"dataStructures"', '"conceptSchemes"', '"codelists"'),
+    ),
     # Not implemented, and not a resource
     Probe("Other resources", "metadata/dataflow/PIVGM/DF_IRREGULAR_TRANSIT", 501, XML_ERROR, 501),
     Probe("Other resources", "v2/metadata/metadataflow/all/all/latest", 501, XML_ERROR, 501),

@@ -162,3 +162,16 @@ def test_the_pysdmx_registry_client_reads_a_codelist_over_v2(live_url):
     codelist = RegistryClient(f"{live_url}/v2", timeout=60).get_codes("PIVGM", "CL_SEX")
     assert {code.id for code in codelist} == {"F", "M", "_T", "_U"}
     assert codelist.name == "Sex"
+
+
+@pytest.mark.parametrize("context", ["dataflow", "datastructure"])
+def test_the_pysdmx_registry_client_reads_a_schema_over_v2(live_url, catalog, context):
+    """pysdmx asks /v2/schema/... for an SDMX-JSON 2.0 structure message (seen red: 406 without the
+    schema-json-2.0 format)."""
+    structure = catalog.standard.dataflow(FLOW).structure
+    artefact = FLOW if context == "dataflow" else structure.id
+    schema = RegistryClient(f"{live_url}/v2", timeout=60).get_schema(context, "PIVGM", artefact, "1.0")
+    assert [c.id for c in schema.components.dimensions] == [*structure.dimension_ids, "TIME_PERIOD"]
+    assert {c.id for c in schema.components.attributes} == set(structure.attribute_ids)
+    area = schema.components["REF_AREA"]
+    assert {code.id for code in area.enumeration} == structure.dimension("REF_AREA").codelist.ids()

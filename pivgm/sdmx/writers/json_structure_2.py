@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pivgm.sdmx.messages import StructureMessage
+from pivgm.sdmx.messages import Header, SchemaMessage, StructureMessage
 from pivgm.sdmx.writers.json_structure import SECTIONS, envelope
 from pivgm.sdmx.writers.registry import writer
 
@@ -69,3 +69,21 @@ def structure_json_2(message: StructureMessage) -> Iterator[bytes]:
         if getattr(message, field)
     }
     yield envelope(SCHEMA, message.header, data)
+
+
+@writer("schema-json-2.0")
+def schema_json_2(message: SchemaMessage) -> Iterator[bytes]:
+    """A v2 schema query's answer in SDMX-JSON 2.0: the data structure (with the dataflow for the dataflow
+    context) and the concepts and codelists its components use, as pysdmx's registry client reads it."""
+    structure = message.dataflow.structure
+    concepts = message.concepts
+    yield from structure_json_2(
+        StructureMessage(
+            header=Header.new(),
+            dataflows=(message.dataflow,) if message.context == "dataflow" else (),
+            structures=(structure,),
+            codelists=tuple(structure.codelists()),
+            concept_schemes=(concepts,) if concepts is not None else (),
+            concepts=concepts,
+        )
+    )
