@@ -2,8 +2,11 @@
 
 The same run times the platform's Ibis pipeline on DuckDB and on PySpark (local mode), pandas doing the same
 work the way analysts write it today, and the secondary suppression of the resulting table by tau-ARGUS.
-``PIVGM_BENCH_RECORDS`` sets the number of records (default 10 million); ``PIVGM_BENCH_SPARK_RECORDS`` the
-number Spark gets (default: the same). Results go to docs/benchmarks.md.
+A hand-written DuckDB query doing the same work (the finest cells, then every total with ``GROUP BY CUBE``) is
+the engine's floor: the pipeline's rate is reported as a ratio to it. ``PIVGM_BENCH_RECORDS`` sets the number
+of records (default 10 million); ``PIVGM_BENCH_SPARK_RECORDS`` and ``PIVGM_BENCH_PANDAS_RECORDS`` the numbers
+Spark and pandas get (default: the same; pandas holds every record as Python strings, so 100 million do not fit
+in 24 GB). Results go to docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -56,6 +59,28 @@ def run_pipeline(engine: Engine, path: Path, flow: Dataflow) -> tuple[float, pip
     return time.perf_counter() - started, result
 
 
+def run_floor(path: Path) -> tuple[float, int]:
+    """The same table written by hand in DuckDB SQL: no recipe, no label translation, no reasons."""
+    import duckdb
+
+    age = (
+        "year(event_date) - year(birth_date) - (month(event_date) < month(birth_date) OR "
+        "(month(event_date) = month(birth_date) AND day(event_date) < day(birth_date)))::INT"
+    )
+    finest = f"""
+        SELECT citizenship, sex, {age} < 18 AS minor, border_post, year(event_date) AS y, month(event_date) AS m,
+               count(*) AS n
+        FROM read_parquet('{path}') GROUP BY ALL"""
+    query = f"""
+        WITH cells AS ({finest})
+        SELECT citizenship, sex, minor, border_post, y, m, sum(n) AS n FROM cells
+        GROUP BY CUBE (citizenship, sex, minor, border_post), y, m"""
+    started = time.perf_counter()
+    with duckdb.connect() as connection:
+        cells = connection.sql(query).fetchall()
+    return time.perf_counter() - started, len(cells)
+
+
 def run_pandas(path: Path) -> tuple[float, int]:
     """What an analyst writes: read, derive month and age group, group by, then one group-by per total."""
     started = time.perf_counter()
@@ -87,6 +112,7 @@ def run_pandas(path: Path) -> tuple[float, int]:
 def main() -> None:
     rows = int(os.environ.get("PIVGM_BENCH_RECORDS", "10000000"))
     spark_rows = int(os.environ.get("PIVGM_BENCH_SPARK_RECORDS", str(rows)))
+    pandas_rows = int(os.environ.get("PIVGM_BENCH_PANDAS_RECORDS", str(rows)))
     flow = bench_dataflow()
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="pivgm-bench-") as tmp:
@@ -96,8 +122,13 @@ def main() -> None:
         duck_again, _ = run_pipeline(Engine.DUCKDB, path, flow)
         duck_seconds = min(duck_seconds, duck_again)
         print(f"DuckDB {duck_seconds:.1f} s", flush=True)
-        pandas_seconds, pandas_cells = run_pandas(path)
-        assert pandas_cells == result.cells.num_rows, (pandas_cells, result.cells.num_rows)
+        floor_seconds, floor_cells = min(run_floor(path), run_floor(path))
+        assert floor_cells == result.cells.num_rows, (floor_cells, result.cells.num_rows)
+        print(f"DuckDB SQL by hand {floor_seconds:.1f} s", flush=True)
+        pandas_path = path if pandas_rows == rows else generate(Path(tmp) / "pandas.parquet", pandas_rows)
+        pandas_seconds, pandas_cells = run_pandas(pandas_path)
+        if pandas_rows == rows:
+            assert pandas_cells == result.cells.num_rows, (pandas_cells, result.cells.num_rows)
         print(f"pandas {pandas_seconds:.1f} s", flush=True)
         spark_path = path if spark_rows == rows else generate(Path(tmp) / "spark.parquet", spark_rows)
         engines.spark_session(None)  # started before the clock: a session takes seconds
@@ -112,7 +143,8 @@ def main() -> None:
     sdc_seconds = time.perf_counter() - started
     cells = result.cells.num_rows
     load = os.getloadavg()[0]
-    pandas_rate = rows / pandas_seconds
+    pandas_rate = pandas_rows / pandas_seconds
+    floor_rate = rows / floor_seconds
 
     duck_rate = rows / duck_seconds
     speedup = duck_rate / pandas_rate
@@ -132,18 +164,23 @@ to the monthly nationality x sex x age group x border-post table with every tota
 | engine | records | wall time | records/s | vs pandas |
 | --- | ---: | ---: | ---: | ---: |
 | DuckDB (Ibis pipeline) | {line(rows, duck_seconds)} |
-| pandas (group-by per total) | {line(rows, pandas_seconds)} |
+| DuckDB SQL written by hand for this table (the engine's floor) | {line(rows, floor_seconds)} |
+| pandas (group-by per total) | {line(pandas_rows, pandas_seconds)} |
 | PySpark local\\[2] (same Ibis pipeline) | {line(spark_rows, spark_seconds)} |
 
 Secondary suppression of that table (threshold 3, protection level 3; tau-ARGUS optimal suppression with HiGHS,
 one table per month): {sdc_seconds:.1f} s for {cells:,} cells in {report.tables} tables,
 {sum(report.primary.values()):,} primary and {report.secondary:,} secondary cells.
-Spark's time excludes starting the session; DuckDB's is the better of two runs. The issue's target scale is
+Spark's time excludes starting the session; DuckDB's times are the better of two runs. The hand-written query
+knows the table in advance (no recipe, no label translation, no reasons for unmapped records): the pipeline
+runs at {duck_seconds / floor_seconds:.2f} times its time, so a rate the pipeline misses that the floor also
+misses is the engine on this machine, not the pipeline. The issue's target scale is
 100 million records; this machine is shared by several developers (2 cores; load average {load_before:.1f}
 when the run started and {load:.1f} when it ended), so the run uses the size above and its rates are below
 what the same code does on an idle machine.
 
-- DuckDB {duck_rate / 1e6:.1f} M records/s, target at least 20 M: **{verdict(duck_rate >= 20e6)}**
+- DuckDB {duck_rate / 1e6:.1f} M records/s, target at least 20 M: **{verdict(duck_rate >= 20e6)}** (hand-written
+  SQL: {floor_rate / 1e6:.1f} M records/s)
 - DuckDB {duck_rate / pandas_rate:.1f} times pandas, target at least 10 times: **{verdict(speedup >= 10)}**
 - secondary suppression {sdc_seconds:.1f} s, target under 60 s: **{verdict(sdc_seconds < 60)}**
 """
