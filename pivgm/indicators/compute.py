@@ -36,7 +36,9 @@ def operands(indicator: Indicator, files: Mapping[str, Path | None]) -> list[Ope
         where: dict[str, tuple[str, ...]] = {**spec.within, **spec.key}
         columns = {d: spec.dimensions.get(d, d) for d in indicator.dimensions}
         selections.append(
-            Operand(spec.name, files.get(spec.dataflow), where, columns, spec.shift, spec.window, spec.summed)
+            Operand(
+                spec.name, files.get(spec.dataflow), where, columns, spec.shift, spec.window, spec.summed, spec.annual
+            )
         )
     return selections
 

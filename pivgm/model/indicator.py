@@ -15,7 +15,8 @@ class IndicatorInput:
 
     ``within`` keeps, without summing, only the codes of a group (the member countries of a region).
     ``shift`` reads the value ``shift`` periods earlier (year-on-year change of monthly data: 12);
-    ``window`` sums the last ``window`` periods, all of which must be present (12-month rolling sums)."""
+    ``window`` sums the last ``window`` periods, all of which must be present (12-month rolling sums);
+    ``annual`` sums the periods of each calendar year into one annual observation (FREQ ``A``)."""
 
     name: str
     dataflow: str
@@ -25,6 +26,7 @@ class IndicatorInput:
     within: dict[str, tuple[str, ...]] = field(default_factory=dict)
     shift: int = 0
     window: int = 1
+    annual: bool = False
 
     @property
     def summed(self) -> tuple[str, ...]:

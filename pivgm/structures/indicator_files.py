@@ -68,6 +68,7 @@ def _input(indicator_id: str, name: str, raw: Mapping[str, Any], dataflows: Mapp
         total=tuple(raw.get("total", ())),
         shift=int(raw.get("shift", 0)),
         window=int(raw.get("window", 1)),
+        annual=bool(raw.get("annual", False)),
     )
 
 

@@ -2,7 +2,8 @@
 
 Each operand is a selection of one release: rows whose dimensions hold the given codes, added up over the
 dimensions it sums, its dimensions renamed to the indicator's, optionally summed over a window of periods or
-shifted by some periods. The first operand drives: the answer has one row per key and period of it, and the
+shifted by some periods, or summed by calendar year (``annual``: the periods of a year become one
+annual period). The first operand drives: the answer has one row per key and period of it, and the
 other operands' columns where they have a value for that key and period (NULL otherwise).
 """
 
@@ -32,6 +33,8 @@ class Operand:
     shift: int = 0
     window: int = 1
     summed: Sequence[str] = field(default=())
+    annual: bool = False
+    constants: Mapping[str, str] = field(default_factory=dict)  # the indicator's dimension -> a fixed code
 
 
 def _quote(identifier: str) -> str:
@@ -49,13 +52,21 @@ def _selection(index: int, operand: Operand, dimensions: Sequence[str], schema: 
     conditions = [
         f"{_quote(column)} IN ({', '.join(_literal(c) for c in codes)})" for column, codes in operand.where.items()
     ] or ["TRUE"]
-    picked = ", ".join(f"{_quote(operand.columns[d])} AS {_quote(d)}" for d in dimensions)
+    constants = {**operand.constants, **({"FREQ": "A"} if operand.annual else {})}
+    picked = ", ".join(
+        f"{_literal(constants[d]) if d in constants else _quote(operand.columns[d])} AS {_quote(d)}" for d in dimensions
+    )
     unit = "UNIT_MEASURE" if "UNIT_MEASURE" in schema else "NULL::VARCHAR"
     comment = "OBS_COMMENT" if "OBS_COMMENT" in schema else "NULL::VARCHAR"
+    step = _STEP_SQL.replace("FREQ", _quote(operand.columns["FREQ"]))
+    period, numbering = (
+        (f"CAST(year({start}) AS VARCHAR)", f"year({start})")
+        if operand.annual
+        else ("TIME_PERIOD", f"(year({start}) * 12 + month({start}) - 1) // ({step})")
+    )
     grouped = (
-        f"SELECT {picked}, TIME_PERIOD, "
-        f"(year({start}) * 12 + month({start}) - 1) // ({_STEP_SQL.replace('FREQ', _quote(operand.columns['FREQ']))}) "
-        f"AS idx, sum(OBS_VALUE) AS v, count(*) - count(OBS_VALUE) AS withheld, "
+        f"SELECT {picked}, {period} AS TIME_PERIOD, {numbering} AS idx, "
+        f"sum(OBS_VALUE) AS v, count(*) - count(OBS_VALUE) AS withheld, "
         f"max(CASE WHEN OBS_STATUS <> 'A' THEN OBS_STATUS END) AS status, "
         f"string_agg(DISTINCT {comment}, '; ') AS comment, min({unit}) AS unit "
         f"FROM {source} WHERE {' AND '.join(conditions)} GROUP BY ALL"
