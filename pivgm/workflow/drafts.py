@@ -27,6 +27,7 @@ from pivgm.model import Codelist, Dataflow
 from pivgm.platform import Platform
 from pivgm.workflow.row_filters import RowCondition, choices, from_recipe, keep
 from pivgm.workflow.submissions import FileTooLargeError, authorize_upload
+from pivgm.workflow.transitions import visible_submission
 
 PREVIEW_ROWS = 10
 SAMPLE_LABELS = 60
@@ -243,6 +244,19 @@ def _saved_roles(suggested: dict[str, str], saved: MappingType[str, str], column
             roles = {c: role for c, role in roles.items() if role != component}
             roles[column] = component
     return roles
+
+
+def attempted_recipe(
+    platform: Platform, actor: Actor, submission_id: int, provider_id: str, dataflow_id: str, sha256: str
+) -> dict[str, Any] | None:
+    """The recipe a submission of this file was checked with, also when the file was invalid (such a recipe is
+    never saved as the provider's), so that "fix the columns" reopens the choices that failed. Only for a
+    submission ``actor`` may see, of the same provider, dataflow and file."""
+    submission = visible_submission(platform, actor, submission_id)
+    if (submission.provider_id, submission.dataflow_id, submission.file_sha256) != (provider_id, dataflow_id, sha256):
+        return None
+    spec = submission.report.get("recipe")
+    return spec if isinstance(spec, dict) else None
 
 
 def saved_recipe(platform: Platform, provider_id: str, dataflow_id: str) -> tuple[int, dict[str, Any]] | None:

@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -231,8 +232,8 @@ def submit(
         )
         earlier = platform.submissions.loaded_with_file(provider.id, dataflow.id, archived.sha256)
         mapping_id = None
-        if checked.report.valid and checked.mapping is not None:
-            spec = dict(checked.recipe.data) if checked.recipe is not None else checked.mapping.to_dict()
+        spec = _checked_with(checked)
+        if checked.report.valid and checked.mapping is not None and spec is not None:
             saved = event(
                 request.submitter, "mapping.saved", f"provider:{provider.id}", {"dataflow": dataflow.id}, at=utc_now()
             )
@@ -240,7 +241,7 @@ def submit(
         outcome = checked.outcome
         loads = outcome is not None and outcome.observations is not None and checked.report.valid and request.load
         result = _record(
-            platform, request, archived.sha256, checked.report, mapping_id, earlier, checked.mapping, loads
+            platform, request, archived.sha256, checked.report, mapping_id, earlier, checked.mapping, loads, spec
         )
         if not loads or outcome is None:
             return result
@@ -317,6 +318,13 @@ def check_file(platform: Platform, request: SubmissionRequest) -> CheckedFile:
     return CheckedFile(outcome.report, raw, mapping, outcome, recipe)
 
 
+def _checked_with(checked: CheckedFile) -> dict[str, Any] | None:
+    """The recipe (or mapping) the file was read with, as saved."""
+    if checked.recipe is not None:
+        return dict(checked.recipe.data)
+    return checked.mapping.to_dict() if checked.mapping is not None else None
+
+
 def _record(
     platform: Platform,
     request: SubmissionRequest,
@@ -326,7 +334,10 @@ def _record(
     earlier: SubmissionInfo | None,
     mapping: Mapping | None = None,
     loads: bool = False,
+    checked_with: dict[str, Any] | None = None,
 ) -> SubmissionOutcome:
+    """Record the submission; its report keeps the recipe it was checked with (``recipe``), also when the file
+    is invalid and the recipe is not saved as the provider's, so that the mapping page can reopen it."""
     if earlier is not None:
         report.notes.append(
             Note(
@@ -344,7 +355,7 @@ def _record(
             row_count=report.rows,
             error_count=report.error_count,
             warning_count=report.warning_count,
-            report=report.to_dict(),
+            report={**report.to_dict(), **({"recipe": checked_with} if checked_with is not None else {})},
             created_by=request.submitter.username,
         ),
         lambda submission: event(

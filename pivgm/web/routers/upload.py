@@ -11,7 +11,7 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 import anyio
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -19,7 +19,7 @@ from pivgm.accounts.actor import Actor, Role
 from pivgm.errors import InvalidParameterError
 from pivgm.ingest.recipes import RecipeError
 from pivgm.model import Dataflow
-from pivgm.web.dependencies import PlatformDep
+from pivgm.web.dependencies import MAX_RECORD_ID, PlatformDep
 from pivgm.web.i18n import request_language
 from pivgm.web.rendering import render
 from pivgm.web.security import CsrfDep, UserDep, csrf_token
@@ -162,12 +162,18 @@ def _mapping_view(
     error: str = "",
     error_key: str = "",
     use_saved: bool = False,
+    attempt: int | None = None,
 ) -> HTMLResponse:
+    """The mapping page. ``use_saved``: start from the provider's saved recipe, or with ``attempt`` from the
+    recipe submission ``attempt`` was checked with (an invalid one included)."""
     provider, dataflow = choices.get("provider", ""), choices.get("dataflow", "")
     file = drafts.staged(platform, actor, provider, dataflow, sha256)
     flow = platform.standard.dataflow(dataflow)
     sheet, header_rows = choices.get("sheet", ""), choices.get("header_rows", "")
-    saved = drafts.saved_recipe(platform, provider, dataflow) if use_saved else None
+    attempted = (
+        drafts.attempted_recipe(platform, actor, attempt, provider, dataflow, sha256) if attempt is not None else None
+    )
+    saved = drafts.saved_recipe(platform, provider, dataflow) if use_saved and attempted is None else None
     model = drafts.editor(
         platform,
         file,
@@ -178,7 +184,7 @@ def _mapping_view(
         chosen,
         conditions,
         typed,
-        saved[1] if saved else None,
+        attempted if attempted is not None else (saved[1] if saved else None),
     )
     language = request_language(request)
     return render(
@@ -197,15 +203,23 @@ def _mapping_view(
         error=error,
         error_key=error_key,
         saved_version=saved[0] if saved else None,
+        attempt=attempt if attempted is not None else None,
         component_name=lambda component: _component_name(flow, component, language),
         code_label=lambda code: f"{code.id} · {code.name.get(language)}",
     )
 
 
 @router.get("/submit/file/{sha256}/mapping", response_class=HTMLResponse)
-def mapping_page(request: Request, platform: PlatformDep, actor: UserDep, sha256: str) -> HTMLResponse:
+def mapping_page(
+    request: Request,
+    platform: PlatformDep,
+    actor: UserDep,
+    sha256: str,
+    submission: Annotated[int | None, Query(ge=1, le=MAX_RECORD_ID)] = None,
+) -> HTMLResponse:
+    """The mapping editor; ``submission`` (the report's "fix the columns") reopens that attempt's choices."""
     choices = {k: v for k, v in request.query_params.items() if k in ("provider", "dataflow", "sheet", "header_rows")}
-    return _mapping_view(request, platform, actor, sha256, choices, use_saved=True)
+    return _mapping_view(request, platform, actor, sha256, choices, use_saved=True, attempt=submission)
 
 
 def _component_name(dataflow: Dataflow, component: str, language: str) -> str:

@@ -183,3 +183,29 @@ def test_a_choice_the_file_cannot_satisfy_is_explained_in_the_pages_language(tea
     assert answer.status_code == 200
     assert "'Columna inexistente' no es una columna de la tabla" in html.unescape(answer.text)
     assert team.platform.submissions.count() == before
+
+
+def test_fixing_the_columns_of_an_invalid_file_reopens_the_choices_that_failed_not_the_saved_recipe(team):
+    """Fails if the report's "fix the columns" link opens the provider's saved recipe (the unit would come back
+    as PS, hiding what was actually checked), or if another country's person can open the attempt."""
+    client = browser(team, "hn.only")
+    preview = upload(client, "HN_INM", "DF_IRREGULAR_TRANSIT", "irreg_honduras.csv", honduras_file())
+    link = re.search(r'href="(/submit/file/[0-9a-f]{64}/mapping[^"]*)"', preview.text).group(1).replace("&amp;", "&")
+    action, fields = form_fields(client.get(link).text, "mapping-form")
+    valid = client.post(action, data={**fields, "const:UNIT_MEASURE": "PS"})  # saved as the provider's recipe
+    assert "se cargó como borrador" in client.get(valid.headers["location"]).text
+    action, fields = form_fields(client.get(link).text, "mapping-form")
+    assert fields["const:UNIT_MEASURE"] == "PS"  # the saved recipe, as before
+    invalid = client.post(action, data={**fields, "const:UNIT_MEASURE": ""})
+    report = client.get(invalid.headers["location"])
+    assert "Corrija los errores" in report.text
+    submission = re.search(r"/submissions/(\d+)/report", invalid.headers["location"]).group(1)
+    fix = re.search(r'<a [^>]*id="fix-mapping" href="([^"]+)">Corregir las columnas</a>', report.text)
+    assert fix and f"submission={submission}" in fix.group(1)
+    reopened = client.get(fix.group(1).replace("&amp;", "&"))
+    assert f"las opciones con que se revisó el envío {submission}" in reopened.text
+    _action, fields = form_fields(reopened.text, "mapping-form")
+    assert fields["const:UNIT_MEASURE"] == ""  # what was checked, not the saved PS
+    assert fields["role:t"] == "TIME_PERIOD" and fields["role:n"] == "OBS_VALUE"
+    outsider = browser(team, "pa.sub").get(fix.group(1).replace("&amp;", "&"))
+    assert outsider.status_code in (403, 404) and "const:UNIT_MEASURE" not in outsider.text
