@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pivgm.catalog.service import Catalog
 from pivgm.errors import NotFoundError
-from pivgm.indicators.mirrors import MatrixCell, MirrorObservation, matrix, observations
+from pivgm.indicators.mirrors import Disagreement, MatrixCell, MirrorObservation, disagreement, matrix, observations
 from pivgm.model import Dataflow
 from pivgm.model.indicator import MirrorRule
 from pivgm.model.releases import ReleaseInfo
@@ -25,6 +25,18 @@ class MirrorView:
     pairs: list[MirrorObservation]
     origin: str | None
     destination: str | None
+
+
+@dataclass(frozen=True)
+class RuleDisagreement:
+    """One rule's reporters and how far they disagree (the regional view: who disagrees with whom)."""
+
+    rule: MirrorRule
+    disagreement: Disagreement
+
+    @property
+    def reporters(self) -> tuple[str, str]:
+        return self.rule.sides[0].reporter, self.rule.sides[1].reporter
 
 
 class Mirrors:
@@ -48,11 +60,20 @@ class Mirrors:
     ) -> MirrorView:
         """Both sides as published now (or at ``as_of``, never later than now)."""
         rule = self.rule(rule_id)
-        in_force = self.catalog.releases(as_of)
-        releases = tuple(in_force.get(side.dataflow) for side in rule.sides)
-        files = {r.dataflow_id: self.catalog.published.release_file(r) for r in releases if r is not None}
-        every = observations(rule, files)
+        releases, every = self._observations(rule, as_of)
         pairs = [p for p in every if (origin in (None, p.origin)) and (destination in (None, p.destination))]
         standard = self.catalog.standard
         first, second = (standard.dataflow(side.dataflow) for side in rule.sides)
         return MirrorView(rule, (first, second), (releases[0], releases[1]), matrix(every), pairs, origin, destination)
+
+    def _observations(
+        self, rule: MirrorRule, as_of: datetime | None
+    ) -> tuple[tuple[ReleaseInfo | None, ReleaseInfo | None], list[MirrorObservation]]:
+        in_force = self.catalog.releases(as_of)
+        first, second = (in_force.get(side.dataflow) for side in rule.sides)
+        files = {r.dataflow_id: self.catalog.published.release_file(r) for r in (first, second) if r is not None}
+        return (first, second), observations(rule, files)
+
+    def regional(self, as_of: datetime | None = None) -> list[RuleDisagreement]:
+        """Every rule's reporters and their disagreement over everything both publish (now or at ``as_of``)."""
+        return [RuleDisagreement(rule, disagreement(self._observations(rule, as_of)[1])) for rule in self.rules()]

@@ -60,7 +60,8 @@ class MatrixCell:
 
 def _operand(name: str, side: MirrorSide, file: Path | None) -> Operand:
     columns = {"FREQ": "FREQ", ORIGIN: side.origin, DESTINATION: side.destination}
-    return Operand(name, file, dict(side.key), columns, summed=side.total)
+    constants = {ORIGIN if role == "origin" else DESTINATION: code for role, code in side.fixed.items()}
+    return Operand(name, file, dict(side.key), columns, summed=side.total, constants=constants)
 
 
 def observations(rule: MirrorRule, files: Mapping[str, Path | None]) -> list[MirrorObservation]:
@@ -104,3 +105,25 @@ def matrix(pairs: list[MirrorObservation]) -> list[MatrixCell]:
         ),
         key=lambda c: (c.origin, c.destination),
     )
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """How far two reporters disagree over every pair and period both report: the totals' figures and the
+    mean of the absolute asymmetry index of single observations (totals can hide gaps of opposite signs)."""
+
+    observations: int
+    first: str | None
+    last: str | None
+    totals: PairFigures | None
+    mean_abs_asymmetry: float | None
+
+
+def disagreement(pairs: list[MirrorObservation]) -> Disagreement:
+    if not pairs:
+        return Disagreement(0, None, None, None, None)
+    periods = sorted(p.period for p in pairs)
+    totals = PairFigures.of(sum(p.figures.a for p in pairs), sum(p.figures.b for p in pairs))
+    indices = [abs(p.figures.asymmetry) for p in pairs if p.figures.asymmetry is not None]
+    mean = sum(indices) / len(indices) if indices else None
+    return Disagreement(len(pairs), periods[0], periods[-1], totals, mean)

@@ -55,7 +55,10 @@ class Indicator:
 @dataclass(frozen=True)
 class MirrorSide:
     """One reporter's view of a flow between two countries: a selection of ``dataflow`` (``key`` codes, the
-    ``total`` dimensions summed) whose ``origin`` and ``destination`` dimensions say where the flow goes."""
+    ``total`` dimensions summed) whose ``origin`` and ``destination`` dimensions say where the flow goes.
+    ``fixed`` holds a CL_AREA code in place of a dimension (``"origin"``/``"destination"`` -> code) where
+    the dataflow has no dimension for it (transits of a citizenship: the origin only); ``reporter`` is the
+    data provider whose figure this side is."""
 
     role: LocalizedText
     dataflow: str
@@ -63,6 +66,8 @@ class MirrorSide:
     total: tuple[str, ...]
     origin: str
     destination: str
+    reporter: str = ""
+    fixed: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -280,7 +280,7 @@ def load_standard(directory: Path = STRUCTURES_DIR) -> Standard:
         dataflows=dataflows,
         providers=providers,
         indicators=indicators,
-        mirrors=mirror_rules(_read(directory / "mirrors.yaml", "mirrors"), dataflows),
+        mirrors=mirror_rules(_read(directory / "mirrors.yaml", "mirrors"), dataflows, providers),
     )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from pivgm.catalog.mirrors import Mirrors, MirrorView
+from pivgm.catalog.mirrors import Mirrors, MirrorView, RuleDisagreement
 from pivgm.errors import NotFoundError
 from pivgm.indicators.mirrors import PairFigures
 from pivgm.model.structure import LocalizedText
@@ -85,10 +85,46 @@ def mirror_public(view: MirrorView) -> dict[str, Any]:
     }
 
 
-@router.get("/api/mirrors", summary="The mirror statistics rules")
-def list_mirrors(catalog: CatalogDep) -> dict[str, Any]:
-    rules = Mirrors(catalog).rules()
-    return {"mirrors": [{"id": r.id, "name": _text(r.name), "href": f"/api/mirrors/{r.id}"} for r in rules]}
+def regional_public(entry: RuleDisagreement) -> dict[str, Any]:
+    found = entry.disagreement
+    return {
+        "id": entry.rule.id,
+        "name": _text(entry.rule.name),
+        "href": f"/api/mirrors/{entry.rule.id}",
+        "reporters": list(entry.reporters),
+        "observations": found.observations,
+        "first": found.first,
+        "last": found.last,
+        **(_figures(found.totals) if found.totals else {"a": None, "b": None, "gap_pct": None, "asymmetry": None}),
+        "mean_abs_asymmetry": found.mean_abs_asymmetry,
+    }
+
+
+@router.get(
+    "/api/mirrors",
+    summary="The mirror statistics rules, and who disagrees with whom",
+    description="Per rule: its two reporters (data providers), the observations both publish, both sides' totals "
+    "over them, the asymmetry index of the totals and the mean absolute asymmetry index of single observations. "
+    "`asOf` reads as published at that moment (a future `asOf` reads as now).",
+)
+def list_mirrors(catalog: CatalogDep, as_of: AsOfQuery = None) -> dict[str, Any]:
+    return {"mirrors": [regional_public(entry) for entry in Mirrors(catalog).regional(as_of)]}
+
+
+@router.get("/mirrors", response_class=HTMLResponse, include_in_schema=False)
+def mirrors_page(request: Request, catalog: CatalogDep) -> HTMLResponse:
+    entries = Mirrors(catalog).regional()
+    reporters = list(dict.fromkeys(r for entry in entries for r in entry.reporters))
+    cells = {entry.reporters: entry for entry in entries}
+    language = request_language(request)
+
+    def provider(provider_id: str) -> str:
+        found = catalog.standard.providers.get(provider_id)
+        return found.name.get(language) if found else provider_id
+
+    return render(
+        request, "mirrors.html", "/api/mirrors", entries=entries, reporters=reporters, cells=cells, provider=provider
+    )
 
 
 @router.get(
