@@ -1,5 +1,6 @@
 """The information model: plain typed data following SDMX, with no I/O."""
 
+from pivgm.model.hierarchy import HierarchicalCode, Hierarchy
 from pivgm.model.periods import Frequency, Period, parse_period
 from pivgm.model.structure import (
     Attribute,
@@ -30,6 +31,8 @@ __all__ = [
     "Dataflow",
     "Dimension",
     "Frequency",
+    "HierarchicalCode",
+    "Hierarchy",
     "LocalizedText",
     "Measure",
     "Period",

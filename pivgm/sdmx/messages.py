@@ -10,7 +10,7 @@ from typing import TypeVar
 
 import pyarrow as pa
 
-from pivgm.model import Codelist, ConceptScheme, Dataflow, DataStructure, LocalizedText
+from pivgm.model import Codelist, ConceptScheme, Dataflow, DataStructure, Hierarchy, LocalizedText
 from pivgm.sdmx.query import TIME_AT_OBSERVATION, DataDetail
 
 SENDER = "PIVGM"
@@ -56,11 +56,22 @@ class DataProviderScheme:
         return f"urn:sdmx:org.sdmx.infomodel.base.DataProviderScheme={self.agency}:{self.id}({self.version})"
 
 
-Artefact = Dataflow | DataStructure | Codelist | ConceptScheme | DataProviderScheme
+Artefact = Dataflow | DataStructure | Codelist | ConceptScheme | DataProviderScheme | Hierarchy
 
 
 def concept_scheme_urn(scheme: ConceptScheme) -> str:
     return f"urn:sdmx:org.sdmx.infomodel.conceptscheme.ConceptScheme={scheme.agency}:{scheme.id}({scheme.version})"
+
+
+def code_urn(codelist: Codelist, code_id: str) -> str:
+    return f"{codelist.urn.replace('.Codelist=', '.Code=')}.{code_id}"
+
+
+def hierarchy_urns(hierarchy: Hierarchy) -> tuple[str, str]:
+    """The SDMX 2.1 URNs of the hierarchical codelist holding ``hierarchy``, and of the hierarchy in it."""
+    ident = f"{hierarchy.agency}:{hierarchy.id}({hierarchy.version})"
+    base = "urn:sdmx:org.sdmx.infomodel.codelist"
+    return f"{base}.HierarchicalCodelist={ident}", f"{base}.Hierarchy={ident}.{hierarchy.id}"
 
 
 def urn_of(artefact: Artefact) -> str:
@@ -101,6 +112,7 @@ class StructureMessage:
     codelists: tuple[Codelist, ...] = ()
     concept_schemes: tuple[ConceptScheme, ...] = ()
     provider_schemes: tuple[DataProviderScheme, ...] = ()
+    hierarchies: tuple[Hierarchy, ...] = ()
     constraints: tuple[CubeRegion, ...] = ()
     concepts: ConceptScheme | None = None
     detail: Mapping[str, str] = field(default_factory=dict)

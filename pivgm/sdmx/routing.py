@@ -31,12 +31,19 @@ from pivgm.sdmx.query import (
 from pivgm.sdmx.v2_filters import component_filters
 
 # Structure resources this service holds artefacts of ("structure" is any of them).
-STRUCTURE_RESOURCES = ("dataflow", "datastructure", "codelist", "conceptscheme", "dataproviderscheme")
+STRUCTURE_RESOURCES = (
+    "dataflow",
+    "datastructure",
+    "codelist",
+    "conceptscheme",
+    "dataproviderscheme",
+    "hierarchicalcodelist",  # v1.5 (SDMX 2.1); the same artefacts as v2's hierarchy
+    "hierarchy",
+)
 # Other structure resources of the standard: valid queries, but this service has no such artefacts.
 EMPTY_RESOURCES = {
     "metadatastructure",
     "categoryscheme",
-    "hierarchicalcodelist",
     "organisationscheme",
     "agencyscheme",
     "dataconsumerscheme",
@@ -58,7 +65,6 @@ EMPTY_RESOURCES = {
     "namepersonalisationscheme",
     "namealiasscheme",
     "valuelist",
-    "hierarchy",
     "hierarchyassociation",
     "datastructuremap",
     "representationmap",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from pivgm.model import Codelist, ConceptScheme, Dataflow, DataStructure
+from pivgm.model import Codelist, ConceptScheme, Dataflow, DataStructure, Hierarchy
 from pivgm.sdmx.errors import NoResultsError
 from pivgm.sdmx.messages import (
     Artefact,
@@ -24,7 +24,9 @@ RESOURCE_OF: dict[type, str] = {
     Codelist: "codelist",
     ConceptScheme: "conceptscheme",
     DataProviderScheme: "dataproviderscheme",
+    Hierarchy: "hierarchy",
 }
+ALIASES = {"hierarchicalcodelist": "hierarchy"}  # SDMX 2.1's name for the same artefacts
 STUB_DETAIL = {
     StructureDetail.ALLSTUBS: Stub.STUB,
     StructureDetail.REFERENCESTUBS: Stub.STUB,
@@ -48,6 +50,7 @@ class Universe:
             *self.standard.codelists.values(),
             self.standard.concepts,
             self.providers,
+            *self.standard.hierarchies.values(),
         ]
 
     def children(self, artefact: Artefact) -> list[Artefact]:
@@ -55,6 +58,8 @@ class Universe:
             return [artefact.structure]
         if isinstance(artefact, DataStructure):
             return [*artefact.codelists(), self.standard.concepts]
+        if isinstance(artefact, Hierarchy):
+            return [artefact.codelist]
         return []
 
     def parents(self, artefact: Artefact) -> list[Artefact]:
@@ -62,7 +67,8 @@ class Universe:
         if isinstance(artefact, DataStructure):
             return [d for d in self.standard.dataflows.values() if d.structure.id == artefact.id]
         if isinstance(artefact, Codelist):
-            return [s for s in structures if artefact.id in {c.id for c in s.codelists()}]
+            users = [s for s in structures if artefact.id in {c.id for c in s.codelists()}]
+            return [*users, *(h for h in self.standard.hierarchies.values() if h.codelist.urn == artefact.urn)]
         if isinstance(artefact, ConceptScheme):
             return list(structures)
         return []
@@ -70,7 +76,7 @@ class Universe:
 
 def _matches(artefact: Artefact, query: StructureQuery) -> bool:
     resource = RESOURCE_OF[type(artefact)]
-    if query.resource not in {"structure", resource}:
+    if ALIASES.get(query.resource, query.resource) not in {"structure", resource}:
         return False
     version_ok = query.version.values == ("latest",) or query.version.matches(artefact.version)
     return query.agency.matches(artefact.agency) and query.id.matches(artefact.id) and version_ok
@@ -105,7 +111,7 @@ def _referenced(universe: Universe, main: list[Artefact], references: str) -> li
     if references in by_scope:
         return by_scope[references]()
     everything = parents + siblings + _closure(main, universe.children)
-    return [a for a in everything if RESOURCE_OF[type(a)] == references]
+    return [a for a in everything if RESOURCE_OF[type(a)] == ALIASES.get(references, references)]
 
 
 def _detail(main: list[Artefact], referenced: list[Artefact], detail: StructureDetail) -> dict[str, str]:
@@ -189,6 +195,7 @@ def answer_structure_query(
         codelists=tuple(grouped[Codelist]),  # type: ignore[arg-type]
         concept_schemes=tuple(grouped[ConceptScheme]),  # type: ignore[arg-type]
         provider_schemes=tuple(grouped[DataProviderScheme]),  # type: ignore[arg-type]
+        hierarchies=tuple(grouped[Hierarchy]),  # type: ignore[arg-type]
         concepts=universe.standard.concepts,
         detail=_detail(main, referenced, query.detail),
         partial=_partial(main, referenced, query, used_codes),

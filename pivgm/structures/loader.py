@@ -29,7 +29,9 @@ from pivgm.model import (
     Measure,
     ReferenceMetadata,
 )
+from pivgm.model.hierarchy import Hierarchy
 from pivgm.model.indicator import Indicator, MirrorRule
+from pivgm.structures.hierarchy_files import hierarchy
 from pivgm.structures.indicator_files import indicator, indicator_dataflow
 from pivgm.structures.mirror_rules import mirror_rules
 
@@ -47,6 +49,7 @@ class Standard:
     providers: Mapping[str, DataProvider]
     indicators: Mapping[str, Indicator] = field(default_factory=dict)
     mirrors: Mapping[str, MirrorRule] = field(default_factory=dict)
+    hierarchies: Mapping[str, Hierarchy] = field(default_factory=dict)  # groupings of codes, by id
 
     def dataflow(self, dataflow_id: str) -> Dataflow:
         try:
@@ -273,6 +276,12 @@ def load_standard(directory: Path = STRUCTURES_DIR) -> Standard:
         unknown = [c for c in provider.countries if c not in areas]
         if unknown:
             raise StructureError(f"providers.yaml: {provider.id} reports for {unknown[0]!r}, not in CL_AREA.")
+    hierarchies: dict[str, Hierarchy] = {}
+    for path in sorted((directory / "hierarchies").glob("*.yaml")):
+        found = hierarchy(_read(path, "hierarchy"), codelists, f"hierarchies/{path.name}")
+        if found.id != path.stem:
+            raise StructureError(f"hierarchies/{path.name}: the id {found.id!r} must equal the file name.")
+        hierarchies[found.id] = found
     return Standard(
         agency=common["agency"],
         concepts=concepts,
@@ -281,6 +290,7 @@ def load_standard(directory: Path = STRUCTURES_DIR) -> Standard:
         providers=providers,
         indicators=indicators,
         mirrors=mirror_rules(_read(directory / "mirrors.yaml", "mirrors"), dataflows, providers),
+        hierarchies=hierarchies,
     )
 
 

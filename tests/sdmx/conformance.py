@@ -106,7 +106,22 @@ PROBES: tuple[Probe, ...] = (
         accept=JSON_STRUCTURE_2.replace(" ", ""),
         facts=('"dataConstraints"', '"role": "Actual"'),
     ),
-    Probe("Structures", "hierarchicalcodelist", 404, XML_ERROR, 100),
+    Probe(
+        "Structures",
+        "hierarchicalcodelist/PIVGM/H_M49_AMERICAS/latest",
+        200,
+        STRUCTURE,
+        facts=("HierarchicalCodelist=PIVGM:H_M49_AMERICAS(1.0)", '<structure:HierarchicalCode id="CAM">'),
+    ),
+    Probe(
+        "Structures",
+        "v2/structure/hierarchy/PIVGM/H_RCM/+?references=codelist",
+        200,
+        JSON_STRUCTURE_2,
+        accept=JSON_STRUCTURE_2.replace(" ", ""),
+        facts=('"hierarchies"', "Hierarchy=PIVGM:H_RCM(1.0)", "CL_AREA(1.0).MEX", '"codelists"'),
+    ),
+    Probe("Structures", "categoryscheme", 404, XML_ERROR, 100),
     Probe("Structures", "dataflow/PIVGM/DF_NOPE", 404, XML_ERROR, 100),
     Probe(
         "Structures",

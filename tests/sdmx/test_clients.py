@@ -175,3 +175,34 @@ def test_the_pysdmx_registry_client_reads_a_schema_over_v2(live_url, catalog, co
     assert {c.id for c in schema.components.attributes} == set(structure.attribute_ids)
     area = schema.components["REF_AREA"]
     assert {code.id for code in area.enumeration} == structure.dimension("REF_AREA").codelist.ids()
+
+
+def test_sdmx1_reads_the_regions_of_the_americas_as_a_hierarchical_codelist(live_url, catalog):
+    """Seen red with the SDMX-ML 2.1 HierarchicalCodelists section left out."""
+    found = run_sdmx1(
+        live_url,
+        """
+        message = client.hierarchicalcodelist("H_M49_AMERICAS", params={"references": "children"})
+        hierarchy = message.hierarchical_codelist["H_M49_AMERICAS"].hierarchy[0]
+
+        def tree(codes):
+            return {str(c.code.id): tree(c.child) for c in codes}
+
+        print(json.dumps({"tree": tree(hierarchy.codes.values()), "name": str(hierarchy.name)}))
+        """,
+    )
+    americas = found["tree"]["AMR"]
+    assert set(americas) == {"NAC", "LAC"}
+    assert set(americas["NAC"]) == {"BMU", "CAN", "GRL", "SPM", "USA"}
+    assert set(americas["LAC"]["CAM"]) == set(catalog.standard.codelists["CL_AREA"].get("CAM").members)
+
+
+def test_the_pysdmx_registry_client_reads_a_hierarchy_with_its_code_names(live_url):
+    """pysdmx asks /v2/structure/hierarchy/... with the codelist (references=codelist) and names the codes
+    from it (seen red with the 2.0 writer's ``hierarchies`` section misnamed)."""
+    hierarchy = RegistryClient(f"{live_url}/v2", timeout=60).get_hierarchy("PIVGM", "H_RCM", "1.0")
+    (rcm,) = hierarchy.codes
+    assert rcm.id == "RCM" and rcm.name == "Member states of the Regional Conference on Migration"
+    members = {code.id: code.name for code in rcm.codes}
+    assert set(members) == {"BLZ", "CAN", "CRI", "DOM", "GTM", "HND", "MEX", "NIC", "PAN", "SLV", "USA"}
+    assert members["MEX"] == "Mexico"

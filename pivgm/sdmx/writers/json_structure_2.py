@@ -16,7 +16,7 @@ SCHEMA = (
     "https://raw.githubusercontent.com/sdmx-twg/sdmx-json/master/structure-message/tools/schemas/2.0.0/"
     "sdmx-json-structure-schema.json"
 )
-SECTION_NAMES = {"contentConstraints": "dataConstraints"}
+SECTION_NAMES = {"contentConstraints": "dataConstraints", "hierarchicalCodelists": "hierarchies"}
 
 
 def _representation(representation: dict[str, Any]) -> dict[str, Any]:
@@ -52,9 +52,21 @@ def _components(components: dict[str, Any]) -> dict[str, Any]:
     return components
 
 
+def _hierarchy(entry: dict[str, Any]) -> dict[str, Any]:
+    """SDMX 3.0 hierarchies stand alone: the one hierarchy of the 1.0 hierarchical codelist, maintainable."""
+    hierarchies = entry.pop("hierarchies", None)
+    entry["urn"] = entry["urn"].replace(".HierarchicalCodelist=", ".Hierarchy=")
+    if hierarchies:
+        entry["hasFormalLevels"] = False
+        entry["hierarchicalCodes"] = hierarchies[0]["hierarchicalCodes"]
+    return entry
+
+
 def _artefact(section: str, entry: dict[str, Any]) -> dict[str, Any]:
     if section == "dataStructures" and "dataStructureComponents" in entry:
         entry["dataStructureComponents"] = _components(entry["dataStructureComponents"])
+    if section == "hierarchicalCodelists":
+        entry = _hierarchy(entry)
     if section == "contentConstraints":
         entry["urn"] = entry["urn"].replace(".ContentConstraint=", ".DataConstraint=")
         entry["role"] = entry.pop("type")

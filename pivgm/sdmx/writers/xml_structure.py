@@ -15,6 +15,8 @@ from pivgm.model import (
     ConceptScheme,
     Dataflow,
     DataStructure,
+    HierarchicalCode,
+    Hierarchy,
     LocalizedText,
 )
 from pivgm.sdmx.messages import (
@@ -25,6 +27,7 @@ from pivgm.sdmx.messages import (
     StructureMessage,
     Stub,
     concept_scheme_urn,
+    hierarchy_urns,
 )
 from pivgm.sdmx.writers.registry import writer
 from pivgm.sdmx.writers.xml_data import NAMESPACES
@@ -137,6 +140,41 @@ def _codelist(parent: etree._Element, codelist: Codelist, detail: str, items: fr
         for code in codelist.codes:
             if items is None or code.id in items:
                 _code(node, codelist, code)
+
+
+def _hierarchical_code(parent: etree._Element, node: HierarchicalCode, codelist: Codelist) -> None:
+    child = _sub(parent, "structure", "HierarchicalCode", id=node.code)
+    _ref(
+        _sub(child, "structure", "Code"),
+        id=node.code,
+        maintainableParentID=codelist.id,
+        maintainableParentVersion=codelist.version,
+        agencyID=codelist.agency,
+    )
+    for grandchild in node.children:
+        _hierarchical_code(child, grandchild, codelist)
+
+
+def _hierarchical_codelist(parent: etree._Element, hierarchy: Hierarchy, detail: str) -> None:
+    """SDMX 2.1 has no stand-alone hierarchy: each is the one hierarchy of a hierarchical codelist."""
+    urn, hierarchy_urn = hierarchy_urns(hierarchy)
+    node = _maintainable(parent, "HierarchicalCodelist", hierarchy, urn, detail)
+    _named(node, hierarchy.name, hierarchy.description, detail)
+    if detail != Stub.FULL:
+        return
+    codelist = hierarchy.codelist
+    _ref(
+        _sub(node, "structure", "IncludedCodelist", alias=codelist.id),
+        id=codelist.id,
+        version=codelist.version,
+        agencyID=codelist.agency,
+        package="codelist",
+        **{"class": "Codelist"},
+    )
+    tree = _sub(node, "structure", "Hierarchy", id=hierarchy.id, urn=hierarchy_urn)
+    _named(tree, hierarchy.name, None, Stub.FULL)
+    for root in hierarchy.codes:
+        _hierarchical_code(tree, root, codelist)
 
 
 def _concepts(parent: etree._Element, scheme: ConceptScheme, detail: str, items: frozenset[str] | None) -> None:
@@ -339,6 +377,7 @@ SECTIONS: tuple[tuple[str, str, ArtefactWriter], ...] = (
     ("OrganisationSchemes", "provider_schemes", lambda c, a, m: _providers(c, a, m.detail_of(a))),
     ("Dataflows", "dataflows", lambda c, a, m: _dataflow(c, a, m.detail_of(a))),
     ("Codelists", "codelists", lambda c, a, m: _codelist(c, a, m.detail_of(a), m.items_of(a))),
+    ("HierarchicalCodelists", "hierarchies", lambda c, a, m: _hierarchical_codelist(c, a, m.detail_of(a))),
     ("Concepts", "concept_schemes", lambda c, a, m: _concepts(c, a, m.detail_of(a), m.items_of(a))),
     ("DataStructures", "structures", lambda c, a, m: _structure(c, a, m.detail_of(a), m.concepts)),
     ("Constraints", "constraints", lambda c, a, m: _constraint(c, a)),

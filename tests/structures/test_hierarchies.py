@@ -1,0 +1,45 @@
+"""The regional hierarchies over CL_AREA: one file each, a region's countries taken from its grouping code's
+members, and clear errors for a hierarchy that names a code twice or one that does not exist (each seen red:
+without the members rule, without the check for a code placed twice)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pivgm.errors import StructureError
+from pivgm.structures import load_standard
+from pivgm.structures.hierarchy_files import hierarchy
+
+
+def test_the_regions_of_the_americas_split_the_americas_into_the_m49_regions_and_their_countries():
+    standard = load_standard()
+    areas = standard.codelists["CL_AREA"]
+    (americas,) = standard.hierarchies["H_M49_AMERICAS"].codes
+    assert americas.code == "AMR"
+    regions = {node.code: node for node in americas.walk() if node.children}
+    assert list(regions) == ["AMR", "NAC", "LAC", "CAM", "CAR", "SAM"]
+    for region in ("NAC", "CAM", "CAR", "SAM"):
+        assert set(regions[region].leaves()) == set(areas.get(region).members)
+    assert sorted(americas.leaves()) == sorted(areas.get("AMR").members)  # each country once
+
+
+def test_each_membership_grouping_is_a_hierarchy_of_its_members():
+    standard = load_standard()
+    for hierarchy_id, group in (("H_RCM", "RCM"), ("H_SICA", "SICA"), ("H_CAMX", "CAMX")):
+        (root,) = standard.hierarchies[hierarchy_id].codes
+        assert (root.code, root.leaves()) == (group, standard.codelists["CL_AREA"].get(group).members)
+
+
+RAW = {"id": "H_TEST", "agency": "PIVGM", "version": "1.0", "codelist": "CL_AREA", "name": {"es": "P", "en": "T"}}
+
+
+@pytest.mark.parametrize(
+    ("codes", "message"),
+    [
+        ([{"code": "ATLANTIS"}], "code 'ATLANTIS' is not in CL_AREA"),
+        ([{"code": "CAM"}, {"code": "SICA"}], "code 'BLZ' is placed twice"),
+    ],
+)
+def test_a_hierarchy_with_an_unknown_or_repeated_code_is_refused_naming_the_file(codes, message):
+    with pytest.raises(StructureError, match=f"hierarchies/H_TEST.yaml: {message}"):
+        hierarchy({**RAW, "codes": codes}, load_standard().codelists, "hierarchies/H_TEST.yaml")
