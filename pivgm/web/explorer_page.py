@@ -5,13 +5,15 @@ share, embed and download the view (formatting only)."""
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pivgm.catalog.explore import ExplorerView
 from pivgm.catalog.search import normalise
 from pivgm.catalog.state import TIME, ExplorerState, Placement, ViewKind
 from pivgm.catalog.views import Problem
+from pivgm.model import Dimension, Hierarchy
 from pivgm.model.periods import parse_period
 from pivgm.web.formats import date_label
 from pivgm.web.labels import Labels
@@ -43,6 +45,7 @@ class FilterPanel:
     text_entry: bool = False
     text: str = ""
     searchable: bool = False
+    groups: list[Link] = field(default_factory=list)  # regions etc.: selecting one selects its codes
 
 
 @dataclass(frozen=True)
@@ -119,7 +122,32 @@ def _sort_key(option: CodeOption) -> tuple[int, str]:
     return (0 if special else 1, normalise(option.name))
 
 
-def _panels(view: ExplorerView, labels: Labels, release_counts: dict[str, dict[str, int]]) -> list[FilterPanel]:
+def _groups(
+    view: ExplorerView, dimension: Dimension, known: dict[str, int], hierarchies: Sequence[Hierarchy], labels: Labels
+) -> list[Link]:
+    """A link per grouping of the dimension's codes (a region of a hierarchy over its codelist) that has codes
+    with data: it selects those codes."""
+    links = []
+    codelist = dimension.codelist
+    for hierarchy in hierarchies:
+        if codelist is None or hierarchy.codelist.urn != codelist.urn:
+            continue
+        for group in hierarchy.groups():
+            members = tuple(code for code in group.leaves() if known.get(code))
+            code = codelist.get(group.code)
+            if members and code is not None:
+                state = replace(view.state, filters={**view.state.filters, dimension.id: members})
+                label = f"{code.name.get(labels.language)} ({len(members)})"
+                links.append(Link(label, explorer_url(state, labels.language)))
+    return links
+
+
+def _panels(
+    view: ExplorerView,
+    labels: Labels,
+    release_counts: dict[str, dict[str, int]],
+    hierarchies: Sequence[Hierarchy] = (),
+) -> list[FilterPanel]:
     panels = []
     for dimension in view.dataflow.structure.dimensions:
         chosen = view.state.filters[dimension.id]
@@ -151,6 +179,7 @@ def _panels(view: ExplorerView, labels: Labels, release_counts: dict[str, dict[s
                 selected,
                 placement,
                 searchable=len(options) > LONG_LIST,
+                groups=_groups(view, dimension, known, hierarchies, labels),
             )
         )
     return panels
@@ -257,10 +286,14 @@ def _downloads(state: ExplorerState, labels: Labels, scope: str) -> list[Link]:
 
 
 def explorer_page(
-    view: ExplorerView, labels: Labels, base_url: str, release_counts: dict[str, dict[str, int]]
+    view: ExplorerView,
+    labels: Labels,
+    base_url: str,
+    release_counts: dict[str, dict[str, int]],
+    hierarchies: Sequence[Hierarchy] = (),
 ) -> ExplorerPage:
     """The explorer page's model; ``base_url`` (the configured public address, or "") starts the shared and
-    embedded links."""
+    embedded links; ``hierarchies`` (the standard's) offer their groupings of codes in the filters."""
     state = view.state
     language = labels.language
     name = view.dataflow.name.get(language)
@@ -298,7 +331,7 @@ def explorer_page(
     return ExplorerPage(
         view=view,
         title=name,
-        panels=_panels(view, labels, release_counts),
+        panels=_panels(view, labels, release_counts, hierarchies),
         tabs=tabs,
         summary=summary,
         notes=notes,

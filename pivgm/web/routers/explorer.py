@@ -60,7 +60,8 @@ def explore(dataflow_id: str, request: Request, site: SiteDep) -> Response:
         view = site.explore(dataflow_id, query_of(request))
         labels = page_labels(view.dataflow, request)
         counts = site.explorer.release_counts(dataflow_id)
-        page = explorer_page(view, labels, public_base(request), counts)
+        hierarchies = tuple(site.catalog.standard.hierarchies.values())
+        page = explorer_page(view, labels, public_base(request), counts, hierarchies)
         return render(request, "explorer.html", page.api_url, page=page)
 
     return html_errors(request, make, f"/api/dataflows/{dataflow_id}")
