@@ -9,7 +9,7 @@ national account) replaces that account's providers' published versions by their
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import chain
 from pathlib import Path
@@ -164,6 +164,36 @@ def _check_updated(snapshot: Snapshot, dataflow_id: str, updated_after: datetime
     )
 
 
+def _changes(
+    catalog: Catalog,
+    dataflow: Dataflow,
+    selection: ObservationSelection,
+    query: warehouse_series.SeriesQuery,
+    snapshot: Snapshot,
+    since: datetime,
+) -> warehouse_series.Changes:
+    """The release in force at ``since`` (through the door: published releases only) against the one in force
+    now, each cut to the wanted providers' keys of its own time; a revision is a change of the measure or
+    an attribute."""
+    structure = dataflow.structure
+    compared = tuple(c for c in structure.column_ids if c not in query.key_columns)
+    before = catalog.published.releases(since).get(dataflow.id)
+    if before is None:
+        return warehouse_series.Changes(None, snapshot.data, query, query, compared)
+    before_query = query
+    if selection.providers:
+        versions = [v for v in catalog.published.members(before) if v.provider_id in selection.providers]
+        files = tuple(catalog.published.member_file(before, v) for v in versions)
+        if not files:
+            return warehouse_series.Changes(None, snapshot.data, query, query, compared)
+        before_query = replace(query, within=files)
+    path = catalog.published.release_file(before)
+    assert isinstance(snapshot.data, Path)  # the published release in force (drafts keep whole answers)
+    held = set(catalog.published.reader.columns(path)) & set(catalog.published.reader.columns(snapshot.data))
+    compared = tuple(c for c in compared if c in held)
+    return warehouse_series.Changes(path, snapshot.data, before_query, query, compared)
+
+
 def observation_stream(
     catalog: Catalog,
     dataflow_id: str,
@@ -182,11 +212,18 @@ def observation_stream(
     snapshot = _snapshot(catalog, dataflow, selection.providers, drafts)
     _check_updated(snapshot, dataflow_id, selection.updated_after)
     query = _series_query(dataflow, selection, columns or dataflow.structure.column_ids, list(snapshot.within))
-    reader = warehouse_series.stream_observations(catalog.published.reader, snapshot.data, query, batch_rows)
-    batches = iter(reader)
+    reader = catalog.published.reader
+    if selection.updated_after is not None and drafts is None and not selection.distinct:
+        changes = _changes(catalog, dataflow, selection, query, snapshot, selection.updated_after)
+        stream = warehouse_series.stream_changes(reader, changes, batch_rows)
+        empty = f"No observations of {dataflow_id} that match the query changed since {selection.updated_after}."
+    else:
+        stream = warehouse_series.stream_observations(reader, snapshot.data, query, batch_rows)
+        empty = f"No observations of {dataflow_id} match the query."
+    batches = iter(stream)
     first = next((b for b in batches if b.num_rows), None)
     if first is None:
-        raise NotFoundError(f"No observations of {dataflow_id} match the query.", dataflow=dataflow_id)
+        raise NotFoundError(empty, dataflow=dataflow_id)
     return ObservationStream(dataflow, snapshot.release, snapshot.providers, chain([first], batches), snapshot.drafts)
 
 

@@ -49,13 +49,23 @@ def register(app: typer.Typer) -> None:
         dry_run: Annotated[
             bool, typer.Option("--dry-run", help="Print what would change (counts and a sample); write nothing.")
         ] = False,
+        since: Annotated[
+            str | None,
+            typer.Option(
+                "--since",
+                help="Only apply what the service published after this time (updatedAfter), deletions "
+                "included, e.g. 2025-06-01T00:00:00Z: the time of the previous pull.",
+            ),
+        ] = None,
     ) -> None:
         """Fetch a dataflow's structure and published data from an SDMX service and publish them here, each
         of the service's data providers as its own version, all in one release."""
+        from pivgm.sdmx.keys import parse_moment
         from pivgm.workflow.pulling import PullRequest, preview, pull
 
         platform = initialise()
-        request = PullRequest(url, dataflow, key=key, start=start, end=end, provider_id=provider)
+        moment = parse_moment(since, "--since") if since else None
+        request = PullRequest(url, dataflow, key=key, start=start, end=end, provider_id=provider, since=moment)
         if dry_run:
             with console.status(f"Comparing {dataflow} from {url}..."):
                 changes = preview(request, platform.standard, platform.records, platform.warehouse)
@@ -72,6 +82,8 @@ def register(app: typer.Typer) -> None:
                 f"{request.provider()} (choose another with --provider).",
                 err=True,
             )
+        if not pulled.results and moment is not None:
+            console.print(f"No changes to {dataflow} at {url} since {moment.isoformat()}; nothing was recorded.")
         for result in pulled.results:
             version = result.version
             if not result.changed:

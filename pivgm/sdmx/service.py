@@ -152,6 +152,12 @@ class SdmxService:
     def _data(self, query: DataQuery) -> DataMessage:
         drafts = self._drafts_for(query)
         dataflow = self._dataflow(query.flow)
+        if query.updated_after is not None and (query.first_n or query.last_n):
+            raise QuerySyntaxError(
+                "updatedAfter answers the observations changed since then; it cannot be combined with "
+                "firstNObservations or lastNObservations.",
+                parameter="updatedAfter",
+            )
         structure = dataflow.structure
         selected = self._filters(dataflow, query.key, query.filters)
         keys_only = query.detail in {DataDetail.SERIESKEYSONLY, DataDetail.NODATA}

@@ -153,3 +153,55 @@ def period_range(
     if row is None or not row[2]:
         return None, None, 0
     return str(row[0]), str(row[1]), int(row[2])
+
+
+ACTION = "ACTION"
+"""The column a change stream adds: ``I`` added, ``R`` revised, ``D`` deleted (SDMX-CSV 2.0 actions)."""
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Two snapshots to compare (``before`` None: there was nothing), each with its own selection (they
+    differ in ``within``: a provider's keys then and now), and the columns whose difference is a revision."""
+
+    before: Snapshot | None
+    after: Snapshot
+    before_query: SeriesQuery
+    after_query: SeriesQuery
+    compared: tuple[str, ...]
+
+
+def stream_changes(reader: ReleaseReader, changes: Changes, batch_rows: int = 65_536) -> pa.RecordBatchReader:
+    """The observations of ``after`` that are new (``I``) or differ in a ``compared`` column (``R``) from
+    ``before``, then the keys of ``before`` missing from ``after`` (``D``, other columns null), each part in
+    series order: ``after_query.columns`` and ``ACTION``."""
+    query = changes.after_query
+    keys = list(query.key_columns)
+    compared = [c for c in changes.compared if c not in keys]
+    after, parameters = _source(reader, changes.after, query)
+    after_columns = _columns(list(dict.fromkeys([*keys, *compared, *query.columns, PERIOD_START])))
+    before_columns = _columns([*keys, *compared, PERIOD_START])
+    if changes.before is None:
+        before = f"SELECT {before_columns}, true AS _was FROM after_rows WHERE false"
+    else:
+        source, before_parameters = _source(reader, changes.before, changes.before_query)
+        before = f"SELECT {before_columns}, true AS _was FROM {source}"
+        parameters = [*parameters, *before_parameters]
+    same_key = " AND ".join(f"a.{_quote(k)} = b.{_quote(k)}" for k in keys)
+    differs = " OR ".join(f"a.{_quote(c)} IS DISTINCT FROM b.{_quote(c)}" for c in compared) or "false"
+    deleted = ", ".join(f"b.{_quote(c)}" if c in keys else f"NULL AS {_quote(c)}" for c in query.columns)
+    order = _columns(query.order or (*query.series, PERIOD_START))
+    sql = f"""
+        WITH after_rows AS (SELECT {after_columns} FROM {after}), before_rows AS ({before})
+        SELECT {_columns(query.columns)}, {ACTION} FROM (
+            SELECT {", ".join(f"a.{_quote(c)}" for c in query.columns)}, a.{PERIOD_START},
+                   CASE WHEN b._was IS NULL THEN 'I' ELSE 'R' END AS {ACTION}
+            FROM after_rows a LEFT JOIN before_rows b ON {same_key}
+            WHERE b._was IS NULL OR {differs}
+            UNION ALL
+            SELECT {deleted}, b.{PERIOD_START}, 'D' AS {ACTION}
+            FROM before_rows b WHERE NOT EXISTS (SELECT 1 FROM after_rows a WHERE {same_key})
+        ) ORDER BY {ACTION} = 'D', {order}
+    """
+    relation = reader._connection.cursor().sql(sql, params=parameters)
+    return relation.to_arrow_reader(batch_rows)

@@ -14,7 +14,7 @@ A failure or a kill before step 4 commits leaves only unreferenced files, which 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -182,10 +182,12 @@ def load_sources(
     clock: Callable[[], datetime] = utc_now,
     scope: Scope | None = None,
     skip_unchanged: bool = False,
+    scopes: Mapping[str, Scope] | None = None,
 ) -> list[LoadResult]:
     """Load several providers' data of one dataflow (one importer each, with the folder of its files) as new
     versions and publish them in one release, all or nothing: one commit records every changed version,
-    the release and their audit rows, or nothing at all. One result per importer, in their order."""
+    the release and their audit rows, or nothing at all. One result per importer, in their order.
+    ``scopes``: a provider's own scope, in place of ``scope``."""
     who = actor or operating_system_actor()
     if not who.has(Role.ADMINISTRATOR):
         audit_store = AuditStore(records.engine)
@@ -206,7 +208,17 @@ def load_sources(
     publisher.base(dataflow.id, clock())  # refuse at once if a release is scheduled: nothing to undo later
     now = iso_utc(clock())
     outcomes = [
-        _stage(importer, directory, dataflow, records, warehouse, checkpoint, now, scope, skip_unchanged)
+        _stage(
+            importer,
+            directory,
+            dataflow,
+            records,
+            warehouse,
+            checkpoint,
+            now,
+            (scopes or {}).get(importer.provider_id, scope),
+            skip_unchanged,
+        )
         for importer, directory in importers
     ]
     staged = [o for o in outcomes if isinstance(o, _Staged)]

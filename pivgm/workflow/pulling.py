@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from lxml import etree
 
 from pivgm.accounts.actor import Actor
-from pivgm.errors import NotFoundError, PivgmError, SourceFormatError
+from pivgm.errors import NotFoundError, PivgmError, SourceFormatError, in_both
 from pivgm.ingest.readers import read_file
 from pivgm.model import Dataflow
 from pivgm.model.periods import parse_period
@@ -43,6 +43,8 @@ from pivgm.warehouse import Warehouse
 from pivgm.workflow.changes import Changes, compare
 from pivgm.workflow.loading import Checkpoint, LoadResult, Scope, _no_checkpoint, load_sources, merged_table
 
+CHANGES_ACCEPT = "application/vnd.sdmx.data+csv;version=2.0.0"
+"""Changes are read as SDMX-CSV 2.0, the format whose ACTION column says deletions row by row."""
 DATA_ACCEPT = (
     "application/vnd.sdmx.data+csv;version=2.0.0, "
     "application/vnd.sdmx.data+csv;version=1.0.0;q=0.9, "
@@ -80,6 +82,7 @@ class PullRequest:
     start: str | None = None
     end: str | None = None
     provider_id: str | None = None
+    since: datetime | None = None  # only the changes published after then (``updatedAfter``), deletions too
 
     @property
     def base(self) -> str:
@@ -231,9 +234,13 @@ def exact_csv(path: Path) -> pa.Table | None:
         )
     except pa.ArrowInvalid as error:
         raise SourceFormatError(f"the SDMX-CSV answer cannot be read ({error}).", file=path.name) from None
-    if "ACTION" in header:
-        table = table.filter(pc.not_equal(pc.fill_null(table.column("ACTION"), "I"), "D"))
     return table
+
+
+def _not_deleted(table: pa.Table) -> pa.Table:
+    if "ACTION" not in table.column_names:
+        return table
+    return table.filter(pc.not_equal(pc.fill_null(table.column("ACTION"), "I"), "D"))
 
 
 def observation_table(path: Path, dataflow: Dataflow) -> pa.Table:
@@ -242,7 +249,7 @@ def observation_table(path: Path, dataflow: Dataflow) -> pa.Table:
     messages, read by the submission readers, give empty text as null (so defaults apply)."""
     exact = exact_csv(path) if path.suffix == ".csv" else None
     if exact is not None:
-        table = exact
+        table = exact = _not_deleted(exact)
     else:
         raw = read_file(path)
         table = raw.table
@@ -263,6 +270,33 @@ def observation_table(path: Path, dataflow: Dataflow) -> pa.Table:
                 raise SourceFormatError(f"{measure} holds a value that is not a number.", file=path.name) from None
         columns[name] = column
     return pa.table(columns)
+
+
+def _keys(table: pa.Table, columns: list[str]) -> pa.Array:
+    """Each row's key as one text (codes joined by a separator no code holds)."""
+    parts = [pc.fill_null(table.column(c).cast(pa.string()), "") for c in columns]
+    return pc.binary_join_element_wise(*parts, "\x1f")
+
+
+def changed_keys_scope(path: Path, dataflow: Dataflow) -> Scope:
+    """The rows of a provider's data that a change message (SDMX-CSV 2.0 answer to ``updatedAfter``)
+    replaces: those with the key of any of its rows, added, revised (``I``, ``R``: put in place) or deleted
+    (``D``: removed)."""
+    table = exact_csv(path) if path.suffix == ".csv" else None
+    if table is None or "ACTION" not in table.column_names:
+        raise SourceFormatError(
+            "the changes were not sent as SDMX-CSV 2.0 with an ACTION column, so deletions cannot be read; "
+            "pull without --since.",
+            file=path.name,
+        )
+    structure = dataflow.structure
+    columns = [*structure.dimension_ids, structure.time_dimension]
+    changed = pc.unique(_keys(table, columns))
+
+    def covered(rows: pa.Table) -> pa.Array:
+        return pc.is_in(_keys(rows, columns), changed)
+
+    return covered
 
 
 class RemoteSource(SourceImporter):
@@ -384,10 +418,16 @@ def _fetch_data(
     remote_provider: str | None,
 ) -> RemoteSource:
     """One provider's announced count and data (``remote_provider``; None: all the service's data) into
-    ``folder``, which already holds the structure message."""
-    announced = _announced(http, request, params, folder / "availability.xml", remote_provider)
+    ``folder``, which already holds the structure message. Changes (``request.since``) are not counted: the
+    availability query counts the data, not the changes."""
+    if request.since is None:
+        announced = _announced(http, request, params, folder / "availability.xml", remote_provider)
+        accept = DATA_ACCEPT
+    else:
+        announced, accept = None, CHANGES_ACCEPT
+        params = {**params, "updatedAfter": request.since.isoformat()}
     staging = folder / "data.download"
-    response = _fetch(http, request.data_url(remote_provider), DATA_ACCEPT, staging, params)
+    response = _fetch(http, request.data_url(remote_provider), accept, staging, params)
     data_file = "data.csv" if "csv" in response.headers.get("content-type", "") else "data.xml"
     staging.rename(folder / data_file)
     url = str(response.request.url)
@@ -407,7 +447,7 @@ def _by_provider(
 ) -> list[RemoteSource]:
     """Each provider's data that the service has for the query; refused when the providers' announced counts
     do not add up to the dataflow's (data of a provider outside the scheme would be lost)."""
-    total = _announced(http, request, params, directory / "availability.xml")
+    total = None if request.since else _announced(http, request, params, directory / "availability.xml")
     sources = []
     for provider_id, names in scheme.items():
         folder = directory / provider_id
@@ -418,6 +458,8 @@ def _by_provider(
             sources.append(_fetch_data(http, request, dataflow, folder, params, provider, provider_id))
         except NotFoundError:
             continue  # this provider has no data for the query
+    if not sources and request.since is not None:
+        return []  # nothing changed since then
     if not sources:
         raise NotFoundError(
             f"The remote service has no results for {request.data_url()} from any of its data providers "
@@ -459,7 +501,12 @@ def _fetched(
             f"Remote SDMX service {request.base}",
         )
         provider = _provider_info(default.id, {"es": default.name_es, "en": default.name_en}, known)
-        return Fetched([_fetch_data(http, request, dataflow, directory, params, provider, None)], False)
+        try:
+            return Fetched([_fetch_data(http, request, dataflow, directory, params, provider, None)], False)
+        except NotFoundError:
+            if request.since is None:
+                raise
+            return Fetched([], False)  # nothing changed since then
     finally:
         if client is None:
             http.close()
@@ -482,6 +529,34 @@ class Pulled:
     by_provider: bool
 
 
+def _scopes(
+    request: PullRequest, dataflow: Dataflow, fetched: Fetched, directory: Path, records: Records
+) -> dict[str, Scope]:
+    """For a pull of changes (``--since``), each provider's rows the changes replace: the keys they name. A
+    provider with no data here yet is refused: its changes alone are not its data."""
+    if request.since is None:
+        return {}
+    held = {v.provider_id for v in records.current_versions(dataflow.id)}
+    missing = [s.provider_id for s in fetched.sources if s.provider_id not in held]
+    if missing:
+        since = request.since.isoformat()
+        raise PivgmError(
+            f"{', '.join(missing)} has no data of {dataflow.id} here yet, so the changes since {since} cannot be "
+            "applied to it: pull without --since first.",
+            provider=missing[0],
+            **in_both(
+                f"{', '.join(missing)} aún no tiene datos de {dataflow.id} aquí: los cambios desde {since} no se "
+                "pueden aplicar. Haga primero un pull sin --since.",
+                f"{', '.join(missing)} has no data of {dataflow.id} here yet, so the changes since {since} cannot "
+                "be applied to it: pull without --since first.",
+            ),
+        )
+    return {
+        s.provider_id: changed_keys_scope(_folder(s, directory, fetched) / s.data_file, dataflow)
+        for s in fetched.sources
+    }
+
+
 def pull(
     request: PullRequest,
     standard: Standard,
@@ -497,12 +572,15 @@ def pull(
 
     Refused as incomplete (nothing loaded) when an answer has fewer bytes than its Content-Length or fewer
     observations than the service's availability query announced. A pull of a key or a period range replaces
-    only the rows it selects in each provider's data; a provider whose data did not change records nothing."""
+    only the rows it selects in each provider's data; a pull of changes (``since``) only the keys they name,
+    deleted ones removed; a provider whose data did not change records nothing."""
     dataflow = standard.dataflow(request.dataflow_id)
     with tempfile.TemporaryDirectory(prefix="pivgm-pull-") as folder:
         directory = Path(folder)
         fetched = _fetched(request, dataflow, client, directory, _known(records, request.base))
         checkpoint("fetched")
+        if not fetched.sources:
+            return Pulled([], fetched.by_provider)  # no changes since then
         results = load_sources(
             [(source, _folder(source, directory, fetched)) for source in fetched.sources],
             standard,
@@ -510,6 +588,7 @@ def pull(
             warehouse,
             actor=actor,
             scope=request.scope(dataflow),
+            scopes=_scopes(request, dataflow, fetched, directory, records),
             skip_unchanged=True,
             checkpoint=checkpoint,
             clock=clock,
@@ -529,10 +608,12 @@ def preview(
     with tempfile.TemporaryDirectory(prefix="pivgm-pull-") as folder:
         directory = Path(folder)
         fetched = _fetched(request, dataflow, client, directory, _known(records, request.base))
+        scopes = _scopes(request, dataflow, fetched, directory, records)
         for source in fetched.sources:
             version = newest.get(source.provider_id)
             before = pq.read_table(warehouse.path(version.parquet_file)) if version else None
-            after = merged_table(source, dataflow, before, _folder(source, directory, fetched), request.scope(dataflow))
+            scope = scopes.get(source.provider_id, request.scope(dataflow))
+            after = merged_table(source, dataflow, before, _folder(source, directory, fetched), scope)
             after = after.select(columns)
             old = before.select(columns).cast(after.schema) if before is not None else after.schema.empty_table()
             changes.append((source.provider_id, compare(old, after, structure)))

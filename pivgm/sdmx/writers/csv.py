@@ -9,11 +9,12 @@ import io
 from collections.abc import Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from pivgm.sdmx.messages import DataMessage
 from pivgm.sdmx.writers.registry import writer
-from pivgm.sdmx.writers.text import number_text, repeated
+from pivgm.sdmx.writers.text import ACTION, number_text, repeated
 
 _OPTIONS = pacsv.WriteOptions(include_header=False, quoting_style="needed", delimiter=",")
 
@@ -23,10 +24,15 @@ def structure_id(message: DataMessage) -> str:
     return f"{dataflow.agency}:{dataflow.id}({dataflow.version})"
 
 
-def _rows(message: DataMessage, prefix: dict[str, str]) -> Iterator[bytes]:
+def _rows(message: DataMessage, prefix: dict[str, str], actions: bool) -> Iterator[bytes]:
+    """The rows after ``prefix``'s constant columns. A change stream's ``ACTION`` column takes the prefix's
+    place when the format has ``actions`` (SDMX-CSV 2.0); without them (1.0), deleted observations cannot be
+    said and are left out."""
     header = True
     measure = message.structure.measure.id
     for batch in message.batches:
+        if ACTION in batch.schema.names and not actions:
+            batch = batch.filter(pc.not_equal(batch.column(ACTION), "D")).drop_columns([ACTION])
         n = batch.num_rows
         columns = {name: repeated(value, n) for name, value in prefix.items()}
         for name in batch.schema.names:
@@ -43,9 +49,11 @@ def _rows(message: DataMessage, prefix: dict[str, str]) -> Iterator[bytes]:
 
 @writer("csvdata-1.0")
 def sdmx_csv_1(message: DataMessage) -> Iterator[bytes]:
-    return _rows(message, {"DATAFLOW": structure_id(message)})
+    return _rows(message, {"DATAFLOW": structure_id(message)}, actions=False)
 
 
 @writer("csvdata-2.0")
 def sdmx_csv_2(message: DataMessage) -> Iterator[bytes]:
-    return _rows(message, {"STRUCTURE": "dataflow", "STRUCTURE_ID": structure_id(message), "ACTION": "I"})
+    """``ACTION`` is ``I`` for the data as they are; for ``updatedAfter``, ``I`` added, ``R`` revised and
+    ``D`` deleted observations."""
+    return _rows(message, {"STRUCTURE": "dataflow", "STRUCTURE_ID": structure_id(message), "ACTION": "I"}, True)

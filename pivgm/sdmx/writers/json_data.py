@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import Any
+
+import pyarrow as pa
 
 from pivgm.model import Codelist, LocalizedText
 from pivgm.sdmx.errors import QuerySyntaxError
@@ -16,6 +19,7 @@ from pivgm.sdmx.keys import ID_PATTERN, period_bounds
 from pivgm.sdmx.languages import content_languages, localize
 from pivgm.sdmx.messages import DataMessage
 from pivgm.sdmx.writers.registry import writer
+from pivgm.sdmx.writers.text import ACTION, action_runs
 from pivgm.sdmx.writers.xml_data import Layout
 
 NAME_LANGUAGE = "en"
@@ -108,13 +112,13 @@ def _series_entry(attributes: list[int | None], observations: dict[str, list[Any
     return json.dumps(entry, separators=(",", ":"))
 
 
-def _observations(message: DataMessage, layout: Layout, state: _State) -> Iterator[str]:
+def _observations(batches: Iterable[pa.RecordBatch], layout: Layout, state: _State) -> Iterator[str]:
     """The members of ``series`` (or of ``observations`` when no dimension keys a series), as text."""
     first = True
     current: str | None = None
     current_attributes: list[int | None] = []
     observations: dict[str, list[Any]] = {}
-    for batch in message.batches:
+    for batch in batches:
         columns = {name: batch.column(name).to_pylist() for name in batch.schema.names}
         for row in range(batch.num_rows):
             for component in state.dataset_attributes:
@@ -230,33 +234,38 @@ def _body(message: DataMessage, version: int) -> Iterator[bytes]:
         dataset_attributes=_components(message, layout.dataset_attributes),
     )
     container = "series" if layout.series else "observations"
-    dataset = {"action": "Information", "links": [{"rel": "dataflow", "urn": message.dataflow.urn}]}
-    if version == 2:
-        dataset["structure"] = 0  # type: ignore[assignment]
-    opening = json.dumps(dataset)[:-1] + f', "{container}": {{'
-    yield (f'{{"meta": {json.dumps(_meta(message, version))}, "data": {{"dataSets": [{opening}').encode()
-    buffer: list[str] = []
-    for text in _observations(message, layout, state):
-        buffer.append(text)
-        if len(buffer) >= 2048:
-            yield "".join(buffer).encode()
-            buffer = []
-    yield "".join(buffer).encode()
-    attributes = [0 if c.values else None for c in state.dataset_attributes]
-    closing = f'}}, "attributes": {json.dumps(attributes)}}}]'
+    yield f'{{"meta": {json.dumps(_meta(message, version))}, "data": {{"dataSets": ['.encode()
+    for position, (action, runs) in enumerate(groupby(action_runs(message.batches), key=itemgetter(0))):
+        dataset: dict[str, Any] = {
+            "action": action or "Information",
+            "links": [{"rel": "dataflow", "urn": message.dataflow.urn}],
+        }
+        if version == 2:
+            dataset["structure"] = 0
+        opening = ("" if position == 0 else ", ") + json.dumps(dataset)[:-1] + f', "{container}": {{'
+        yield opening.encode()
+        buffer: list[str] = []
+        for text in _observations((batch for _, batch in runs), layout, state):
+            buffer.append(text)
+            if len(buffer) >= 2048:
+                yield "".join(buffer).encode()
+                buffer = []
+        attributes = [0 if c.values else None for c in state.dataset_attributes]
+        yield ("".join(buffer) + f'}}, "attributes": {json.dumps(attributes)}}}').encode()
     key = "structure" if version == 1 else "structures"
     structure = localize(_structure(message, state, version), message.header.language)
-    yield f'{closing}, "{key}": {json.dumps(structure if version == 1 else [structure])}}}}}\n'.encode()
+    yield f'], "{key}": {json.dumps(structure if version == 1 else [structure])}}}}}\n'.encode()
 
 
 def _columns(message: DataMessage) -> list[str]:
-    """The columns of the message's batches (peeked without consuming them)."""
+    """The columns of the message's batches (peeked without consuming them), without a change stream's
+    ``ACTION``."""
     batches = iter(message.batches)
     first = next(batches, None)
     if first is None:
         return []
     message.batches = chain([first], batches)
-    return list(first.schema.names)
+    return [name for name in first.schema.names if name != ACTION]
 
 
 @writer("jsondata-1.0")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -77,3 +77,24 @@ def last_key(batch: pa.RecordBatch, columns: Sequence[str]) -> tuple[str, ...]:
 
 def repeated(value: str, length: int) -> pa.Array:
     return pa.array([value] * length, pa.string()) if length else pa.array([], pa.string())
+
+
+ACTION = "ACTION"
+REPLACE, DELETE = "Replace", "Delete"
+
+
+def action_runs(batches: Iterable[pa.RecordBatch]) -> Iterator[tuple[str | None, pa.RecordBatch]]:
+    """Batches cut where the data set action changes, without their ``ACTION`` column: ``Replace`` for
+    added and revised observations (``I``, ``R``), ``Delete`` for deleted ones (``D``), which a change stream
+    sends last; ``None`` for a message without actions (the data as they are)."""
+    for batch in batches:
+        if ACTION not in batch.schema.names:
+            yield None, batch
+            continue
+        first_deleted = pc.index(batch.column(ACTION), "D").as_py()
+        data = batch.drop_columns([ACTION])
+        cut = batch.num_rows if first_deleted < 0 else first_deleted
+        if cut:
+            yield REPLACE, data.slice(0, cut)
+        if cut < batch.num_rows:
+            yield DELETE, data.slice(cut)

@@ -18,7 +18,16 @@ from pivgm.model import AttributeAttachment
 from pivgm.sdmx.messages import DataMessage
 from pivgm.sdmx.query import ALL_DIMENSIONS, TIME_AT_OBSERVATION, DataDetail
 from pivgm.sdmx.writers.registry import writer
-from pivgm.sdmx.writers.text import concat, joined, key_changes, last_key, number_text, optional, xml_escaped
+from pivgm.sdmx.writers.text import (
+    action_runs,
+    concat,
+    joined,
+    key_changes,
+    last_key,
+    number_text,
+    optional,
+    xml_escaped,
+)
 
 NS = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1"
 NAMESPACES = {
@@ -93,7 +102,7 @@ class Dialect:
     root: str
     data_prefix: str
 
-    def dataset_open(self, message: DataMessage, layout: Layout, first: pa.RecordBatch) -> str:
+    def dataset_open(self, message: DataMessage, layout: Layout, first: pa.RecordBatch, action: str | None) -> str:
         raise NotImplementedError
 
     def series_open(self, batch: pa.RecordBatch, layout: Layout) -> pa.Array:
@@ -117,8 +126,9 @@ class StructureSpecific(Dialect):
     def header_structure(self, message: DataMessage) -> str:
         return f' namespace="{data_namespace(message)}"'
 
-    def dataset_open(self, message: DataMessage, layout: Layout, first: pa.RecordBatch) -> str:
-        attributes = "".join(
+    def dataset_open(self, message: DataMessage, layout: Layout, first: pa.RecordBatch, action: str | None) -> str:
+        attributes = f' ss:action="{action}"' if action else ""
+        attributes += "".join(
             f" {name}={quoteattr(str(first.column(name)[0].as_py()))}"
             for name in layout.dataset_attributes
             if first.column(name)[0].is_valid
@@ -165,14 +175,15 @@ class Generic(Dialect):
     data_prefix = "generic"
     series_close = "</generic:Series>"
 
-    def dataset_open(self, message: DataMessage, layout: Layout, first: pa.RecordBatch) -> str:
+    def dataset_open(self, message: DataMessage, layout: Layout, first: pa.RecordBatch, action: str | None) -> str:
         values = "".join(
             f'<generic:Value id="{name}" value={quoteattr(str(first.column(name)[0].as_py()))}/>'
             for name in layout.dataset_attributes
             if first.column(name)[0].is_valid
         )
         attributes = f"<generic:Attributes>{values}</generic:Attributes>" if values else ""
-        return f'<message:DataSet structureRef="{structure_ref(message)}">{attributes}'
+        acting = f' action="{action}"' if action else ""
+        return f'<message:DataSet structureRef="{structure_ref(message)}"{acting}>{attributes}'
 
     def series_open(self, batch: pa.RecordBatch, layout: Layout) -> pa.Array:
         n = batch.num_rows
@@ -217,15 +228,28 @@ def _header(message: DataMessage, dialect: Dialect) -> str:
 
 
 def _body(message: DataMessage, dialect: Dialect) -> Iterator[bytes]:
-    batches = iter(message.batches)
-    first = next(batches, None)
-    if first is None:
+    """The message, one data set per action of a change stream (``Replace``, then ``Delete`` with the deleted
+    observations' keys), or one data set without an action for the data as they are."""
+    runs = action_runs(message.batches)
+    first_run = next(runs, None)
+    if first_run is None:
         return
+    action, first = first_run
     layout = Layout.of(message, first.schema.names)
-    yield (_header(message, dialect) + dialect.dataset_open(message, layout, first) + "\n").encode()
+    yield (_header(message, dialect) + dialect.dataset_open(message, layout, first, action) + "\n").encode()
     previous: tuple[str, ...] | None = None
     grouped = bool(layout.series) and message.dimension_at_observation != ALL_DIMENSIONS
-    for batch in chain([first], batches):
+    closing = dialect.series_close if grouped and layout.has_observations else ""
+    for run_action, batch in chain([first_run], runs):
+        if run_action != action:
+            action = run_action
+            yield (
+                (closing if previous is not None else "")
+                + "</message:DataSet>"
+                + dialect.dataset_open(message, layout, batch, action)
+                + "\n"
+            ).encode()
+            previous = None
         n = batch.num_rows
         if not grouped:
             yield joined(dialect.observations(batch, layout)).encode()
@@ -240,8 +264,7 @@ def _body(message: DataMessage, dialect: Dialect) -> Iterator[bytes]:
         opening = pc.if_else(starts, concat([close, dialect.series_open(batch, layout)], n), "")
         yield joined(concat([opening, dialect.observations(batch, layout), "\n"], n)).encode()
         previous = last_key(batch, layout.series)
-    closing = dialect.series_close if grouped and layout.has_observations and previous is not None else ""
-    yield f"{closing}</message:DataSet></message:{dialect.root}>\n".encode()
+    yield f"{closing if previous is not None else ''}</message:DataSet></message:{dialect.root}>\n".encode()
 
 
 @writer("genericdata")
