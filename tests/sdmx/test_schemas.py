@@ -53,6 +53,32 @@ def test_sdmx_ml_messages_are_valid_sdmx_2_1(api, message_schema, path):
     assert errors_of(message_schema, etree.fromstring(response.content)) == []
 
 
+ML_3 = "application/vnd.sdmx.structure+xml;version=3.0.0"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"v2/structure/dataflow/PIVGM/{TRANSIT}/1.0?references=all",
+        "v2/structure/datastructure/PIVGM/DSD_MISSING_MIGRANTS_INCIDENTS/1.0?references=children",
+        "v2/structure/codelist/PIVGM/CL_AREA,CL_SEX/1.0",
+        "v2/structure/conceptscheme",
+        "v2/structure/dataproviderscheme",
+        "v2/structure/hierarchy/PIVGM/*/1.0?references=codelist",
+        "v2/structure/*?detail=allstubs",
+        f"v2/structure/dataflow/PIVGM/{TRANSIT}/1.0?references=all&detail=referencepartial",
+        f"v2/structure/dataflow/PIVGM/{TRANSIT}/1.0?references=all&detail=referencecompletestubs",
+        f"v2/availability/dataflow/PIVGM/{TRANSIT}/1.0/M.PAN....?references=all",
+    ],
+)
+def test_sdmx_ml_3_structure_messages_are_valid_sdmx_3_0(api, message_schema_3, path):
+    """Seen red with the data provider scheme's version attribute written (SDMX 3.0 fixes it)."""
+    response = api.get(f"/sdmx/rest/{path}", headers={"Accept": ML_3})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/vnd.sdmx.structure+xml; version=3.0.0")
+    assert errors_of(message_schema_3, etree.fromstring(response.content)) == []
+
+
 @pytest.mark.parametrize(
     ("flow", "key", "at", "detail"),
     [

@@ -9,6 +9,7 @@ from pivgm.sdmx.writers import (
     xml_data,
     xml_schema,
     xml_structure,
+    xml_structure_3,
 )
 from pivgm.sdmx.writers.registry import WRITERS, write
 
@@ -23,4 +24,5 @@ __all__ = [
     "xml_data",
     "xml_schema",
     "xml_structure",
+    "xml_structure_3",
 ]
