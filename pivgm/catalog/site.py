@@ -8,12 +8,15 @@ from dataclasses import dataclass
 
 from pivgm.catalog.explore import Explorer, ExplorerView
 from pivgm.catalog.profiles import CountryProfile, RegionSpec, country_profile, region_countries, region_spec
+from pivgm.catalog.publication_cache import PublicationCache
 from pivgm.catalog.search import code_document, dataflow_document, rank
 from pivgm.catalog.service import Catalog, DataflowSummary, DataSelection, DataView, HighlightView
 from pivgm.model import Code, Codelist
 
 AREAS = "CL_AREA"
 COVERAGE_DIMENSION = "REF_AREA"
+PROFILES_KEPT = 64
+"""Country profiles a worker keeps computed (each a few MiB of views): the region's countries, in practice."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class PublicSite:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.explorer = Explorer(catalog)
+        self._profiles: PublicationCache[CountryProfile] = PublicationCache(catalog, PROFILES_KEPT)
 
     @property
     def areas(self) -> Codelist:
@@ -101,7 +105,8 @@ class PublicSite:
         return Download(view, data)
 
     def country(self, code: str) -> CountryProfile:
-        return country_profile(self.explorer, self.areas, code)
+        """A country's profile, computed once per publication (a new release makes a fresh one)."""
+        return self._profiles.get(code.upper(), lambda: country_profile(self.explorer, self.areas, code))
 
     def countries(self) -> tuple[tuple[Code, ...], tuple[Code, ...]]:
         """The region's countries, then every other country of the Americas."""

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 from babel import Locale
-from babel.numbers import format_compact_decimal, get_currency_symbol, parse_pattern
+from babel.numbers import NumberPattern, format_compact_decimal, get_currency_symbol, parse_pattern
 from fastapi import Request
 
 LANGUAGES = ("es", "en")
@@ -70,9 +70,16 @@ def _locale(language_or_locale: str) -> Locale:
     return Locale.parse(number_locale(language_or_locale), sep="-")
 
 
-def _apply(pattern: str, value: float, locale: Locale, decimals: int, **extra: object) -> str:
+@cache
+def _parsed(pattern: str, decimals: int) -> NumberPattern:
+    """A CLDR pattern with ``decimals`` places, parsed once (parsing was most of a number's formatting time)."""
     parsed = parse_pattern(pattern)
     parsed.frac_prec = (decimals, decimals)
+    return parsed
+
+
+def _apply(pattern: str, value: float, locale: Locale, decimals: int, **extra: object) -> str:
+    parsed = _parsed(pattern, decimals)
     number = float(value)
     if round(number * 10**parsed.scale, decimals) == 0:
         number = 0.0  # no "-0.0"

@@ -7,9 +7,13 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from pivgm.catalog.publication_cache import PublicationCache
 from pivgm.catalog.site import PublicSite
+from pivgm.web.profile_page import CountryPage
 
 _lock = threading.Lock()
+COUNTRY_PAGES_KEPT = 80
+"""Formatted country pages a worker keeps (the region's countries in both languages, about 1 MiB each)."""
 
 
 def get_site(request: Request) -> PublicSite:
@@ -22,6 +26,17 @@ def get_site(request: Request) -> PublicSite:
 
 
 SiteDep = Annotated[PublicSite, Depends(get_site)]
+
+
+def country_pages(request: Request) -> PublicationCache[CountryPage]:
+    """Country page models by country and language, formatted once per publication (numbers and charts of a
+    profile took longer to format than the page takes to render)."""
+    state = request.app.state
+    with _lock:
+        if not hasattr(state, "country_pages"):
+            state.country_pages = PublicationCache(state.catalog, COUNTRY_PAGES_KEPT)
+    pages: PublicationCache[CountryPage] = state.country_pages
+    return pages
 
 
 def public_base(request: Request) -> str:

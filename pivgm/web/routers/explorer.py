@@ -19,7 +19,7 @@ from pivgm.web.headers import content_security_policy
 from pivgm.web.i18n import request_language
 from pivgm.web.labels import page_labels
 from pivgm.web.profile_page import country_page, profile_public
-from pivgm.web.public import SiteDep, public_base
+from pivgm.web.public import SiteDep, country_pages, public_base
 from pivgm.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -119,8 +119,8 @@ def country(code: str, request: Request, site: SiteDep) -> Response:
         return JSONResponse(profile_public(site.country(code), request_language(request)))
 
     def make() -> HTMLResponse:
-        profile = site.country(code)
-        page = country_page(profile, request_language(request))
-        return render(request, "country.html", f"/country/{profile.country.id}?format=json", page=page)
+        language = request_language(request)
+        page = country_pages(request).get((code.upper(), language), lambda: country_page(site.country(code), language))
+        return render(request, "country.html", f"/country/{page.code}?format=json", page=page)
 
     return html_errors(request, make, f"/country/{code}?format=json")
