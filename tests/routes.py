@@ -33,6 +33,7 @@ def concrete_paths(template: str, submissions: dict[str, int], flow: str, sdmx_p
         "path": sdmx_paths,
         "token_id": ["1"],
         "username": ["mx.sub"],
+        "rule_id": ["RETURNS_MEX_GTM", "TRANSITS_PAN_HND", "TRANSITS_HND_MEX"],
     }
     options = [choices.get(name, [flow]) for name in names]
     paths = []

@@ -204,6 +204,22 @@ def test_the_published_value_is_visible_to_the_public(world):
     assert [row["OBS_VALUE"] for row in derived["observations"]] == [STATES["published"][2] - YEAR_BEFORE]
 
 
+def test_the_route_view_reads_the_flow_the_leak_test_fills_and_shows_only_the_published_point(world):
+    """The route view (enumerated above like every route) reads Venezuelans in Panama (approved), Honduras
+    (withdrawn) and Mexico (published): only Mexico's value shows. Seen red with Mexico's point reading
+    Guatemala's rows (REF_AREA: GTM, embargoed) in routes.yaml."""
+    platform, _, _ = world
+    with TestClient(create_app(platform.settings)) as client:
+        months = {m["period"]: m for m in client.get("/api/routes", params={"citizenship": "VEN"}).json()["months"]}
+    assert months["2024-01"] == {
+        "period": "2024-01",
+        "PAN": None,
+        "HND": None,
+        "MEX": STATES["published"][2],
+        "USA_SWB": None,
+    }
+
+
 def test_the_public_sides_door_opens_only_releases_in_force(world):
     """Fails if ``PublishedData`` (all the catalog is given) opens a release that is not in force, or a version
     outside the release it names: the embargoed release and the draft version here."""

@@ -79,3 +79,25 @@ class MirrorRule:
     description: LocalizedText
     note: LocalizedText
     sides: tuple[MirrorSide, MirrorSide]
+
+
+@dataclass(frozen=True)
+class RoutePoint:
+    """One point of a route where a reporter counts people of each citizenship by month (``side.origin`` is
+    the citizenship dimension)."""
+
+    id: str
+    name: LocalizedText
+    side: MirrorSide
+
+
+@dataclass(frozen=True)
+class Route:
+    """Successive points of a migration route, in the order people pass them, and what makes their counts
+    differ (``caveat``)."""
+
+    id: str
+    name: LocalizedText
+    description: LocalizedText
+    caveat: LocalizedText
+    points: tuple[RoutePoint, ...]

@@ -30,10 +30,10 @@ from pivgm.model import (
     ReferenceMetadata,
 )
 from pivgm.model.hierarchy import Hierarchy
-from pivgm.model.indicator import Indicator, MirrorRule
+from pivgm.model.indicator import Indicator, MirrorRule, Route
 from pivgm.structures.hierarchy_files import hierarchy
 from pivgm.structures.indicator_files import indicator, indicator_dataflow
-from pivgm.structures.mirror_rules import mirror_rules
+from pivgm.structures.mirror_rules import mirror_rules, routes
 
 STRUCTURES_DIR = Path(__file__).resolve().parent
 
@@ -50,6 +50,7 @@ class Standard:
     indicators: Mapping[str, Indicator] = field(default_factory=dict)
     mirrors: Mapping[str, MirrorRule] = field(default_factory=dict)
     hierarchies: Mapping[str, Hierarchy] = field(default_factory=dict)  # groupings of codes, by id
+    routes: Mapping[str, Route] = field(default_factory=dict)
 
     def dataflow(self, dataflow_id: str) -> Dataflow:
         try:
@@ -291,6 +292,7 @@ def load_standard(directory: Path = STRUCTURES_DIR) -> Standard:
         indicators=indicators,
         mirrors=mirror_rules(_read(directory / "mirrors.yaml", "mirrors"), dataflows, providers),
         hierarchies=hierarchies,
+        routes=routes(_read(directory / "routes.yaml", "routes"), dataflows, providers),
     )
 
 

@@ -1,4 +1,5 @@
-"""``mirrors.yaml``: the rules of mirror statistics, checked against the dataflows and providers they name."""
+"""``mirrors.yaml`` and ``routes.yaml``: mirror statistics rules and migration routes, checked against the
+dataflows and providers they name."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from pivgm.errors import StructureError
 from pivgm.model import Dataflow, LocalizedText
-from pivgm.model.indicator import MirrorRule, MirrorSide
+from pivgm.model.indicator import MirrorRule, MirrorSide, Route, RoutePoint
 from pivgm.model.structure import Codelist
 
 
@@ -83,3 +84,28 @@ def mirror_rules(
             (first, second),
         )
     return rules
+
+
+def routes(
+    raw: Mapping[str, Any], dataflows: Mapping[str, Dataflow], providers: Mapping[str, object]
+) -> dict[str, Route]:
+    """The routes of ``routes.yaml`` (already checked by its schema), by id; each point is checked as a side
+    of a mirror rule whose origin is the citizenship."""
+    found = {}
+    for entry in raw["routes"]:
+        points = []
+        for point in entry["points"]:
+            side = {**point, "role": point["name"], "from": point["citizenship"], "to": {"code": "_Z"}}
+            del side["id"], side["name"], side["citizenship"]
+            where = f"{entry['id']}/{point['id']}"
+            points.append(
+                RoutePoint(point["id"], LocalizedText(dict(point["name"])), _side(where, side, dataflows, providers))
+            )
+        found[entry["id"]] = Route(
+            entry["id"],
+            LocalizedText(dict(entry["name"])),
+            LocalizedText(dict(entry["description"])),
+            LocalizedText(dict(entry["caveat"])),
+            tuple(points),
+        )
+    return found

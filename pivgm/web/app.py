@@ -18,7 +18,7 @@ from pivgm.web.conditional import ConditionalRequests
 from pivgm.web.cross_origin import CrossOrigin
 from pivgm.web.errors import install_error_handlers
 from pivgm.web.headers import ResponseHeaders
-from pivgm.web.routers import api, auth, explorer, mirrors, pages, quality, review, sdmx, submissions, upload
+from pivgm.web.routers import api, auth, explorer, mirrors, pages, quality, review, routes, sdmx, submissions, upload
 from pivgm.web.static_files import PrecompressedStaticFiles
 
 if TYPE_CHECKING:
@@ -71,6 +71,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sdmx.router)
     app.include_router(explorer.router)
     app.include_router(mirrors.router)
+    app.include_router(routes.router)
     app.include_router(quality.router)
     app.include_router(pages.router)
     app.include_router(auth.router)

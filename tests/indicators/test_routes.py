@@ -1,0 +1,103 @@
+"""The route view: Venezuelans counted month by month in Darién, Honduras, Mexico and at the US southwest border,
+checked against a hand computation from the raw vendored files (csv + gzip, statistics; no PIVGM code), over a
+real server."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import statistics
+from collections import defaultdict
+
+import httpx
+import pytest
+
+from pivgm.sources.base import VENDORED_DIR
+from tests.conftest import new_platform
+from tests.executable import run_pivgm
+from tests.live import serving
+
+SOURCES = ["panama_darien", "honduras_inm", "mexico_upm_irregular", "us_cbp_encounters"]
+POINTS = ["PAN", "HND", "MEX", "USA_SWB"]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory):
+    platform = new_platform(tmp_path_factory.mktemp("routes"))
+    loaded = run_pivgm(platform.settings, "load-sources", *(a for s in SOURCES for a in ("--only", s)))
+    assert loaded.returncode == 0, loaded.stderr
+    with serving(platform.settings) as url:
+        yield url
+
+
+def monthly(name: str, citizenship: str, since: str = "") -> dict[str, float]:
+    sums: dict[str, float] = defaultdict(float)
+    with gzip.open(VENDORED_DIR / name, "rt", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if row["nat"] == citizenship and row["t"] >= since:
+                sums[row["t"][:7]] += float(row["n"])
+    return dict(sums)
+
+
+def by_hand(citizenship: str) -> list[dict[str, float]]:
+    return [
+        monthly("irreg_darien_nat.csv.gz", citizenship, since="2020"),  # Panama's rows to 2019 are annual totals
+        monthly("irreg_honduras_nat.csv.gz", citizenship),
+        monthly("irreg_mexico_nat.csv.gz", citizenship),
+        monthly("cbp_swb_encounters_by_nationality_fy2018-2025.csv.gz", citizenship),
+    ]
+
+
+def later(month: str, lag: int) -> str:
+    year, index = int(month[:4]), int(month[5:]) - 1 + lag
+    return f"{year + index // 12}-{index % 12 + 1:02d}"
+
+
+def best_lag(source: dict[str, float], target: dict[str, float]) -> tuple[int, float, float]:
+    """The lag (0-3 months, at least 6 months in common) with the highest correlation, it, and the share."""
+    fits = []
+    for lag in range(4):
+        months = [m for m in sorted(source) if later(m, lag) in target]
+        x, y = [source[m] for m in months], [target[later(m, lag)] for m in months]
+        if len(months) >= 6:
+            fits.append((statistics.correlation(x, y), -lag, 100 * sum(y) / sum(x)))
+    correlation, lag, share = max(fits)
+    return -lag, correlation, share
+
+
+def test_the_counts_lags_and_shares_of_venezuelans_along_the_route_equal_a_hand_computation(base):
+    """Seen red with the lag fixed at 0 (``range(MAX_LAG + 1)`` -> ``range(1)``) in the route view."""
+    raw = by_hand("VEN")
+    body = httpx.get(f"{base}/api/routes", params={"citizenship": "VEN"}).json()
+    assert [p["id"] for p in body["points"]] == POINTS
+    assert [p["units"] for p in body["points"]] == [["PS"], ["PS"], ["EVENTS"], ["EVENTS"]]
+    months = {m["period"]: m for m in body["months"]}
+    assert set(months) == set().union(*raw)
+    for point, counts in zip(POINTS, raw, strict=True):
+        assert {m: row[point] for m, row in months.items() if row[point] is not None} == counts
+    assert [months["2023-03"][p] for p in POINTS] == [20816, 9112, 9116, 8320]
+    lags = []
+    for index, step in enumerate(body["steps"]):
+        lag, correlation, share = best_lag(raw[index], raw[index + 1])
+        assert (step["from"], step["to"], step["lag_months"]) == (POINTS[index], POINTS[index + 1], lag)
+        assert step["correlation"] == pytest.approx(correlation)
+        assert step["share_arriving_pct"] == pytest.approx(share)
+        lags.append(lag)
+    assert lags == [0, 1, 0]  # Honduras to Mexico aligns best a month later
+
+
+def test_the_page_says_in_plain_words_that_persons_and_events_differ_in_both_languages(base):
+    spanish = httpx.get(f"{base}/routes", params={"citizenship": "VEN", "lang": "es"})
+    assert spanish.status_code == 200
+    assert "cuentan eventos" in spanish.text and "Proporción que «llega»" in spanish.text
+    assert "20,816" in spanish.text  # es-419 thousands
+    assert spanish.headers["link"].startswith("</api/routes?route=DARIEN_NORTH&citizenship=VEN>")
+    english = httpx.get(f"{base}/routes", params={"citizenship": "HTI", "lang": "en"}).text
+    assert "count events" in english and "Haiti" in english
+
+
+def test_an_unknown_route_or_citizenship_is_a_clear_404_not_a_500(base):
+    route = httpx.get(f"{base}/api/routes", params={"route": "NOPE"})
+    assert route.status_code == 404 and "DARIEN_NORTH" in route.json()["error"]["message"]
+    area = httpx.get(f"{base}/routes", params={"citizenship": "XYZ"})
+    assert area.status_code == 404
