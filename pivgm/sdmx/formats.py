@@ -65,6 +65,14 @@ FORMATS: tuple[Format, ...] = (
         time_series_only=True,
     ),
     Format(
+        "structurespecifictimeseriesdata",
+        Kind.DATA,
+        f"{_SDMX}structurespecifictimeseriesdata+xml",
+        "2.1",
+        ("structurespecifictimeseriesdata", "compacttimeseriesdata"),
+        time_series_only=True,
+    ),
+    Format(
         "jsondata-1.0",
         Kind.DATA,
         f"{_SDMX}data+json",

@@ -20,6 +20,7 @@ END = "<!-- end of the conformance table -->"
 XML_DATA = "application/vnd.sdmx.genericdata+xml; version=2.1"
 SS_DATA = "application/vnd.sdmx.structurespecificdata+xml; version=2.1"
 TS_DATA = "application/vnd.sdmx.generictimeseriesdata+xml; version=2.1"
+SS_TS_DATA = "application/vnd.sdmx.structurespecifictimeseriesdata+xml; version=2.1"
 JSON_DATA_1 = "application/vnd.sdmx.data+json; version=1.0.0"
 JSON_DATA_2 = "application/vnd.sdmx.data+json; version=2.0.0"
 CSV_1 = "application/vnd.sdmx.data+csv; version=1.0.0"
@@ -159,6 +160,21 @@ PROBES: tuple[Probe, ...] = (
     ),
     Probe("Data formats", f"{FLOW}/{SELECTION}&format=structurespecificdata", 200, SS_DATA, facts=("ss:structureRef",)),
     Probe("Data formats", f"{FLOW}/{SELECTION}&format=generictimeseriesdata", 200, TS_DATA, facts=("generic:Series",)),
+    Probe(
+        "Data formats",
+        f"{FLOW}/{SELECTION}",
+        200,
+        SS_TS_DATA,
+        accept=SS_TS_DATA.replace(" ", ""),
+        facts=("message:StructureSpecificTimeSeriesData", "<Series "),
+    ),
+    Probe(
+        "Data formats",
+        f"{FLOW}/{SELECTION}&format=structurespecifictimeseriesdata&dimensionAtObservation=REF_AREA",
+        400,
+        XML_ERROR,
+        140,
+    ),
     Probe("Data formats", f"{FLOW}/{SELECTION}", 200, JSON_DATA_1, accept=JSON_DATA_1, facts=('"dataSets"', JAN_2024)),
     Probe("Data formats", f"{FLOW}/{SELECTION}&format=sdmx-json-2.0", 200, JSON_DATA_2, facts=('"dataSets"', JAN_2024)),
     Probe("Data formats", f"{FLOW}/{SELECTION}&format=csv", 200, CSV_1, facts=("DATAFLOW,FREQ,REF_AREA",)),

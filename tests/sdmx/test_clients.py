@@ -251,3 +251,27 @@ def test_sdmx1_reads_sdmx_ml_3_structures(live_url):
     )
     assert found["dimensions"][-1] == "TIME_PERIOD" and found["measures"] == ["OBS_VALUE"]
     assert found["female"] == "Female"
+
+
+def test_sdmx1_reads_structure_specific_time_series_data_with_the_stores_values(live_url, catalog):
+    """StructureSpecificTimeSeriesData, read with the data structure sdmx1 fetched; the same values."""
+    rows = run_sdmx1(
+        live_url,
+        f"""
+        import io, urllib.request
+        dsd = client.datastructure("DSD_IRREGULAR_TRANSIT").structure["DSD_IRREGULAR_TRANSIT"]
+        request = urllib.request.Request(
+            sys.argv[1] + "/data/{FLOW}/{KEY}?startPeriod={START}",
+            headers={{"Accept": "application/vnd.sdmx.structurespecifictimeseriesdata+xml;version=2.1"}},
+        )
+        content = urllib.request.urlopen(request).read()
+        assert b"StructureSpecificTimeSeriesData" in content[:400]
+        message = sdmx.read_sdmx(io.BytesIO(content), structure=dsd)
+        frame = sdmx.to_pandas(message).reset_index()
+        print(json.dumps([
+            [*[str(row[d]) for d in {DIMENSIONS!r}], float(row["value"])] for _, row in frame.iterrows()
+        ]))
+        """,
+    )
+    got = {tuple(row[:-1]): row[-1] for row in rows}
+    assert got == store_values(catalog)

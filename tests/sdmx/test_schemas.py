@@ -104,6 +104,33 @@ def test_structure_specific_data_is_valid_against_the_official_and_the_generated
     assert errors_of(schema, etree.fromstring(data.content)) == []
 
 
+@pytest.mark.parametrize(
+    ("flow", "key", "detail"),
+    [
+        (TRANSIT, "M.PAN.VEN...", "full"),
+        (TRANSIT, ".HND....", "serieskeysonly"),
+        (INCIDENTS, "all", "full"),
+        ("DF_POPULATION", "all", "dataonly"),
+    ],
+)
+def test_structure_specific_time_series_data_is_valid_against_the_official_and_the_generated_schema(
+    api, flow, key, detail
+):
+    """Its data sets must be of a type derived from TimeSeriesDataSetType: seen red with the generated
+    schema's types derived from DataSetType, SeriesType and ObsType as for other observation dimensions."""
+    schema = structure_specific_schema(api.get(f"/sdmx/rest/schema/dataflow/PIVGM/{flow}/1.0").content)
+    data = api.get(
+        f"/sdmx/rest/data/{flow}/{key}",
+        params={"detail": detail, "startPeriod": "2024"},
+        headers={"Accept": "application/vnd.sdmx.structurespecifictimeseriesdata+xml;version=2.1"},
+    )
+    assert data.status_code == 200
+    assert data.headers["content-type"].startswith("application/vnd.sdmx.structurespecifictimeseriesdata+xml")
+    document = etree.fromstring(data.content)
+    assert document.tag.endswith("}StructureSpecificTimeSeriesData")
+    assert errors_of(schema, document) == []
+
+
 def test_the_generated_schema_rejects_a_code_outside_the_codelist(api):
     schema = structure_specific_schema(api.get(f"/sdmx/rest/schema/dataflow/PIVGM/{TRANSIT}").content)
     data = api.get(f"/sdmx/rest/data/{TRANSIT}/M.PAN.VEN...", params={"format": "structurespecificdata"})

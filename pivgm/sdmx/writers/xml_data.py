@@ -210,6 +210,13 @@ class GenericTimeSeries(Generic):
     root = "GenericTimeSeriesData"
 
 
+class StructureSpecificTimeSeries(StructureSpecific):
+    """The same content as structure-specific data by time series; its data set type derives from the
+    standard's ``TimeSeriesDataSetType`` (see ``xml_schema``)."""
+
+    root = "StructureSpecificTimeSeriesData"
+
+
 def _header(message: DataMessage, dialect: Dialect) -> str:
     dataflow = message.dataflow
     extra = f' xmlns:ns1="{data_namespace(message)}"' if isinstance(dialect, StructureSpecific) else ""
@@ -280,3 +287,8 @@ def generic_time_series_data(message: DataMessage) -> Iterator[bytes]:
 @writer("structurespecificdata")
 def structure_specific_data(message: DataMessage) -> Iterator[bytes]:
     return _body(message, StructureSpecific())
+
+
+@writer("structurespecifictimeseriesdata")
+def structure_specific_time_series_data(message: DataMessage) -> Iterator[bytes]:
+    return _body(message, StructureSpecificTimeSeries())

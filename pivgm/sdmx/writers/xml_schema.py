@@ -87,7 +87,11 @@ def schema_document(message: SchemaMessage) -> etree._Element:
         _codelist_type(schema, codelist)
     parts = _Components(dataflow, at)
 
-    restriction, sequence = _restricted(schema, "DataSetType", "DataSetType")
+    # By time series, the types derive from the standard's time series types, so that one schema serves both
+    # structure-specific data and structure-specific time series data (whose data sets must be of a type
+    # derived from TimeSeriesDataSetType).
+    series_base = "TimeSeries" if at == TIME_AT_OBSERVATION else ""
+    restriction, sequence = _restricted(schema, "DataSetType", f"{series_base}DataSetType")
     _xs(
         sequence,
         "element",
@@ -112,7 +116,7 @@ def schema_document(message: SchemaMessage) -> etree._Element:
         _attribute(restriction, name, parts.types[name], "optional")
 
     if grouped:
-        restriction, sequence = _restricted(schema, "SeriesType", "SeriesType")
+        restriction, sequence = _restricted(schema, "SeriesType", "TimeSeriesType" if series_base else "SeriesType")
         _xs(sequence, "element", name="Obs", type="ObsType", form="unqualified", minOccurs="0", maxOccurs="unbounded")
         if parts.time not in parts.series_keys:
             _attribute(restriction, parts.time, TIME_TYPE, "prohibited")
@@ -122,7 +126,7 @@ def schema_document(message: SchemaMessage) -> etree._Element:
         for name in parts.series:
             _attribute(restriction, name, parts.types[name], "optional")
 
-    restriction, _ = _restricted(schema, "ObsType", "ObsType")
+    restriction, _ = _restricted(schema, "ObsType", f"{series_base}ObsType")
     _attribute(restriction, "type", "common:IDType", "prohibited")
     if parts.time not in parts.observation_keys:
         _attribute(restriction, parts.time, TIME_TYPE, "prohibited")
