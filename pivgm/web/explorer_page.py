@@ -17,6 +17,7 @@ from pivgm.model import Dimension, Hierarchy
 from pivgm.model.periods import parse_period
 from pivgm.web.formats import date_label
 from pivgm.web.labels import Labels
+from pivgm.web.map_incidents import with_incidents
 from pivgm.web.rendering import url
 from pivgm.web.tables import TableModel, table_model
 from pivgm.web.view_charts import view_spec
@@ -306,7 +307,9 @@ def explorer_page(
     title = {"text": name, "subtitle": lines}
     spec = view_spec(view.shape, labels, title, state.view.value) if view.shape is not None else None
     if spec is not None:
-        spec["usermeta"] = {"subtitle": [subtitle, source]}  # re-wrapped to the chart's width in the browser
+        spec.setdefault("usermeta", {})["subtitle"] = [subtitle, source]  # re-wrapped to the chart's width
+        if state.view is ViewKind.MAP:
+            spec = with_incidents(spec, view, labels)
     table = table_model(view.shape, labels, f"{name}. {subtitle}") if view.shape is not None else None
     problem_text, fixes = _problem(view.problem, labels) if view.problem else (None, [])
     notes = (

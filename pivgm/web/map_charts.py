@@ -3,22 +3,21 @@ island states visible) and origin-destination corridors drawn as great-circle li
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 from pivgm.catalog.views import AreaMap, Corridors
 from pivgm.web.chart_parts import PALETTE, frame, point, tooltip_fields
 from pivgm.web.explorer_charts import ranking_rows
-from pivgm.web.i18n import format_number, translate
 from pivgm.web.labels import Labels
-from pivgm.web.maps import ATLAS_URL, iso_numeric, places
+from pivgm.web.map_classes import class_of, map_classes
+from pivgm.web.maps import atlas_url, iso_numeric, places
 
 MAX_LINES = 25
 
 
 def _base_map(ids: list[str] | None = None) -> dict[str, Any]:
     layer: dict[str, Any] = {
-        "data": {"url": ATLAS_URL, "format": {"type": "topojson", "feature": "countries"}},
+        "data": {"url": atlas_url(), "format": {"type": "topojson", "feature": "countries"}},
         "mark": {"type": "geoshape", "fill": "#e4e7eb", "stroke": "#ffffff", "strokeWidth": 0.4, "aria": False},
     }
     if ids is not None:
@@ -28,32 +27,18 @@ def _base_map(ids: list[str] | None = None) -> dict[str, Any]:
 
 NO_DATA = "#e4e7eb"
 BLUES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b"]
+SLOT = "slot"  # the map's period: a signal the period slider sets (map-slider.js)
+AMERICAS = (-125.0, -56.0, -34.0, 50.0)  # west, south, east, north: the extent without data to fit
+SIGNIFICANT = 0.01  # places whose figure is under 1 % of the largest do not widen the map
 
 
-def _round(value: float) -> float:
-    """Two significant digits: 12_345 -> 12_000 (class breaks read better round)."""
-    if value <= 0:
-        return value
-    digits = len(str(int(value))) - 2
-    return float(round(value, -digits)) if digits > 0 else round(value, 2)
-
-
-def class_breaks(values: list[float], classes: int = 5) -> list[float]:
-    """Quantile class breaks rounded to two significant digits (fewer classes for few distinct values)."""
-    ordered = sorted(v for v in values if v is not None)
-    if len(set(ordered)) < 3:
-        return []
-    cuts = [_round(ordered[min(len(ordered) - 1, len(ordered) * i // classes)]) for i in range(1, classes)]
-    return sorted({c for c in cuts if c > ordered[0]})
-
-
-def map_colour(rows: list[dict[str, Any]], title: str, language: str) -> dict[str, Any]:
-    """Colour by class of value: each row gets a ``band`` ("1.600–4.300"), drawn as an ordered legend."""
-    breaks = class_breaks([r["value"] for r in rows if r.get("value") is not None])
-    names = _band_names(breaks, language)
+def map_colour(rows: list[dict[str, Any]], title: str, locale: str) -> dict[str, Any]:
+    """Colour by class of value: each row gets a ``band`` named by its class limits (``1,200 – 5,000``),
+    drawn as an ordered legend; the classes are natural breaks over every row (all periods of a slider)."""
+    classes = map_classes([r["value"] for r in rows if r.get("value") is not None], locale)
     for row in rows:
-        value = row.get("value")
-        row["band"] = names[sum(1 for b in breaks if value is not None and value >= b)]
+        row["band"] = class_of(row.get("value"), classes)
+    names = [c.name for c in classes]
     return {
         "field": "band",
         "type": "ordinal",
@@ -65,43 +50,44 @@ def map_colour(rows: list[dict[str, Any]], title: str, language: str) -> dict[st
             "symbolType": "square",
             "symbolSize": 200,
             "columns": 3,
+            "titleLimit": 0,
+            "labelLimit": 0,
         },
     }
 
 
-def _band_names(breaks: list[float], language: str) -> list[str]:
-    if not breaks:
-        return [translate("value", language)]
-    text = [format_number(b, language, 0 if float(b).is_integer() else 2) for b in breaks]
-    names = [f"< {text[0]}"]
-    names += [f"{low}–{high}" for low, high in itertools.pairwise(text)]
-    return [*names, f"≥ {text[-1]}"]
-
-
-def map_layers(rows: list[dict[str, Any]], labels: Labels, legend_title: str) -> list[dict[str, Any]]:
-    """A choropleth by ISO numeric id, with dots for small states; ``rows`` have id, label and value."""
-    colour = map_colour(rows, legend_title, labels.language)
+def map_layers(
+    rows: list[dict[str, Any]], labels: Labels, legend_title: str, slotted: bool = False
+) -> list[dict[str, Any]]:
+    """A choropleth by ISO numeric id, with dots for small states; ``rows`` have id, label and value, and,
+    when ``slotted``, the ``slot`` (period) they belong to: the map draws the rows of the slider's slot."""
+    colour = map_colour(rows, legend_title, labels.numbers)
     tooltip = tooltip_fields(labels, {"field": "label", "title": " "}, {"field": "period", "title": labels.t("period")})
     where = places()
+    for row in rows:
+        row["key"] = f"{row['id']}|{row[SLOT]}" if slotted else row["id"]
     dots = [
         {**r, "longitude": where[r["id"]].longitude, "latitude": where[r["id"]].latitude}
         for r in rows
         if r["id"] in where and where[r["id"]].small
     ]
+    key = {"calculate": f"datum.id + '|' + {SLOT}", "as": "key"} if slotted else {"calculate": "datum.id", "as": "key"}
+    in_slot = [{"filter": f"datum.{SLOT} == {SLOT}"}] if slotted else []
     return [
         {  # one layer draws every country of the atlas once: grey without data, by class of value with data
-            "data": {"url": ATLAS_URL, "format": {"type": "topojson", "feature": "countries"}},
+            "data": {"url": atlas_url(), "format": {"type": "topojson", "feature": "countries"}},
             "transform": [
+                key,
                 {
-                    "lookup": "id",
+                    "lookup": "key",
                     "from": {
                         "data": {"values": rows},
-                        "key": "id",
+                        "key": "key",
                         "fields": ["label", "value", "band", "text", "unit", "flag", "period", "href"],
                     },
                 },
             ],
-            "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4},
+            "mark": {"type": "geoshape", "stroke": "#ffffff", "strokeWidth": 0.4, "clip": True},
             "encoding": {
                 "color": {**colour, "condition": {"test": "!isValid(datum.value)", "value": NO_DATA}},
                 "tooltip": tooltip,
@@ -110,6 +96,7 @@ def map_layers(rows: list[dict[str, Any]], labels: Labels, legend_title: str) ->
         },
         {
             "data": {"values": dots},
+            "transform": in_slot,
             "mark": {
                 "type": "circle",
                 "size": 70,
@@ -117,6 +104,7 @@ def map_layers(rows: list[dict[str, Any]], labels: Labels, legend_title: str) ->
                 "strokeWidth": 0.8,
                 "opacity": 1,
                 "cursor": "pointer",
+                "clip": True,
             },
             "encoding": {
                 "longitude": {"field": "longitude", "type": "quantitative"},
@@ -129,22 +117,72 @@ def map_layers(rows: list[dict[str, Any]], labels: Labels, legend_title: str) ->
     ]
 
 
+def extent(rows: list[dict[str, Any]], points: list[tuple[float, float]] = ()) -> dict[str, Any]:  # type: ignore[assignment]
+    """What the projection fits: the outlines of the places that matter on the map (in some period, a figure
+    of at least 1 % of the largest) and located points; the Americas when nothing is located."""
+    where = places()
+    largest = max((abs(r["value"]) for r in rows if r.get("value") is not None), default=0.0)
+    corners: list[list[float]] = [[lon, lat] for lon, lat in points]
+    for row in rows:
+        value = row.get("value")
+        if row["id"] in where and value is not None and abs(value) >= SIGNIFICANT * largest:
+            west, south, east, north = where[row["id"]].bounds
+            corners += [[west, south], [east, north], [west, north], [east, south]]
+    if not corners:
+        west, south, east, north = AMERICAS
+        corners = [[west, south], [east, north]]
+    return {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPoint", "coordinates": corners}}
+
+
+def slot_rows(area_map: AreaMap, labels: Labels, codelist: Any) -> tuple[list[dict[str, Any]], list[str]]:
+    """One row per area and period of the map (slots 0..n-1), then the view's own figure per area (slot n:
+    the sum over the periods, or the latest period), with the names of the slots for the slider."""
+    grid = area_map.ranking.grid
+    periods = list(grid.periods)
+    rows: list[dict[str, Any]] = []
+    if len(periods) > 1:
+        for key in grid.keys:
+            identifier = iso_numeric(codelist, key[0])
+            for period, cell in grid.series(key):
+                if identifier and cell is not None and cell.value is not None:
+                    rows.append(
+                        point(
+                            labels,
+                            cell,
+                            id=identifier,
+                            label=labels.key(grid.dimensions, key, labels.t("total")),
+                            period=labels.code("TIME_PERIOD", period),
+                            slot=periods.index(period),
+                        )
+                    )
+    whole = len(periods) if len(periods) > 1 else 0
+    for entry, row in zip(area_map.ranking.entries, ranking_rows(area_map.ranking, labels), strict=True):
+        identifier = iso_numeric(codelist, entry.key[0])
+        if identifier:
+            rows.append({**row, "id": identifier, SLOT: whole})
+    names = [labels.code("TIME_PERIOD", p) for p in periods] if len(periods) > 1 else []
+    if names:
+        first, last = names[0], names[-1]
+        names.append(f"{first} – {last}" if area_map.ranking.summed_over_time else labels.t("map_period_all_latest"))
+    return rows, names
+
+
 def area_map_spec(area_map: AreaMap, labels: Labels, title: dict[str, Any], view: str) -> dict[str, Any]:
     codelist = labels.dataflow.structure.dimension(area_map.dimension).codelist  # type: ignore[union-attr]
-    rows = [
-        {**row, "id": iso_numeric(codelist, entry.key[0])}
-        for entry, row in zip(area_map.ranking.entries, ranking_rows(area_map.ranking, labels), strict=True)
-    ]
-    rows = [r for r in rows if r["id"]]
+    rows, slots = slot_rows(area_map, labels, codelist)
     grid = area_map.ranking.grid
-    return frame(
+    spec = frame(
         title,
         labels,
         width="container",
         height=430,
-        projection={"type": "equalEarth"},
-        layer=map_layers(rows, labels, labels.unit_title(grid.units(), grid.multipliers())),
+        projection={"type": "equalEarth", "fit": extent(rows)},
+        params=[{"name": SLOT, "value": max(0, len(slots) - 1)}],
+        layer=map_layers(rows, labels, labels.unit_title(grid.units(), grid.multipliers()), slotted=True),
     )
+    if slots:
+        spec["usermeta"] = {"slider": {"label": labels.t("period"), "slots": slots, "value": len(slots) - 1}}
+    return spec
 
 
 def corridors_spec(corridors: Corridors, labels: Labels, title: dict[str, Any], view: str) -> dict[str, Any]:

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from pivgm.model import Codelist
+from pivgm.web.assets import asset_url
 
 ATLAS_FILE = Path(__file__).resolve().parent / "static" / "vendor" / "countries-50m.json"
-ATLAS_URL = "/static/vendor/atlas.json"  # drawn: the 50m atlas simplified at set-up (atlas.py)
+ATLAS_NAME = "vendor/atlas.json"  # drawn: the 50m atlas simplified at set-up (atlas.py)
 SMALL_AREA = 1.5  # square degrees (Jamaica is about 1): smaller countries also get a dot
 
 
@@ -21,10 +22,16 @@ class Place:
     longitude: float
     latitude: float
     area: float
+    bounds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # west, south, east, north (largest part)
 
     @property
     def small(self) -> bool:
         return self.area < SMALL_AREA
+
+
+def atlas_url() -> str:
+    """The atlas's fingerprinted address (cached for good by browsers, like every static file pages link)."""
+    return asset_url(ATLAS_NAME)
 
 
 def iso_numeric(codelist: Codelist | None, code: str) -> str | None:
@@ -80,8 +87,11 @@ def places() -> dict[str, Place]:
         if "id" not in geometry or not geometry.get("arcs"):
             continue
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
-        measured = [_area_and_centre(_ring(polygon[0], arcs)) for polygon in polygons]
+        rings = [_ring(polygon[0], arcs) for polygon in polygons]
+        measured = [(*_area_and_centre(ring), ring) for ring in rings]
         total = sum(m[0] for m in measured)
-        _, longitude, latitude = max(measured, key=lambda m: m[0])
-        found[str(geometry["id"])] = Place(round(longitude, 3), round(latitude, 3), total)
+        _, longitude, latitude, ring = max(measured, key=lambda m: m[0])
+        xs, ys = [p[0] for p in ring], [p[1] for p in ring]
+        bounds = (round(min(xs), 2), round(min(ys), 2), round(max(xs), 2), round(max(ys), 2))
+        found[str(geometry["id"])] = Place(round(longitude, 3), round(latitude, 3), total, bounds)
     return found

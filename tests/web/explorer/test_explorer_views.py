@@ -149,7 +149,7 @@ def test_ranked_bars_sum_flows_over_the_period(get_page):
 def test_the_map_joins_country_codes_to_the_atlas_and_keeps_small_states_visible(get_page):
     spec = spec_of(get_page("/explore/DF_POPULATION", view="map", REF_AREA="*", lang="en"))
     choropleth, dots = spec["layer"]
-    rows = choropleth["transform"][0]["from"]["data"]["values"]
+    rows = next(t for t in choropleth["transform"] if "lookup" in t)["from"]["data"]["values"]
     by_id = {r["id"]: r for r in rows}
     assert by_id["484"]["label"] == "Mexico"  # ISO 3166 numeric 484 = MEX in the TopoJSON
     assert by_id["484"]["band"] and choropleth["encoding"]["color"]["title"] == "Persons"

@@ -7,6 +7,7 @@
   var timeNode = document.getElementById("time-locale");
   var timeFormatLocale = timeNode ? JSON.parse(timeNode.textContent) : undefined;
   var views = {};
+  var specs = {};
   window.pivgmViews = views;
 
   // Chart titles carry the selection and the source (so exported images say what they show); their lines
@@ -45,6 +46,8 @@
       actions: false, renderer: "svg", ast: true, formatLocale: formatLocale, timeFormatLocale: timeFormatLocale
     }).then(function (result) {
       views[id] = result.view;
+      specs[id] = spec;
+      target.dispatchEvent(new CustomEvent("pivgm:drawn", {bubbles: true, detail: {id: id, view: result.view, spec: spec}}));
       target.setAttribute("data-rendered-ms", String(Math.round(performance.now())));
       target.setAttribute("data-rendered", "true");
     }).catch(function (error) {
