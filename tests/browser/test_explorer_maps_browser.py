@@ -22,7 +22,11 @@ MAPPED = sorted(
 CLASS_COLOURS = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b")
 # Indicators of transit by reporting country, which count in different units (persons, events): one country.
 CHOSEN = {flow: "&CITIZENSHIP=*&REF_AREA=PAN" for flow in ("DF_IND_TRANSIT_12M", "DF_IND_TRANSIT_YOY")}
-FILLS = "() => [...document.querySelectorAll('#chart-view svg path')].map(p => p.getAttribute('fill'))"
+# The fills of the map's marks (countries, dots, circles), not of the legend's symbols.
+FILLS = (
+    "() => [...document.querySelectorAll('#chart-view svg path')]"
+    ".filter(p => !p.closest('.role-legend')).map(p => p.getAttribute('fill'))"
+)
 
 
 def map_address(base: str, flow: str, language: str) -> str:
