@@ -90,6 +90,16 @@ class PublishedData:
             raise UnpublishedReadError(f"Version {version.id} is not part of release {release.id}.")
         return self._platform.warehouse.path(version.parquet_file)
 
+    def accepted_warnings(self, release: ReleaseInfo, version: VersionInfo) -> dict[str, int] | None:
+        """The warnings (rule -> count) accepted when one of ``release``'s member versions was validated as a
+        submission; None for a version loaded from a source or a pull."""
+        self.member_file(release, version)  # refuses a version outside the releases in force
+        submission = self._platform.submissions.of_version(version.id)
+        if submission is None:
+            return None
+        rules = submission.report.get("rules", [])
+        return {str(r["type"]): int(r["count"]) for r in rules if r.get("severity") == "warning"}
+
     def providers(self) -> list[ProviderInfo]:
         """The registered data providers (their names only)."""
         return self._platform.records.providers()

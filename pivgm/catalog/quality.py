@@ -4,7 +4,11 @@ Read from the releases in force only (their member versions), so it shows what t
 - completeness: distinct periods reported / periods from the first to the last, per frequency;
 - timeliness: days from the end of the last period reported to the loading of the version published;
 - revisions: observations whose value changed after the provider first published them (``LAST_UPDATED``
-  later than the provider's first publication), and their share.
+  later than the provider's first publication), and their share;
+- disaggregations: for each dimension ``quality.yaml`` expects the dataflow to break down, the periods in
+  which it is broken down against the periods reported, and their mean;
+- warnings accepted at validation: those of the submission that loaded the published version, by rule
+  (None for versions loaded from sources or pulls, which were not validated as submissions).
 """
 
 from __future__ import annotations
@@ -26,6 +30,23 @@ class QualityRow:
     provider_name: dict[str, str]
     loaded_at: datetime
     facts: SeriesFacts
+    expected: tuple[str, ...] = ()  # the dimensions expected broken down
+    warnings: dict[str, int] | None = None  # rule -> warnings accepted at validation; None: not submitted
+
+    @property
+    def disaggregation(self) -> dict[str, float]:
+        """Per expected dimension: periods broken down by it / periods reported, in %."""
+        periods = self.facts.periods
+        return {d: 100 * self.facts.disaggregated.get(d, 0) / periods if periods else 0.0 for d in self.expected}
+
+    @property
+    def disaggregation_pct(self) -> float | None:
+        shares = list(self.disaggregation.values())
+        return sum(shares) / len(shares) if shares else None
+
+    @property
+    def warnings_accepted(self) -> int | None:
+        return sum(self.warnings.values()) if self.warnings is not None else None
 
     @property
     def completeness(self) -> float:
@@ -62,17 +83,23 @@ class Quality:
                 provider = providers.get(version.provider_id)
                 if country and (provider is None or country not in provider.countries):
                     continue
-                for facts in self._version_facts(release, version):
+                expected = self.catalog.standard.disaggregations.get(dataflow_id, ())
+                warnings = published.accepted_warnings(release, version)
+                for facts in self._version_facts(release, version, expected):
                     dataflow = self.catalog.standard.dataflow(dataflow_id)
                     name = names.get(version.provider_id, {"es": version.provider_id, "en": version.provider_id})
-                    rows.append(QualityRow(dataflow, version.provider_id, name, version.loaded_at, facts))
+                    rows.append(
+                        QualityRow(dataflow, version.provider_id, name, version.loaded_at, facts, expected, warnings)
+                    )
         return rows
 
-    def _version_facts(self, release: ReleaseInfo, version: VersionInfo) -> list[SeriesFacts]:
+    def _version_facts(
+        self, release: ReleaseInfo, version: VersionInfo, expected: tuple[str, ...]
+    ) -> list[SeriesFacts]:
         with self._lock:
             known = self._facts.get(version.id)
         if known is None:
-            known = series_facts(self.catalog.published.member_file(release, version))
+            known = series_facts(self.catalog.published.member_file(release, version), expected)
             with self._lock:
                 self._facts[version.id] = known
         return known

@@ -51,6 +51,7 @@ class Standard:
     mirrors: Mapping[str, MirrorRule] = field(default_factory=dict)
     hierarchies: Mapping[str, Hierarchy] = field(default_factory=dict)  # groupings of codes, by id
     routes: Mapping[str, Route] = field(default_factory=dict)
+    disaggregations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # expected, by dataflow
 
     def dataflow(self, dataflow_id: str) -> Dataflow:
         try:
@@ -298,7 +299,22 @@ def load_standard(directory: Path = STRUCTURES_DIR) -> Standard:
         mirrors=mirror_rules(_read(directory / "mirrors.yaml", "mirrors"), dataflows, providers),
         hierarchies=hierarchies,
         routes=routes(_read(directory / "routes.yaml", "routes"), dataflows, providers),
+        disaggregations=_disaggregations(_read(directory / "quality.yaml", "quality"), dataflows),
     )
+
+
+def _disaggregations(raw: Mapping[str, Any], dataflows: Mapping[str, Dataflow]) -> dict[str, tuple[str, ...]]:
+    """``quality.yaml``: the dimensions each dataflow is expected to report broken down, checked."""
+    expected = {}
+    for dataflow_id, dimensions in raw["expected_disaggregations"].items():
+        dataflow = dataflows.get(dataflow_id)
+        if dataflow is None:
+            raise StructureError(f"quality.yaml: {dataflow_id!r} is not a dataflow.")
+        unknown = [d for d in dimensions if d not in dataflow.structure.dimension_ids]
+        if unknown:
+            raise StructureError(f"quality.yaml: {dataflow_id} has no dimension {unknown[0]!r}.")
+        expected[dataflow_id] = tuple(dimensions)
+    return expected
 
 
 def _indicators(

@@ -50,6 +50,13 @@ def row_public(row: QualityRow) -> dict[str, Any]:
         "timeliness_days": row.timeliness_days,
         "revised": facts.revised,
         "revised_pct": round(row.revised_share, 3),
+        "disaggregation_pct": round(row.disaggregation_pct, 2) if row.disaggregation_pct is not None else None,
+        "disaggregations": {
+            dimension: {"periods": facts.disaggregated.get(dimension, 0), "pct": round(share, 2)}
+            for dimension, share in row.disaggregation.items()
+        },
+        "warnings_accepted": row.warnings_accepted,
+        "warnings_by_rule": row.warnings,
     }
 
 
@@ -57,8 +64,10 @@ def row_public(row: QualityRow) -> dict[str, Any]:
     "/api/quality",
     summary="Data-quality scorecard per dataflow, provider and frequency",
     description="Completeness (distinct periods reported against the periods from the first to the last), "
-    "timeliness (days from the end of the last period to the loading of the published version) and revisions "
-    "(observations whose value changed after the provider first published them), on what is published now. "
+    "timeliness (days from the end of the last period to the loading of the published version), revisions "
+    "(observations whose value changed after the provider first published them), disaggregation (per dimension "
+    "the dataflow is expected to break down, periods broken down against periods reported) and the warnings "
+    "accepted at validation (null: loaded from a source, not validated as a submission), on what is published now. "
     "`country` keeps the providers that report for that country.",
 )
 def get_quality(request: Request, catalog: CatalogDep, country: CountryQuery = None) -> dict[str, Any]:
@@ -79,4 +88,17 @@ def quality_page(request: Request, catalog: CatalogDep, country: CountryQuery = 
         found = frequencies.get(code)
         return found.name.get(request_language(request)) if found else code
 
-    return render(request, "quality.html", twin, rows=rows, country=country, country_name=title, frequency=frequency)
+    areas = catalog.standard.codelist("CL_AREA")
+    language = request_language(request)
+    reporting = sorted({c for p in catalog.standard.providers.values() for c in p.countries})
+    countries = [(c, found.name.get(language)) for c in reporting if (found := areas.get(c)) is not None]
+    return render(
+        request,
+        "quality.html",
+        twin,
+        rows=rows,
+        country=country,
+        country_name=title,
+        frequency=frequency,
+        countries=countries,
+    )
