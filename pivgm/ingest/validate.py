@@ -46,7 +46,10 @@ class ValidationOutcome:
         if self.checked is None or self.dataflow is None:
             return None
         measure = self.dataflow.structure.measure.id
-        return self.checked.filter(pc.or_(pc.is_valid(self.checked.column(measure)), confidential(self.checked)))
+        keep = pc.or_(pc.is_valid(self.checked.column(measure)), confidential(self.checked))
+        if pc.all(keep, skip_nulls=False).as_py() is True:  # the usual case: no copy of the whole table
+            return self.checked
+        return self.checked.filter(keep)
 
     @cached_property
     def observations(self) -> pa.Table | None:

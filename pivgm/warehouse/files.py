@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import pyarrow.parquet as pq
 from pivgm.errors import LoadError
 
 PERIOD_START = "TIME_PERIOD_START"
+ARCHIVE_CHUNK = 1 << 20
 
 # The first day of an SDMX period: 2023 -> 2023-01-01, 2023-Q3 -> 2023-07-01, 2023-07 -> 2023-07-01. A
 # reporting period counts from its REPORTING_YEAR_START_DAY: 2022-A1 with --10-01 -> 2022-10-01, 2022-Q2 with
@@ -165,9 +167,10 @@ class Warehouse:
             connection.close()
             temporary.unlink(missing_ok=True)
 
-    def archive(self, content: bytes, suffix: str) -> StoredFile:
-        """Keep an uploaded file byte for byte under ``archive/<sha256><suffix>`` (written atomically)."""
-        digest = hashlib.sha256(content).hexdigest()
+    def archive(self, content: bytes | Path, suffix: str) -> StoredFile:
+        """Keep an uploaded file byte for byte under ``archive/<sha256><suffix>`` (written atomically);
+        ``content`` is its bytes or a file holding them, hashed and copied in chunks (never whole in memory)."""
+        digest = _sha256(content)
         folder = self.data_dir / "archive"
         folder.mkdir(parents=True, exist_ok=True)
         final = folder / f"{digest}{suffix}"
@@ -175,7 +178,11 @@ class Warehouse:
             temporary = folder / f".tmp-{uuid.uuid4().hex}"
             try:
                 with open(temporary, "wb") as f:
-                    f.write(content)
+                    if isinstance(content, Path):
+                        with content.open("rb") as source:
+                            shutil.copyfileobj(source, f, ARCHIVE_CHUNK)
+                    else:
+                        f.write(content)
                     f.flush()
                     os.fsync(f.fileno())
                 os.replace(temporary, final)
@@ -211,3 +218,13 @@ class Warehouse:
         for path in removed:
             path.unlink(missing_ok=True)
         return removed
+
+
+def _sha256(content: bytes | Path) -> str:
+    if not isinstance(content, Path):
+        return hashlib.sha256(content).hexdigest()
+    digest = hashlib.sha256()
+    with content.open("rb") as source:
+        while chunk := source.read(ARCHIVE_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -94,22 +94,29 @@ def _rebuilt(kind: str, message: str, details: dict[str, Any]) -> PivgmError:
 
 
 def _child(settings: Settings, path: Path, request: SubmissionRequest, limits: JobLimits, pipe: Connection) -> None:
-    """The job: limits first, then the whole submission; every outcome goes back through ``pipe``."""
+    """The job: limits first, then the whole submission; every outcome goes back through ``pipe``, after the
+    job's own peak resident memory (which the parent's sampling could miss between two looks)."""
     _limit(limits)
+    last: tuple[str, Any]
     try:
         platform = Platform.open(settings)
-        job = replace(request, content=path.read_bytes())
+        job = replace(request, path=path)  # read from the file, never whole in memory
         outcome = submit(platform, job, on_recorded=lambda submission: pipe.send(("recorded", submission)))
-        pipe.send(("done", outcome))
+        last = ("done", outcome)
     except PivgmError as error:
-        pipe.send(("error", _error(error)))
+        last = ("error", _error(error))
     except MemoryError:
-        pipe.send(("memory", None))
+        last = ("memory", None)
     except Exception as error:  # a bug, not bad input: the parent answers 500 with what it was
-        if type(error).__name__ in MEMORY_ERRORS:
-            pipe.send(("memory", None))
-        else:
-            pipe.send(("crash", f"{type(error).__name__}: {error}"))
+        memory = type(error).__name__ in MEMORY_ERRORS
+        last = ("memory", None) if memory else ("crash", f"{type(error).__name__}: {error}")
+    pipe.send(("peak", own_peak_mb()))
+    pipe.send(last)
+
+
+def own_peak_mb() -> float:
+    """This process's peak resident memory in MB (``VmHWM``)."""
+    return _status_mb("self", "VmHWM:")
 
 
 def _limit_error(request: SubmissionRequest, limits: JobLimits, what: str, recorded: int | None) -> PivgmError:
@@ -143,14 +150,18 @@ class _Heard:
     over_memory: bool = False
 
 
-def resident_mb(pid: int) -> float:
-    """The resident memory of process ``pid`` in MB (0 once it has ended)."""
+def _status_mb(pid: int | str, field: str) -> float:
     try:
         with open(f"/proc/{pid}/status", encoding="ascii") as status:
-            line = next((line for line in status if line.startswith("VmRSS:")), "VmRSS: 0 kB")
+            line = next((line for line in status if line.startswith(field)), f"{field} 0 kB")
     except OSError:
         return 0.0
     return int(line.split()[1]) / 1024
+
+
+def resident_mb(pid: int) -> float:
+    """The resident memory of process ``pid`` in MB (0 once it has ended)."""
+    return _status_mb(pid, "VmRSS:")
 
 
 def _listen(receiver: Connection, pid: int, limits: JobLimits) -> _Heard:
@@ -174,6 +185,8 @@ def _listen(receiver: Connection, pid: int, limits: JobLimits) -> _Heard:
             break  # the child died without a word: killed at a limit
         if kind == "recorded":
             heard.recorded = payload
+        elif kind == "peak":
+            heard.peak_rss_mb = max(heard.peak_rss_mb, payload)
         else:
             heard.message = (kind, payload)
     return heard
@@ -194,7 +207,7 @@ def _run(settings: Settings, path: Path, request: SubmissionRequest, limits: Job
         receiver.close()
     if heard.message is not None and heard.message[0] == "done":
         outcome: SubmissionOutcome = heard.message[1]
-        return outcome
+        return replace(outcome, peak_memory_mb=round(heard.peak_rss_mb))
     if heard.recorded is not None:
         Platform.open(settings).submissions.fail_loads([heard.recorded])
     raise _failure(request, limits, heard, process.exitcode)

@@ -57,16 +57,25 @@ class SubmissionRequest:
     provider_id: str
     dataflow_id: str
     file_name: str
-    content: bytes
+    content: bytes  # the file's bytes, unless ``path`` holds them
     mapping: Mapping | None = None
     options: ReadOptions = field(default_factory=ReadOptions)
     load: bool = True
     recipe: Recipe | None = None
     actor: Actor | None = None  # who submits (audited); the operating system's user when None
+    path: Path | None = None  # the file, read from here instead of ``content`` (never whole in memory twice)
 
     @property
     def submitter(self) -> Actor:
         return self.actor or operating_system_actor()
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size if self.path is not None else len(self.content)
+
+    @property
+    def file(self) -> bytes | Path:
+        return self.path if self.path is not None else self.content
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,7 @@ class SubmissionOutcome:
     version: VersionInfo | None = None
     duplicate_of: int | None = None
     mapping: Mapping | None = None
+    peak_memory_mb: int | None = None  # of the limited child process that checked and loaded it (``jobs``)
 
 
 def _unreadable(request: SubmissionRequest, error: SourceFormatError) -> ValidationReport:
@@ -107,7 +117,10 @@ def _read(request: SubmissionRequest, max_rows: int, max_columns: int, recipe: R
     suffix = Path(request.file_name).suffix.lower()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(request.content)
+        if request.path is not None:
+            path.symlink_to(request.path.resolve())  # the readers see the name's suffix, without a copy
+        else:
+            path.write_bytes(request.content)
         options = request.options
         if recipe is not None:
             limits = {"max_rows": options.max_rows or max_rows, "max_columns": options.max_columns or max_columns}
@@ -210,9 +223,10 @@ def submit(
     becomes ``draft`` with its version in one commit; a load that fails is marked ``failed``, and one that is
     killed is marked so by ``recovery.recover_interrupted_loads``."""
     settings = platform.settings
-    if len(request.content) > settings.max_upload_mb * 1_000_000:
+    size = request.size
+    if size > settings.max_upload_mb * 1_000_000:
         raise FileTooLargeError(
-            f"{request.file_name} has {len(request.content) / 1e6:.1f} MB; the limit is "
+            f"{request.file_name} has {size / 1e6:.1f} MB; the limit is "
             f"{settings.max_upload_mb:g} MB. Split it by year or by country and submit the parts.",
             file=request.file_name,
         )
@@ -226,10 +240,8 @@ def submit(
     provider = platform.standard.provider(request.provider_id)
     checked = check_file(platform, request)
     with loading(settings.data_dir):
-        stored = platform.warehouse.archive(request.content, Path(request.file_name).suffix.lower())
-        archived = platform.submissions.archive(
-            stored.sha256, request.file_name, len(request.content), stored.relative_path
-        )
+        stored = platform.warehouse.archive(request.file, Path(request.file_name).suffix.lower())
+        archived = platform.submissions.archive(stored.sha256, request.file_name, size, stored.relative_path)
         earlier = platform.submissions.loaded_with_file(provider.id, dataflow.id, archived.sha256)
         mapping_id = None
         spec = _checked_with(checked)
@@ -239,7 +251,8 @@ def submit(
             )
             mapping_id = platform.submissions.save_mapping(provider.id, dataflow.id, spec, saved).id
         outcome = checked.outcome
-        loads = outcome is not None and outcome.observations is not None and checked.report.valid and request.load
+        # observations (the conformed table, the largest copy of the file) are built only to be loaded
+        loads = request.load and checked.report.valid and outcome is not None and outcome.observations is not None
         result = _record(
             platform, request, archived.sha256, checked.report, mapping_id, earlier, checked.mapping, loads, spec
         )

@@ -68,6 +68,8 @@ def _public(outcome_or_info: Any, report: ValidationReport) -> dict[str, Any]:
         body["duplicate_of"] = outcome_or_info.duplicate_of
         if outcome_or_info.mapping is not None:
             body["mapping"] = outcome_or_info.mapping.to_dict()
+        if outcome_or_info.peak_memory_mb is not None:  # how close the upload came to the memory limit
+            body["processing"] = {"peak_memory_mb": outcome_or_info.peak_memory_mb}
     return body
 
 
