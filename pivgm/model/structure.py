@@ -20,6 +20,10 @@ class LocalizedText:
     def __post_init__(self) -> None:
         object.__setattr__(self, "texts", MappingProxyType(dict(self.texts)))
 
+    def __reduce__(self) -> tuple[type[LocalizedText], tuple[dict[str, str]]]:
+        """Picklable (a mapping proxy is not): pages built in a child process carry codelists' names."""
+        return LocalizedText, (dict(self.texts),)
+
     def get(self, language: str = DEFAULT_LANGUAGE) -> str:
         """The text in ``language``, falling back to Spanish, then English, then any."""
         for candidate in (language, DEFAULT_LANGUAGE, "en"):

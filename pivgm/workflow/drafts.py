@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from pivgm.accounts.actor import Actor
-from pivgm.errors import NotFoundError, SourceFormatError
+from pivgm.errors import NotFoundError, SourceFormatError, UploadLimitError
 from pivgm.ingest.readers import RawTable, ReadOptions, read_file, sheet_names
 from pivgm.ingest.recipes import Recipe, parse_recipe
 from pivgm.ingest.suggest import PERIOD_COLUMN, apply_layout, suggest_mapping
@@ -39,18 +39,19 @@ NOT_USED = ""
 class StagedFile:
     sha256: str
     file_name: str
-    content: bytes
-    path: Path  # the archived copy (submissions are checked from it in a limited child process)
+    path: Path  # the archived copy, read in a limited child process (``jobs.call_limited``)
 
 
-def stage(platform: Platform, actor: Actor, provider_id: str, dataflow_id: str, name: str, content: bytes) -> str:
-    """Archive an uploaded file for the guided steps; its SHA-256 names it in the next pages."""
+def stage(platform: Platform, actor: Actor, provider_id: str, dataflow_id: str, name: str, upload: Path) -> str:
+    """Archive an uploaded file (copied in chunks from ``upload``) for the guided steps; its SHA-256 names it
+    in the next pages."""
     authorize_upload(platform, actor, provider_id, dataflow_id)
     limit = platform.settings.max_upload_mb * 1_000_000
-    if len(content) > limit:
+    size = upload.stat().st_size
+    if size > limit:
         raise FileTooLargeError(f"{name} is larger than the limit of {limit / 1e6:g} MB.", file=name)
-    stored = platform.warehouse.archive(content, Path(name).suffix.lower())
-    platform.submissions.archive(stored.sha256, name, len(content), stored.relative_path)
+    stored = platform.warehouse.archive(upload, Path(name).suffix.lower())
+    platform.submissions.archive(stored.sha256, name, size, stored.relative_path)
     return stored.sha256
 
 
@@ -60,23 +61,29 @@ def staged(platform: Platform, actor: Actor, provider_id: str, dataflow_id: str,
     archived = platform.submissions.archived_file(sha256) if SHA256.match(sha256) else None
     if archived is None:
         raise NotFoundError("No uploaded file has that identifier: upload it again.", file=sha256)
-    path = platform.warehouse.path(archived.stored_file)
-    return StagedFile(archived.sha256, archived.file_name, path.read_bytes(), path)
+    return StagedFile(archived.sha256, archived.file_name, platform.warehouse.path(archived.stored_file))
 
 
-def read_staged(file: StagedFile, sheet: str | None, header_rows: int | None, max_rows: int) -> RawTable:
-    """The staged file read with the person's choices (None: detected)."""
+def read_staged(platform: Platform, file: StagedFile, sheet: str | None, header_rows: int | None) -> RawTable:
+    """The staged file read with the person's choices (None: detected), within a submission's row and column
+    caps."""
+    settings = platform.settings
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{Path(file.file_name).suffix.lower()}"
-        path.write_bytes(file.content)
-        options = ReadOptions(sheet=sheet or None, header_rows=header_rows, max_rows=max_rows)
+        path.symlink_to(file.path.resolve())  # the readers see the name's suffix, without a copy
+        options = ReadOptions(
+            sheet=sheet or None,
+            header_rows=header_rows,
+            max_rows=settings.max_submission_rows,
+            max_columns=settings.max_submission_columns,
+        )
         return read_file(path, options, file_name=file.file_name)
 
 
 def sheets_of(file: StagedFile) -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{Path(file.file_name).suffix.lower()}"
-        path.write_bytes(file.content)
+        path.symlink_to(file.path.resolve())
         return list(sheet_names(path, file.file_name) or [])
 
 
@@ -94,9 +101,13 @@ class Preview:
 
 
 def preview(platform: Platform, file: StagedFile, sheet: str | None, header_rows: int | None) -> Preview:
+    """What the preview page shows (call it through ``jobs.call_limited``: it reads the whole file). A file
+    past a submission's limits is refused (``UploadLimitError``), as it would be when submitted."""
     sheets = sheets_of(file)
     try:
-        raw = read_staged(file, sheet, header_rows, platform.settings.max_submission_rows).plain()
+        raw = read_staged(platform, file, sheet, header_rows).plain()
+    except UploadLimitError:
+        raise
     except SourceFormatError as error:
         return Preview([], [], 0, sheets, {}, [], problem=error.message)
     columns = [name for name in raw.table.column_names if not name.startswith("_")]
@@ -187,8 +198,9 @@ def editor(
     """The suggestion for the file (or the person's ``chosen`` column roles over it), ready to edit; value
     maps list the labels of the rows the ``conditions`` keep; ``typed`` keeps codes already chosen. A
     ``saved`` recipe (the provider's last one for the dataflow) is put over the suggestion when nothing is
-    chosen yet: its columns that the file has, its codes, constants and row conditions."""
-    raw = read_staged(file, sheet, header_rows, platform.settings.max_submission_rows)
+    chosen yet: its columns that the file has, its codes, constants and row conditions. Call it through
+    ``jobs.call_limited``: it reads the whole file."""
+    raw = read_staged(platform, file, sheet, header_rows)
     provider = platform.standard.provider(provider_id)
     suggestion = suggest_mapping(raw, dataflow, provider_countries=provider.countries)
     whole = apply_layout(raw, suggestion).plain().table
@@ -297,14 +309,16 @@ def recipe_from_choices(
 
 
 def rows_around(platform: Platform, sha256: str, row: int, around: int = 5) -> Preview:
-    """The rows of an archived file near its row ``row`` (as numbered in a validation report)."""
+    """The rows of an archived file near its row ``row`` (as numbered in a validation report); call it through
+    ``jobs.call_limited``: it reads the whole file."""
     archived = platform.submissions.archived_file(sha256)
     if archived is None:
         raise NotFoundError("The submitted file is no longer archived.", file=sha256)
-    path = platform.warehouse.path(archived.stored_file)
-    file = StagedFile(archived.sha256, archived.file_name, path.read_bytes(), path)
+    file = StagedFile(archived.sha256, archived.file_name, platform.warehouse.path(archived.stored_file))
     try:
-        raw = read_staged(file, None, None, platform.settings.max_submission_rows).plain()
+        raw = read_staged(platform, file, None, None).plain()
+    except UploadLimitError:
+        raise
     except SourceFormatError as error:
         return Preview([], [], 0, [], {}, [], problem=error.message)
     columns = [name for name in raw.table.column_names if not name.startswith("_")]

@@ -6,6 +6,9 @@ Each upload runs in a fresh process forked from a server process that has the pl
 byte. The web worker waits for it in a thread, so its event loop keeps answering. A job over a limit is
 stopped and answered with a ``processing-limit`` error (413): it was stopped while reading or validating, so
 nothing was recorded, or it was stopped while loading and its submission is marked ``failed``.
+
+The guided upload's pages read the uploaded file the same way (``call_limited``): its preview and its column
+editor are built in a limited child too, so a hostile file cannot stall or bloat the worker on those pages.
 """
 
 from __future__ import annotations
@@ -14,18 +17,22 @@ import multiprocessing
 import os
 import resource
 import signal
+import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from pivgm.errors import LoadError, PivgmError
+from pivgm.errors import LoadError, PivgmError, in_both
 from pivgm.platform import Platform
 from pivgm.settings import Settings
 from pivgm.workflow.submissions import SubmissionOutcome, SubmissionRequest, submit
 
+T = TypeVar("T")
 NICENESS = 10
 GRACE_CPU_SECONDS = 5  # between the soft limit (SIGXCPU) and the hard one (SIGKILL)
 # Address space the libraries map without using it (Arrow's and DuckDB's allocators, thread stacks: about
@@ -54,6 +61,17 @@ class JobLimits:
     def from_settings(cls, settings: Settings) -> JobLimits:
         cpu = settings.upload_cpu_seconds
         return cls(cpu, settings.upload_memory_mb, wall_seconds=max(60.0, 4.0 * cpu))
+
+
+Tell = Callable[[int], None]  # how a job says which submission it recorded
+
+
+@dataclass(frozen=True)
+class _Job:
+    settings: Settings
+    work: Callable[[Platform, Tell], Any]  # picklable: a module-level function or a partial of one
+    limits: JobLimits
+    scratch: Path  # the child's temporary folder
 
 
 def _context() -> Any:
@@ -93,16 +111,16 @@ def _rebuilt(kind: str, message: str, details: dict[str, Any]) -> PivgmError:
     return error
 
 
-def _child(settings: Settings, path: Path, request: SubmissionRequest, limits: JobLimits, pipe: Connection) -> None:
+def _child(job: _Job, pipe: Connection) -> None:
     """The job: limits first, then the whole submission; every outcome goes back through ``pipe``, after the
-    job's own peak resident memory (which the parent's sampling could miss between two looks)."""
-    _limit(limits)
+    job's own peak resident memory (which the parent's sampling could miss between two looks). Its temporary
+    files go to the parent's scratch folder, removed by the parent however the job ends."""
+    _limit(job.limits)
+    tempfile.tempdir = str(job.scratch)
     last: tuple[str, Any]
     try:
-        platform = Platform.open(settings)
-        job = replace(request, path=path)  # read from the file, never whole in memory
-        outcome = submit(platform, job, on_recorded=lambda submission: pipe.send(("recorded", submission)))
-        last = ("done", outcome)
+        platform = Platform.open(job.settings)
+        last = ("done", job.work(platform, lambda submission: pipe.send(("recorded", submission))))
     except PivgmError as error:
         last = ("error", _error(error))
     except MemoryError:
@@ -119,24 +137,49 @@ def own_peak_mb() -> float:
     return _status_mb("self", "VmHWM:")
 
 
-def _limit_error(request: SubmissionRequest, limits: JobLimits, what: str, recorded: int | None) -> PivgmError:
-    stage = (
-        f"while it was loaded; submission {recorded} is marked failed and nothing of it was kept"
-        if recorded is not None
-        else "before anything was recorded"
+def _limit_error(name: str, what: tuple[str, str], recorded: int | None) -> PivgmError:
+    """The error for a job on file ``name`` stopped at a limit: ``what`` it needed more of, in English and
+    Spanish."""
+    if recorded is not None:
+        stage = f"while it was loaded; submission {recorded} is marked failed and nothing of it was kept"
+        etapa = f"mientras se cargaba; el envío {recorded} quedó marcado como fallido y no se conservó nada de él"
+    else:
+        stage, etapa = "before anything was recorded", "antes de registrar nada"
+    english = (
+        f"{name}: checking and loading the file needed more than {what[0]}, the most one submission may use; it "
+        f"was stopped {stage}. Split the file (by year or by country) and submit the parts."
     )
-    return ProcessingLimitError(
-        f"{request.file_name}: checking and loading the file needed more than {what}, the most one submission "
-        f"may use; it was stopped {stage}. Split the file (by year or by country) and submit the parts.",
-        file=request.file_name,
-        submission=recorded,
+    spanish = (
+        f"{name}: revisar y cargar el archivo necesitó más de {what[1]}, el máximo que puede usar un envío; se "
+        f"detuvo {etapa}. Divida el archivo (por año o por país) y envíe las partes."
     )
+    return ProcessingLimitError(english, file=name, submission=recorded, **in_both(spanish, english))
+
+
+def _memory(limits: JobLimits) -> tuple[str, str]:
+    return f"{limits.memory_mb:,} MB of memory", f"{limits.memory_mb:,} MB de memoria"
+
+
+def _submit(request: SubmissionRequest, platform: Platform, tell: Tell) -> SubmissionOutcome:
+    return submit(platform, request, on_recorded=tell)
+
+
+def _apply(function: Callable[..., Any], arguments: tuple[Any, ...], platform: Platform, tell: Tell) -> Any:
+    return function(platform, *arguments)
 
 
 def run_limited(settings: Settings, path: Path, request: SubmissionRequest, limits: JobLimits) -> SubmissionOutcome:
     """``submit`` the file at ``path`` in a limited child process (blocking: call it from a thread)."""
-    with _slot(settings.upload_jobs):
-        return _run(settings, path, request, limits)
+    work = partial(_submit, replace(request, path=path))  # read from the file, never whole in memory
+    outcome, peak = _run(settings, work, limits, request.file_name)
+    return replace(outcome, peak_memory_mb=round(peak))
+
+
+def call_limited(settings: Settings, file_name: str, function: Callable[..., T], *arguments: Any) -> T:
+    """``function(platform, *arguments)`` in a child process under the upload limits, for work that reads the
+    uploaded file ``file_name`` (blocking: call it from a thread); its errors are raised here."""
+    result, _peak = _run(settings, partial(_apply, function, arguments), JobLimits.from_settings(settings), file_name)
+    return cast(T, result)
 
 
 @dataclass
@@ -192,39 +235,43 @@ def _listen(receiver: Connection, pid: int, limits: JobLimits) -> _Heard:
     return heard
 
 
-def _run(settings: Settings, path: Path, request: SubmissionRequest, limits: JobLimits) -> SubmissionOutcome:
-    receiver, sender = _CONTEXT.Pipe(duplex=False)
-    process = _CONTEXT.Process(target=_child, args=(settings, path, request, limits, sender), daemon=True)
-    process.start()
-    sender.close()
-    heard = _Heard()
-    try:
-        heard = _listen(receiver, process.pid or 0, limits)
-    finally:
-        if process.is_alive() and heard.message is None:
-            process.kill()  # over a limit, or the waiting thread was interrupted
-        process.join(timeout=30)
-        receiver.close()
+def _run(settings: Settings, work: Callable[[Platform, Tell], Any], limits: JobLimits, name: str) -> tuple[Any, float]:
+    """The result of ``work`` in a limited child and the child's peak resident memory in MB."""
+    with _slot(settings.upload_jobs), tempfile.TemporaryDirectory(prefix="pivgm-job-") as scratch:
+        receiver, sender = _CONTEXT.Pipe(duplex=False)
+        job = _Job(settings, work, limits, Path(scratch))
+        process = _CONTEXT.Process(target=_child, args=(job, sender), daemon=True)
+        process.start()
+        sender.close()
+        heard = _Heard()
+        try:
+            heard = _listen(receiver, process.pid or 0, limits)
+        finally:
+            if process.is_alive() and heard.message is None:
+                process.kill()  # over a limit, or the waiting thread was interrupted
+            process.join(timeout=30)
+            receiver.close()
     if heard.message is not None and heard.message[0] == "done":
-        outcome: SubmissionOutcome = heard.message[1]
-        return replace(outcome, peak_memory_mb=round(heard.peak_rss_mb))
+        return heard.message[1], heard.peak_rss_mb
     if heard.recorded is not None:
         Platform.open(settings).submissions.fail_loads([heard.recorded])
-    raise _failure(request, limits, heard, process.exitcode)
+    raise _failure(name, limits, heard, process.exitcode)
 
 
-def _failure(request: SubmissionRequest, limits: JobLimits, heard: _Heard, exitcode: int | None) -> PivgmError:
+def _failure(name: str, limits: JobLimits, heard: _Heard, exitcode: int | None) -> PivgmError:
     if heard.over_memory:
-        return _limit_error(request, limits, f"{limits.memory_mb:,} MB of memory", heard.recorded)
+        return _limit_error(name, _memory(limits), heard.recorded)
     if heard.timed_out:
-        return _limit_error(request, limits, f"{limits.wall_seconds:g} s", heard.recorded)
+        seconds = f"{limits.wall_seconds:g} s"
+        return _limit_error(name, (f"{seconds} of time", f"{seconds} de tiempo"), heard.recorded)
     if heard.message is None:
         if -(exitcode or 0) in (signal.SIGXCPU, signal.SIGKILL):
-            return _limit_error(request, limits, f"{limits.cpu_seconds} s of processor time", heard.recorded)
-        return LoadError(f"{request.file_name}: the submission stopped unexpectedly (exit {exitcode}).")
+            cpu = f"{limits.cpu_seconds:,} s"
+            return _limit_error(name, (f"{cpu} of processor time", f"{cpu} de procesador"), heard.recorded)
+        return LoadError(f"{name}: the submission stopped unexpectedly (exit {exitcode}).")
     kind, payload = heard.message
     if kind == "error":
         return _rebuilt(*payload)
     if kind == "memory":
-        return _limit_error(request, limits, f"{limits.memory_mb:,} MB of memory", heard.recorded)
-    return LoadError(f"{request.file_name}: the submission failed ({payload}).")
+        return _limit_error(name, _memory(limits), heard.recorded)
+    return LoadError(f"{name}: the submission failed ({payload}).")

@@ -74,7 +74,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         take_step(platform, ADMIN, published, action, "", None)
     revision = submit(platform, SubmissionRequest(PROVIDER, FLOW, "mx-rev.csv", REVISED, MAPPING)).submission.id
     take_step(platform, ADMIN, revision, "submit", "Revised January", None)
-    staged = drafts.stage(platform, admin.actor, PROVIDER, FLOW, "mx.csv", FIRST)
+    upload = tmp_path_factory.mktemp("upload") / "mx.csv"
+    upload.write_bytes(FIRST)
+    staged = drafts.stage(platform, admin.actor, PROVIDER, FLOW, "mx.csv", upload)
     with serving(platform.settings) as base:
         yield Site(base, {"staged": staged, "revision": revision, "published": published})
 

@@ -25,7 +25,7 @@ from pivgm.web.rendering import render
 from pivgm.web.security import CsrfDep, UserDep, csrf_token
 from pivgm.workflow import drafts
 from pivgm.workflow.inbox import submission_view
-from pivgm.workflow.jobs import JobLimits, run_limited
+from pivgm.workflow.jobs import JobLimits, call_limited, run_limited
 from pivgm.workflow.recipes import requested_recipe
 from pivgm.workflow.submissions import (
     FileTooLargeError,
@@ -73,7 +73,7 @@ def _public(outcome_or_info: Any, report: ValidationReport) -> dict[str, Any]:
     return body
 
 
-async def _copy_limited(upload: UploadFile, target: IO[bytes], limit_bytes: float, name: str) -> None:
+async def copy_limited(upload: UploadFile, target: IO[bytes], limit_bytes: float, name: str) -> None:
     """Copy the upload to ``target`` in chunks (never whole in the worker's memory), refusing it past the cap."""
     size = 0
     while chunk := await upload.read(CHUNK):
@@ -133,7 +133,7 @@ async def create_submission(
         actor=actor,
     )
     with tempfile.NamedTemporaryFile(prefix="pivgm-upload-") as copy:
-        await _copy_limited(file, copy, limit, name)
+        await copy_limited(file, copy, limit, name)
         settings = platform.settings
         run = partial(run_limited, settings, Path(copy.name), job, JobLimits.from_settings(settings))
         outcome = await anyio.to_thread.run_sync(run)  # checked and loaded in a limited child process
@@ -204,7 +204,7 @@ def rows_page(
 ) -> HTMLResponse:
     """The rows of the submitted file around one a report names (report rows link here)."""
     submission = visible_submission(platform, actor, submission_id)
-    shown = drafts.rows_around(platform, submission.file_sha256, row)
+    shown = call_limited(platform.settings, submission.file_name, drafts.rows_around, submission.file_sha256, row)
     return render(
         request, "file_rows.html", f"/api/submissions/{submission_id}", submission=submission, preview=shown, row=row
     )

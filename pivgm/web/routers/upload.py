@@ -4,9 +4,11 @@ dropdowns -> validate and load -> the report, from where the draft is sent for a
 
 from __future__ import annotations
 
+import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import partial
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -22,15 +24,15 @@ from pivgm.model import Dataflow
 from pivgm.web.dependencies import MAX_RECORD_ID, PlatformDep
 from pivgm.web.i18n import request_language
 from pivgm.web.rendering import render
+from pivgm.web.routers.submissions import copy_limited
 from pivgm.web.security import CsrfDep, UserDep, csrf_token
 from pivgm.workflow import drafts
-from pivgm.workflow.jobs import JobLimits, run_limited
+from pivgm.workflow.jobs import JobLimits, call_limited, run_limited
 from pivgm.workflow.row_filters import OPERATORS, RowCondition, parse_conditions
 from pivgm.workflow.submissions import SubmissionRequest
 
 router = APIRouter(include_in_schema=False)
 
-CHUNK = 1 << 20
 HEADER_CHOICES = (1, 2, 3)
 
 
@@ -86,16 +88,6 @@ def upload_page(request: Request, platform: PlatformDep, actor: UserDep, provide
     )
 
 
-async def _read_limited(upload: UploadFile, limit_bytes: float, name: str) -> bytes:
-    parts, size = [], 0
-    while chunk := await upload.read(CHUNK):
-        size += len(chunk)
-        if size > limit_bytes:
-            raise drafts.FileTooLargeError(f"{name} is larger than the limit of {limit_bytes / 1e6:g} MB.", file=name)
-        parts.append(chunk)
-    return b"".join(parts)
-
-
 @router.post("/submit/upload")
 async def upload_file(
     platform: PlatformDep,
@@ -108,8 +100,10 @@ async def upload_file(
 ) -> RedirectResponse:
     name = file.filename or "upload"
     drafts.authorize_upload(platform, actor, provider, dataflow)
-    content = await _read_limited(file, platform.settings.max_upload_mb * 1_000_000, name)
-    sha256 = drafts.stage(platform, actor, provider, dataflow, name, content)
+    with tempfile.NamedTemporaryFile(prefix="pivgm-upload-") as copy:
+        await copy_limited(file, copy, platform.settings.max_upload_mb * 1_000_000, name)
+        stage = partial(drafts.stage, platform, actor, provider, dataflow, name, Path(copy.name))
+        sha256 = await anyio.to_thread.run_sync(stage)  # hashed and archived in chunks, off the event loop
     return RedirectResponse(f"/submit/file/{sha256}?{_step_query(provider, dataflow, lang=lang)}", status_code=303)
 
 
@@ -133,7 +127,8 @@ def preview_page(
     header_rows: str = "",
 ) -> HTMLResponse:
     file = drafts.staged(platform, actor, provider, dataflow, sha256)
-    shown = drafts.preview(platform, file, sheet or None, _header_rows(header_rows))
+    chosen_rows = _header_rows(header_rows)
+    shown = call_limited(platform.settings, file.file_name, drafts.preview, file, sheet or None, chosen_rows)
     return render(
         request,
         "upload_preview.html",
@@ -174,8 +169,10 @@ def _mapping_view(
         drafts.attempted_recipe(platform, actor, attempt, provider, dataflow, sha256) if attempt is not None else None
     )
     saved = drafts.saved_recipe(platform, provider, dataflow) if use_saved and attempted is None else None
-    model = drafts.editor(
-        platform,
+    model = call_limited(
+        platform.settings,
+        file.file_name,
+        drafts.editor,
         file,
         provider,
         flow,
@@ -207,6 +204,23 @@ def _mapping_view(
         component_name=lambda component: _component_name(flow, component, language),
         code_label=lambda code: f"{code.id} · {code.name.get(language)}",
     )
+
+
+async def _mapping_view_in_thread(
+    request: Request,
+    platform: PlatformDep,
+    actor: Actor,
+    sha256: str,
+    choices: dict[str, str],
+    chosen: dict[str, str],
+    conditions: Sequence[RowCondition],
+    typed: drafts.Choices,
+    error: str = "",
+    key: str = "",
+) -> HTMLResponse:
+    """The mapping page drawn off the event loop (the file is read in a limited child, which takes a while)."""
+    draw = partial(_mapping_view, request, platform, actor, sha256, choices, chosen, conditions, typed, error, key)
+    return await anyio.to_thread.run_sync(draw)
 
 
 @router.get("/submit/file/{sha256}/mapping", response_class=HTMLResponse)
@@ -270,15 +284,17 @@ async def check_page(
     conditions = _conditions(form)
     roles = _choices(form, "role:")
     typed = drafts.Choices(_value_choices(form), _choices(form, "const:"))
+    redraw = partial(_mapping_view_in_thread, request, platform, actor, sha256, choices, roles, conditions, typed)
     if form.get("refresh"):
-        return _mapping_view(request, platform, actor, sha256, choices, roles, conditions, typed)
+        return await redraw()
     problems = [condition.problem for condition in conditions if condition.problem]
     if problems:
-        return _mapping_view(request, platform, actor, sha256, choices, roles, conditions, typed, error_key=problems[0])
+        return await redraw(key=problems[0])
     file = drafts.staged(platform, actor, provider, dataflow, sha256)
     flow = platform.standard.dataflow(dataflow)
     sheet, header_rows = choices["sheet"] or None, _header_rows(choices["header_rows"])
-    model = drafts.editor(platform, file, provider, flow, sheet, header_rows, roles)
+    read = partial(call_limited, platform.settings, file.file_name, drafts.editor, file, provider, flow, sheet)
+    model = await anyio.to_thread.run_sync(partial(read, header_rows, roles))
     recipe = drafts.recipe_from_choices(provider, flow, model.layout, roles, typed.values, typed.constants, conditions)
     job = SubmissionRequest(
         provider_id=provider,
@@ -293,6 +309,6 @@ async def check_page(
         outcome = await anyio.to_thread.run_sync(run)  # checked and loaded in a limited child process
     except RecipeError as problem:  # the choices ask for what the file does not have: say so on the page
         message = problem.text(request_language(request))
-        return _mapping_view(request, platform, actor, sha256, choices, roles, conditions, typed, message)
+        return await redraw(message)
     target = f"/submissions/{outcome.submission.id}/report?lang={request_language(request)}"
     return RedirectResponse(target, status_code=303)
