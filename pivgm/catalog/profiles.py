@@ -12,9 +12,10 @@ from typing import Any
 import yaml
 
 from pivgm.catalog.explore import Explorer, ExplorerView
+from pivgm.catalog.service import Catalog, DataSelection
 from pivgm.catalog.state import Placement, ViewKind
 from pivgm.errors import NotFoundError
-from pivgm.model import Code, Codelist, LocalizedText
+from pivgm.model import Code, Codelist, Dataflow, LocalizedText
 
 PROFILES_FILE = Path(__file__).resolve().parent / "profiles.yaml"
 COUNTRY = "{country}"
@@ -53,13 +54,42 @@ class ProfileBlock:
 
 
 @dataclass(frozen=True)
+class IndicatorSpec:
+    dataflow_id: str
+    params: dict[str, list[str]]
+
+    def query(self, country: str) -> dict[str, list[str]]:
+        return {name: [v.replace(COUNTRY, country) for v in values] for name, values in self.params.items()}
+
+
+@dataclass(frozen=True)
+class IndicatorFigure:
+    """A country's latest value of a derived indicator, for the selection ``params`` (its explorer view)."""
+
+    dataflow: Dataflow
+    params: dict[str, list[str]]
+    period: str
+    value: float
+    unit: str
+    status: str | None  # OBS_STATUS when not normal
+
+
+@dataclass(frozen=True)
 class CountryProfile:
     country: Code
     blocks: tuple[ProfileBlock, ...]
+    indicators: tuple[IndicatorFigure, ...] = ()
 
 
 def _params(raw: Mapping[str, Any]) -> dict[str, list[str]]:
     return {name: [str(v) for v in values] for name, values in raw.items()}
+
+
+@cache
+def _indicator_specs() -> tuple[IndicatorSpec, ...]:
+    with open(PROFILES_FILE, encoding="utf-8") as f:
+        raw = yaml.safe_load(f)
+    return tuple(IndicatorSpec(entry["dataflow"], _params(entry["params"])) for entry in raw.get("indicators") or ())
 
 
 @cache
@@ -134,8 +164,31 @@ def _top_view(explorer: Explorer, view: ExplorerView, dimension: str) -> Explore
     return top if top.shape is not None else None
 
 
+def _indicator(catalog: Catalog, spec: IndicatorSpec, country: str) -> IndicatorFigure | None:
+    """The latest period with a value (an undefined indicator is skipped back to one that has it)."""
+    if spec.dataflow_id not in catalog.releases():
+        return None
+    params = spec.query(country)
+    view = catalog.data(spec.dataflow_id, DataSelection(filters=params))
+    rows = [r for r in view.table.to_pylist() if r["OBS_VALUE"] is not None]
+    if not rows:
+        return None
+    last = rows[-1]  # in key and period order: one series, its latest period
+    status = last.get("OBS_STATUS")
+    return IndicatorFigure(
+        view.dataflow,
+        params,
+        last["TIME_PERIOD"],
+        last["OBS_VALUE"],
+        last.get("UNIT_MEASURE") or "",
+        status if status not in (None, "A") else None,
+    )
+
+
 def country_profile(explorer: Explorer, areas: Codelist, code: str) -> CountryProfile:
-    """Every block with data for the country (a block the country does not report is left out)."""
+    """Every block with data for the country (a block the country does not report is left out), and the
+    latest value of each derived indicator the country has."""
     country = country_code(areas, code)
     blocks = tuple(b for spec in _load()[1] if (b := _block(explorer, spec, country.id)) is not None)
-    return CountryProfile(country, blocks)
+    figures = (_indicator(explorer.catalog, spec, country.id) for spec in _indicator_specs())
+    return CountryProfile(country, blocks, tuple(f for f in figures if f is not None))

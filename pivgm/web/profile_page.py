@@ -7,7 +7,7 @@ from typing import Any
 
 from pivgm.catalog.explore import ExplorerView
 from pivgm.catalog.grid import Cell
-from pivgm.catalog.profiles import CountryProfile, ProfileBlock
+from pivgm.catalog.profiles import CountryProfile, IndicatorFigure, ProfileBlock
 from pivgm.catalog.service import HighlightView
 from pivgm.catalog.site import HomeView
 from pivgm.catalog.views import AreaMap, Ranking, SeriesChart
@@ -64,11 +64,42 @@ class BlockPage:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One line of the profile's indicators section, formatted."""
+
+    dataflow: str
+    name: str
+    value: str
+    unit: str
+    period: str
+    flags: str
+    href: str
+
+
 @dataclass
 class CountryPage:
     code: str
     name: str
     blocks: list[BlockPage]
+    indicators: list[IndicatorRow] = field(default_factory=list)
+
+
+def _pairs(params: dict[str, list[str]]) -> list[tuple[str, str]]:
+    return [(name, ",".join(codes)) for name, codes in params.items()]
+
+
+def _indicator_row(figure: IndicatorFigure, language: str) -> IndicatorRow:
+    labels = Labels(figure.dataflow, language)
+    return IndicatorRow(
+        figure.dataflow.id,
+        figure.dataflow.name.get(language),
+        number_label(figure.value, language),
+        labels.unit(figure.unit),
+        period_label(figure.period, language),
+        labels.status(figure.status) if figure.status else "",
+        url(f"/explore/{figure.dataflow.id}", _pairs(figure.params), lang=language),
+    )
 
 
 def _latest(view: ExplorerView, labels: Labels) -> list[Figure]:
@@ -167,12 +198,28 @@ def profile_public(profile: CountryProfile, language: str) -> dict[str, Any]:
             }
             for block, shown in zip(profile.blocks, page.blocks, strict=True)
         ],
+        "indicators": [
+            {
+                "dataflow": figure.dataflow.id,
+                "name": figure.dataflow.name.to_dict(),
+                "period": figure.period,
+                "value": figure.value,
+                "unit": figure.unit,
+                "status": figure.status,
+                "explorer": row.href,
+                "data": url(f"/api/data/{figure.dataflow.id}", _pairs(figure.params)),
+            }
+            for figure, row in zip(profile.indicators, page.indicators, strict=True)
+        ],
     }
 
 
 def country_page(profile: CountryProfile, language: str) -> CountryPage:
     return CountryPage(
-        profile.country.id, profile.country.name.get(language), [_block(b, language) for b in profile.blocks]
+        profile.country.id,
+        profile.country.name.get(language),
+        [_block(b, language) for b in profile.blocks],
+        [_indicator_row(f, language) for f in profile.indicators],
     )
 
 
