@@ -8,6 +8,7 @@ import subprocess
 import sys
 import textwrap
 
+import httpx
 import pytest
 from pysdmx.api.dc.query import Operator, TextFilter
 from pysdmx.api.fmr import RegistryClient
@@ -275,3 +276,25 @@ def test_sdmx1_reads_structure_specific_time_series_data_with_the_stores_values(
     )
     got = {tuple(row[:-1]): row[-1] for row in rows}
     assert got == store_values(catalog)
+
+
+def test_sdmx1_reads_parent_codes_and_a_partial_codelist_without_the_parent(live_url):
+    """A partial codelist leaves out the parents it does not hold (seen red with the writer's check removed)."""
+    found = run_sdmx1(
+        live_url,
+        """
+        whole = client.codelist("CL_AREA").codelist["CL_AREA"]
+        partial = client.get(url=sys.argv[1] + "/codelist/PIVGM/CL_AREA/1.0/MEX+HND")
+        cut = partial.codelist["CL_AREA"]
+        print(json.dumps({
+            "mexico": whole["MEX"].parent.id,
+            "central": [c.id for c in whole["CAM"].child],
+            "cut": sorted(c.id for c in cut),
+        }))
+        """,
+    )
+    assert found["mexico"] == "CAM" and "MEX" in found["central"]
+    assert found["cut"] == ["HND", "MEX"]
+    for path, parents in (("CL_AREA", True), ("CL_AREA/1.0/MEX+HND", False)):  # sdmx1 ignores dangling parents
+        body = httpx.get(f"{live_url}/codelist/PIVGM/{path}", timeout=60).text
+        assert ("<structure:Parent>" in body) is parents, path

@@ -43,3 +43,13 @@ RAW = {"id": "H_TEST", "agency": "PIVGM", "version": "1.0", "codelist": "CL_AREA
 def test_a_hierarchy_with_an_unknown_or_repeated_code_is_refused_naming_the_file(codes, message):
     with pytest.raises(StructureError, match=f"hierarchies/H_TEST.yaml: {message}"):
         hierarchy({**RAW, "codes": codes}, load_standard().codelists, "hierarchies/H_TEST.yaml")
+
+
+def test_each_code_of_the_americas_has_its_m49_region_as_parent_in_cl_area():
+    """CL_AREA's parents are the M49 hierarchy's one-parent tree (seen red with MEX's parent removed)."""
+    standard = load_standard()
+    areas = standard.codelists["CL_AREA"]
+    for node in standard.hierarchies["H_M49_AMERICAS"].walk():
+        for child in node.children:
+            assert areas.get(child.code).parent == node.code, child.code
+    assert areas.get("AMR").parent == "WLD" and areas.get("ESP").parent is None

@@ -75,7 +75,7 @@ def _codelist(codelist: Codelist, message: StructureMessage) -> dict[str, Any]:
                 "id": code.id,
                 "urn": f"{base}.{code.id}",
                 **_named(code.name, code.description),
-                **({"parent": code.parent} if code.parent else {}),
+                **({"parent": code.parent} if code.parent and (items is None or code.parent in items) else {}),
                 **(
                     {"annotations": [{"type": k, "title": v} for k, v in code.annotations.items()]}
                     if code.annotations

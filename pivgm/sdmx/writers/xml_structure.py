@@ -116,7 +116,7 @@ def _dataflow(parent: etree._Element, dataflow: Dataflow, detail: str) -> None:
         )
 
 
-def _code(parent: etree._Element, codelist: Codelist, code: Code) -> None:
+def _code(parent: etree._Element, codelist: Codelist, code: Code, items: frozenset[str] | None) -> None:
     node = _sub(
         parent, "structure", "Code", id=code.id, urn=f"{codelist.urn.replace('.Codelist=', '.Code=')}.{code.id}"
     )
@@ -127,7 +127,7 @@ def _code(parent: etree._Element, codelist: Codelist, code: Code) -> None:
         annotations.append(("PIVGM_MEMBERS", " ".join(code.members)[:4000], None))
     _annotations(node, annotations)
     _named(node, code.name, code.description, Stub.FULL)
-    if code.parent:
+    if code.parent and (items is None or code.parent in items):  # a partial list may leave the parent out
         _ref(_sub(node, "structure", "Parent"), id=code.parent)
 
 
@@ -139,7 +139,7 @@ def _codelist(parent: etree._Element, codelist: Codelist, detail: str, items: fr
     if detail == Stub.FULL:
         for code in codelist.codes:
             if items is None or code.id in items:
-                _code(node, codelist, code)
+                _code(node, codelist, code, items)
 
 
 def _hierarchical_code(parent: etree._Element, node: HierarchicalCode, codelist: Codelist) -> None:
