@@ -118,6 +118,7 @@ class StructureMessage:
     detail: Mapping[str, str] = field(default_factory=dict)
     partial: Mapping[str, frozenset[str]] = field(default_factory=dict)
     drafts: tuple[str, ...] = ()  # providers whose unpublished data a constraint counted (includeDrafts)
+    not_displayed: Mapping[str, str] = field(default_factory=dict)  # dataflow id -> NOT_DISPLAYED title
 
     def detail_of(self, artefact: Artefact) -> str:
         return self.detail.get(urn_of(artefact), Stub.FULL)

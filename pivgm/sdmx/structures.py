@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pivgm.model import Codelist, ConceptScheme, Dataflow, DataStructure, Hierarchy
@@ -199,7 +199,22 @@ def answer_structure_query(
         concepts=universe.standard.concepts,
         detail=_detail(main, referenced, query.detail),
         partial=_partial(main, referenced, query, used_codes),
+        not_displayed=not_displayed(grouped[Dataflow], used_codes),  # type: ignore[arg-type]
     )
+
+
+def not_displayed(
+    dataflows: Sequence[Dataflow], used_codes: Callable[[Dataflow], Mapping[str, frozenset[str]]]
+) -> dict[str, str]:
+    """The ``NOT_DISPLAYED`` annotation title of each dataflow with data (the .Stat Data Explorer convention):
+    its dimensions whose data hold one code only (``FREQ,SEX``), which a table or chart need not show."""
+    found = {}
+    for dataflow in dataflows:
+        used = used_codes(dataflow)
+        single = [d for d in dataflow.structure.dimension_ids if len(used.get(d, ())) == 1]
+        if single:
+            found[dataflow.id] = ",".join(single)
+    return found
 
 
 def _check_items(main: list[Artefact], items: tuple[str, ...]) -> None:

@@ -90,6 +90,10 @@ def _validator(kind: str) -> Draft202012Validator:
         return Draft202012Validator(json.load(f))
 
 
+ORDER = "ORDER"
+"""The annotation type of a code's position in its codelist (.Stat convention)."""
+
+
 def _read(path: Path, kind: str | None = None) -> Any:
     """Parse a YAML file and, for ``kind`` (codelist, dataflow, concepts), check it against its schema."""
     try:
@@ -109,14 +113,19 @@ def _text(value: Mapping[str, str] | None) -> LocalizedText:
     return LocalizedText(dict(value or {}))
 
 
-def _code(raw: Mapping[str, Any]) -> Code:
+def _code(raw: Mapping[str, Any], position: int) -> Code:
+    """A code; its ``ORDER`` annotation is its position in the codelist (from 1), the order .Stat's Data
+    Explorer shows codes in."""
     return Code(
         id=str(raw["id"]),
         name=_text(raw["name"]),
         description=_text(raw.get("description")),
         parent=raw.get("parent"),
         members=tuple(str(m) for m in raw.get("members", ())),
-        annotations={str(k): str(v) for k, v in (raw.get("annotations") or {}).items()},
+        annotations={
+            **{str(k): str(v) for k, v in (raw.get("annotations") or {}).items()},
+            ORDER: str(position),
+        },
     )
 
 
@@ -127,7 +136,7 @@ def _codelist(raw: Mapping[str, Any]) -> Codelist:
         version=str(raw.get("version", "1.0")),
         name=_text(raw["name"]),
         description=_text(raw.get("description")),
-        codes=tuple(_code(code) for code in raw["codes"]),
+        codes=tuple(_code(code, position) for position, code in enumerate(raw["codes"], start=1)),
     )
 
 

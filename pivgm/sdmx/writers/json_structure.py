@@ -57,6 +57,9 @@ def _maintainable(
 def _dataflow(dataflow: Dataflow, message: StructureMessage) -> dict[str, Any]:
     detail = message.detail_of(dataflow)
     entry = _maintainable(dataflow, dataflow.urn, dataflow.name, detail, dataflow.description)
+    hidden = message.not_displayed.get(dataflow.id)
+    if hidden and detail != Stub.STUB:
+        entry["annotations"] = [{"type": "NOT_DISPLAYED", "title": hidden}]
     if detail == Stub.FULL:
         entry["structure"] = dataflow.structure.urn
     return entry

@@ -87,7 +87,7 @@ def _named(node: etree._Element, name: LocalizedText, description: LocalizedText
         _texts(node, "Description", description)
 
 
-def _dataflow(parent: etree._Element, dataflow: Dataflow, detail: str) -> None:
+def _dataflow(parent: etree._Element, dataflow: Dataflow, detail: str, not_displayed: str | None = None) -> None:
     node = _maintainable(parent, "Dataflow", dataflow, dataflow.urn, detail)
     if detail != Stub.STUB:
         metadata = dataflow.metadata
@@ -101,6 +101,7 @@ def _dataflow(parent: etree._Element, dataflow: Dataflow, detail: str) -> None:
                 ("PIVGM_METHODOLOGY", None, metadata.methodology),
                 ("PIVGM_COMPARABILITY", None, metadata.comparability),
                 ("PIVGM_LICENCE", metadata.licence[:1000] or None, None),
+                *([("NOT_DISPLAYED", not_displayed, None)] if not_displayed else []),
             ],
         )
     _named(node, dataflow.name, dataflow.description, detail)
@@ -375,7 +376,7 @@ ArtefactWriter = Callable[[etree._Element, Any, StructureMessage], None]
 # One writer per kind of artefact, in the order SDMX-ML 2.1 lists them in a structure message.
 SECTIONS: tuple[tuple[str, str, ArtefactWriter], ...] = (
     ("OrganisationSchemes", "provider_schemes", lambda c, a, m: _providers(c, a, m.detail_of(a))),
-    ("Dataflows", "dataflows", lambda c, a, m: _dataflow(c, a, m.detail_of(a))),
+    ("Dataflows", "dataflows", lambda c, a, m: _dataflow(c, a, m.detail_of(a), m.not_displayed.get(a.id))),
     ("Codelists", "codelists", lambda c, a, m: _codelist(c, a, m.detail_of(a), m.items_of(a))),
     ("HierarchicalCodelists", "hierarchies", lambda c, a, m: _hierarchical_codelist(c, a, m.detail_of(a))),
     ("Concepts", "concept_schemes", lambda c, a, m: _concepts(c, a, m.detail_of(a), m.items_of(a))),
