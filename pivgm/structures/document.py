@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pivgm.model import Codelist, Dataflow
+from pivgm.model import Codelist, Dataflow, HierarchicalCode, Hierarchy
 from pivgm.structures.loader import Standard
 
 LARGE_CODELIST = 40
@@ -57,6 +57,27 @@ def _codelist_section(codelist: Codelist) -> list[str]:
     return [*lines, ""]
 
 
+def _hierarchy_lines(node: HierarchicalCode, codelist: Codelist, depth: int) -> list[str]:
+    """A grouping code and, below it, its groupings; its other codes in one line."""
+    code = codelist.get(node.code)
+    name = code.name.get("en") if code is not None else node.code
+    groups = [child for child in node.children if child.children]
+    others = [child.code for child in node.children if not child.children]
+    line = f"{'  ' * depth}- `{node.code}` {name}" + (f": {', '.join(f'`{c}`' for c in others)}" if others else "")
+    return [line] + [row for child in groups for row in _hierarchy_lines(child, codelist, depth + 1)]
+
+
+def _hierarchy_section(hierarchy: Hierarchy) -> list[str]:
+    lines = [
+        f"### `{hierarchy.id}` — {hierarchy.name.get('en')} / {hierarchy.name.get('es')} "
+        f"(over `{hierarchy.codelist.id}`)",
+        "",
+    ]
+    for root in hierarchy.codes:
+        lines += _hierarchy_lines(root, hierarchy.codelist, 0)
+    return [*lines, ""]
+
+
 def standard_markdown(standard: Standard) -> str:
     lines = [
         "# The PIVGM migration data standard",
@@ -77,6 +98,9 @@ def standard_markdown(standard: Standard) -> str:
     lines += ["## Codelists", ""]
     for codelist in standard.codelists.values():
         lines += _codelist_section(codelist)
+    lines += ["## Hierarchies", ""]
+    for hierarchy in standard.hierarchies.values():
+        lines += _hierarchy_section(hierarchy)
     return "\n".join(lines).rstrip() + "\n"
 
 
