@@ -25,7 +25,7 @@ def test_the_regions_of_the_americas_split_the_americas_into_the_m49_regions_and
 
 def test_each_membership_grouping_is_a_hierarchy_of_its_members():
     standard = load_standard()
-    for hierarchy_id, group in (("H_RCM", "RCM"), ("H_SICA", "SICA"), ("H_CAMX", "CAMX")):
+    for hierarchy_id, group in (("H_RCM", "RCM"), ("H_SICA", "SICA"), ("H_CAMX", "CAMX"), ("H_CMC", "CMC")):
         (root,) = standard.hierarchies[hierarchy_id].codes
         assert (root.code, root.leaves()) == (group, standard.codelists["CL_AREA"].get(group).members)
 

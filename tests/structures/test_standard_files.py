@@ -39,7 +39,7 @@ TUN TUR TUV TWN TZA UGA UKR UMI URY USA UZB VAT VCT VEN VGB VIR VNM VUT WLF WSM 
 ISO_3166_ALPHA3 = _ISO_3166_ALPHA3_TEXT.split()
 
 SHARED_AREA_CODES = {"_T", "_O", "_U", "_Z", "XXA", "XKX", "XCX", "TIB", "ANT"}
-AREA_GROUPINGS = {"WLD", "AMR", "LAC", "NAC", "CAM", "CAR", "SAM", "RCM", "SICA"}
+AREA_GROUPINGS = {"WLD", "AMR", "LAC", "NAC", "CAM", "CAR", "SAM", "RCM", "SICA", "CMC"}
 
 # Columns of the vendored files that hold country or area codes, and the files that have none.
 AREA_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -322,6 +322,13 @@ def test_regional_conference_on_migration_and_sica_have_their_member_states() ->
         "USA",
     }
     assert set(codes["SICA"]["members"]) == {"BLZ", "CRI", "SLV", "GTM", "HND", "NIC", "PAN", "DOM"}
+
+
+def test_caribbean_migration_consultations_have_the_participants_iom_lists() -> None:
+    """IOM's page on the CMC lists 23 states and territories (no formal membership yet); all in the Americas."""
+    members = area_codes()["CMC"]["members"]
+    assert len(members) == 23 and {"JAM", "TTO", "BLZ", "GUY", "HTI", "DOM", "CUB", "SXM"} <= set(members)
+    assert set(members) <= set(area_codes()["AMR"]["members"])
 
 
 def test_m49_groupings_of_the_americas_nest() -> None:
