@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from pivgm.structures import load_standard
 
 
@@ -88,3 +90,21 @@ def test_home_headline_equals_the_api_sum_for_the_same_selection(client):
     total = sum(o["OBS_VALUE"] for o in observations)
     headlines = client.get("/", params={"lang": "en"}).text.split('class="headlines"')[1]
     assert f'<p class="headline-value">{total:,.0f}</p>' in headlines
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("es", ["Rutas", "Estadísticas espejo", "Calidad de los datos"]),
+        ("en", ["Routes", "Mirror statistics", "Data quality"]),
+    ],
+)
+def test_every_page_leads_to_the_route_view_mirror_statistics_and_the_quality_scorecard(client, language, names):
+    """Fails if a link leaves the site's navigation: those pages were reachable only by typing their address."""
+    for path, name in zip(("/routes", "/mirrors", "/quality"), names, strict=True):
+        home = client.get("/", params={"lang": language}).text
+        link = f'<a href="{path}?lang={language}">{name}</a>'
+        assert link in home
+        page = client.get(path, params={"lang": language})
+        assert page.status_code == 200
+        assert f'<a href="{path}?lang={language}" aria-current="page">{name}</a>' in page.text
