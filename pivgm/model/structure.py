@@ -203,7 +203,7 @@ class ReferenceMetadata:
     methodology: LocalizedText
     comparability: LocalizedText
     source_url: str = ""
-    licence: str = ""
+    licence: LocalizedText = field(default_factory=empty_text)  # in Spanish and English, like every text
     keywords: LocalizedText = field(default_factory=empty_text)
 
 

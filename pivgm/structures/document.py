@@ -33,7 +33,7 @@ def _dataflow_section(dataflow: Dataflow) -> list[str]:
         "",
         f"Attributes: {attributes}. Defaults: {defaults}.",
         "",
-        f"Source: {dataflow.metadata.source.get('en')} Licence: {dataflow.metadata.licence or 'see source'}.",
+        f"Source: {dataflow.metadata.source.get('en')} Licence: {dataflow.metadata.licence.get('en') or 'see source'}.",
         "",
     ]
     return lines

@@ -110,7 +110,11 @@ def indicator_dataflow(indicator_id: str, raw: Mapping[str, Any], dataflows: Map
     inputs = [dataflows[r["dataflow"]] for r in raw["inputs"].values() if r["dataflow"] in dataflows]
     metadata = _notes(raw, inputs)
     metadata["source_url"] = inputs[0].metadata.source_url if inputs else "https://example.org"
-    metadata["licence"] = "; ".join(dict.fromkeys(d.metadata.licence for d in inputs if d.metadata.licence)) or "-"
+    metadata["licence"] = {
+        lang: "; ".join(dict.fromkeys(d.metadata.licence.get(lang) for d in inputs if d.metadata.licence.get(lang)))
+        or "-"
+        for lang in ("es", "en")
+    }
     return {
         "version": raw["version"],
         "theme": "indicators",

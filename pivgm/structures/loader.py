@@ -202,7 +202,7 @@ def _metadata(raw: Mapping[str, Any]) -> ReferenceMetadata:
         methodology=_text(raw.get("methodology")),
         comparability=_text(raw.get("comparability")),
         source_url=str(raw.get("source_url", "")),
-        licence=str(raw.get("licence", "")),
+        licence=_text(raw.get("licence")),
         keywords=_text(raw.get("keywords")),
     )
 

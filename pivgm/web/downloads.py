@@ -1,4 +1,5 @@
-"""Downloads of the explorer: what is displayed, or the full dataflow, as CSV (with units, flags and a header
+"""Downloads of the explorer: the table on screen (``view``), the observations of the selection as a long
+table (``long``), or the full dataflow (``full``), as CSV (with units, flags and a header
 comment on the source), XLSX (a data sheet and a metadata sheet), SDMX-CSV 1.0, or a zip of the data with a
 metadata README. One writer per format (a registry).
 
@@ -27,6 +28,7 @@ from pivgm.sdmx.messages import DataMessage, Header
 from pivgm.sdmx.writers.csv import sdmx_csv_1
 from pivgm.web.formats import date_label
 from pivgm.web.labels import Labels
+from pivgm.web.shown_table import shown_rows
 
 NEWLINE = "\r\n"  # RFC 4180: a carriage return inside a text is then quoted, not taken for a line end
 
@@ -110,7 +112,7 @@ def _grid_sheet(grid: Grid, labels: Labels, about: list[tuple[str, str]], name: 
     return Sheet(header, rows, about, name)
 
 
-def about(download: Download, labels: Labels, link: str, full: bool) -> list[tuple[str, str]]:
+def about(download: Download, labels: Labels, link: str, scope: str) -> list[tuple[str, str]]:
     """What the file holds and where it comes from, in the page's language."""
     view = download.view
     dataflow = view.dataflow
@@ -127,12 +129,12 @@ def about(download: Download, labels: Labels, link: str, full: bool) -> list[tup
         (labels.t("dataset"), f"{dataflow.name.get(language)} ({dataflow.id}, {dataflow.agency} {dataflow.version})"),
         (labels.t("source"), metadata.source.get(language)),
         (labels.t("source_link"), metadata.source_url),
-        (labels.t("licence"), metadata.licence),
+        (labels.t("licence"), metadata.licence.get(language)),
     ]
     if release is not None:
         items.append((labels.t("release_label"), f"{release.id} · {date_label(release.published_at, language)}"))
-    items.append((labels.t("scope"), labels.t("scope_full") if full else labels.t("scope_view")))
-    if not full:
+    items.append((labels.t("scope"), labels.t(f"scope_{scope}")))
+    if scope != "full":
         items += [(labels.t("selection"), selection), (labels.t("periods"), period)]
         if view.summed:
             items.append((labels.t("added_up"), ", ".join(labels.dimension(d) for d in view.summed)))
@@ -145,14 +147,18 @@ def about(download: Download, labels: Labels, link: str, full: bool) -> list[tup
     return items
 
 
-def sheet(download: Download, labels: Labels, link: str, full: bool) -> Sheet:
-    """The table a download holds: every observation of the release, the observations of the selection,
-    or, when dimensions are added up, the figures as displayed."""
-    info = about(download, labels, link, full)
+def sheet(download: Download, labels: Labels, link: str, scope: str) -> Sheet:
+    """The table a download holds: the table on screen (``view``), every observation of the release
+    (``full``), or the observations of the selection (``long``; when dimensions are added up, the figures
+    as displayed, one row per key and period)."""
+    info = about(download, labels, link, scope)
     name = download.view.dataflow.id
-    if full and download.full is not None:
+    if scope == "full" and download.full is not None:
         return _observation_sheet(download.full.table, labels, info, name)
     view = download.view
+    shown = shown_rows(view.shape, labels) if scope == "view" else None
+    if shown is not None:
+        return Sheet(shown[0], shown[1], info, name)
     if view.grid is not None and view.summed:
         return _grid_sheet(view.grid, labels, info, name)
     if view.data is None:
@@ -225,28 +231,29 @@ def readme(table: Sheet, files: Sequence[str]) -> bytes:
 class Writer:
     media_type: str
     extension: str
-    write: Callable[[Download, Labels, str, bool], bytes]
+    write: Callable[[Download, Labels, str, str], bytes]
 
 
-def _observations(download: Download, full: bool) -> pa.Table | None:
-    if full and download.full is not None:
+def _observations(download: Download, scope: str) -> pa.Table | None:
+    if scope == "full" and download.full is not None:
         return download.full.table
     return download.view.data.table if download.view.data is not None else None
 
 
-def _write_sdmx(download: Download, labels: Labels, link: str, full: bool) -> bytes:
-    table = _observations(download, full)
+def _write_sdmx(download: Download, labels: Labels, link: str, scope: str) -> bytes:
+    """SDMX-CSV is observations only: the table on screen is written as the selection's observations."""
+    table = _observations(download, scope)
     dataflow = download.view.dataflow
     return sdmx_csv(table, dataflow) if table is not None else b"DATAFLOW\n"
 
 
-def _write_zip(download: Download, labels: Labels, link: str, full: bool) -> bytes:
-    table = sheet(download, labels, link, full)
+def _write_zip(download: Download, labels: Labels, link: str, scope: str) -> bytes:
+    table = sheet(download, labels, link, scope)
     stem = table.name
     files = {
         f"{stem}.csv": write_csv(table),
         f"{stem}.xlsx": write_xlsx(table),
-        f"{stem}.sdmx.csv": _write_sdmx(download, labels, link, full),
+        f"{stem}.sdmx.csv": _write_sdmx(download, labels, link, scope),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -257,11 +264,11 @@ def _write_zip(download: Download, labels: Labels, link: str, full: bool) -> byt
 
 
 WRITERS: dict[str, Writer] = {
-    "csv": Writer("text/csv; charset=utf-8", "csv", lambda d, lab, link, full: write_csv(sheet(d, lab, link, full))),
+    "csv": Writer("text/csv; charset=utf-8", "csv", lambda d, lab, link, scope: write_csv(sheet(d, lab, link, scope))),
     "xlsx": Writer(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "xlsx",
-        lambda d, lab, link, full: write_xlsx(sheet(d, lab, link, full)),
+        lambda d, lab, link, scope: write_xlsx(sheet(d, lab, link, scope)),
     ),
     "sdmx-csv": Writer("application/vnd.sdmx.data+csv; version=1.0.0; charset=utf-8", "sdmx.csv", _write_sdmx),
     "zip": Writer("application/zip", "zip", _write_zip),

@@ -15,6 +15,7 @@ from pivgm.catalog.state import TIME, ExplorerState, Placement, ViewKind
 from pivgm.catalog.views import Problem
 from pivgm.model import Dimension, Hierarchy
 from pivgm.model.periods import parse_period
+from pivgm.web.citation import citation
 from pivgm.web.formats import date_label
 from pivgm.web.labels import Labels
 from pivgm.web.map_incidents import with_incidents
@@ -85,6 +86,7 @@ class ExplorerPage:
     api_url: str
     downloads: list[Link] = field(default_factory=list)
     full_downloads: list[Link] = field(default_factory=list)
+    long_downloads: list[Link] = field(default_factory=list)
 
 
 def uncertainty_notes(view: ExplorerView, labels: Labels) -> list[str]:
@@ -274,7 +276,11 @@ def _periods(view: ExplorerView, labels: Labels) -> list[tuple[str, list[tuple[s
 
 
 def _downloads(state: ExplorerState, labels: Labels, scope: str) -> list[Link]:
+    """The download links of a scope; the table on screen is offered as CSV and XLSX (SDMX-CSV holds
+    observations only: the long table)."""
     formats = [("csv", "CSV"), ("xlsx", "XLSX"), ("sdmx-csv", "SDMX-CSV"), ("zip", "ZIP")]
+    if scope == "view":
+        formats = formats[:2]
     return [
         Link(
             name,
@@ -310,6 +316,7 @@ def explorer_page(
         spec.setdefault("usermeta", {})["subtitle"] = [subtitle, source]  # re-wrapped to the chart's width
         if state.view is ViewKind.MAP:
             spec = with_incidents(spec, view, labels)
+        spec["usermeta"]["citation"] = citation(view, labels, base_url.rstrip("/") + explorer_url(state, language))
     table = table_model(view.shape, labels, f"{name}. {subtitle}") if view.shape is not None else None
     problem_text, fixes = _problem(view.problem, labels) if view.problem else (None, [])
     notes = (
@@ -354,4 +361,5 @@ def explorer_page(
         api_url=url(f"/api/data/{state.dataflow_id}", state.api_params()),
         downloads=_downloads(state, labels, "view"),
         full_downloads=_downloads(state, labels, "full"),
+        long_downloads=_downloads(state, labels, "long"),
     )

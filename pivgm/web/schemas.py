@@ -94,7 +94,7 @@ def dataflow_public(summary: DataflowSummary, counts: dict[str, dict[str, int]])
             "definition": text(metadata.definition),
             "source": text(metadata.source),
             "source_url": metadata.source_url,
-            "licence": metadata.licence,
+            "licence": text(metadata.licence),
             "coverage": text(metadata.coverage),
             "methodology": text(metadata.methodology),
             "comparability": text(metadata.comparability),

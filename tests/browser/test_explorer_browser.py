@@ -87,7 +87,7 @@ def test_find_filter_view_download_and_share_darien_data(new_context, live_serve
     screenshot(page, "08-table-english")
 
     with page.expect_download() as download_info:
-        page.click("a[data-download='CSV']")
+        page.click("a[data-download-long='CSV']")  # the long table: one observation per row, as the API
     content = download_info.value.path().read_text(encoding="utf-8")
     rows = list(
         csv.DictReader(io.StringIO("".join(line + "\n" for line in content.splitlines() if not line.startswith("#"))))

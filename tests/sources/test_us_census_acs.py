@@ -309,7 +309,8 @@ def test_a_state_whose_fips_code_does_not_match_its_name_stops_the_import(copy):
 def test_licence_and_citation_are_the_ones_the_census_bureau_asks_for():
     """Public domain; cite the survey, table and year; say the product is not endorsed by the Bureau."""
     metadata = load_standard().dataflows[UsCensusAcs.dataflow_id].metadata
-    for text in (metadata.licence, UsCensusAcs.citation):
+    for text in (metadata.licence.get("en"), UsCensusAcs.citation):
         assert "U.S. Census Bureau, American Community Survey 1-year estimates" in text
         assert "not endorsed or certified by the Census Bureau" in text
-    assert "public domain" in metadata.licence.lower() and "S0506 (2018)" in metadata.licence
+    assert "public domain" in metadata.licence.get("en").lower() and "S0506 (2018)" in metadata.licence.get("en")
+    assert "dominio público" in metadata.licence.get("es").lower()

@@ -196,7 +196,7 @@ def minimal_dataflow() -> dict[str, Any]:
             **{key: text for key in ("definition", "source", "coverage", "methodology", "comparability")},
             "keywords": text,
             "source_url": "https://example.org/data",
-            "licence": "CC BY 4.0",
+            "licence": {"es": "CC BY 4.0", "en": "CC BY 4.0"},
         },
     }
 

@@ -100,7 +100,7 @@ def _dataflow(parent: etree._Element, dataflow: Dataflow, detail: str, not_displ
                 ("PIVGM_COVERAGE", None, metadata.coverage),
                 ("PIVGM_METHODOLOGY", None, metadata.methodology),
                 ("PIVGM_COMPARABILITY", None, metadata.comparability),
-                ("PIVGM_LICENCE", metadata.licence[:1000] or None, None),
+                ("PIVGM_LICENCE", None, metadata.licence),
                 *([("NOT_DISPLAYED", not_displayed, None)] if not_displayed else []),
             ],
         )

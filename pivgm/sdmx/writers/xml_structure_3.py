@@ -102,7 +102,7 @@ def _dataflow(parent: etree._Element, dataflow: Dataflow, message: StructureMess
         ("PIVGM_COVERAGE", None, metadata.coverage),
         ("PIVGM_METHODOLOGY", None, metadata.methodology),
         ("PIVGM_COMPARABILITY", None, metadata.comparability),
-        ("PIVGM_LICENCE", metadata.licence[:1000] or None, None),
+        ("PIVGM_LICENCE", None, metadata.licence),
     ]
     node = _maintainable(
         parent, "Dataflow", dataflow, dataflow.urn, detail, dataflow.name, dataflow.description, annotations

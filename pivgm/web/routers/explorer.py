@@ -86,21 +86,24 @@ def download(
     request: Request,
     site: SiteDep,
     format: Annotated[str, Query(description="csv, xlsx, sdmx-csv or zip")] = "csv",
-    scope: Annotated[str, Query(description="view (what is displayed) or full (the whole dataflow)")] = "view",
+    scope: Annotated[
+        str,
+        Query(description="view (the table on screen), long (the selection's observations) or full (the dataflow)"),
+    ] = "view",
 ) -> Response:
     writer = WRITERS.get(format)
     if writer is None:
         raise InvalidParameterError(
             f"Format {format!r} is not offered; use one of {', '.join(WRITERS)}.", parameter="format"
         )
-    if scope not in ("view", "full"):
-        raise InvalidParameterError(f"Scope {scope!r} is not valid; use view or full.", parameter="scope")
+    if scope not in ("view", "long", "full"):
+        raise InvalidParameterError(f"Scope {scope!r} is not valid; use view, long or full.", parameter="scope")
     full = scope == "full"
     result = site.download(dataflow_id, query_of(request, {*PAGE_PARAMETERS, "format", "scope"}), full)
     labels = page_labels(result.view.dataflow, request)
     link = public_base(request) + explorer_url(result.view.state, labels.language)
-    content = writer.write(result, labels, link, full)
-    name = f"{dataflow_id}{'' if full else '-view'}.{writer.extension}"
+    content = writer.write(result, labels, link, scope)
+    name = f"{dataflow_id}{'' if full else '-' + scope}.{writer.extension}"
     return Response(
         content, media_type=writer.media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )

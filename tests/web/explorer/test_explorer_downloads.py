@@ -1,5 +1,6 @@
-"""Downloads hold exactly what is displayed (or the whole dataflow), with units, flags and where the data
-come from, in CSV, XLSX, SDMX-CSV and a zip with a README; nothing in them runs as a spreadsheet formula."""
+"""Downloads hold exactly the table displayed, the selection's observations as a long table, or the whole
+dataflow, with units, flags and where the data come from, in CSV, XLSX, SDMX-CSV and a zip with a README;
+nothing in them runs as a spreadsheet formula."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from pivgm.cells import safe
+from pivgm.structures import load_standard
 from pivgm.web.downloads import Sheet, write_csv, write_xlsx
 from tests.web.explorer.explorer_helpers import api_observations
 
@@ -39,7 +41,9 @@ def csv_rows(content: bytes) -> tuple[list[str], list[dict[str, str]]]:
 
 
 def test_csv_of_the_view_has_the_api_numbers_units_flags_and_a_source_header(client):
-    comments, rows = csv_rows(download(client, "DF_IRREGULAR_TRANSIT", format="csv", lang="en", **VENEZUELANS_2023))
+    comments, rows = csv_rows(
+        download(client, "DF_IRREGULAR_TRANSIT", format="csv", scope="long", lang="en", **VENEZUELANS_2023)
+    )
     api = api_observations(client, "DF_IRREGULAR_TRANSIT", {**SAME_IN_THE_API, "from": "2023-01", "to": "2023-12"})
     assert [float(r["OBS_VALUE"]) for r in rows] == [o["OBS_VALUE"] for o in api]
     assert [r["TIME_PERIOD"] for r in rows] == [o["TIME_PERIOD"] for o in api]
@@ -53,7 +57,7 @@ def test_csv_of_the_view_has_the_api_numbers_units_flags_and_a_source_header(cli
 
 def test_csv_of_a_view_that_adds_codes_up_holds_the_figures_shown(client):
     params = {"from": "2024-01", "to": "2024-03", "lang": "en"}
-    comments, rows = csv_rows(download(client, "DF_IRREGULAR_TRANSIT", format="csv", **params))
+    comments, rows = csv_rows(download(client, "DF_IRREGULAR_TRANSIT", format="csv", scope="long", **params))
     api = api_observations(
         client,
         "DF_IRREGULAR_TRANSIT",
@@ -69,7 +73,7 @@ def test_csv_of_a_view_that_adds_codes_up_holds_the_figures_shown(client):
 
 def test_xlsx_has_a_data_sheet_and_a_metadata_sheet(client):
     workbook = load_workbook(
-        io.BytesIO(download(client, "DF_IRREGULAR_TRANSIT", format="xlsx", lang="es", **VENEZUELANS_2023))
+        io.BytesIO(download(client, "DF_IRREGULAR_TRANSIT", format="xlsx", scope="long", lang="es", **VENEZUELANS_2023))
     )
     data, metadata = workbook.worksheets
     rows = list(data.iter_rows(values_only=True))
@@ -91,7 +95,7 @@ def test_sdmx_csv_names_the_dataflow_on_every_row(client):
 
 
 def test_the_zip_holds_the_data_and_a_metadata_readme(client):
-    archive = zipfile.ZipFile(io.BytesIO(download(client, "DF_MIG_STOCK", format="zip", lang="en")))
+    archive = zipfile.ZipFile(io.BytesIO(download(client, "DF_MIG_STOCK", format="zip", scope="long", lang="en")))
     names = archive.namelist()
     assert names[0] == "README.md" and {"DF_MIG_STOCK.csv", "DF_MIG_STOCK.xlsx", "DF_MIG_STOCK.sdmx.csv"} <= set(names)
     readme = archive.read("README.md").decode()
@@ -123,3 +127,16 @@ def test_text_that_a_spreadsheet_would_run_is_neutralised(text):
     cell, number = next(workbook.worksheets[0].iter_rows(min_row=2, values_only=True))
     assert cell == "'" + text and number == -5.0
     assert next(workbook.worksheets[1].iter_rows(values_only=True))[1] == "'" + text
+
+
+def test_the_licence_is_written_in_the_page_language(client, get_page):
+    """Every dataflow's licence has a Spanish and an English text; pages and downloads use the page's
+    (seen red with the English text served to Spanish pages)."""
+    for dataflow in load_standard().dataflows.values():
+        assert dataflow.metadata.licence.missing_languages() == [], dataflow.id
+    spanish = get_page("/explore/DF_MISSING_MIGRANTS", lang="es").split('id="context-title"')[1]
+    english = get_page("/explore/DF_MISSING_MIGRANTS", lang="en").split('id="context-title"')[1]
+    assert "CC BY 4.0 (atribución: Proyecto Migrantes Desaparecidos de la OIM)" in spanish
+    assert "attribution" not in spanish and "CC BY 4.0 (attribution: IOM Missing Migrants Project)" in english
+    comments, _ = csv_rows(download(client, "DF_MISSING_MIGRANTS", format="csv", lang="es"))
+    assert "# Licencia: CC BY 4.0 (atribución: Proyecto Migrantes Desaparecidos de la OIM)" in comments

@@ -56,19 +56,74 @@
     });
   });
 
+  // Words longer than a line (the view's address) are cut into pieces, so that no line leaves the image.
+  function wrapAll(text, width) {
+    var pieces = [];
+    text.split(/\s+/).forEach(function (word) {
+      while (word.length > width) { pieces.push(word.slice(0, width)); word = word.slice(width); }
+      if (word) { pieces.push(word); }
+    });
+    return wrap(pieces.join(" "), width);
+  }
+
+  // An exported image says where its figures come from: the selection and the source in full (never cut
+  // mid-sentence), the licence, the address of the view and the day of access. It is drawn from a copy of
+  // the spec, at the width of the chart on screen, on the map's current period.
+  function exportSpec(id, view, target) {
+    var spec = JSON.parse(JSON.stringify(specs[id]));
+    var meta = spec.usermeta || {};
+    var cite = meta.citation;
+    if (!cite || !spec.title) { return null; }
+    var pixels = Math.max(480, target.clientWidth || 600);
+    var width = Math.floor(pixels / 6.4);
+    var address = cite.view.replace(/: \//, ": " + location.origin + "/");
+    var day = new Intl.DateTimeFormat(cite.locale, {year: "numeric", month: "long", day: "numeric"}).format(new Date());
+    var lines = [];
+    (meta.subtitle || []).concat([cite.licence, address, cite.accessed.replace("{date}", day)]).forEach(function (part) {
+      if (part) { lines = lines.concat(wrapAll(part, width)); }
+    });
+    spec.title.subtitle = lines;
+    spec.title.text = wrap(typeof spec.title.text === "string" ? spec.title.text : spec.title.text.join(" "), width);
+    if (spec.width === "container") { spec.width = pixels - 40; }
+    if (spec.params) {
+      spec.params.forEach(function (param) {
+        try { param.value = view.signal(param.name); } catch (error) { /* not a signal of this view */ }
+      });
+    }
+    return spec;
+  }
+
+  function save(href, type) {
+    var link = document.createElement("a");
+    link.href = href;
+    link.download = (document.title.split(" · ")[0] || "chart") + "." + type;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+  }
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-export]");
     if (!button) { return; }
-    var view = views[button.getAttribute("data-chart")];
+    var id = button.getAttribute("data-chart");
+    var view = views[id];
     if (!view) { return; }
     var type = button.getAttribute("data-export");
-    view.toImageURL(type, type === "png" ? 2 : 1).then(function (href) {
-      var link = document.createElement("a");
-      link.href = href;
-      link.download = (document.title.split(" · ")[0] || "chart") + "." + type;
-      document.body.appendChild(link);
-      link.click();
-      link.remove();
-    });
+    var scale = type === "png" ? 2 : 1;
+    var spec = exportSpec(id, view, document.getElementById("chart-" + id));
+    if (!spec) { view.toImageURL(type, scale).then(function (href) { save(href, type); }); return; }
+    window.pivgmExported = {type: type, spec: spec};  // what the image is drawn from (read by the tests)
+    var holder = document.createElement("div");
+    holder.className = "export-holder";
+    holder.setAttribute("aria-hidden", "true");
+    document.body.appendChild(holder);
+    vegaEmbed(holder, spec, {
+      actions: false, renderer: "svg", ast: true, formatLocale: formatLocale, timeFormatLocale: timeFormatLocale
+    }).then(function (result) {
+      return result.view.toImageURL(type, scale).then(function (href) {
+        save(href, type);
+        result.view.finalize();
+      });
+    }).finally(function () { holder.remove(); });
   });
 })();
