@@ -20,6 +20,7 @@ from pivgm.web.errors import install_error_handlers
 from pivgm.web.headers import ResponseHeaders
 from pivgm.web.routers import api, auth, explorer, mirrors, pages, quality, review, routes, sdmx, submissions, upload
 from pivgm.web.static_files import PrecompressedStaticFiles
+from pivgm.workflow.jobs import start_job_server
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp
@@ -81,4 +82,6 @@ def create_app(settings: Settings) -> FastAPI:
 
 def create_app_from_environment() -> FastAPI:
     """Entry point for ``uvicorn --factory`` (one call per worker process)."""
-    return create_app(Settings())
+    app = create_app(Settings())
+    start_job_server()  # each worker's upload jobs are forked from it
+    return app

@@ -81,6 +81,16 @@ def _context() -> Any:
 
 
 _CONTEXT = _context()
+
+
+def start_job_server() -> None:
+    """Start the process jobs are forked from now, with the server, rather than within a worker's first upload
+    (it imports the platform and parses the standard: seconds of processor time taken from the readers then)."""
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+
+
 _slots: dict[int, threading.BoundedSemaphore] = {}
 _slots_lock = threading.Lock()
 

@@ -27,7 +27,7 @@ READ = "/api/data/DF_IRREGULAR_TRANSIT?limit=200"
 SAMPLES = 60  # reader requests timed in each phase (p95 over 60: the 3rd slowest, not one outlier)
 UPLOAD_MB = 200  # the default PIVGM_MAX_UPLOAD_MB
 MEMORY_MB = 3072  # the default PIVGM_UPLOAD_MEMORY_MB
-MEMORY_MULTIPLE = 7.5  # peak resident memory of the job per byte of file, loading included (docs/security.md)
+MEMORY_MULTIPLE = 6.5  # peak resident memory of the job per byte of file, loading included (docs/security.md)
 pytestmark = pytest.mark.slow
 
 
@@ -68,10 +68,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
 
 
 def test_uploads_of_a_million_columns_and_of_200_mb_leave_a_reader_under_twice_its_idle_p95(server, tmp_path):
-    """The 200 MB file is valid and loaded (the heaviest path: read, map, validate, merge, write), taking
-    20-40 s; the test takes about a minute and a half in all. Seen red when the upload ran on the event loop
-    (``run_limited`` called directly in ``create_submission`` instead of in a thread): the reader waited for
-    the whole upload, p95 well over 10 times its idle p95."""
+    """The idle p95 is the larger of the reader's p95 before and after the uploads (the test runs on shared
+    machines, whose other load changes). The large file is valid and loaded (the heaviest path: read, map,
+    validate, merge, write). It is kept just under the default 200 MB limit, as the issue asks: checking and
+    loading it took 15 s in one process on a quiet 2-core machine; over HTTP under a load average of 20, 150
+    to 180 s (the whole test: about 4 minutes there). Seen red with ``run_limited`` called on the event loop
+    in ``create_submission`` (the large file left out of that run): p95 while the wide file was refused was 18
+    times the idle p95. With the copy of an all-kept table in ``ValidationOutcome._kept`` put back, the job's
+    peak was 1,372 MiB, 7.2 times the file: over the bound."""
     base, headers = server
     big = tmp_path / "devoluciones.csv"
     rows = returns_file(big, UPLOAD_MB * 1_000_000 - 500_000)
@@ -91,13 +95,16 @@ def test_uploads_of_a_million_columns_and_of_200_mb_leave_a_reader_under_twice_i
         big_start = time.monotonic()
         big_answer = upload(base, headers, "devoluciones.csv", big, mapping=MAPPING)
         big_end = time.monotonic()
+        reader.wait_for(SAMPLES, big_end)  # idle again: the machine's other load may have changed meanwhile
+        after = reader.latencies(big_end, time.monotonic())
     finally:
         reader.stop.set()
         thread.join(timeout=60)
     during_wide, during_big = reader.latencies(wide_start, wide_end), reader.latencies(big_start, big_end)
-    idle_p95 = p95(idle)
+    idle_p95 = max(p95(idle), p95(after))
     print(
-        f"\nidle p95 {idle_p95 * 1000:.1f} ms over {len(idle)}; 10^6 columns x{len(wide_answers)}: "
+        f"\nidle p95 {p95(idle) * 1000:.1f} ms before, {p95(after) * 1000:.1f} ms after; "
+        f"10^6 columns x{len(wide_answers)}: "
         f"p95 {p95(during_wide) * 1000:.1f} ms over {len(during_wide)} ({p95(during_wide) / idle_p95:.2f}x); "
         f"{size_mb:.1f} MB, {rows:,} rows in {big_end - big_start:.1f} s: p95 {p95(during_big) * 1000:.1f} ms "
         f"over {len(during_big)} ({p95(during_big) / idle_p95:.2f}x); "
@@ -110,9 +117,9 @@ def test_uploads_of_a_million_columns_and_of_200_mb_leave_a_reader_under_twice_i
     assert big_answer.status_code == 201, big_answer.text[:2000]
     body = big_answer.json()
     assert body["status"] == "draft" and body["report"]["valid"] and body["report"]["rows"] == rows
-    assert len(during_wide) >= SAMPLES and len(during_big) >= SAMPLES
-    assert p95(during_wide) < 2 * idle_p95
-    assert p95(during_big) < 2 * idle_p95
     peak = body["processing"]["peak_memory_mb"]
     assert peak < MEMORY_MB
     assert peak < MEMORY_MULTIPLE * size_mb
+    assert len(during_wide) >= SAMPLES and len(during_big) >= SAMPLES
+    assert p95(during_wide) < 2 * idle_p95
+    assert p95(during_big) < 2 * idle_p95
