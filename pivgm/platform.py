@@ -33,6 +33,12 @@ class Platform:
     def submissions(self) -> SubmissionStore:
         return SubmissionStore(self.records.engine)
 
+    def close(self) -> None:
+        """Close the records' connections and the reader's DuckDB (a process about to fork workers holds
+        nothing open that they would inherit)."""
+        self.records.engine.dispose()
+        self.reader.close()
+
     @classmethod
     def initialise(cls, settings: Settings) -> Platform:
         """Create or migrate the records schema and register the standard's dataflows (idempotent)."""

@@ -80,6 +80,10 @@ class ReleaseReader:
         self._facts: OrderedDict[Path, dict[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
+    def close(self) -> None:
+        """Close the DuckDB connection (and its threads); the reader cannot be used afterwards."""
+        self._connection.close()
+
     def _table(self, release_file: Path) -> str:
         """The table expression that reads ``release_file``."""
         return f"read_parquet({_literal(str(release_file))})"
