@@ -5,9 +5,12 @@ hanging test fails instead of holding CI."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from pivgm.platform import Platform
 from tests.backends import SERVER_URL, settings_for
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_records_are_on_the_backend_the_run_names(tmp_path):
@@ -22,3 +25,14 @@ def test_a_hanging_test_fails_after_the_global_timeout(pytestconfig):
     """Fails if the ``timeout`` of ``[tool.pytest.ini_options]`` is removed (pytest-timeout then never fires)."""
     assert float(pytestconfig.getini("timeout")) > 0
     assert pytestconfig.pluginmanager.hasplugin("timeout")
+
+
+def test_latency_ratios_are_measured_with_no_other_test_running():
+    """Fails if scripts/test runs the ``alone`` tests inside its two side-by-side passes (where the other pass
+    takes a core and the idle baseline means nothing) or forgets to run them afterwards."""
+    script = (ROOT / "scripts" / "test").read_text(encoding="utf-8")
+    passes = [line for line in script.splitlines() if "PIVGM_TEST_BACKEND=" in line and "pytest" in line]
+    assert len(passes) == 3 and all('-m "not alone"' in line for line in passes[:2])
+    assert "-m alone" in passes[2] and script.index("-m alone") > script.index('wait "$postgresql_pass"')
+    hostile = (ROOT / "tests" / "web" / "test_hostile_uploads.py").read_text(encoding="utf-8")
+    assert "pytest.mark.alone" in hostile

@@ -28,7 +28,7 @@ SAMPLES = 60  # reader requests timed in each phase (p95 over 60: the 3rd slowes
 UPLOAD_MB = 200  # the default PIVGM_MAX_UPLOAD_MB
 MEMORY_MB = 3072  # the default PIVGM_UPLOAD_MEMORY_MB
 MEMORY_MULTIPLE = 6.5  # peak resident memory of the job per byte of file, loading included (docs/security.md)
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.alone]  # a latency ratio: measured with no other test running
 
 
 @dataclass
