@@ -201,8 +201,10 @@ def observation_stream(
     columns: Sequence[str] | None = None,
     batch_rows: int = 65_536,
     drafts: DraftSource | None = None,
+    optional: Sequence[str] = (),
 ) -> ObservationStream:
-    """The selected observations of the release in force (with the drafts ``drafts`` reads), as Arrow batches.
+    """The selected observations of the release in force (with the drafts ``drafts`` reads), as Arrow batches;
+    ``optional`` columns (``LAST_UPDATED``) follow the others when the data hold them.
 
     Raises ``NotFoundError`` when the dataflow has no release (nor draft to read), the data were published
     before ``updated_after``, or nothing matches (checked before the first batch is handed out, so a
@@ -211,7 +213,9 @@ def observation_stream(
     dataflow = catalog.standard.dataflow(dataflow_id)
     snapshot = _snapshot(catalog, dataflow, selection.providers, drafts)
     _check_updated(snapshot, dataflow_id, selection.updated_after)
-    query = _series_query(dataflow, selection, columns or dataflow.structure.column_ids, list(snapshot.within))
+    held = warehouse_series.snapshot_columns(catalog.published.reader, snapshot.data) if optional else frozenset()
+    selected = [*(columns or dataflow.structure.column_ids), *(c for c in optional if c in held)]
+    query = _series_query(dataflow, selection, selected, list(snapshot.within))
     reader = catalog.published.reader
     if selection.updated_after is not None and drafts is None and not selection.distinct:
         changes = _changes(catalog, dataflow, selection, query, snapshot, selection.updated_after)

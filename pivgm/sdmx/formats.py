@@ -152,6 +152,9 @@ FORMATS: tuple[Format, ...] = (
     ),
 )
 
+UPDATED_FORMATS = frozenset({"csvdata-2.0"})
+"""Data formats with a column for each observation's last update (SDMX-CSV 2.0's custom ``UPDATED``)."""
+
 
 def _normal_version(version: str) -> str:
     """``2.1`` = ``2.1.0``; ``1.0.0`` = ``1.0``."""

@@ -132,7 +132,8 @@ class DataMessage:
     """Observations of one dataflow's release in force, in series order, as Arrow batches.
 
     Columns: the dimensions, ``TIME_PERIOD``, ``OBS_VALUE`` and the attributes (all strings but the
-    value), minus what ``detail`` leaves out. Batches are sorted by the series key (every dimension but
+    value), minus what ``detail`` leaves out, then ``LAST_UPDATED`` when the query asked for it (``updated``)
+    and the release holds it. Batches are sorted by the series key (every dimension but
     ``dimension_at_observation``) and then by the observation dimension.
     """
 

@@ -101,6 +101,7 @@ class DataQuery:
     include_history: bool = False
     include_drafts: bool = False
     attributes: tuple[str, ...] | None = None  # v2 ``attributes=``: the ones to keep (None: as ``detail`` says)
+    updated: bool = False  # with each observation's last update (the format has a column for it)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from pivgm.sdmx.query import (
     StructureQuery,
 )
 from pivgm.sdmx.structures import Universe, answer_structure_query
+from pivgm.warehouse.merge import LAST_UPDATED
 
 PERIOD_START = "TIME_PERIOD_START"
 
@@ -180,7 +181,8 @@ class SdmxService:
             distinct=keys_only,
         )
         columns = _columns(structure, query.detail, query.attributes)
-        stream = observation_stream(self.catalog, dataflow.id, selection, columns, drafts=drafts)
+        optional = (LAST_UPDATED,) if query.updated and not keys_only else ()
+        stream = observation_stream(self.catalog, dataflow.id, selection, columns, drafts=drafts, optional=optional)
         return DataMessage(
             header=Header.new(),
             dataflow=dataflow,

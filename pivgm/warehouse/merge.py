@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 ACTION = "_action"
@@ -97,17 +98,29 @@ def _clear_attributes(
 
 
 LAST_UPDATED = "LAST_UPDATED"
+GIVEN = "__given_last_updated"
 
 
-def stamp_revisions(previous_file: Path | None, table: pa.Table, keys: Sequence[str], value: str, now: str) -> pa.Table:
+def stamp_revisions(
+    previous_file: Path | None, table: pa.Table, keys: Sequence[str], value: str, now: str, keep_given: bool = False
+) -> pa.Table:
     """``table`` with a ``LAST_UPDATED`` column: when each observation last got its current value.
 
     An observation whose value equals the provider's previous version keeps the time it had there; new and
-    changed ones get ``now`` (ISO 8601, UTC).
+    changed ones get ``now`` (ISO 8601, UTC). With ``keep_given``, a time ``table`` already states (the
+    source's own, kept by a pull) wins over both.
     """
-    table = table.drop_columns([LAST_UPDATED]) if LAST_UPDATED in table.column_names else table
+    given = keep_given and LAST_UPDATED in table.column_names
+    if given:
+        table = table.rename_columns([GIVEN if n == LAST_UPDATED else n for n in table.column_names])
+    elif LAST_UPDATED in table.column_names:
+        table = table.drop_columns([LAST_UPDATED])
     if previous_file is None:  # every observation is new
-        return table.append_column(LAST_UPDATED, pa.repeat(pa.scalar(now, pa.string()), table.num_rows))
+        stamps = pa.repeat(pa.scalar(now, pa.string()), table.num_rows)
+        if given:
+            stamps = pc.coalesce(table.column(GIVEN), stamps)
+            table = table.drop_columns([GIVEN])
+        return table.append_column(LAST_UPDATED, stamps)
     connection = duckdb.connect(":memory:")
     try:
         connection.register("current", table)
@@ -120,7 +133,11 @@ def stamp_revisions(previous_file: Path | None, table: pa.Table, keys: Sequence[
         )
         join = " AND ".join(f"c.{_quote(k)} = p.{_quote(k)}" for k in keys)
         stamped = f"CASE WHEN p.{_quote(value)} IS NOT DISTINCT FROM c.{_quote(value)} THEN p.{LAST_UPDATED} END"
-        sql = f"SELECT c.*, coalesce({stamped}, ?) AS {LAST_UPDATED} FROM current c LEFT JOIN previous p ON {join}"
+        columns, first = ("c.* EXCLUDE (" + _quote(GIVEN) + ")", f"c.{_quote(GIVEN)}, ") if given else ("c.*", "")
+        sql = (
+            f"SELECT {columns}, coalesce({first}{stamped}, ?) AS {LAST_UPDATED} "
+            f"FROM current c LEFT JOIN previous p ON {join}"
+        )
         return connection.sql(sql, params=[now]).to_arrow_table()
     finally:
         connection.close()

@@ -63,6 +63,13 @@ Snapshot = Path | VersionFiles
 """What a selection reads: a release file or a union of version files."""
 
 
+def snapshot_columns(reader: ReleaseReader, data: Snapshot) -> frozenset[str]:
+    """The columns ``data`` holds (older files lack ``LAST_UPDATED``)."""
+    if isinstance(data, VersionFiles):
+        return frozenset(name for path in data.files for name in pq.read_schema(path).names)
+    return frozenset(reader.columns(data))
+
+
 def _table(reader: ReleaseReader, data: Snapshot) -> tuple[str, list[object]]:
     """The table expression for ``data``, with its parameters."""
     if isinstance(data, VersionFiles):

@@ -33,7 +33,7 @@ from pivgm.records.repository import NewVersion, utc_now
 from pivgm.sources import SourceImporter
 from pivgm.structures import Standard
 from pivgm.warehouse import Warehouse
-from pivgm.warehouse.merge import iso_utc, stamp_revisions
+from pivgm.warehouse.merge import LAST_UPDATED, iso_utc, stamp_revisions
 from pivgm.workflow.deriving import Deriver
 from pivgm.workflow.publishing import Publisher, commit
 
@@ -67,11 +67,16 @@ def merged_table(
     scope: Scope | None,
 ) -> pa.Table:
     """The source's observations conformed to the dataflow; with a ``scope``, put in place of the rows of the
-    provider's newest version it covers (the rest are kept), in key order."""
-    table = importer.read(directory) if directory else importer.read()
-    table = conform(table, dataflow, source=importer.id)
+    provider's newest version it covers (the rest are kept), in key order. A source that states when each
+    observation last changed (``LAST_UPDATED``: a pull from a service that says so) keeps that column."""
+    raw = importer.read(directory) if directory else importer.read()
+    table = conform(raw, dataflow, source=importer.id)
+    if LAST_UPDATED in raw.column_names:
+        table = table.append_column(LAST_UPDATED, raw.column(LAST_UPDATED).cast(pa.string()))
     if scope is None or newest is None:
         return table
+    if LAST_UPDATED in table.column_names and LAST_UPDATED not in newest.column_names:
+        newest = newest.append_column(LAST_UPDATED, pa.nulls(newest.num_rows, pa.string()))
     keys = [*dataflow.structure.dimension_ids, dataflow.structure.time_dimension]
     kept = newest.filter(pc.invert(scope(newest))).select(table.column_names).cast(table.schema)
     return pa.concat_tables([kept, table]).sort_by([(k, "ascending") for k in keys])
@@ -145,7 +150,7 @@ def _stage(
     previous = warehouse.path(newest.parquet_file) if newest else None
     old = pq.read_table(previous) if previous is not None and (scope or skip_unchanged) else None
     table = merged_table(importer, dataflow, old, directory, scope)
-    table = stamp_revisions(previous, table, keys, dataflow.structure.measure.id, now)
+    table = stamp_revisions(previous, table, keys, dataflow.structure.measure.id, now, keep_given=True)
     if skip_unchanged and newest is not None and _same(table, old, keys):
         in_force = [r for r in records.releases(dataflow.id) if newest.id in r.version_ids]
         if in_force:

@@ -18,7 +18,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import ClassVar
 from urllib.parse import quote, urlsplit
@@ -37,9 +37,11 @@ from pivgm.model import Dataflow
 from pivgm.model.periods import parse_period
 from pivgm.records import ProviderInfo, Records
 from pivgm.records.repository import utc_now
+from pivgm.sdmx.writers.csv import UPDATED
 from pivgm.sources.base import SourceImporter
 from pivgm.structures import Standard
 from pivgm.warehouse import Warehouse
+from pivgm.warehouse.merge import LAST_UPDATED, iso_utc
 from pivgm.workflow.changes import Changes, compare
 from pivgm.workflow.loading import Checkpoint, LoadResult, Scope, _no_checkpoint, load_sources, merged_table
 
@@ -269,6 +271,8 @@ def observation_table(path: Path, dataflow: Dataflow) -> pa.Table:
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 raise SourceFormatError(f"{measure} holds a value that is not a number.", file=path.name) from None
         columns[name] = column
+    if exact is not None and UPDATED in exact.column_names:
+        columns[LAST_UPDATED] = last_updates(exact.column(UPDATED), path.name)
     return pa.table(columns)
 
 
@@ -297,6 +301,24 @@ def changed_keys_scope(path: Path, dataflow: Dataflow) -> Scope:
         return pc.is_in(_keys(rows, columns), changed)
 
     return covered
+
+
+def last_updates(column: pa.ChunkedArray, file: str) -> pa.Array:
+    """SDMX-CSV 2.0's ``UPDATED`` column (when each observation last changed, at the source) as
+    ``LAST_UPDATED`` is stored here: ISO 8601 in UTC to the second; an empty cell stays null (the pull time
+    then applies). A value that is not a time is refused."""
+    times: dict[str, str] = {}
+    for text in pc.unique(column).to_pylist():
+        if not text:
+            continue
+        try:
+            moment = datetime.fromisoformat(text)
+        except ValueError:
+            raise SourceFormatError(
+                f"UPDATED holds {text!r}, which is not an ISO 8601 time (such as 2024-05-01T12:00:00Z).", file=file
+            ) from None
+        times[text] = iso_utc(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    return pa.array([times.get(t) if t else None for t in column.to_pylist()], pa.string())
 
 
 class RemoteSource(SourceImporter):

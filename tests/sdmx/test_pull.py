@@ -12,6 +12,7 @@ import textwrap
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -19,10 +20,14 @@ import httpx
 import pytest
 from lxml import etree
 
+from pivgm.catalog import Catalog, DataSelection
+from pivgm.catalog.published import PublishedData
 from pivgm.errors import SourceFormatError
 from pivgm.platform import Platform
+from pivgm.sources import get_importer
+from pivgm.workflow.loading import load_source
 from pivgm.workflow.pulling import structure_dimensions
-from tests.backends import environment_for
+from tests.backends import environment_for, settings_for
 from tests.executable import EXECUTABLE
 from tests.sdmx.conftest import load_platform
 from tests.sdmx.live import live_server
@@ -288,9 +293,11 @@ def spaced_comments(path: str, status: int, body: bytes) -> tuple[int, bytes]:
     if not path.startswith("/data/") or status != 200:
         return status, body
     lines = body.split(b"\n")
-    assert lines[1].endswith(b",") and lines[2].endswith(b","), lines[1:3]  # OBS_COMMENT, last, is absent
-    lines[1] += b'""'
-    lines[2] += '"  a comment, kept as sent\u00a0"'.encode()
+    assert lines[0].endswith(b",OBS_COMMENT,UPDATED"), lines[0]
+    for number, comment in ((1, b'""'), (2, '"  a comment, kept as sent\u00a0"'.encode())):
+        head, updated = lines[number].rsplit(b",", 1)
+        assert head.endswith(b","), lines[number]  # OBS_COMMENT, before UPDATED, is absent
+        lines[number] = head + comment + b"," + updated
     return status, b"\n".join(lines)
 
 
@@ -304,7 +311,7 @@ def test_text_is_kept_exactly_empty_strings_and_spaces_included(national, tmp_pa
     assert done.returncode == 0, done.stderr + done.stdout
     with live_server(regional) as pulled:
         answer = httpx.get(f"{pulled}/data/{FLOW}/all", params={"format": "sdmx-csv-2.0"}, timeout=60).content
-    assert answer.split(b"\n")[1].endswith(b',""')
+    assert answer.split(b"\n")[1].rsplit(b",", 1)[0].endswith(b',""')
     assert answer == sent
 
 
@@ -363,3 +370,66 @@ def test_a_pull_killed_at_any_stage_leaves_the_previous_release_serving_identica
     assert len(regional.records.versions(FLOW)) == 2
     with live_server(regional) as url:
         assert httpx.get(f"{url}/data/{FLOW}/all", params={"format": "sdmx-csv-2.0"}, timeout=60).content == answer
+
+
+def stamped_platform(data_dir: Path) -> Platform:
+    """An instance whose two providers' data last changed long before any pull: Honduras' on 1 May 2024,
+    Panama's on 2 June 2025."""
+    platform = Platform.initialise(settings_for(data_dir))
+    for source, moment in (("honduras_inm", datetime(2024, 5, 1, 12, tzinfo=UTC)), ("panama_darien", LATER)):
+        importer = get_importer(source)
+        load_source(importer, platform.standard, platform.records, platform.warehouse, clock=lambda m=moment: m)
+    return platform
+
+
+LATER = datetime(2025, 6, 2, 8, 30, tzinfo=UTC)
+
+
+def last_updated(platform: Platform) -> dict[tuple[str, ...], str]:
+    """Each published observation's key and when it last changed, as the JSON API reads it."""
+    structure = platform.standard.dataflow(FLOW).structure
+    view = Catalog(PublishedData(platform)).data(FLOW, DataSelection())
+    assert view.total == view.table.num_rows  # every observation on one page
+    key = [*structure.dimension_ids, structure.time_dimension]
+    return {tuple(str(r[c]) for c in key): r["LAST_UPDATED"] for r in view.table.to_pylist()}
+
+
+def test_a_pull_keeps_when_each_observation_last_changed_at_the_source(tmp_path):
+    """Reproduces issue 11: LAST_UPDATED became the time of the pull. The source's SDMX-CSV 2.0 answer ends
+    with the standard's custom ``UPDATED`` column and the pull keeps it, per observation and provider. Seen
+    red with the ``UPDATED`` column left out of the answer (``UPDATED_FORMATS`` empty) and with the pull's
+    ``keep_given`` off: the pulled observations then said the pull's time."""
+    national = stamped_platform(tmp_path / "national")
+    regional = load_platform(tmp_path / "regional", ())
+    with live_server(national) as url:
+        answer = httpx.get(f"{url}/data/{FLOW}/all", params={"format": "sdmx-csv-2.0"}, timeout=60)
+        header = answer.text.splitlines()[0].split(",")
+        assert header[-1] == "UPDATED"
+        assert {row["UPDATED"] for row in csv.DictReader(io.StringIO(answer.text))} == {
+            "2024-05-01T12:00:00Z",
+            "2025-06-02T08:30:00Z",
+        }
+        done = pull_command(regional, url, FLOW)
+        assert done.returncode == 0, done.stderr + done.stdout
+        with live_server(regional) as pulled:
+            again = httpx.get(f"{pulled}/data/{FLOW}/all", params={"format": "sdmx-csv-2.0"}, timeout=60)
+            assert again.content == answer.content
+    stamps = last_updated(regional)
+    assert stamps == last_updated(national)
+    assert set(stamps.values()) == {"2024-05-01T12:00:00Z", "2025-06-02T08:30:00Z"}
+
+
+def unreadable_update(path: str, status: int, body: bytes) -> tuple[int, bytes]:
+    if not path.startswith("/data/"):
+        return status, body
+    return status, body.replace(b"2024-05-01T12:00:00Z", b"last spring")
+
+
+def test_an_update_time_that_is_not_a_time_is_refused_and_nothing_is_loaded(tmp_path):
+    national = stamped_platform(tmp_path / "national")
+    regional = load_platform(tmp_path / "regional", ())
+    with live_server(national) as url, proxy(url, unreadable_update) as changed:
+        done = pull_command(regional, changed, FLOW)
+    assert done.returncode == 1, done.stderr + done.stdout
+    assert "UPDATED holds 'last spring'" in done.stderr
+    assert regional.records.versions(FLOW) == []

@@ -1,5 +1,9 @@
 """SDMX-CSV 1.0 (``DATAFLOW`` column) and 2.0 (``STRUCTURE``, ``STRUCTURE_ID``, ``ACTION``), streamed.
 
+SDMX-CSV 2.0 lets a service add custom columns "e.g. ``UPDATED``" (its first example carries one): a 2.0
+answer ends with ``UPDATED``, when each observation last got its current value (ISO 8601, UTC), for
+releases that record it (``LAST_UPDATED``).
+
 Each Arrow batch is written by Arrow's CSV writer in one call: no Python loop per observation.
 """
 
@@ -15,6 +19,9 @@ import pyarrow.csv as pacsv
 from pivgm.sdmx.messages import DataMessage
 from pivgm.sdmx.writers.registry import writer
 from pivgm.sdmx.writers.text import ACTION, number_text, repeated
+from pivgm.warehouse.merge import LAST_UPDATED
+
+UPDATED = "UPDATED"  # SDMX-CSV 2.0's custom column for the observation's last update
 
 _OPTIONS = pacsv.WriteOptions(include_header=False, quoting_style="needed", delimiter=",")
 
@@ -37,7 +44,8 @@ def _rows(message: DataMessage, prefix: dict[str, str], actions: bool) -> Iterat
         columns = {name: repeated(value, n) for name, value in prefix.items()}
         for name in batch.schema.names:
             column = batch.column(name)
-            columns[name] = number_text(column) if name == measure else column.cast(pa.string())
+            header_name = UPDATED if name == LAST_UPDATED else name
+            columns[header_name] = number_text(column) if name == measure else column.cast(pa.string())
         table = pa.table(columns)
         sink = io.BytesIO()
         if header:

@@ -14,6 +14,7 @@ unpublished data they include in ``X-PIVGM-Includes-Drafts``.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from itertools import chain
 from typing import Annotated
 
@@ -22,10 +23,10 @@ from fastapi.responses import Response, StreamingResponse
 
 from pivgm.errors import PivgmError
 from pivgm.sdmx.errors import http_status, sdmx_code
-from pivgm.sdmx.formats import Format, check_observation_dimension, negotiate
+from pivgm.sdmx.formats import UPDATED_FORMATS, Format, check_observation_dimension, negotiate
 from pivgm.sdmx.languages import preferred_language
 from pivgm.sdmx.messages import ErrorMessage, in_language
-from pivgm.sdmx.query import SdmxQuery
+from pivgm.sdmx.query import DataQuery, SdmxQuery
 from pivgm.sdmx.routing import kind_of, parse
 from pivgm.sdmx.service import Message, SdmxService
 from pivgm.sdmx.writers import write
@@ -118,6 +119,8 @@ def sdmx_query(
         query = parse(path, parameters)
         format_ = negotiate(kind_of(query), request.headers.get("accept"), parameters.get("format"))
         check_observation_dimension(format_, getattr(query, "dimension_at_observation", "TIME_PERIOD"))
+        if isinstance(query, DataQuery) and format_.name in UPDATED_FORMATS:
+            query = replace(query, updated=True)  # the format has a column for each observation's last update
         message = SdmxService(catalog, _drafts(request, query)).answer(query)
         message = in_language(message, preferred_language(request.headers.get("accept-language")))
         body = iter(write(message, format_.name))
