@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
     def review_command(
         submission: Annotated[int, typer.Argument(help="Submission id.")],
         action: Annotated[str, typer.Argument(help=f"One of: {', '.join(TRANSITIONS)}.")],
-        comment: Annotated[str, typer.Option(help="Why (needed to reject or withdraw).")] = "",
+        comment: Annotated[str, typer.Option(help="Why (needed to reject, withdraw or cancel).")] = "",
         release_at: ReleaseAtOption = None,
         as_user: AsOption = None,
     ) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from pivgm.errors import PivgmError
@@ -33,6 +33,18 @@ class ReleaseRaceError(PivgmError):
     code = "release-race"
 
 
+LIVE = ReleaseRecord.cancelled_at.is_(None)
+"""Releases that were not cancelled: the only ones anything reads, checks or builds on."""
+
+
+class ReleaseNotScheduledError(PivgmError):
+    """A release to cancel is no longer scheduled: in force already, cancelled already, or built upon."""
+
+    status_code = 409
+    exit_code = 2
+    code = "release-not-scheduled"
+
+
 def check_base(session: Session, dataflow_id: str, based_on: int | None) -> None:
     """Refuse a release built on a base that is no longer the dataflow's newest release (no lost update).
 
@@ -41,7 +53,7 @@ def check_base(session: Session, dataflow_id: str, based_on: int | None) -> None
     session.execute(select(DataflowRecord.id).where(DataflowRecord.id == dataflow_id).with_for_update())
     newest = session.scalars(
         select(ReleaseRecord.id)
-        .where(ReleaseRecord.dataflow_id == dataflow_id)
+        .where(ReleaseRecord.dataflow_id == dataflow_id, LIVE)
         .order_by(ReleaseRecord.published_at.desc(), ReleaseRecord.id.desc())
         .limit(1)
     ).first()
@@ -128,6 +140,54 @@ def add_release(
     members = (*release.version_ids, *extra_version_ids)
     session.add_all(ReleaseVersionRecord(release_id=record.id, version_id=v) for v in members)
     return record
+
+
+def cancel_release(session: Session, release_id: int, followers: Sequence[str], now: datetime) -> list[str]:
+    """Mark the scheduled release ``release_id``, and the releases of ``followers`` (the indicators it feeds)
+    taking effect at or after its time, cancelled, within the caller's transaction; the followers whose
+    releases were cancelled. Refused unless it is still scheduled at ``now`` and no release of its dataflow
+    builds on it (that one is to be cancelled first)."""
+    record = session.get(ReleaseRecord, release_id)
+    if record is None or record.cancelled_at is not None:
+        raise ReleaseNotScheduledError(f"Release {release_id} was cancelled already.", release=release_id)
+    session.execute(select(DataflowRecord.id).where(DataflowRecord.id == record.dataflow_id).with_for_update())
+    at = _aware(record.published_at)
+    if at <= now:
+        raise ReleaseNotScheduledError(
+            f"Release {release_id} of {record.dataflow_id} took effect at {at.isoformat()}; it can no longer be "
+            "cancelled: withdraw the publication instead.",
+            release=release_id,
+        )
+    later = session.scalars(
+        select(ReleaseRecord.id).where(
+            ReleaseRecord.dataflow_id == record.dataflow_id,
+            LIVE,
+            or_(
+                ReleaseRecord.published_at > record.published_at,
+                and_(ReleaseRecord.published_at == record.published_at, ReleaseRecord.id > record.id),
+            ),
+        )
+    ).first()
+    if later is not None:
+        raise ReleaseNotScheduledError(
+            f"Release {later} of {record.dataflow_id}, scheduled after this one, builds on it: cancel that "
+            "publication first.",
+            release=release_id,
+        )
+    record.cancelled_at = now
+    cancelled = []
+    for follower in followers:
+        session.execute(select(DataflowRecord.id).where(DataflowRecord.id == follower).with_for_update())
+        scheduled = session.scalars(
+            select(ReleaseRecord).where(
+                ReleaseRecord.dataflow_id == follower, LIVE, ReleaseRecord.published_at >= record.published_at
+            )
+        ).all()
+        for release in scheduled:
+            release.cancelled_at = now
+        if scheduled:
+            cancelled.append(follower)
+    return cancelled
 
 
 def _version(record: DatasetVersionRecord) -> VersionInfo:
@@ -325,7 +385,7 @@ class Records:
         with Session(self.engine) as session:
             rows = session.scalars(
                 select(ReleaseRecord)
-                .where(ReleaseRecord.published_at <= moment)
+                .where(ReleaseRecord.published_at <= moment, LIVE)
                 .order_by(ReleaseRecord.dataflow_id, ReleaseRecord.published_at.desc(), ReleaseRecord.id.desc())
             )
             in_force: dict[str, ReleaseInfo] = {}
@@ -337,7 +397,7 @@ class Records:
         """When the next embargoed release (of any dataflow) takes effect after ``after``."""
         with Session(self.engine) as session:
             moment = session.scalar(
-                select(func.min(ReleaseRecord.published_at)).where(ReleaseRecord.published_at > after)
+                select(func.min(ReleaseRecord.published_at)).where(ReleaseRecord.published_at > after, LIVE)
             )
             return _aware(moment) if moment else None
 
@@ -345,17 +405,17 @@ class Records:
         """When the newest release of ``dataflow_id`` takes effect (in the future if embargoed)."""
         with Session(self.engine) as session:
             moment = session.scalar(
-                select(func.max(ReleaseRecord.published_at)).where(ReleaseRecord.dataflow_id == dataflow_id)
+                select(func.max(ReleaseRecord.published_at)).where(ReleaseRecord.dataflow_id == dataflow_id, LIVE)
             )
             return _aware(moment) if moment else None
 
     def releases(self, dataflow_id: str) -> list[ReleaseInfo]:
-        """Every release of ``dataflow_id``, in the order they take effect."""
+        """Every release of ``dataflow_id`` (but cancelled ones), in the order they take effect."""
         with Session(self.engine) as session:
             rows = list(
                 session.scalars(
                     select(ReleaseRecord)
-                    .where(ReleaseRecord.dataflow_id == dataflow_id)
+                    .where(ReleaseRecord.dataflow_id == dataflow_id, LIVE)
                     .order_by(ReleaseRecord.published_at, ReleaseRecord.id)
                 )
             )

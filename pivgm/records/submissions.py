@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +18,7 @@ from pivgm.records.repository import (
     _aware,
     _version,
     add_release,
+    cancel_release,
     check_version_base,
     utc_now,
 )
@@ -285,7 +286,8 @@ class SubmissionStore:
 
     def apply_transition(self, change: StateChange) -> SubmissionInfo:
         """Move a submission to its new state, with its history event and, for a publication or a
-        withdrawal, the new release, all in one commit. Refuses if someone changed the state meanwhile."""
+        withdrawal, the new release (for a cancellation, its scheduled release cancelled), all in one commit.
+        Refuses if someone changed the state meanwhile."""
         with Session(self.engine) as session, session.begin():
             submission = session.get(SubmissionRecord, change.submission_id, with_for_update=True)
             if submission is None or submission.status != change.from_state:
@@ -300,8 +302,17 @@ class SubmissionStore:
                 if change.release.withdraws_version_id is None:
                     submission.release_id = release.id
                     submission.release_at = release.published_at
-            if change.audit is not None:
-                add_event(session, change.audit)
+            if change.cancellation is not None:
+                cancelled = cancel_release(
+                    session, change.cancellation.release_id, change.cancellation.followers, change.cancellation.now
+                )
+                submission.release_id = None
+                submission.release_at = None
+            audit = change.audit
+            if audit is not None and change.cancellation is not None:
+                audit = replace(audit, details={**audit.details, "indicators_cancelled": cancelled})
+            if audit is not None:
+                add_event(session, audit)
             session.add(
                 SubmissionEventRecord(
                     submission_id=submission.id,
@@ -372,6 +383,17 @@ class StateChange:
     comment: str = ""
     release: NewRelease | None = None
     audit: AuditEvent | None = None  # committed with the change
+    cancellation: Cancellation | None = None
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """The submission's scheduled release to cancel (``cancel_release``), as of ``now``, with the indicators
+    it feeds (``followers``)."""
+
+    release_id: int
+    now: datetime
+    followers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,8 @@ class ReleaseRecord(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     withdraws_version_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # set when a scheduled release was cancelled before it took effect: it never does, and nothing reads it
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     __table_args__ = (Index("ix_releases_flow_published", "dataflow_id", "published_at"),)
 
 

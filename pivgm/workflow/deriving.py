@@ -87,12 +87,14 @@ class Deriver:
             files = {d: self.warehouse.path(r.parquet_file) for d, r in inputs.items()}
             table = compute(indicator, dataflow, files)
             newest = {v.provider_id: v for v in self.records.current_versions(indicator.id)}.get(PROVIDER_ID)
-            previous = self.warehouse.path(newest.parquet_file) if newest else None
+            base = publisher.base(indicator.id, moment)
+            # compared with the values its newest release holds (a cancelled release's version is newer)
+            held = next((v for v in base.members if v.provider_id == PROVIDER_ID), None)
+            previous = self.warehouse.path(held.parquet_file) if held else None
             if _same(table, previous):
                 return None
             table = stamp_revisions(previous, table, keys, dataflow.structure.measure.id, iso_utc(moment))
             stored = self.warehouse.write_version(indicator.id, table)
-            base = publisher.base(indicator.id, moment)
             others = base.without(PROVIDER_ID)
             release_file, rows = publisher.build(
                 indicator.id, [*(v.parquet_file for v in others), stored.relative_path]

@@ -57,7 +57,8 @@ def _view(platform: Platform, actor: Actor, submission: SubmissionInfo, with_his
     )
     history = platform.submissions.events(submission.id) if with_history else []
     own = is_own(platform, actor, submission)
-    return SubmissionView(submission, allowed_actions(actor, state, submission.provider_id, own), history, embargoed)
+    actions = allowed_actions(actor, state, submission.provider_id, own, scheduled=embargoed)
+    return SubmissionView(submission, actions, history, embargoed)
 
 
 def submission_view(platform: Platform, actor: Actor, submission_id: int) -> SubmissionView:

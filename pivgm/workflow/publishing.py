@@ -89,7 +89,7 @@ class Publisher:
         if last is not None and last > at:
             raise ReleaseOrderError(
                 f"{dataflow_id} has a release scheduled for {last.isoformat()}; a new release of it can take "
-                "effect only at or after that time (or withdraw that publication first).",
+                "effect only at or after that time (or cancel that publication first).",
                 scheduled=last.isoformat(),
             )
         if last is None:

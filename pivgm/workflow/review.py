@@ -5,6 +5,8 @@ loading --> draft | failed   (while a valid file is loaded; failed if the load s
 draft --submit--> submitted --approve-national--> approved_national --approve-regional-->
 approved_regional --publish [release_at]--> published --withdraw--> withdrawn
 reject (with a comment) from submitted, approved_national or approved_regional, back to draft
+cancel (with a comment) a publication still under embargo: its release never takes effect, and the submission
+is approved_regional again (to publish at another time, or to reject); once in force, withdraw it instead
 
 Which of a provider's versions are its "own drafts" (read with ``includeDrafts=true`` over SDMX) is decided
 here too, by the same states: ``DRAFT_READERS`` and ``counts_as_draft``.
@@ -61,6 +63,7 @@ TRANSITIONS: dict[str, Transition] = {
             needs_comment=True,
         ),
         Transition("withdraw", {State.PUBLISHED: Role.REGIONAL_REVIEWER}, State.WITHDRAWN, needs_comment=True),
+        Transition("cancel", {State.PUBLISHED: Role.REGIONAL_REVIEWER}, State.APPROVED_REGIONAL, needs_comment=True),
     )
 }
 
@@ -124,15 +127,30 @@ def can_see(actor: Actor, provider_id: str) -> bool:
     return any(actor.has(role, provider_id) for role in VISIBLE_ROLES)
 
 
-def allowed_actions(actor: Actor, state: State, provider_id: str, own: bool = False) -> list[str]:
+SCHEDULED_ONLY = frozenset({"cancel"})
+"""Steps on a publication still under embargo only; ``withdraw`` is for one in force."""
+
+
+def fits_schedule(action: str, scheduled: bool) -> bool:
+    """Whether ``action`` can be taken on a publication that is (``scheduled``) or is not under embargo."""
+    if action in SCHEDULED_ONLY:
+        return scheduled
+    return not (scheduled and action == "withdraw")
+
+
+def allowed_actions(
+    actor: Actor, state: State, provider_id: str, own: bool = False, scheduled: bool = False
+) -> list[str]:
     """The transitions ``actor`` may take on a submission of ``provider_id`` in ``state``; ``own``: the
-    submission is one ``actor`` submitted and its provider keeps four eyes (no approving it)."""
+    submission is one ``actor`` submitted and its provider keeps four eyes (no approving it); ``scheduled``:
+    its publication is under embargo (cancel it, not withdraw it)."""
     return [
         t.action
         for t in TRANSITIONS.values()
         if state in t.roles
         and actor.has(t.roles[state], provider_id)
         and not (own and t.action in SELF_REVIEW_FORBIDDEN)
+        and (state is not State.PUBLISHED or fits_schedule(t.action, scheduled))
     ]
 
 
@@ -144,9 +162,11 @@ def check_transition(
     comment: str,
     release_at: datetime | None,
     own: bool = False,
+    scheduled: bool = False,
 ) -> Transition:
     """The transition to take, or the error that says why not (unknown action 422, wrong role or scope 403,
-    approving one's own submission under four eyes 403, wrong state 409)."""
+    approving one's own submission under four eyes 403, wrong state 409: also cancelling a publication in
+    force, or withdrawing one under embargo, ``scheduled``)."""
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise InvalidParameterError(
@@ -155,11 +175,19 @@ def check_transition(
     if not can_see(actor, provider_id):
         raise PermissionDeniedError(f"{actor.username} has no role for provider {provider_id}.", provider=provider_id)
     if state not in transition.roles:
+        possible = allowed_actions(actor, state, provider_id, own, scheduled)
         raise TransitionNotAllowedError(
             f"A submission in state {state.value!r} cannot be {action!r}ed; "
-            f"from here: {', '.join(allowed_actions(actor, state, provider_id, own)) or 'no action for you'}.",
+            f"from here: {', '.join(possible) or 'no action for you'}.",
             state=state.value,
         )
+    if state is State.PUBLISHED and not fits_schedule(action, scheduled):
+        why = (
+            "is under embargo, so it cannot be withdrawn: cancel it instead"
+            if scheduled
+            else "is in force, so it cannot be cancelled: withdraw it instead"
+        )
+        raise TransitionNotAllowedError(f"This publication {why}.", state=state.value)
     role = transition.roles[state]
     if not actor.has(role, provider_id):
         raise PermissionDeniedError(

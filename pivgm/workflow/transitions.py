@@ -10,6 +10,7 @@ from pivgm.accounts.clock import utc_now
 from pivgm.errors import AuthenticationRequiredError, PermissionDeniedError
 from pivgm.platform import Platform
 from pivgm.records import NewRelease, StateChange, SubmissionInfo
+from pivgm.records.submissions import Cancellation
 from pivgm.workflow.deriving import deriver_of
 from pivgm.workflow.notify import notify
 from pivgm.workflow.publishing import Seam, commit, no_seam, publisher_of
@@ -47,6 +48,24 @@ def is_own(platform: Platform, actor: Actor, submission: SubmissionInfo) -> bool
     return submission.created_by is not None and submission.created_by == actor.username
 
 
+def is_scheduled(submission: SubmissionInfo, now: datetime) -> bool:
+    """Whether the submission's publication is under embargo at ``now`` (scheduled, not yet in force)."""
+    return submission.status == State.PUBLISHED and submission.release_at is not None and submission.release_at > now
+
+
+def _cancellation(platform: Platform, action: str, submission: SubmissionInfo, now: datetime) -> Cancellation | None:
+    """What cancelling the submission's scheduled publication cancels: its release and the releases of the
+    indicators it feeds scheduled with it (``cancel_release``)."""
+    if action != "cancel":
+        return None
+    if submission.release_id is None:
+        raise TransitionNotAllowedError(
+            f"Submission {submission.id} has no scheduled release to cancel.", state=submission.status
+        )
+    followers = tuple(i.id for i in deriver_of(platform).fed_by([submission.dataflow_id]))
+    return Cancellation(submission.release_id, now, followers)
+
+
 def _release_for(
     platform: Platform, action: str, submission: SubmissionInfo, release_at: datetime | None
 ) -> NewRelease | None:
@@ -73,10 +92,12 @@ def take_step(
     commit it with the step and its audit row (``publishing.commit``: rebuilt if another release lands)."""
     submission = visible_submission(platform, actor, submission_id)
     target = f"submission:{submission_id}"
+    now = platform.clock()
+    scheduled = is_scheduled(submission, now)
     try:
         own = is_own(platform, actor, submission)
         transition = check_transition(
-            actor, action, State(submission.status), submission.provider_id, comment, release_at, own
+            actor, action, State(submission.status), submission.provider_id, comment, release_at, own, scheduled
         )
     except (PermissionDeniedError, TransitionNotAllowedError) as error:
         audit(
@@ -111,6 +132,7 @@ def take_step(
                 comment=comment,
                 release=release,
                 audit=event(actor, f"submission.{action}", target, details, at=utc_now()),
+                cancellation=_cancellation(platform, action, submission, now),
             )
         )
 
@@ -118,5 +140,8 @@ def take_step(
     if action in ("publish", "withdraw") and submission.version_id is not None:
         at = platform.records.last_release_time(submission.dataflow_id)
         deriver_of(platform).after_release(submission.dataflow_id, at, actor)
+    if action == "cancel" and submission.release_at is not None:
+        # the indicators' cancelled releases may also have held another input's scheduled data: recompute
+        deriver_of(platform).after_release(submission.dataflow_id, submission.release_at, actor)
     notify(platform, changed, action, actor.username, comment)  # in the background: never delays the step
     return changed

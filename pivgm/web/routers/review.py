@@ -25,7 +25,12 @@ pages = APIRouter(include_in_schema=False)
 
 
 class TransitionCreate(BaseModel):
-    action: str = Field(description="submit, approve-national, approve-regional, publish, reject or withdraw")
+    action: str = Field(
+        description=(
+            "submit, approve-national, approve-regional, publish, reject, withdraw, or cancel (a "
+            "publication still under embargo)"
+        ),
+    )
     comment: str = Field(default="", max_length=4000)
     release_at: datetime | None = Field(default=None, description="Embargo: publish at this time (with time zone)")
 
