@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pivgm.catalog.explorer_config import ExplorerDefaults, explorer_defaults
+from pivgm.catalog.fitting import Counts, fit_state, offered_views
 from pivgm.catalog.grid import Grid, build_grid
 from pivgm.catalog.service import Catalog, DataflowSummary, DataView
 from pivgm.catalog.state import ExplorerState, ViewKind, parse_state
@@ -54,17 +55,6 @@ class ExplorerView:
     @property
     def dataflow(self) -> Dataflow:
         return self.summary.dataflow
-
-    def available_views(self) -> tuple[ViewKind, ...]:
-        dimensions = set(self.dataflow.structure.dimension_ids)
-        views = [ViewKind.LINE, ViewKind.BAR, ViewKind.STACKED, ViewKind.RANKED]
-        if {"SEX", "AGE"} <= dimensions:
-            views.append(ViewKind.PYRAMID)
-        if self.state.map_dimension:
-            views.append(ViewKind.MAP)
-        if self.defaults.flows:
-            views.append(ViewKind.FLOWS)
-        return (*views, ViewKind.TABLE)
 
 
 def code_order(dataflow: Dataflow) -> dict[str, dict[str, int]]:
@@ -152,6 +142,28 @@ class Explorer:
         if summary.release is None:
             return {}
         return self._counts(summary.dataflow, summary.release)
+
+    def tabs(self, view: ExplorerView) -> tuple[tuple[ViewKind, ExplorerState], ...]:
+        """The views the dataflow offers, each with the state its tab opens on (fitted to draw a chart)."""
+        summary = view.summary
+        assert summary.release is not None
+        dataflow = summary.dataflow
+        path = self.catalog.published.release_file(summary.release)
+        counts = self._counts(dataflow, summary.release)
+
+        def facets_of(state: ExplorerState, columns: Sequence[str]) -> Counts:
+            return self.queries.facets(path, columns, self.catalog.query_for(dataflow, state.selection()))
+
+        kinds = offered_views(dataflow, view.defaults, view.state, counts)
+        return tuple(
+            (
+                kind,
+                view.state
+                if kind is view.state.view
+                else fit_state(view.state, kind, dataflow, view.defaults, counts, facets_of),
+            )
+            for kind in kinds
+        )
 
     def view_state(self, summary: DataflowSummary, state: ExplorerState) -> ExplorerView:
         """The explorer page for a state already read (profiles and the home page build theirs)."""

@@ -16,11 +16,14 @@ from pivgm.catalog.grid import TIME, TOTAL, UNIT, Cell, Grid, Key, add_up
 from pivgm.catalog.state import ExplorerState, Placement, ViewKind
 
 MAX_SERIES = 24
+TOP_SERIES = 9  # a stack of too many series draws the largest nine and "Others"
 MAX_PANELS = 12
 MAX_BARS = 30
 MAX_TABLE_ROWS = 1000
 MAX_TABLE_COLUMNS = 150
 FEMALE, MALE = "F", "M"
+OTHERS = "_OTHERS"  # not a code of any codelist: the codes a top-N leaves out, added up
+ADDITIVE_UNITS = frozenset({"PS", "EVENTS"})  # counts of persons and events add up across places and groups
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class Ranking:
     entries: tuple[RankEntry, ...]  # largest first
     summed_over_time: bool
     shown: int  # how many the chart draws (the table lists all)
+    others: RankEntry | None = None  # the entries after ``shown`` added up, where counts add up
 
 
 @dataclass(frozen=True)
@@ -146,10 +150,31 @@ def _fixes(context: ViewContext, grid: Grid, dimensions: Sequence[str]) -> tuple
     return tuple(fixes)
 
 
+def with_others(grid: Grid, how_many: int) -> Grid | None:
+    """The grid's ``how_many`` largest series (over the whole range) and one "Others" series adding up the
+    rest, period by period; None where the figures do not add up (rates, mixed units, a total among them)."""
+    order = [e.key for e in _collapse(grid, True)]
+    top, rest = order[:how_many], set(order[how_many:])
+    cells = [c for (k, _), c in grid.cells.items() if k in rest]
+    if not rest or {c.unit for c in cells} - ADDITIVE_UNITS or len({(c.unit, c.multiplier) for c in cells}) != 1:
+        return None
+    if any(TOTAL in key for key in rest):
+        return None
+    others: Key = (OTHERS,) * len(grid.dimensions)
+    kept = {(k, p): c for (k, p), c in grid.cells.items() if k not in rest}
+    for period in grid.periods:
+        cell = add_up(grid.cells[(k, period)] for k in grid.keys if k in rest and (k, period) in grid.cells)
+        if cell is not None:
+            kept[(others, period)] = cell
+    return replace(grid, keys=(*top, others), cells=kept)
+
+
 def series_chart(context: ViewContext) -> SeriesChart | Problem:
     grid = context.grid_for(_split(context))
     state = context.state
     panel_dims = tuple(d for d in grid.dimensions if state.placement(d) in (Placement.ROWS, Placement.COLS))
+    if not panel_dims and len(grid.keys) > MAX_SERIES and state.view in (ViewKind.STACKED, ViewKind.BAR):
+        grid = with_others(grid, TOP_SERIES) or grid
     colour_dims = tuple(d for d in grid.dimensions if d not in panel_dims)
     index = {d: i for i, d in enumerate(grid.dimensions)}
     series = tuple(
@@ -182,9 +207,26 @@ def _collapse(grid: Grid, time_additive: bool) -> list[RankEntry]:
     return sorted(entries, key=lambda e: -(e.cell.value if e.cell.value is not None else float("-inf")))
 
 
+def _others(grid: Grid, rest: Sequence[RankEntry]) -> RankEntry | None:
+    """The entries a top-N leaves out, added up, so that a chart of the top does not understate the total:
+    only counts in one unit, and never a total code (_T) added to its own parts."""
+    units = {e.cell.unit for e in rest}
+    multipliers = {e.cell.multiplier for e in rest}
+    if not rest or len(units) != 1 or not units <= ADDITIVE_UNITS or len(multipliers) != 1:
+        return None
+    if any(TOTAL in e.key for e in rest):
+        return None
+    cell = add_up(e.cell for e in rest)
+    periods = sorted({p for e in rest for p in e.period.split("/")})
+    period = periods[0] if len(periods) == 1 else f"{periods[0]}/{periods[-1]}"
+    return RankEntry((OTHERS,) * len(grid.dimensions), cell, period) if cell and cell.value is not None else None
+
+
 def _ranking(grid: Grid, time_additive: bool, limit: int) -> Ranking:
     entries = _collapse(grid, time_additive)
-    return Ranking(grid, tuple(entries), time_additive and len(grid.periods) > 1, min(limit, len(entries)))
+    shown = min(limit, len(entries))
+    others = _others(grid, entries[shown:]) if shown else None
+    return Ranking(grid, tuple(entries), time_additive and len(grid.periods) > 1, shown, others)
 
 
 def _mixed_units(context: ViewContext, grid: Grid) -> Problem | None:

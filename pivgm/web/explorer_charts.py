@@ -154,8 +154,22 @@ def ranking_rows(ranking: Ranking, labels: Labels, entries: int | None = None) -
     ]
 
 
+def others_row(ranking: Ranking, labels: Labels) -> list[dict[str, Any]]:
+    """The "Others" bar: what the top leaves out, added up (none where figures do not add up)."""
+    if ranking.others is None:
+        return []
+    return [
+        point(
+            labels,
+            ranking.others.cell,
+            label=labels.t("others"),
+            period=labels.code("TIME_PERIOD", ranking.others.period),
+        )
+    ]
+
+
 def ranking_spec(ranking: Ranking, labels: Labels, title: dict[str, Any], view: str) -> dict[str, Any]:
-    rows = ranking_rows(ranking, labels, ranking.shown)
+    rows = ranking_rows(ranking, labels, ranking.shown) + others_row(ranking, labels)
     value_title = labels.unit_title(ranking.grid.units(), ranking.grid.multipliers())
     y = {"field": "label", "type": "nominal", "title": None, "sort": None, "axis": {"labelLimit": 220}}
     return frame(

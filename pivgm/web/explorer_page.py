@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pivgm.catalog.explore import ExplorerView
+from pivgm.catalog.fitting import offered_views
 from pivgm.catalog.search import normalise
 from pivgm.catalog.state import TIME, ExplorerState, Placement, ViewKind
 from pivgm.catalog.views import Problem
@@ -298,9 +299,11 @@ def explorer_page(
     base_url: str,
     release_counts: dict[str, dict[str, int]],
     hierarchies: Sequence[Hierarchy] = (),
+    tab_states: Sequence[tuple[ViewKind, ExplorerState]] | None = None,
 ) -> ExplorerPage:
     """The explorer page's model; ``base_url`` (the configured public address, or "") starts the shared and
-    embedded links; ``hierarchies`` (the standard's) offer their groupings of codes in the filters."""
+    embedded links; ``hierarchies`` (the standard's) offer their groupings of codes in the filters;
+    ``tab_states`` the state each view tab opens on (by default the same selection)."""
     state = view.state
     language = labels.language
     name = view.dataflow.name.get(language)
@@ -333,9 +336,12 @@ def explorer_page(
     if state.view in (ViewKind.RANKED, ViewKind.MAP, ViewKind.FLOWS, ViewKind.PYRAMID) and view.shape is not None:
         notes.append(labels.t("note_sum_over_time" if view.defaults.time_additive else "note_latest_period"))
     notes += uncertainty_notes(view, labels)
+    if tab_states is None:
+        offered = offered_views(view.dataflow, view.defaults, state, release_counts)
+        tab_states = [(v, state.with_view(v)) for v in offered]
     tabs = [
-        Tab(v.value, labels.t(f"view_{v.value}"), explorer_url(state.with_view(v), language), v is state.view)
-        for v in view.available_views()
+        Tab(v.value, labels.t(f"view_{v.value}"), explorer_url(opened, language), v is state.view)
+        for v, opened in tab_states
     ]
     flags = table.flags if table is not None else []
     return ExplorerPage(

@@ -21,6 +21,7 @@ from pivgm.web.i18n import (
 )
 
 TIME = "TIME_PERIOD"
+OTHERS = "_OTHERS"  # what a top-N leaves out, added up (catalog.views.OTHERS)
 
 
 # The kind of figure each unit of measure is (persons and events are counted; money has a currency).
@@ -63,6 +64,8 @@ class Labels:
             return period_label(code, self.language)
         codelist = self._codelist(component)
         found = codelist.get(code) if codelist is not None else None
+        if found is None and code == OTHERS:
+            return self.t("others")
         return found.name.get(self.language) if found is not None else code
 
     def key(self, dimensions: Sequence[str], key: Sequence[str], empty: str = "") -> str:

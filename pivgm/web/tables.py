@@ -145,7 +145,9 @@ def _ranking_table(ranking: Ranking, labels: Labels, caption: str, first: list[s
         ]
     ]
     body = []
-    for entry in ranking.entries:
+    # with an "Others" group the table is the chart's: the top, then the rest added up
+    entries = ranking.entries[: ranking.shown] if ranking.others is not None else ranking.entries
+    for entry in entries:
         keys = [
             TableCell(labels.code(d, c), c, header=i == 0)
             for i, (d, c) in enumerate(zip(grid.dimensions, entry.key, strict=True))
@@ -153,6 +155,11 @@ def _ranking_table(ranking: Ranking, labels: Labels, caption: str, first: list[s
         if not keys:
             keys = [TableCell(labels.t("total"), header=True)]
         body.append([*keys, TableCell(labels.code("TIME_PERIOD", entry.period)), value_cell(entry.cell, labels, notes)])
+    if ranking.others is not None:
+        others = ranking.others
+        keys = [TableCell(labels.t("others") if i == 0 else "", header=i == 0) for i in range(len(head[0]) - 2)]
+        period = TableCell(labels.code("TIME_PERIOD", others.period))
+        body.append([*keys, period, value_cell(others.cell, labels, notes)])
     return TableModel(caption, head, body, [], notes.texts, _flags([e.cell for e in ranking.entries], labels))
 
 

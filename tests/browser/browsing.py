@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Screenshots go to $PIVGM_TEST_ARTIFACTS (a CI job's artefacts directory), else to test-artifacts/.
+ARTIFACTS = Path(os.environ.get("PIVGM_TEST_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts")
 
 
-def screenshot(page: object, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+def screenshot(page: object, name: str, full_page: bool = True) -> None:
+    path = ARTIFACTS / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=full_page)  # type: ignore[attr-defined]
 
 
 def open_page(page: object, url: str) -> None:

@@ -61,7 +61,8 @@ def explore(dataflow_id: str, request: Request, site: SiteDep) -> Response:
         labels = page_labels(view.dataflow, request)
         counts = site.explorer.release_counts(dataflow_id)
         hierarchies = tuple(site.catalog.standard.hierarchies.values())
-        page = explorer_page(view, labels, public_base(request), counts, hierarchies)
+        tabs = site.explorer.tabs(view)
+        page = explorer_page(view, labels, public_base(request), counts, hierarchies, tab_states=tabs)
         return render(request, "explorer.html", page.api_url, page=page)
 
     return html_errors(request, make, f"/api/dataflows/{dataflow_id}")
