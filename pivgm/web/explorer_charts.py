@@ -23,6 +23,7 @@ from pivgm.web.chart_parts import (
     tooltip_fields,
 )
 from pivgm.web.labels import Labels
+from pivgm.web.time_axes import missing_periods, period_run
 
 
 def _time_format(grid: Grid) -> str:
@@ -43,14 +44,28 @@ def _reach(rows: list[dict[str, Any]], stacked: bool, panelled: bool) -> float:
     return min(panels.values(), default=0.0)
 
 
+def gap_row(labels: Labels, period: str, **fields: Any) -> dict[str, Any]:
+    """A period without a figure, drawn as nothing (a line breaks there)."""
+    start = parse_period(period).start.isoformat()
+    label = labels.code("TIME_PERIOD", period)
+    return {"date": start, "period": label, **fields, "value": None, "text": "", "unit": "", "flag": "", "n": 0}
+
+
 def series_spec(chart: SeriesChart, labels: Labels, title: dict[str, Any], mark: str) -> dict[str, Any]:
     """Lines, grouped bars or stacked bars over time; panels when dimensions go to rows or columns."""
     grid = chart.grid
+    run = period_run(grid.periods)
     rows = []
     for series in chart.series:
         name = labels.key(chart.colour_dimensions, series.colour, labels.dataflow.name.get(labels.language))
         panel = labels.key(chart.panel_dimensions, series.panel)
-        for period, cell in grid.series(series.key):
+        points = grid.series(series.key)
+        if mark == "line":  # a missing period breaks the line: a row without a value
+            rows += [
+                gap_row(labels, period, series=name, panel=panel)
+                for period in missing_periods([p for p, _ in points], run)
+            ]
+        for period, cell in points:
             start = parse_period(period).start.isoformat()
             rows.append(
                 point(
@@ -106,12 +121,14 @@ def series_spec(chart: SeriesChart, labels: Labels, title: dict[str, Any], mark:
             )
         inner: dict[str, Any] = {"layer": layers}
     else:
-        order = list(dict.fromkeys(r["period"] for r in sorted(rows, key=lambda r: r["date"])))
+        # every period of the span, those without figures too: bars are spaced by time, a gap stays a gap
+        order = [labels.code("TIME_PERIOD", p) for p in run]
         x = {
             "field": "period",
             "type": "ordinal",
             "title": None,
             "sort": order,
+            "scale": {"domain": order},
             "axis": {"labelOverlap": True, "labelAngle": 0 if len(order) < 12 else -45},
         }
         encoding: dict[str, Any] = {"x": x, "y": y, "color": colour(count, None), "tooltip": tooltip}
