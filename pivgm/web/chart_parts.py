@@ -40,8 +40,17 @@ def config() -> dict[str, Any]:
             "titleFontWeight": 600,
         },
         "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 320, "symbolStrokeWidth": 3},
-        "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#52606d"},
+        "title": {
+            "anchor": "start",
+            "fontSize": 15,
+            "subtitleFontSize": 12,
+            "subtitleColor": "#52606d",
+            "aria": False,  # the chart's description starts with the title
+        },
         "range": {"category": PALETTE},
+        # marks are not read one by one (their labels would be internal field names, in English): the chart's
+        # description says what is shown and the table under it gives every figure
+        "mark": {"aria": False},
     }
 
 

@@ -16,6 +16,8 @@ from pivgm.catalog.state import TIME, ExplorerState, Placement, ViewKind
 from pivgm.catalog.views import Problem
 from pivgm.model import Dimension, Hierarchy
 from pivgm.model.periods import parse_period
+from pivgm.web.chart_aria import localise_aria
+from pivgm.web.chart_description import describe
 from pivgm.web.citation import citation
 from pivgm.web.formats import date_label
 from pivgm.web.labels import Labels
@@ -88,6 +90,7 @@ class ExplorerPage:
     downloads: list[Link] = field(default_factory=list)
     full_downloads: list[Link] = field(default_factory=list)
     long_downloads: list[Link] = field(default_factory=list)
+    description: str = ""  # the chart's accessible description: what is shown, its extremes and trend
 
 
 def uncertainty_notes(view: ExplorerView, labels: Labels) -> list[str]:
@@ -315,11 +318,14 @@ def explorer_page(
     )
     title = {"text": name, "subtitle": lines}
     spec = view_spec(view.shape, labels, title, state.view.value) if view.shape is not None else None
+    description = describe(view.shape, labels, name) if view.shape is not None else name
     if spec is not None:
         spec.setdefault("usermeta", {})["subtitle"] = [subtitle, source]  # re-wrapped to the chart's width
         if state.view is ViewKind.MAP:
             spec = with_incidents(spec, view, labels)
         spec["usermeta"]["citation"] = citation(view, labels, base_url.rstrip("/") + explorer_url(state, language))
+        spec["description"] = description
+        localise_aria(spec, labels)
     table = table_model(view.shape, labels, f"{name}. {subtitle}") if view.shape is not None else None
     problem_text, fixes = _problem(view.problem, labels) if view.problem else (None, [])
     notes = (
@@ -368,4 +374,5 @@ def explorer_page(
         downloads=_downloads(state, labels, "view"),
         full_downloads=_downloads(state, labels, "full"),
         long_downloads=_downloads(state, labels, "long"),
+        description=description,
     )

@@ -69,6 +69,11 @@ DRAWN = """() => {
 }"""
 
 
+# The chart's accessible name is its description (the generated sentence), not its tick labels.
+NAMED = """() => document.querySelector('#chart-view svg').getAttribute('aria-label') ===
+  JSON.parse(document.getElementById('spec-view').textContent).description"""
+
+
 def dataflow_ids(base: str) -> list[str]:
     catalog = httpx.get(f"{base}/api/dataflows").json()
     return [d["id"] for d in (catalog if isinstance(catalog, list) else catalog["dataflows"])]
@@ -78,8 +83,8 @@ def shown_text(page) -> str:  # type: ignore[no-untyped-def]
     """What a reader sees or hears: the text, and the charts' accessible names and descriptions."""
     return page.evaluate(
         "() => document.querySelector('main').innerText + ' ' + [...document.querySelectorAll("
-        "'main [aria-label], main [aria-description]')].map(e => (e.getAttribute('aria-label') || '') + ' ' +"
-        " (e.getAttribute('aria-description') || '')).join(' ')"
+        "'main [aria-label], main [aria-roledescription]')].map(e => (e.getAttribute('aria-label') || '') + ' ' +"
+        " (e.getAttribute('aria-roledescription') || '')).join(' ')"
     )
 
 
@@ -93,6 +98,8 @@ def check_view(page, name: str, view: str) -> None:  # type: ignore[no-untyped-d
         assert drawn > 0, f"{name}: a chart with nothing drawn"
         if view in ("ranked", "pyramid", "flows"):
             assert drawn > 1, f"{name}: one bar"
+        named = page.evaluate(NAMED)
+        assert named, f"{name}: the chart is not named by its description"
 
 
 @pytest.mark.parametrize("language", ["es", "en"])

@@ -46,6 +46,7 @@
       actions: false, renderer: "svg", ast: true, formatLocale: formatLocale, timeFormatLocale: timeFormatLocale
     }).then(function (result) {
       views[id] = result.view;
+      localiseAria(target, spec);
       specs[id] = spec;
       target.dispatchEvent(new CustomEvent("pivgm:drawn", {bubbles: true, detail: {id: id, view: result.view, spec: spec}}));
       target.setAttribute("data-rendered-ms", String(Math.round(performance.now())));

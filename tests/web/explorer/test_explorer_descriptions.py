@@ -1,0 +1,40 @@
+"""A chart's accessible description is a sentence in the page's language (what is shown, its extremes, its
+trend), and its axes and legends are described in that language too, not by Vega's English defaults.
+
+Seen red: with ``describe`` returning the title alone the sentences are missing; without ``localise_aria``
+the axes carry no description (Vega then writes "X-axis titled ..." in English).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.web.explorer.explorer_helpers import spec_of
+
+VENEZUELANS = {"CITIZENSHIP": "VEN", "from": "2023-01", "to": "2023-12"}
+
+
+def axes(spec: dict[str, Any]) -> list[str]:
+    found = []
+    for layer in [spec, *spec.get("layer", [])]:
+        for channel in layer.get("encoding", {}).values():
+            if isinstance(channel, dict) and isinstance(channel.get("axis"), dict):
+                found.append(channel["axis"].get("description", ""))
+    return found
+
+
+def test_a_line_chart_is_described_in_spanish_with_its_extremes_and_trend(get_page):
+    spec = spec_of(get_page("/explore/DF_IRREGULAR_TRANSIT", **VENEZUELANS))
+    text = spec["description"]
+    assert text.startswith("Tránsito y entradas irregulares de personas migrantes: 1 serie(s) de ene. 2023 a dic. 2023")
+    assert "Máximo:" in text and "mínimo:" in text
+    assert " sube de " in text or " baja de " in text or " se mantiene" in text
+    assert "Eje vertical: Personas" in axes(spec) and "Eje horizontal" in axes(spec)
+
+
+def test_a_ranking_is_described_in_english_from_first_to_last(get_page):
+    spec = spec_of(get_page("/explore/DF_MIG_STOCK", view="ranked", lang="en"))
+    assert spec["description"].startswith(
+        "International migrant stock by destination, origin and sex: 5 figures, from Mexico ("
+    )
+    assert any(a.startswith("Horizontal axis") for a in axes(spec))
