@@ -45,7 +45,6 @@ def config() -> dict[str, Any]:
             "fontSize": 15,
             "subtitleFontSize": 12,
             "subtitleColor": "#52606d",
-            "aria": False,  # the chart's description starts with the title
         },
         "range": {"category": PALETTE},
         # marks are not read one by one (their labels would be internal field names, in English): the chart's
@@ -100,7 +99,14 @@ def error_bars(value_axis: str, encoding: dict[str, Any]) -> dict[str, Any]:
 def frame(title: dict[str, Any], labels: Labels, **spec: Any) -> dict[str, Any]:
     """A complete spec; its description (the title and the selection) is what screen readers announce."""
     description = " ".join([title.get("text", ""), *title.get("subtitle", [])]).strip()
-    return {"$schema": SCHEMA, "title": title, "description": description, **spec, "config": config()}
+    # the title is not read apart: the chart's description starts with it
+    return {
+        "$schema": SCHEMA,
+        "title": {**title, "aria": False},
+        "description": description,
+        **spec,
+        "config": config(),
+    }
 
 
 def tooltip_fields(labels: Labels, *first: dict[str, Any]) -> list[dict[str, Any]]:

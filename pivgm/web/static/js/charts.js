@@ -9,6 +9,32 @@
   var views = {};
   var specs = {};
   window.pivgmViews = views;
+  var wordsNode = document.getElementById("aria-words");
+  var ariaWords = wordsNode ? JSON.parse(wordsNode.textContent) : {};
+
+  // A chart is named by its description (a sentence in the page's language: what is shown, its extremes,
+  // its trend), and the roles Vega names in English (axis, legend) are named in the page's language.
+  function localiseAria(target, spec) {
+    var svg = target.querySelector("svg");
+    if (!svg) { return; }
+    if (spec.description && svg.getAttribute("aria-label") !== spec.description) {
+      svg.setAttribute("aria-label", spec.description);
+    }
+    [svg].concat(Array.prototype.slice.call(svg.querySelectorAll("[aria-roledescription]"))).forEach(function (node) {
+      var word = ariaWords[node.getAttribute("aria-roledescription")];
+      if (word && word !== node.getAttribute("aria-roledescription")) { node.setAttribute("aria-roledescription", word); }
+      var label = node.getAttribute("aria-label") || "";
+      var titled = /^(?:Sub)?[Tt]itle text '([\s\S]*)'$/.exec(label);
+      if (titled) { node.setAttribute("aria-label", titled[1]); }
+    });
+  }
+
+  // Vega redraws (a resize, a period slider) with its own English words: they are renamed again.
+  function keepAria(target, spec) {
+    localiseAria(target, spec);
+    new MutationObserver(function () { localiseAria(target, spec); })
+      .observe(target, {subtree: true, childList: true, attributes: true, attributeFilter: ["aria-roledescription", "aria-label"]});
+  }
 
   // Chart titles carry the selection and the source (so exported images say what they show); their lines
   // are wrapped to the width the chart gets, so that nothing spills out on a phone.
@@ -46,7 +72,7 @@
       actions: false, renderer: "svg", ast: true, formatLocale: formatLocale, timeFormatLocale: timeFormatLocale
     }).then(function (result) {
       views[id] = result.view;
-      localiseAria(target, spec);
+      keepAria(target, spec);
       specs[id] = spec;
       target.dispatchEvent(new CustomEvent("pivgm:drawn", {bubbles: true, detail: {id: id, view: result.view, spec: spec}}));
       target.setAttribute("data-rendered-ms", String(Math.round(performance.now())));
