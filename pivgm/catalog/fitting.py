@@ -86,11 +86,13 @@ def _narrow(state: ExplorerState, dimension: str, facets: Counts) -> ExplorerSta
     return replace(state, filters={**state.filters, dimension: (_one_code(state, dimension, facets),)})
 
 
-def _spread(state: ExplorerState, dimension: str, facets: Counts) -> ExplorerState:
-    """Open a dimension the view spreads out to every code, unless two or more are already chosen."""
+def _spread(state: ExplorerState, dimension: str, facets: Counts, defaults: ExplorerDefaults) -> ExplorerState:
+    """Open a dimension the view spreads out to every code, unless two or more are chosen, or the visitor
+    chose one (a map of Venezuelans' transits stays a map of Venezuelans)."""
     codes = [c for c in present(facets[dimension], state.filters[dimension]) if c != TOTAL]
+    chosen = state.filters[dimension] not in ((), (TOTAL,), defaults.filters.get(dimension))
     filters = dict(state.filters)
-    if len(codes) < 2:
+    if len(codes) < 2 and not chosen:
         filters[dimension] = ()
     return replace(state, filters=filters, placements={**state.placements, dimension: Placement.SERIES})
 
@@ -141,7 +143,7 @@ def fit_state(
     if not keep:
         return fitted
     for dimension in keep:
-        fitted = _spread(fitted, dimension, facets)
+        fitted = _spread(fitted, dimension, facets, defaults)
     if view is ViewKind.PYRAMID:  # the pyramid's bars only: women and men by age group
         ages = tuple(a for a in present(facets["AGE"], fitted.filters["AGE"]) if a != TOTAL)
         fitted = replace(fitted, filters={**fitted.filters, "SEX": SEXES, "AGE": ages})
