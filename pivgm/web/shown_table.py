@@ -22,14 +22,35 @@ def _value(cell: TableCell) -> Any:
     return cell.sort
 
 
+def _cell(row: list[TableCell], index: int) -> TableCell | None:
+    return row[index] if index < len(row) else None
+
+
 def shown_rows(shape: object, labels: Labels) -> tuple[list[str], list[list[Any]]] | None:
-    """(header, rows) of the table the page shows for ``shape``; None when the page shows no table."""
+    """(header, rows) of the table the page shows for ``shape``; None when the page shows no table. A column
+    of survey estimates, shown on screen as "value ± margin", is followed by a column of its margins of error,
+    so the figure stays a number and its uncertainty is not lost."""
     if shape is None:
         return None
     model = table_model(shape, labels, "")
     if model is None:
         return None
+    lines = [*model.body, *model.foot]
     width = max((len(row) for row in [*model.head, *model.body]), default=0)
-    header = [_heading([row[i] for row in model.head if i < len(row)]) for i in range(width)]
-    rows = [[_value(cell) for cell in row] for row in [*model.body, *model.foot]]
+    header: list[str] = []
+    columns: list[tuple[int, bool]] = []  # (column of the model, its margins rather than its figures)
+    for index in range(width):
+        heading = _heading([row[index] for row in model.head if index < len(row)])
+        header.append(heading)
+        columns.append((index, False))
+        if any((cell := _cell(row, index)) is not None and cell.moe is not None for row in lines):
+            header.append(f"{heading} · {labels.t('margin_of_error_column')}".lstrip(" ·"))
+            columns.append((index, True))
+    rows = [
+        [
+            (cell.moe if margin else _value(cell)) if (cell := _cell(row, index)) is not None else None
+            for index, margin in columns
+        ]
+        for row in lines
+    ]
     return header, rows

@@ -38,6 +38,7 @@ class TableCell:
     header: bool = False
     total: bool = False
     title: str = ""  # the flags' names, for a tooltip and screen readers
+    moe: float | None = None  # the figure's margin of error (90 %), written in ``text`` as "± moe"
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ def value_cell(cell: Cell | None, labels: Labels, notes: Notes, total: bool = Fa
         tuple(notes.numbers(cell)),
         total=total,
         title=names,
+        moe=None if cell.withheld else cell.moe,
     )
 
 

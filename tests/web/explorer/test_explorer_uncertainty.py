@@ -74,8 +74,21 @@ def test_data_without_margins_of_error_show_no_uncertainty(get_page):
     assert "±" not in html and not any("margin of error" in n for n in notes(html))
 
 
-def test_downloads_carry_the_margin_of_error_as_a_number(client):
+def test_the_table_on_screen_downloads_with_a_column_of_margins_beside_the_figures(client):
+    """Fails if "what is shown" drops the margins (the screen says 53.1 ± 1.6, the file said only 53.1)."""
     params = {**HONDURAS_UNINSURED, "from": "2018"}
+    response = client.get(f"{FLOW}/download", params={**params, "format": "csv"})
+    lines = [line for line in response.text.splitlines() if not line.startswith("#")]
+    assert lines == [
+        "Period,Socioeconomic conditions of migrants,Socioeconomic conditions of migrants · margin of error (90%)",
+        "2018,53.1,1.6",
+    ]
+    spanish = client.get(f"{FLOW}/download", params={**params, "format": "csv", "lang": "es"}).text
+    assert "margen de error (90 %)" in spanish
+
+
+def test_downloads_carry_the_margin_of_error_as_a_number(client):
+    params = {**HONDURAS_UNINSURED, "from": "2018", "scope": "long"}
     response = client.get(f"{FLOW}/download", params={**params, "format": "csv"})
     assert response.status_code == 200
     lines = [line for line in response.text.splitlines() if not line.startswith("#")]
@@ -95,7 +108,7 @@ def test_a_download_of_added_up_figures_has_the_margin_of_the_sum(client):
     """Mexican-born men's and women's median earnings added up (meaningless, but possible): the margin is
     √(404² + 209²), the Census Bureau's approximation for a sum (2018 margins as published)."""
     params = {"COUNTRY_OF_BIRTH": "MEX", "INDICATOR": "MEDIAN_EARNINGS_FTYR", "SEX": "F,M", "sum": "SEX"}
-    response = client.get(f"{FLOW}/download", params={**params, "from": "2018", "format": "csv"})
+    response = client.get(f"{FLOW}/download", params={**params, "from": "2018", "format": "csv", "scope": "long"})
     lines = [line for line in response.text.splitlines() if not line.startswith("#")]
     (row,) = list(csv.DictReader(lines))
     assert float(row["OBS_MOE"]) == pytest.approx(math.hypot(404, 209))
