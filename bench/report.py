@@ -17,7 +17,9 @@ Targets are ratios or bounds from the issues; each section is rewritten when its
 
 
 def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    """The machine and how busy it was when the section was written (other work slows every timing)."""
+    load = os.getloadavg()[0]
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, load average {load:.1f}"
 
 
 def write_section(name: str, body: str) -> None:
