@@ -70,6 +70,8 @@ def test_disaggregation_is_the_periods_broken_down_by_each_expected_dimension_ag
     months = by_sex | by_citizenship
     with serving(platform.settings) as base:
         body = httpx.get(f"{base}/api/quality", params={"country": "PAN"}).json()
+        page = httpx.get(f"{base}/quality", params={"country": "PAN", "lang": "es"}).text
+    assert "Nacionalidad 100 %" in page and "Sexo " in page and "CITIZENSHIP" not in page  # names, not ids
     (row,) = [r for r in body["rows"] if (r["dataflow"], r["frequency"]) == ("DF_IRREGULAR_TRANSIT", "M")]
     shares = {
         d: 100 * len(m) / len(months) for d, m in [("CITIZENSHIP", by_citizenship), ("SEX", by_sex), ("AGE", by_age)]
