@@ -3,8 +3,8 @@
 Each operand is a selection of one release: rows whose dimensions hold the given codes, added up over the
 dimensions it sums, its dimensions renamed to the indicator's, optionally summed over a window of periods or
 shifted by some periods, or summed by calendar year (``annual``: the periods of a year become one
-annual period). The first operand drives: the answer has one row per key and period of it, and the
-other operands' columns where they have a value for that key and period (NULL otherwise).
+annual period; only years whose December the source has reached, so a part year never reads as a fall).
+The first operand drives: the answer has one row per key and period of it, and the other operands' columns where they have a value for that key and period (NULL otherwise).
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ def _selection(index: int, operand: Operand, dimensions: Sequence[str], schema: 
         if operand.annual
         else ("TIME_PERIOD", f"(year({start}) * 12 + month({start}) - 1) // ({step})")
     )
+    if operand.annual:  # whole years only: a year the source has not reached December of would look like a fall
+        conditions.append(f"year({start}) <= (SELECT max(year({start})) FROM {source} WHERE month({start}) = 12)")
     grouped = (
         f"SELECT {picked}, {period} AS TIME_PERIOD, {numbering} AS idx, "
         f"sum(OBS_VALUE) AS v, count(*) - count(OBS_VALUE) AS withheld, "

@@ -55,6 +55,14 @@ def test_dead_and_missing_migrants_are_summed_by_route_and_calendar_year(platfor
     assert expected == 1465  # IOM's Central American Route, 2022: the deadliest year of the series
 
 
+def test_a_year_the_source_has_not_finished_is_not_summed_as_if_whole(platform):
+    """The Missing Migrants file ends in April 2025: January-April 2025 summed as '2025' read as a fall from 2024.
+    Seen red without the whole-years condition of ``annual`` operands (warehouse/derive.py)."""
+    assert max(r["m"][:7] for r in raw_rows("mmp_2014-2025-04_iom_gdidata.csv.gz")) == "2025-04"
+    assert query(platform, "DF_IND_DEATHS_ROUTE_YEAR", "2025", "MIGRATION_ROUTE=CAM_ROUTE") == []
+    assert len(query(platform, "DF_IND_DEATHS_ROUTE_YEAR", "2024", "MIGRATION_ROUTE=CAM_ROUTE")) == 1
+
+
 def test_the_month_on_month_change_compares_each_month_with_the_one_before(platform):
     """Seen red without ``shift: 1`` in the indicator file."""
     rows = {r["t"][:7]: float(r["n"]) for r in raw_rows("irreg_honduras_nat.csv.gz") if r["nat"] == "VEN"}
