@@ -4,7 +4,8 @@ Each operand is a selection of one release: rows whose dimensions hold the given
 dimensions it sums, its dimensions renamed to the indicator's, optionally summed over a window of periods or
 shifted by some periods, or summed by calendar year (``annual``: the periods of a year become one
 annual period; only years whose December the source has reached, so a part year never reads as a fall).
-The first operand drives: the answer has one row per key and period of it, and the other operands' columns where they have a value for that key and period (NULL otherwise).
+The first operand drives: the answer has one row per key and period of it, and the other operands' columns
+where they have a value for that key and period (NULL otherwise).
 """
 
 from __future__ import annotations
