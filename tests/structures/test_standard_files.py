@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import re
 from collections import Counter
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -378,3 +380,31 @@ def test_dataflow_components_are_concepts_with_existing_codelists(path: Path) ->
     assert [i for i, n in Counter(ids).items() if n > 1] == []
     assert [i for i in ids if i not in concepts] == []
     assert [c["codelist"] for c in components if c.get("codelist") and c["codelist"] not in codelists] == []
+
+
+SPAIN_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:\.\d{3})+(?![\d.])")
+
+
+def _spanish_texts(node: object) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "es" and isinstance(value, str):
+                yield value
+            else:
+                yield from _spanish_texts(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _spanish_texts(item)
+
+
+def test_spanish_texts_write_thousands_as_in_mexico_and_central_america() -> None:
+    """es-419 writes 129,739,759 and 3.5 millones; a note written 129.739.759 (Spain) reads as 129 to a reader
+    in the region. Seen red with DF_POPULATION's note as it was."""
+    package = Path(__file__).resolve().parents[2] / "pivgm"
+    found = [
+        (path.relative_to(package).as_posix(), match.group())
+        for path in sorted(package.rglob("*.yaml"))
+        for text in _spanish_texts(yaml.safe_load(path.read_text(encoding="utf-8")))
+        for match in SPAIN_THOUSANDS.finditer(text)
+    ]
+    assert found == []
