@@ -64,7 +64,7 @@ def _observation_sheet(table: pa.Table, labels: Labels, about: list[tuple[str, s
     for record in zip(*values, strict=True):
         row: list[Any] = []
         for column, value in zip(columns, record, strict=True):
-            row.append(value)
+            row.append(labels.comment(value) if column == "OBS_COMMENT" and value else value)
             if column in coded:
                 row.append(labels.code(column, value) if value is not None else None)
         rows.append(row)
@@ -103,7 +103,7 @@ def _grid_sheet(grid: Grid, labels: Labels, about: list[tuple[str, str]], name: 
                 cell.multiplier,
                 " ".join(cell.statuses),
                 " ".join(cell.confidentiality),
-                "; ".join(cell.comments),
+                "; ".join(labels.comment(text) for text in cell.comments),
                 cell.observations,
             ]
             if with_moe:

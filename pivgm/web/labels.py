@@ -9,6 +9,7 @@ from fastapi import Request
 
 from pivgm.catalog.grid import Cell
 from pivgm.model import Codelist, Dataflow
+from pivgm.web.comments import comment_in
 from pivgm.web.formats import decimals_for, number_label, period_label
 from pivgm.web.i18n import (
     format_count,
@@ -78,6 +79,10 @@ class Labels:
 
     def multiplier(self, code: str) -> str:
         return "" if code in ("", "0") else self.code("UNIT_MULT", code)
+
+    def comment(self, text: str) -> str:
+        """An observation's comment, the platform's own in the page's language."""
+        return comment_in(text, self.language)
 
     def status(self, code: str) -> str:
         """The name of an observation status (E: estimated) or confidentiality status (C: confidential)."""

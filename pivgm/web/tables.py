@@ -118,7 +118,7 @@ def _(table: Crosstab, labels: Labels, caption: str) -> TableModel:
         grand = [value_cell(table.grand_total, labels, notes, total=True)] if table.row_totals is not None else []
         foot.append(label + totals + grand)
     flags = _flags(list(table.cells.values()), labels)
-    return TableModel(caption, head, body, foot, notes.texts, flags, rows_n)
+    return TableModel(caption, head, body, foot, [labels.comment(text) for text in notes.texts], flags, rows_n)
 
 
 @table_model.register
@@ -133,7 +133,14 @@ def _(chart: SeriesChart, labels: Labels, caption: str) -> TableModel:
         cells = [TableCell(labels.code("TIME_PERIOD", period), period, header=True)]
         cells += [value_cell(grid.cells.get((s.key, period)), labels, notes) for s in chart.series]
         body.append(cells)
-    return TableModel(caption, head, body, [], notes.texts, _flags(list(grid.cells.values()), labels))
+    return TableModel(
+        caption,
+        head,
+        body,
+        [],
+        [labels.comment(text) for text in notes.texts],
+        _flags(list(grid.cells.values()), labels),
+    )
 
 
 def _ranking_table(ranking: Ranking, labels: Labels, caption: str, first: list[str]) -> TableModel:
@@ -162,7 +169,14 @@ def _ranking_table(ranking: Ranking, labels: Labels, caption: str, first: list[s
         keys = [TableCell(labels.t("others") if i == 0 else "", header=i == 0) for i in range(len(head[0]) - 2)]
         period = TableCell(labels.code("TIME_PERIOD", others.period))
         body.append([*keys, period, value_cell(others.cell, labels, notes)])
-    return TableModel(caption, head, body, [], notes.texts, _flags([e.cell for e in ranking.entries], labels))
+    return TableModel(
+        caption,
+        head,
+        body,
+        [],
+        [labels.comment(text) for text in notes.texts],
+        _flags([e.cell for e in ranking.entries], labels),
+    )
 
 
 @table_model.register
