@@ -36,7 +36,9 @@ def write_rows(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8") 
 def iom_labels(codelist_id: str) -> dict[str, str]:
     """IOM label -> code, from the codelist's annotations (independent of the importer's dictionaries)."""
     return {
-        code.annotations["iom_label"]: code.id for code in load_standard().codelists[codelist_id] if code.annotations
+        code.annotations["iom_label"]: code.id
+        for code in load_standard().codelists[codelist_id]
+        if "iom_label" in code.annotations
     }
 
 

@@ -152,7 +152,9 @@ def test_the_explorer_chart_axis_uses_one_unit(client) -> None:  # type: ignore[
 def test_the_excel_download_groups_thousands_in_the_reader_s_own_locale(client) -> None:  # type: ignore[no-untyped-def]
     """Excel number formats are locale-neutral codes (``#,##0``) that Excel writes with the reader's own
     separators; the figures stay numbers (fails if the cells lose their number format)."""
-    response = client.get("/explore/DF_IRREGULAR_TRANSIT/download", params={"format": "xlsx", "lang": "es"})
+    response = client.get(
+        "/explore/DF_IRREGULAR_TRANSIT/download", params={"format": "xlsx", "lang": "es", "scope": "long"}
+    )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     header = [c.value for c in sheet[1]]
@@ -160,5 +162,7 @@ def test_the_excel_download_groups_thousands_in_the_reader_s_own_locale(client) 
     cells = [row[column - 1] for row in sheet.iter_rows(min_row=2) if row[column - 1].value is not None]
     assert cells and all(isinstance(c.value, int | float) for c in cells)
     assert {c.number_format for c in cells} <= {"#,##0", "#,##0.0##"}
-    csv = client.get("/explore/DF_IRREGULAR_TRANSIT/download", params={"format": "csv", "lang": "es"}).text
+    csv = client.get(
+        "/explore/DF_IRREGULAR_TRANSIT/download", params={"format": "csv", "lang": "es", "scope": "long"}
+    ).text
     assert re.search(r"^\d{4}-\d{2},\d{4,}\.\d+,", csv, re.M)  # machine formats stay plain: 38099.0
