@@ -191,7 +191,9 @@ def series_chart(context: ViewContext) -> SeriesChart | Problem:
 
 
 def _collapse(grid: Grid, time_additive: bool) -> list[RankEntry]:
-    """One figure per key: the sum over the periods (flows) or the latest period (stocks and rates)."""
+    """One figure per key: the sum over the periods (flows) or, for stocks and rates, the latest period
+    with a value (each key its own: a country whose last year is missing shows its year before, and says
+    which); a key with no value at all shows its last period's reason."""
     entries = []
     for key in grid.keys:
         points = grid.series(key)
@@ -201,7 +203,7 @@ def _collapse(grid: Grid, time_additive: bool) -> list[RankEntry]:
             cell = add_up(c for _, c in points)
             label = f"{points[0][0]}/{points[-1][0]}" if len(points) > 1 else points[0][0]
         else:
-            label, cell = points[-1]
+            label, cell = next(((p, c) for p, c in reversed(points) if c.value is not None), points[-1])
         if cell is not None:
             entries.append(RankEntry(key, cell, label))
     return sorted(entries, key=lambda e: -(e.cell.value if e.cell.value is not None else float("-inf")))

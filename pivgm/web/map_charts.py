@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from pivgm.catalog.grid import period_order
 from pivgm.catalog.views import AreaMap, Corridors
 from pivgm.web.chart_parts import PALETTE, frame, point, tooltip_fields
 from pivgm.web.explorer_charts import ranking_rows
@@ -163,8 +164,19 @@ def slot_rows(area_map: AreaMap, labels: Labels, codelist: Any) -> tuple[list[di
     names = [labels.code("TIME_PERIOD", p) for p in periods] if len(periods) > 1 else []
     if names:
         first, last = names[0], names[-1]
-        names.append(f"{first} – {last}" if area_map.ranking.summed_over_time else labels.t("map_period_all_latest"))
+        names.append(f"{first} – {last}" if area_map.ranking.summed_over_time else _latest_name(area_map, labels))
     return rows, names
+
+
+def _latest_name(area_map: AreaMap, labels: Labels) -> str:
+    """The slider's last stop on a map of each area's latest figure, naming the periods when they differ
+    (one country's latest year is 2023, the others' 2024)."""
+    name = labels.t("map_period_all_latest")
+    latest = sorted({e.period for e in area_map.ranking.entries if e.cell.value is not None}, key=period_order)
+    if len(latest) > 1:
+        first, last = (labels.code("TIME_PERIOD", p) for p in (latest[0], latest[-1]))
+        name += f" ({first} – {last})"
+    return name
 
 
 def area_map_spec(area_map: AreaMap, labels: Labels, title: dict[str, Any], view: str) -> dict[str, Any]:

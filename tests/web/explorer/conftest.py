@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import httpx
 import pytest
+
+from pivgm.platform import Platform
+from tests.live import serving
 
 
 @pytest.fixture
@@ -23,3 +29,10 @@ def forget_the_language(client):  # type: ignore[no-untyped-def]
     """Pages remember ?lang= in a cookie; the shared client forgets it after each test."""
     yield
     client.cookies.clear()
+
+
+@pytest.fixture(scope="session")
+def live(demo_platform: Platform) -> Iterator[httpx.Client]:
+    """A real server over every real source, and an HTTP client addressed to it (outside-in tests)."""
+    with serving(demo_platform.settings) as base, httpx.Client(base_url=base, timeout=120) as http:
+        yield http
