@@ -13,6 +13,7 @@ from pivgm.errors import PivgmError
 from pivgm.model import Dataflow
 from pivgm.model.releases import ProviderInfo, ReleaseInfo, VersionInfo
 from pivgm.records.audit import AuditEvent, add_event
+from pivgm.records.conflicts import retried_on_conflict
 from pivgm.records.tables import (
     DataflowRecord,
     DatasetVersionRecord,
@@ -45,12 +46,21 @@ class ReleaseNotScheduledError(PivgmError):
     code = "release-not-scheduled"
 
 
+def lock_row(session: Session, record_type: type[DataflowRecord] | type[ProviderRecord], row_id: str) -> None:
+    """Lock one dataflow's or provider's row until the transaction ends (``FOR NO KEY UPDATE`` on PostgreSQL;
+    SQLite's writers hold its one write lock already). Concurrent lockers of the row wait; inserts of rows
+    that refer to it, which take only a key-share lock, do not: a version's insert waiting on a dataflow
+    locked by a release commit, itself waiting on the provider that insert's transaction locked, was a
+    deadlock between concurrent uploads and publications."""
+    session.execute(select(record_type.id).where(record_type.id == row_id).with_for_update(key_share=True))
+
+
 def check_base(session: Session, dataflow_id: str, based_on: int | None) -> None:
     """Refuse a release built on a base that is no longer the dataflow's newest release (no lost update).
 
     The dataflow's row is locked first, so concurrent commits of one dataflow's releases check and write one
     after the other on PostgreSQL too (SQLite already holds its write lock from ``BEGIN IMMEDIATE``)."""
-    session.execute(select(DataflowRecord.id).where(DataflowRecord.id == dataflow_id).with_for_update())
+    lock_row(session, DataflowRecord, dataflow_id)
     newest = session.scalars(
         select(ReleaseRecord.id)
         .where(ReleaseRecord.dataflow_id == dataflow_id, LIVE)
@@ -112,7 +122,7 @@ def newest_version_id(session: Session, dataflow_id: str, provider_id: str) -> i
 def check_version_base(session: Session, dataflow_id: str, provider_id: str, newest_seen: int | None) -> None:
     """Refuse a version merged when ``newest_seen`` was the provider's newest, if another came since (the
     provider's row is locked first, as in ``check_base``)."""
-    session.execute(select(ProviderRecord.id).where(ProviderRecord.id == provider_id).with_for_update())
+    lock_row(session, ProviderRecord, provider_id)
     if newest_version_id(session, dataflow_id, provider_id) != newest_seen:
         raise ReleaseRaceError(
             f"{provider_id}'s data of {dataflow_id} changed while the new version was being built; try again.",
@@ -150,7 +160,7 @@ def cancel_release(session: Session, release_id: int, followers: Sequence[str], 
     record = session.get(ReleaseRecord, release_id)
     if record is None or record.cancelled_at is not None:
         raise ReleaseNotScheduledError(f"Release {release_id} was cancelled already.", release=release_id)
-    session.execute(select(DataflowRecord.id).where(DataflowRecord.id == record.dataflow_id).with_for_update())
+    lock_row(session, DataflowRecord, record.dataflow_id)
     at = _aware(record.published_at)
     if at <= now:
         raise ReleaseNotScheduledError(
@@ -177,7 +187,7 @@ def cancel_release(session: Session, release_id: int, followers: Sequence[str], 
     record.cancelled_at = now
     cancelled = []
     for follower in followers:
-        session.execute(select(DataflowRecord.id).where(DataflowRecord.id == follower).with_for_update())
+        lock_row(session, DataflowRecord, follower)
         scheduled = session.scalars(
             select(ReleaseRecord).where(
                 ReleaseRecord.dataflow_id == follower, LIVE, ReleaseRecord.published_at >= record.published_at
@@ -304,6 +314,7 @@ class Records:
         (recorded,), made = self.record_versions_and_release([(version, newest_seen)], release, audits)
         return recorded, made
 
+    @retried_on_conflict
     def record_versions_and_release(
         self,
         versions: Sequence[tuple[NewVersion, int | None]],
@@ -357,6 +368,7 @@ class Records:
             version_ids=tuple(version_ids),
         )
 
+    @retried_on_conflict
     def record_release(self, dataflow_id: str, release: NewRelease, audit: AuditEvent | None = None) -> ReleaseInfo:
         """Make a release of recorded versions visible, with its audit row, in one commit; refused if
         ``release``'s base is no longer the dataflow's newest release."""

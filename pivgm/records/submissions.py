@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from pivgm.errors import PivgmError
 from pivgm.records.audit import AuditEvent, add_event
+from pivgm.records.conflicts import retried_on_conflict
 from pivgm.records.repository import (
     NewRelease,
     VersionInfo,
@@ -261,6 +262,7 @@ class SubmissionStore:
                 query = query.where(SubmissionRecord.status.in_(states))
             return [_submission(r, name) for r, name in session.execute(query)]
 
+    @retried_on_conflict
     def record_loaded_version(
         self,
         submission_id: int,
@@ -284,12 +286,13 @@ class SubmissionStore:
             submission.status = "draft"
             return _version(record)
 
+    @retried_on_conflict
     def apply_transition(self, change: StateChange) -> SubmissionInfo:
         """Move a submission to its new state, with its history event and, for a publication or a
         withdrawal, the new release (for a cancellation, its scheduled release cancelled), all in one commit.
         Refuses if someone changed the state meanwhile."""
         with Session(self.engine) as session, session.begin():
-            submission = session.get(SubmissionRecord, change.submission_id, with_for_update=True)
+            submission = session.get(SubmissionRecord, change.submission_id, with_for_update={"key_share": True})
             if submission is None or submission.status != change.from_state:
                 raise StateChangedError(
                     f"Submission {change.submission_id} is no longer {change.from_state!r}; reload and try again.",
