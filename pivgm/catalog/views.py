@@ -19,6 +19,7 @@ MAX_SERIES = 24
 TOP_SERIES = 9  # a stack of too many series draws the largest nine and "Others"
 MAX_PANELS = 12
 MAX_BARS = 30
+MAX_CORRIDORS = 25  # lines a corridors map draws: the rest are added up as "Others", as in the table
 MAX_TABLE_ROWS = 1000
 MAX_TABLE_COLUMNS = 150
 FEMALE, MALE = "F", "M"
@@ -289,7 +290,7 @@ def corridors(context: ViewContext) -> Corridors | Problem:
     if problem:
         return problem
     grid = context.grid_for([flows.origin, flows.destination])
-    ranking = _ranking(grid, context.defaults.time_additive, MAX_BARS)
+    ranking = _ranking(grid, context.defaults.time_additive, MAX_CORRIDORS)
     return _mixed_units(context, grid) or Corridors(ranking, flows.origin, flows.destination)
 
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from pivgm.catalog.grid import period_order
-from pivgm.catalog.views import AreaMap, Corridors
+from pivgm.catalog.views import AreaMap, Corridors, RankEntry
 from pivgm.web.chart_parts import PALETTE, frame, point, tooltip_fields
 from pivgm.web.explorer_charts import ranking_rows
+from pivgm.web.i18n import format_count
 from pivgm.web.labels import Labels
 from pivgm.web.map_classes import class_of, map_classes
 from pivgm.web.maps import atlas_url, iso_numeric, places
-
-MAX_LINES = 25
 
 
 def _base_map(ids: list[str] | None = None) -> dict[str, Any]:
@@ -202,13 +201,14 @@ def corridors_spec(corridors: Corridors, labels: Labels, title: dict[str, Any], 
     origin_list = structure.dimension(corridors.origin).codelist  # type: ignore[union-attr]
     destination_list = structure.dimension(corridors.destination).codelist  # type: ignore[union-attr]
     where = places()
-    features, ends = [], {}
-    for entry in corridors.ranking.entries:
+    features, ends, unplaced = [], {}, []
+    for entry in corridors.ranking.entries[: corridors.ranking.shown]:
         origin, destination = (
             iso_numeric(origin_list, entry.key[0]),
             iso_numeric(destination_list, entry.key[1]),
         )
         if not origin or not destination or origin == destination or origin not in where or destination not in where:
+            unplaced.append(entry)
             continue
         a, b = where[origin], where[destination]
         label = f"{labels.code(corridors.origin, entry.key[0])} → {labels.code(corridors.destination, entry.key[1])}"
@@ -229,8 +229,6 @@ def corridors_spec(corridors: Corridors, labels: Labels, title: dict[str, Any], 
             "latitude": b.latitude,
             "label": labels.code(corridors.destination, entry.key[1]),
         }
-        if len(features) >= MAX_LINES:
-            break
     grid = corridors.ranking.grid
     width = {
         "field": "value",
@@ -274,5 +272,39 @@ def corridors_spec(corridors: Corridors, labels: Labels, title: dict[str, Any], 
                     "tooltip": [{"field": "label", "title": " "}],
                 },
             },
+            *_not_drawn(corridors, unplaced, labels),
         ],
     )
+
+
+def _not_drawn(corridors: Corridors, unplaced: list[RankEntry], labels: Labels) -> list[dict[str, Any]]:
+    """Lines of text in the map's corner for what the lines leave out, so that the map adds up as its table:
+    "Others" (the corridors after the top, added up) and the top corridors with no place on the map."""
+    ranking = corridors.ranking
+    lines = [
+        f"{labels.code(corridors.origin, e.key[0])} → {labels.code(corridors.destination, e.key[1])}: "
+        f"{labels.value(e.cell)}"
+        for e in unplaced
+    ]
+    rest = len(ranking.entries) - ranking.shown
+    if ranking.others is not None:
+        lines.append(
+            labels.t("corridors_others").format(
+                count=format_count(rest, labels.numbers), value=labels.value(ranking.others.cell)
+            )
+        )
+    elif rest:
+        lines.append(labels.t("corridors_not_drawn").format(count=format_count(rest, labels.numbers)))
+    if not lines:
+        return []
+    return [
+        {
+            "data": {"values": [{"y": 4 + 15 * i, "text": text} for i, text in enumerate(lines)]},
+            "mark": {"type": "text", "align": "left", "baseline": "top", "fontSize": 11, "color": "#1f2933"},
+            "encoding": {
+                "x": {"value": 4},
+                "y": {"field": "y", "type": "quantitative", "scale": None},  # pixels from the top
+                "text": {"field": "text"},
+            },
+        }
+    ]
