@@ -84,7 +84,8 @@ def _request(
         provider_id=provider,
         dataflow_id=flow,
         file_name=file.name,
-        content=file.read_bytes(),
+        content=b"",
+        path=file,  # read where it is: never copied into memory or a temporary file
         mapping=_mapping(mapping),
         options=ReadOptions(sheet=sheet_choice),
         load=load,

@@ -22,37 +22,38 @@ from pivgm.ingest.report import Note
 from pivgm.warehouse.encoding import INDEX, TEXT, encode, is_encoded, transform
 
 HEAD_RECORDS = 200
-UTF8_MARK = b"\xef\xbb\xbf"
 BLOCK_BYTES = 16 << 20  # Arrow parses blocks in parallel; fewer blocks, fewer dictionaries to unify
 TAIL_LINES = 60
 DECIMAL_SAMPLE_ROWS = 2000
 
 
-def _line_starts(text: str, count: int) -> list[int]:
-    """Offsets of the starts of the first ``count`` lines, and of the line after them."""
-    starts, position = [0], 0
+def _line_starts(data: bytes, begin: int, count: int) -> list[int]:
+    """Offsets in ``data`` of the starts of the first ``count`` lines from ``begin``, and of the line after
+    them (a line break is one byte in UTF-8, never part of another character)."""
+    starts, position = [begin], begin
     while len(starts) <= count:
-        position = text.find("\n", position) + 1
-        if position == 0 or position >= len(text):
+        position = data.find(b"\n", position) + 1
+        if position == 0 or position >= len(data):
             break
         starts.append(position)
     return starts
 
 
-def _notes_at_end(text: str, delimiter: str) -> tuple[int, int]:
+def _notes_at_end(data: bytes, begin: int, delimiter: str) -> tuple[int, int]:
     """Where the trailing blank and note lines (one text field, no figure) begin, and how many hold text."""
-    end = len(text)
-    while end and text[end - 1] in "\r\n":  # not rstrip: that would copy the whole text
+    end = len(data)
+    while end > begin and data[end - 1] in b"\r\n":  # not rstrip: that would copy the whole file
         end -= 1
     notes = 0
     for _ in range(TAIL_LINES):
-        start = text.rfind("\n", 0, end) + 1
-        fields = [f.strip() for f in next(csv.reader([text[start:end]], delimiter=delimiter), [])]
+        start = max(data.rfind(b"\n", begin, end) + 1, begin)
+        line = data[start:end].decode("utf-8")
+        fields = [f.strip() for f in next(csv.reader([line], delimiter=delimiter), [])]
         filled = [f for f in fields if f]
         if len(filled) > 1 or any(looks_numeric(f) for f in filled):
             break
         notes += bool(filled)
-        end = max(start - 1, 0)
+        end = max(start - 1, begin)
     return end, notes
 
 
@@ -130,31 +131,22 @@ def _decimal(table: pa.Table) -> str | None:
     return detect_decimal(cells)
 
 
-def _body_bytes(text: str, start: int, end: int, raw: bytes | None, encoding: str) -> tuple[memoryview, int]:
-    """The UTF-8 bytes of ``text[start:end]`` and their number of lines: a view of the file itself when it
-    is UTF-8 (no copy through the decoded text), else encoded."""
-    if raw is not None and encoding in {"utf-8", "utf-8-sig"}:
-        mark = len(UTF8_MARK) if raw.startswith(UTF8_MARK) else 0
-        first = mark + len(text[:start].encode("utf-8"))
-        last = len(raw) - len(text[end:].encode("utf-8"))
-        return memoryview(raw)[first:last], raw.count(b"\n", first, last) + 1
-    body = text[start:end].encode("utf-8")
-    return memoryview(body), body.count(b"\n") + 1
-
-
 def read_large(
-    text: str,
+    data: str | bytes,
     delimiter: str,
     options: ReadOptions,
     file_name: str,
     detected: dict[str, str],
     default_decimal: str,
-    raw: bytes | None = None,
+    begin: int = 0,
 ) -> RawTable | None:
-    """``text`` read by Arrow (``raw``: the file's bytes, when at hand), or None when it needs the
-    record-by-record reader."""
-    starts = _line_starts(text, HEAD_RECORDS)
-    records = parse_records(text[: starts[-1]], delimiter, file_name, limit=HEAD_RECORDS)
+    """The text read by Arrow, or None when it needs the record-by-record reader. ``data`` is the text, or
+    its UTF-8 bytes from ``begin`` (e.g. the file itself after its byte order mark, read without decoding
+    it whole: only the header lines and the notes at the end become text)."""
+    if isinstance(data, str):
+        data, begin = data.encode("utf-8"), 0
+    starts = _line_starts(data, begin, HEAD_RECORDS)
+    records = parse_records(data[begin : starts[-1]].decode("utf-8"), delimiter, file_name, limit=HEAD_RECORDS)
     if len(records) != len(starts) - 1:
         return None
     check_widths(records, options, file_name)
@@ -165,8 +157,9 @@ def read_large(
     width = max(len(fields) for _, fields in records[layout.rows[0] : layout.body])
     check_columns(width, options, file_name)
     names = header_names(head, layout, width)
-    body_end, notes_count = _notes_at_end(text, delimiter)
-    body, lines = _body_bytes(text, starts[layout.body], body_end, raw, detected.get("encoding", ""))
+    body_end, notes_count = _notes_at_end(data, begin, delimiter)
+    first = starts[layout.body]
+    body, lines = memoryview(data)[first:body_end], data.count(b"\n", first, body_end) + 1
     if options.max_rows is not None and lines > options.max_rows:
         raise too_many_rows(file_name, options.max_rows)
     table = arrow_body(body, delimiter, names, encoded=True)

@@ -3,7 +3,8 @@ decimal commas, title lines above the header and notes below the data.
 
 Files up to ``LAYOUT_CHARS`` characters get the whole spreadsheet treatment (headings, split labels, row
 groups: see ``body``). Larger files are machine exports: header and footnotes are found the same way, the
-rows in between are parsed by Arrow, trimmed, and blank rows dropped.
+rows in between are parsed by Arrow, trimmed, and blank rows dropped. A large UTF-8 file is checked to be
+UTF-8 a block at a time and parsed from its bytes: it is never decoded whole into text.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pivgm.ingest.numbers import looks_numeric
 from pivgm.ingest.readers.base import RawTable, ReadOptions, check_columns
 from pivgm.ingest.readers.header import Grid
 from pivgm.ingest.readers.sheet import tabulate
-from pivgm.ingest.readers.text import check_text, decode, read_bytes, sniff_delimiter
+from pivgm.ingest.readers.text import SNIFF_CHARS, check_text, decode, read_bytes, sniff_delimiter, utf8_text
 
 LAYOUT_CHARS = 4_000_000
 
@@ -85,20 +86,40 @@ class CsvReader:
         raw = read_bytes(path, file_name)
         if not raw or raw.isspace():
             raise SourceFormatError("the file is empty.", file=file_name, hint="Export the file again with its data.")
+        utf8 = utf8_text(raw, options.encoding, file_name) if len(raw) > LAYOUT_CHARS else None
+        if utf8 is not None and utf8.chars > LAYOUT_CHARS:  # a machine export in UTF-8: never decoded whole
+            head = utf8.head(raw, SNIFF_CHARS)
+            check_text(head, file_name)
+            large = cls._large(raw, head, utf8.encoding, options, file_name, utf8.begin)
+            if large is not None:
+                return large
         text, encoding = decode(raw, options.encoding, file_name)
         check_text(text, file_name)
+        if len(text) > LAYOUT_CHARS and utf8 is None:  # (fewer bytes cannot be more characters)
+            large = cls._large(text, text, encoding, options, file_name)
+            if large is not None:
+                return large
         delimiter = options.delimiter or sniff_delimiter(text)
-        detected = {"encoding": encoding, "delimiter": delimiter}
-        default_decimal = "," if delimiter == ";" else "."
-        if len(text) > LAYOUT_CHARS:
-            from pivgm.ingest.readers.csv_large import read_large  # builds on this module
-
-            table = read_large(text, delimiter, options, file_name, detected, default_decimal, raw)
-            if table is not None:
-                return table
         records = parse_records(text, delimiter, file_name)
         check_widths(records, options, file_name)
         grid = grid_of(records)
         return tabulate(
-            grid, options, file_name=file_name, format=cls.format, detected=detected, default_decimal=default_decimal
+            grid,
+            options,
+            file_name=file_name,
+            format=cls.format,
+            detected={"encoding": encoding, "delimiter": delimiter},
+            default_decimal="," if delimiter == ";" else ".",
         )
+
+    @staticmethod
+    def _large(
+        data: str | bytes, head: str, encoding: str, options: ReadOptions, file_name: str, begin: int = 0
+    ) -> RawTable | None:
+        """A large file read by Arrow (``data``: its text, or its UTF-8 bytes from ``begin``), or None when
+        it needs the record-by-record reader."""
+        from pivgm.ingest.readers.csv_large import read_large  # builds on this module
+
+        delimiter = options.delimiter or sniff_delimiter(head)
+        detected = {"encoding": encoding, "delimiter": delimiter}
+        return read_large(data, delimiter, options, file_name, detected, "," if delimiter == ";" else ".", begin)
