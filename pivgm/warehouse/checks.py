@@ -20,7 +20,15 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pivgm.warehouse.encoding import INDEX, TEXT, combined_codes, encode, positions_in, rows_where
+from pivgm.warehouse.encoding import (
+    INDEX,
+    TEXT,
+    combined_codes,
+    combined_codes_with,
+    encode,
+    positions_in,
+    rows_where,
+)
 from pivgm.warehouse.series_index import SeriesIndex, period_places
 
 ROW = "_row"
@@ -65,6 +73,9 @@ class TableChecks:
         self.numbers: dict[str, pa.Array] = {}  # columns read as numbers by ``parse_numbers``
         self._codes_memo: dict[tuple[str, ...], np.ndarray] = {}
         self._indexes: dict[tuple[tuple[str, ...], str], SeriesIndex] = {}
+        self._other: pa.Table | None = None  # the published table the two memos below are about
+        self._located: dict[str, pa.Array] = {}
+        self._with_memo: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, pa.Array]] = {}
 
     def close(self) -> None:
         self.connection.close()
@@ -230,20 +241,25 @@ class TableChecks:
     def _codes_with(self, columns: Sequence[str], other: pa.Table) -> tuple[np.ndarray, np.ndarray, pa.Array]:
         """Codes of ``columns`` for the submitted rows and for the rows of ``other`` whose values all occur
         in the submission (rows with any other value cannot share a key or series with it), numbered alike;
-        and the positions in ``other`` of those rows."""
-        located = [positions_in(other.column(c), self.text[c]) for c in columns]
-        known = pc.is_valid(located[0])
-        for positions in located[1:]:
-            known = pc.and_(known, pc.is_valid(positions))
-        matched = pc.indices_nonzero(known)
-        joined = [
-            pa.DictionaryArray.from_arrays(
-                pa.concat_arrays([self.text[c].indices, pc.take(positions, matched)]), self.text[c].dictionary
+        and the positions in ``other`` of those rows. Made once per list of columns (``other`` is the
+        published table, the same for every check)."""
+        if other is not self._other:
+            self._other, self._located, self._with_memo = other, {}, {}
+        memo = tuple(columns)
+        if memo not in self._with_memo:
+            for c in columns:
+                if c not in self._located:
+                    self._located[c] = positions_in(other.column(c), self.text[c])
+            located = [self._located[c] for c in columns]
+            known = pc.is_valid(located[0])
+            for positions in located[1:]:
+                known = pc.and_(known, pc.is_valid(positions))
+            matched = pc.indices_nonzero(known)
+            submitted, published = combined_codes_with(
+                [self.text[c] for c in columns], self.rows, [pc.take(p, matched) for p in located], len(matched)
             )
-            for c, positions in zip(columns, located, strict=True)
-        ]
-        codes = combined_codes(joined, self.rows + len(matched))
-        return codes[: self.rows], codes[self.rows :], matched
+            self._with_memo[memo] = submitted, published, matched
+        return self._with_memo[memo]
 
     def _index(self, series: Sequence[str], period: str) -> SeriesIndex:
         """The submitted rows in series order (made once per series definition)."""
@@ -368,7 +384,8 @@ class TableChecks:
         )
 
     def revisions(self, keys: Sequence[str], value: str, published: pa.Table) -> pa.Table:
-        """Rows that change an already-published value: the old and the new value."""
+        """Rows that change an already-published value: the old and the new value, and ``pos`` (for
+        ``key_text``: the key is written out only for the rows reported)."""
         submitted, past_codes, matched = self._codes_with(keys, published)
         frame = pa.table({"k": submitted, "v": self._number(value), "pos": np.arange(self.rows)})
         past = pa.table({"k": past_codes, "v": published.column(value).take(matched).cast(pa.float64())})
@@ -381,7 +398,11 @@ class TableChecks:
         positions = found.column("pos").combine_chunks()
         return self._rows(
             positions,
-            key=self._key_text(keys, positions),
+            pos=positions,
             old_value=found.column("old_value").combine_chunks(),
             new_value=found.column("new_value").combine_chunks(),
         )
+
+    def key_text(self, columns: Sequence[str], rows: pa.Table) -> pa.Table:
+        """``rows`` (a check's result with ``pos``) with ``key``: the values of ``columns`` joined by dots."""
+        return rows.append_column("key", self._key_text(columns, rows.column("pos").combine_chunks()))

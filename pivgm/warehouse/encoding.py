@@ -109,6 +109,33 @@ def combined_codes(arrays: Sequence[pa.DictionaryArray], rows: int) -> np.ndarra
     return combined
 
 
+def combined_codes_with(
+    arrays: Sequence[pa.DictionaryArray], rows: int, others: Sequence[pa.Array], other_rows: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """``combined_codes`` of ``arrays``, and of other rows given as positions in the same dictionaries
+    (``others``, one per array, without nulls), numbered alike: equal exactly when all values are equal."""
+    combined, other = np.zeros(rows, np.int64), np.zeros(other_rows, np.int64)
+    size = 1
+    for array, positions in zip(arrays, others, strict=True):
+        width = len(array.dictionary) + 1
+        if size * width >= 2**62:  # as in ``combined_codes``, over both sets of rows at once
+            numbered = np.unique(np.concatenate([combined, other]), return_inverse=True)[1].astype(np.int64)
+            combined, other = numbered[:rows], numbered[rows:]
+            size = int(numbered.max()) + 1 if len(numbered) else 1
+        combined = combined * width + codes(array)
+        other = other * width + np.asarray(positions.to_numpy(zero_copy_only=False), np.int64)
+        size *= width
+    return combined, other
+
+
 def positions_in(values: pa.Array | pa.ChunkedArray, array: pa.DictionaryArray) -> pa.Array:
-    """For each of ``values`` (e.g. a published column), its index in ``array``'s dictionary, or null."""
-    return pc.index_in(decode(values).cast(TEXT), value_set=array.dictionary).cast(INDEX)
+    """For each of ``values`` (e.g. a published column), its index in ``array``'s dictionary, or null.
+    Dictionary-encoded values are looked up once per distinct value, not once per row."""
+    if not is_encoded(values):
+        return pc.index_in(decode(values).cast(TEXT), value_set=array.dictionary).cast(INDEX)
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    found = [
+        pc.take(pc.index_in(chunk.dictionary.cast(TEXT), value_set=array.dictionary).cast(INDEX), chunk.indices)
+        for chunk in chunks
+    ]
+    return pa.concat_arrays(found) if found else pa.array([], INDEX)

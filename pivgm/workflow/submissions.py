@@ -185,11 +185,18 @@ def _complete(mapping: Mapping, raw: RawTable, dataflow: Dataflow) -> bool:
     )
 
 
-def _history(platform: Platform, provider_id: str, dataflow_id: str) -> pa.Table | None:
-    """The provider's published observations of the dataflow (for plausibility and revision checks)."""
-    for version in platform.records.published_versions(dataflow_id):
+def _history(platform: Platform, provider_id: str, dataflow: Dataflow) -> pa.Table | None:
+    """The provider's published observations of the dataflow (for plausibility and revision checks): only
+    the key and the value, text kept dictionary-encoded as stored (each distinct value read once)."""
+    structure = dataflow.structure
+    wanted = [*structure.dimension_ids, structure.time_dimension, structure.measure.id]
+    for version in platform.records.published_versions(dataflow.id):
         if version.provider_id == provider_id:
-            return pq.read_table(platform.warehouse.path(version.parquet_file))
+            path = platform.warehouse.path(version.parquet_file)
+            schema = pq.read_schema(path)
+            columns = [c for c in wanted if c in schema.names]
+            text = [c for c in columns if pa.types.is_string(schema.field(c).type)]
+            return pq.read_table(path, columns=columns, read_dictionary=text)
     return None
 
 
@@ -324,7 +331,7 @@ def check_file(platform: Platform, request: SubmissionRequest) -> CheckedFile:
         file_name=request.file_name,
         decimal=mapping.decimal or raw.detected.get("decimal", "."),
         allowed=_allowed(provider, dataflow),
-        history=_history(platform, provider.id, dataflow.id),
+        history=_history(platform, provider.id, dataflow),
     )
     outcome.report.notes[:0] = recipe_notes
     outcome.report.notes.extend(raw.notes)

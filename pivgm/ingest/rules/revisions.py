@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pivgm.ingest.report import Severity
+from pivgm.ingest.report import MAX_ISSUES_PER_RULE, Severity
 from pivgm.ingest.rules.base import NOTHING, Found, Rule, ValidationContext
 
 
@@ -22,8 +22,10 @@ class RevisedPublishedValue(Rule):
         if context.history is None or not context.history.num_rows or not set(keys) <= context.present:
             return NOTHING
         rows = context.checks.revisions(keys, structure.measure.id, context.history)
+        shown = context.checks.key_text(keys, rows.slice(0, MAX_ISSUES_PER_RULE))  # every row may revise one
         old, new = (lambda r: _number(r["old_value"])), (lambda r: _number(r["new_value"]))
-        return self.from_rows(rows, None, "key", old=old, new=new)
+        issues, _ = self.from_rows(shown, None, "key", old=old, new=new)
+        return issues, rows.num_rows
 
 
 def _number(value: float | None) -> str:
