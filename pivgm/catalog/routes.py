@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pivgm.catalog.service import Catalog
 from pivgm.errors import NotFoundError
-from pivgm.indicators.routes import PointSeries, Step, citizenships, months, series, steps
+from pivgm.indicators.routes import PointSeries, Step, Year, citizenships, months, series, steps, years
 from pivgm.model.indicator import Route
 from pivgm.model.releases import ReleaseInfo
 
@@ -26,6 +26,11 @@ class RouteView:
     months: list[str]
     steps: list[Step]
     citizenships: list[str]
+
+    @property
+    def years(self) -> list[Year]:
+        """Each point's sums by calendar year (the route map's periods)."""
+        return years(self.series)
 
 
 class Routes:

@@ -107,3 +107,27 @@ def steps(every: Sequence[PointSeries]) -> list[Step]:
 def months(every: Sequence[PointSeries]) -> list[str]:
     """Every month any point reports, in order."""
     return sorted({m for s in every for m in s.values})
+
+
+@dataclass(frozen=True)
+class Year:
+    """Each point's sum over the months of a calendar year it reports (None: no month), and how many months."""
+
+    year: str
+    sums: tuple[float | None, ...]
+    months: tuple[int, ...]
+
+    @property
+    def complete(self) -> bool:
+        """Every point reports every month of the year."""
+        return all(count == 12 for count in self.months)
+
+
+def years(every: Sequence[PointSeries]) -> list[Year]:
+    """The route year by year (the route map's periods), in order."""
+    found = sorted({m[:4] for s in every for m in s.values})
+    result = []
+    for year in found:
+        chosen = [[v for m, v in s.values.items() if m.startswith(year)] for s in every]
+        result.append(Year(year, tuple(sum(c) if c else None for c in chosen), tuple(len(c) for c in chosen)))
+    return result

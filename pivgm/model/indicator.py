@@ -89,6 +89,7 @@ class RoutePoint:
     id: str
     name: LocalizedText
     side: MirrorSide
+    place: tuple[float, float] | None = None  # longitude, latitude: where the route map draws it
 
 
 @dataclass(frozen=True)

@@ -97,9 +97,15 @@ def routes(
         for point in entry["points"]:
             side = {**point, "role": point["name"], "from": point["citizenship"], "to": {"code": "_Z"}}
             del side["id"], side["name"], side["citizenship"]
+            place = side.pop("place", None)
             where = f"{entry['id']}/{point['id']}"
             points.append(
-                RoutePoint(point["id"], LocalizedText(dict(point["name"])), _side(where, side, dataflows, providers))
+                RoutePoint(
+                    point["id"],
+                    LocalizedText(dict(point["name"])),
+                    _side(where, side, dataflows, providers),
+                    (float(place["longitude"]), float(place["latitude"])) if place else None,
+                )
             )
         found[entry["id"]] = Route(
             entry["id"],

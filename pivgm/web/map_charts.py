@@ -15,7 +15,7 @@ from pivgm.web.map_classes import class_of, map_classes
 from pivgm.web.maps import atlas_url, iso_numeric, places
 
 
-def _base_map(ids: list[str] | None = None) -> dict[str, Any]:
+def base_map(ids: list[str] | None = None) -> dict[str, Any]:
     layer: dict[str, Any] = {
         "data": {"url": atlas_url(), "format": {"type": "topojson", "feature": "countries"}},
         "mark": {"type": "geoshape", "fill": "#e4e7eb", "stroke": "#ffffff", "strokeWidth": 0.4, "aria": False},
@@ -244,7 +244,7 @@ def corridors_spec(corridors: Corridors, labels: Labels, title: dict[str, Any], 
         height=430,
         projection={"type": "equalEarth"},
         layer=[
-            _base_map(),
+            base_map(),
             {
                 "data": {"values": features},
                 "mark": {

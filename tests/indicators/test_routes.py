@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import gzip
+import html
+import re
 import statistics
 from collections import defaultdict
 
@@ -16,6 +18,7 @@ from pivgm.sources.base import VENDORED_DIR
 from tests.conftest import new_platform
 from tests.executable import run_pivgm
 from tests.live import serving
+from tests.web.explorer.explorer_helpers import spec_of
 
 SOURCES = ["panama_darien", "honduras_inm", "mexico_upm_irregular", "us_cbp_encounters"]
 POINTS = ["PAN", "HND", "MEX", "USA_SWB"]
@@ -101,3 +104,44 @@ def test_an_unknown_route_or_citizenship_is_a_clear_404_not_a_500(base):
     assert route.status_code == 404 and "DARIEN_NORTH" in route.json()["error"]["message"]
     area = httpx.get(f"{base}/routes", params={"citizenship": "XYZ"})
     assert area.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "persons", "events"), [("es", "personas", "eventos"), ("en", "persons", "events")]
+)
+def test_the_route_map_draws_each_point_at_its_crossing_sized_by_its_count_in_the_year(base, language, persons, events):
+    """The map's circles are the points' yearly sums of the raw files, from Darién northwards, joined in
+    order; it opens on the latest year every point reports in full; a sentence (the figure's caption and the
+    chart's name) and the "year by year" table say the same in the page's language (seen red with the
+    sums taken over every month instead of the year's)."""
+    page = httpx.get(f"{base}/routes", params={"citizenship": "VEN", "lang": language})
+    assert page.status_code == 200
+    spec = spec_of(page.text, "route-map")
+    slider = spec["usermeta"]["slider"]
+    year = slider["slots"][slider["value"]]
+    assert (
+        year == "2024"
+        and slider["slots"][0] == "2018"
+        and spec["params"] == [{"name": "slot", "value": slider["value"]}]
+    )
+    circles = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "circle")
+    shown = [r for r in circles["data"]["values"] if r["slot"] == slider["value"]]
+    expected = [sum(v for m, v in counts.items() if m.startswith(year)) for counts in by_hand("VEN")]
+    assert [r["value"] for r in shown] == expected
+    assert [r["unit"].lower() for r in shown] == [persons, persons, events, events]
+    latitudes = [r["latitude"] for r in shown]
+    assert latitudes == sorted(latitudes) and latitudes[0] < 10 and latitudes[-1] > 30  # Darién to the border
+    path = next(layer for layer in spec["layer"] if layer["mark"].get("strokeDash"))["data"]["values"]
+    assert [segment["geometry"]["coordinates"][0][1] for segment in path] == latitudes[:-1]
+    sentence = spec["description"]
+    assert f'id="route-map-description">{html.escape(sentence)}</figcaption>' in page.text
+    for row, figure in zip(shown, expected, strict=True):
+        assert f"{row['name']}: {figure:,.0f} {row['unit'].lower()}" in sentence
+    table = page.text.split(f"<tr><td>{year}</td>")[1].split("</tr>")[0]
+    assert [int(n.replace(",", "")) for n in re.findall(r"[\d,]+", table)] == expected
+
+
+def test_a_citizenship_with_no_figures_gets_no_route_map(base):
+    page = httpx.get(f"{base}/routes", params={"citizenship": "VAT", "lang": "en"})  # the Holy See
+    assert page.status_code == 200 and "spec-route-map" not in page.text and "vega" not in page.text
+    assert "No data published for this citizenship." in page.text

@@ -11,8 +11,9 @@ from fastapi.responses import HTMLResponse
 from pivgm.catalog.routes import Routes, RouteView
 from pivgm.errors import NotFoundError
 from pivgm.web.dependencies import CatalogDep
-from pivgm.web.i18n import request_language
+from pivgm.web.i18n import request_language, request_locale
 from pivgm.web.rendering import render
+from pivgm.web.route_map import drawable, route_map_spec
 
 router = APIRouter(tags=["routes"])
 
@@ -91,12 +92,13 @@ def route_page(
         found = codes.get(code)  # type: ignore[attr-defined]
         return found.name.get(language) if found else code
 
+    def area(code: str) -> str:
+        return name(areas, code)
+
+    def unit(code: str) -> str:
+        return name(units, code)
+
+    locale = request_locale(request, language)
+    spec = route_map_spec(view, area, unit, language, locale) if drawable(view) else None
     twin = f"/api/routes?route={view.route.id}&citizenship={view.citizenship}"
-    return render(
-        request,
-        "routes.html",
-        twin,
-        view=view,
-        area=lambda code: name(areas, code),
-        unit=lambda code: name(units, code),
-    )
+    return render(request, "routes.html", twin, view=view, area=area, unit=unit, map_spec=spec)
