@@ -45,6 +45,9 @@ def preload_before_fork(workers: int) -> None:
     import uvicorn._subprocess
 
     import pivgm.web.app  # noqa: F401  (the whole import tree, once)
+    from pivgm.cli.worker_health import watch_workers
+
+    watch_workers()
 
     gc.freeze()  # the imported objects stay out of the collector's way: no page is written just to scan it
     setattr(uvicorn._subprocess, "spawn", multiprocessing.get_context("fork"))  # noqa: B010  (its process factory)

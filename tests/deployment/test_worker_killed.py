@@ -37,9 +37,9 @@ def workers_of(pid: int) -> list[int]:
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, then SIGKILL to the server and its workers if it has not stopped within a minute. (On CI, with
-    the other test pass beside it, a supervisor whose workers had been killed once took over a minute to stop;
-    what this module checks is the releases the kills leave, so a slow stop must not hide that result.)"""
+    """SIGTERM, then SIGKILL to the server and its workers if it has not stopped within a minute, so that a
+    slow stop cannot hide the result a test checks (``test_a_worker_killed_during_its_health_check_...``
+    checks the stop itself)."""
     server.terminate()
     try:
         server.wait(timeout=60)
@@ -193,3 +193,41 @@ def test_a_killed_worker_is_in_the_server_log(tmp_path):
         finally:
             stop_server(server)
     assert f"Child process [{victim}] died" in log.read_text(errors="replace")
+
+
+def test_a_worker_killed_during_its_health_check_is_replaced_and_the_server_stops_at_once(tmp_path):
+    """A worker that dies while the supervisor waits for its health-check answer is replaced within seconds,
+    and SIGTERM then stops the server within seconds. Seen red without ``watch_workers``: the supervisor
+    waited out the two-minute health-check timeout first (on CI, SIGTERM took over a minute)."""
+    settings = settings_for(tmp_path / "data")
+    Platform.initialise(settings)
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("wb") as output:
+        server = subprocess.Popen(
+            [str(EXECUTABLE), "serve", "--port", str(port), "--workers", "2"],
+            env=environment_for(settings),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 120
+            started: list[str] = []
+            while time.monotonic() < deadline and len(started) < 2:
+                started = re.findall(r"Started server process \[(\d+)\]", log.read_text(errors="replace"))
+                time.sleep(0.3)
+            victim = int(started[0])
+            os.kill(victim, signal.SIGSTOP)  # it cannot answer: the supervisor's next ping (every 0.5 s) waits
+            time.sleep(2)
+            os.kill(victim, signal.SIGKILL)
+            killed = time.monotonic()
+            while time.monotonic() < killed + 60 and f"[{victim}] died" not in log.read_text(errors="replace"):
+                time.sleep(0.2)
+            noticed = time.monotonic() - killed
+            server.terminate()
+            stopped = server.wait(timeout=30)
+        finally:
+            stop_server(server)
+    assert f"Child process [{victim}] died" in log.read_text(errors="replace")
+    assert noticed < 15, f"the supervisor noticed the dead worker after {noticed:.0f} s"
+    assert stopped == 0
