@@ -24,6 +24,8 @@ VENDOR_FILES = {
     "vega-lite/build/vega-lite.min.js": "vega-lite.min.js",
     "vega-embed/build/vega-embed.min.js": "vega-embed.min.js",
     "world-atlas/countries-50m.json": "countries-50m.json",
+    # The explorer's filters update the view in place (see static/js/explorer.js).
+    "htmx.org/dist/htmx.min.js": "htmx.min.js",
     # The API's interactive documentation at /api/docs (see web/api_docs.py).
     "swagger-ui-dist/swagger-ui-bundle.js": "swagger-ui-bundle.js",
     "swagger-ui-dist/swagger-ui.css": "swagger-ui.css",

@@ -15,7 +15,7 @@ from pivgm.catalog.state import from_form
 from pivgm.errors import InvalidParameterError, PivgmError
 from pivgm.web.downloads import WRITERS
 from pivgm.web.explorer_page import explorer_page, explorer_url
-from pivgm.web.headers import content_security_policy
+from pivgm.web.headers import content_security_policy, vary
 from pivgm.web.i18n import request_language
 from pivgm.web.labels import page_labels
 from pivgm.web.profile_page import country_page, profile_public
@@ -24,6 +24,14 @@ from pivgm.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 PAGE_PARAMETERS = {"lang", "locale"}
+FRAGMENT_HEADER = "HX-Request"  # sent by the explorer's script when a filter changes (htmx)
+
+
+def wants_fragment(request: Request) -> bool:
+    """Whether the explorer's script asks for the view alone (to swap it into the page it has), not for a
+    page: a filter change. A browser without the script, a shared link or a history reload gets the page."""
+    headers = request.headers
+    return headers.get(FRAGMENT_HEADER) == "true" and "HX-History-Restore-Request" not in headers
 
 
 def query_of(request: Request, skip: set[str] = PAGE_PARAMETERS) -> dict[str, list[str]]:
@@ -47,6 +55,8 @@ def catalog(request: Request, site: SiteDep, q: str = "", theme: str | None = No
 
 @router.get("/explore/{dataflow_id}", response_class=HTMLResponse)
 def explore(dataflow_id: str, request: Request, site: SiteDep) -> Response:
+    """The explorer page; asked by the explorer's script after a filter change (``HX-Request: true``), the
+    view alone (chart, table, description) and the filters' counts, for the same state."""
     query = query_of(request)
     if from_form(query):  # the filter form: redirect to the canonical, shareable URL of the same view
         try:
@@ -63,7 +73,10 @@ def explore(dataflow_id: str, request: Request, site: SiteDep) -> Response:
         hierarchies = tuple(site.catalog.standard.hierarchies.values())
         tabs = site.explorer.tabs(view)
         page = explorer_page(view, labels, public_base(request), counts, hierarchies, tab_states=tabs)
-        return render(request, "explorer.html", page.api_url, page=page)
+        template = "explorer_fragment.html" if wants_fragment(request) else "explorer.html"
+        response = render(request, template, page.api_url, page=page)
+        vary(response.headers, (FRAGMENT_HEADER,))  # one address, two answers: caches must tell them apart
+        return response
 
     return html_errors(request, make, f"/api/dataflows/{dataflow_id}")
 

@@ -61,26 +61,37 @@
     spec.title.text = wrap(spec.title.text, Math.floor(width * 0.8));
   }
 
-  document.querySelectorAll("script[id^='spec-']").forEach(function (node) {
-    var id = node.id.slice("spec-".length);
-    var target = document.getElementById("chart-" + id);
-    if (!target) { return; }
-    var spec = JSON.parse(node.textContent);
-    fitTitle(spec, target.clientWidth);
-    vegaEmbed(target, spec, {
-      // ast: Vega interprets its expressions instead of compiling them with eval (the CSP forbids eval)
-      actions: false, renderer: "svg", ast: true, formatLocale: formatLocale, timeFormatLocale: timeFormatLocale
-    }).then(function (result) {
-      views[id] = result.view;
-      keepAria(target, spec);
-      specs[id] = spec;
-      target.dispatchEvent(new CustomEvent("pivgm:drawn", {bubbles: true, detail: {id: id, view: result.view, spec: spec}}));
-      target.setAttribute("data-rendered-ms", String(Math.round(performance.now())));
-      target.setAttribute("data-rendered", "true");
-    }).catch(function (error) {
-      target.textContent = String(error);
-      target.setAttribute("data-rendered", "error");
+  // Draws the charts under ``root``; a chart drawn again (a view swapped in by a filter change) replaces the
+  // Vega view it had, which is finalised (its listeners and timers released).
+  function draw(root) {
+    root.querySelectorAll("script[id^='spec-']").forEach(function (node) {
+      var id = node.id.slice("spec-".length);
+      var target = document.getElementById("chart-" + id);
+      if (!target) { return; }
+      if (views[id]) { views[id].finalize(); delete views[id]; }
+      var spec = JSON.parse(node.textContent);
+      fitTitle(spec, target.clientWidth);
+      vegaEmbed(target, spec, {
+        // ast: Vega interprets its expressions instead of compiling them with eval (the CSP forbids eval)
+        actions: false, renderer: "svg", ast: true, formatLocale: formatLocale, timeFormatLocale: timeFormatLocale
+      }).then(function (result) {
+        if (!target.isConnected) { result.view.finalize(); return; }  // swapped out while it was drawn
+        views[id] = result.view;
+        keepAria(target, spec);
+        specs[id] = spec;
+        target.dispatchEvent(new CustomEvent("pivgm:drawn", {bubbles: true, detail: {id: id, view: result.view, spec: spec}}));
+        target.setAttribute("data-rendered-ms", String(Math.round(performance.now())));
+        target.setAttribute("data-rendered", "true");
+      }).catch(function (error) {
+        target.textContent = String(error);
+        target.setAttribute("data-rendered", "error");
+      });
     });
+  }
+  draw(document);
+  // htmx signals every swap; only the explorer's view (#view-body) holds charts.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.id === "view-body") { draw(event.target); }
   });
 
   // Words longer than a line (the view's address) are cut into pieces, so that no line leaves the image.
