@@ -1,9 +1,11 @@
 """In Chromium, a filter change redraws the chart and updates the counts without leaving the page (a mark
-left on the window survives), the address becomes the new view's, and Back brings the previous view back.
+left on the window survives), the address becomes the new view's, and Back brings the previous view back;
+a change the server refuses sends the form as without JavaScript, and the error page explains.
 
 Seen red: without htmx's script in explorer.html the change does nothing until Apply (and then the page
 is left); without the redraw in charts.js the swapped chart stays empty; without ``refreshOnHistoryMiss`` in
-the htmx configuration Back changes the address but the filters keep the later selection.
+the htmx configuration Back changes the address but the filters keep the later selection; without the
+fall-back in explorer.js a refused change leaves the page as it was, with no word.
 """
 
 from __future__ import annotations
@@ -46,3 +48,9 @@ def test_a_filter_change_redraws_the_view_in_place_and_back_restores_it(new_cont
     assert page.input_value("#from") == first
     assert page.inner_text(COUNT) == count
     assert page.get_attribute("#chart-view svg", "aria-label") == name
+
+    page.evaluate("document.getElementById('from').add(new Option('2024-13', '2024-13'))")  # no such month
+    with page.expect_navigation() as navigation:
+        page.select_option("#from", "2024-13")
+    assert navigation.value is not None and 400 <= navigation.value.status < 500
+    assert "2024-13" in page.inner_text("main")
