@@ -111,6 +111,7 @@ class Catalog:
         ``as_of`` reads as now: the public read side never sees an embargoed release early.
         """
         now = self.published.now()
+        as_of = as_of_moment(as_of) if as_of is not None else None  # a naive moment is UTC, as in the data API
         if as_of is not None and as_of < now:
             return self.published.releases(as_of)
         with self._lock:

@@ -75,6 +75,7 @@ class IndicatorRow:
     period: str
     flags: str
     href: str
+    selection: str = ""  # the codes the figure is for besides the country ("Counting unit: Persons")
 
 
 @dataclass
@@ -99,6 +100,18 @@ def _indicator_row(figure: IndicatorFigure, language: str) -> IndicatorRow:
         period_label(figure.period, language),
         labels.status(figure.status) if figure.status else "",
         url(f"/explore/{figure.dataflow.id}", _pairs(figure.params), lang=language),
+        _selection(figure, labels),
+    )
+
+
+def _selection(figure: IndicatorFigure, labels: Labels) -> str:
+    """What the figure counts besides the country, from the codes its selection fixes: the recognition rate
+    is of persons, not of cases (``Counting unit: Persons``)."""
+    dimensions = figure.dataflow.structure.dimension_ids
+    return " · ".join(
+        f"{labels.dimension(d)}: {labels.code(d, codes[0])}"
+        for d, codes in figure.params.items()
+        if d in dimensions and d != "REF_AREA" and len(codes) == 1
     )
 
 

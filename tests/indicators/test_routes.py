@@ -14,6 +14,7 @@ from collections import defaultdict
 import httpx
 import pytest
 
+from pivgm.catalog.search import normalise
 from pivgm.sources.base import VENDORED_DIR
 from tests.conftest import new_platform
 from tests.executable import run_pivgm
@@ -145,3 +146,33 @@ def test_a_citizenship_with_no_figures_gets_no_route_map(base):
     page = httpx.get(f"{base}/routes", params={"citizenship": "VAT", "lang": "en"})  # the Holy See
     assert page.status_code == 200 and "spec-route-map" not in page.text and "vega" not in page.text
     assert "No data published for this citizenship." in page.text
+
+
+@pytest.mark.parametrize(("language", "first"), [("es", "Afganistán"), ("en", "Afghanistan")])
+def test_the_citizenships_are_listed_by_name_in_the_page_language(base, language, first):
+    """Seen red in code order (ABW, AFG, AGO... whatever their names)."""
+    page = httpx.get(f"{base}/routes", params={"lang": language}).text
+    select = page.split('<select id="citizenship"')[1].split("</select>")[0]
+    names = [html.unescape(n) for n in re.findall(r"<option [^>]*>([^<]+)</option>", select)]
+    assert len(names) > 50 and names[0] == first
+    assert names == sorted(names, key=normalise)
+
+
+@pytest.mark.parametrize("path", ["/routes", "/mirrors", "/mirrors/TRANSITS_PAN_HND"])
+@pytest.mark.parametrize(("language", "words"), [("es", "no es válida"), ("en", "is not valid")])
+def test_a_bad_as_of_on_a_page_is_a_400_page_that_says_how_to_write_it(base, path, language, words):
+    """Seen red with ``asOf`` ignored (a 200 page of today's figures)."""
+    page = httpx.get(f"{base}{path}", params={"asOf": "yesterday", "lang": language}, headers={"accept": "text/html"})
+    assert page.status_code == 400 and page.headers["content-type"].startswith("text/html")
+    text = html.unescape(page.text)
+    assert words in text and "2025-06-30T12:00:00Z" in text
+
+
+def test_a_good_as_of_reads_the_page_as_published_then(base):
+    """Before the first publication nothing was published: the route has no figures then."""
+    now = httpx.get(f"{base}/routes", params={"lang": "en", "citizenship": "VEN"})
+    assert "spec-route-map" in now.text
+    then = httpx.get(f"{base}/routes", params={"lang": "en", "citizenship": "VEN", "asOf": "2001-01-01"})
+    assert then.status_code == 200 and "spec-route-map" not in then.text
+    assert "No data published for this citizenship." in then.text
+    assert "asOf=2001-01-01" in then.headers["link"]

@@ -14,7 +14,8 @@ from pivgm.indicators.mirrors import PairFigures
 from pivgm.model.structure import LocalizedText
 from pivgm.web.dependencies import CatalogDep
 from pivgm.web.i18n import request_language
-from pivgm.web.rendering import render
+from pivgm.web.page_params import PageAsOf, page_as_of
+from pivgm.web.rendering import render, url
 
 router = APIRouter(tags=["mirrors"])
 
@@ -112,8 +113,9 @@ def list_mirrors(catalog: CatalogDep, as_of: AsOfQuery = None) -> dict[str, Any]
 
 
 @router.get("/mirrors", response_class=HTMLResponse, include_in_schema=False)
-def mirrors_page(request: Request, catalog: CatalogDep) -> HTMLResponse:
-    entries = Mirrors(catalog).regional()
+def mirrors_page(request: Request, catalog: CatalogDep, as_of: PageAsOf = None) -> HTMLResponse:
+    moment = page_as_of(as_of)
+    entries = Mirrors(catalog).regional(moment)
     reporters = list(dict.fromkeys(r for entry in entries for r in entry.reporters))
     cells = {entry.reporters: entry for entry in entries}
     language = request_language(request)
@@ -122,9 +124,8 @@ def mirrors_page(request: Request, catalog: CatalogDep) -> HTMLResponse:
         found = catalog.standard.providers.get(provider_id)
         return found.name.get(language) if found else provider_id
 
-    return render(
-        request, "mirrors.html", "/api/mirrors", entries=entries, reporters=reporters, cells=cells, provider=provider
-    )
+    twin = url("/api/mirrors", [("asOf", as_of)] if moment and as_of else [])
+    return render(request, "mirrors.html", twin, entries=entries, reporters=reporters, cells=cells, provider=provider)
 
 
 @router.get(
@@ -142,10 +143,16 @@ def get_mirror(
 
 @router.get("/mirrors/{rule_id}", response_class=HTMLResponse, include_in_schema=False)
 def mirror_page(
-    request: Request, rule_id: str, catalog: CatalogDep, origin: AreaQuery = None, destination: AreaQuery = None
+    request: Request,
+    rule_id: str,
+    catalog: CatalogDep,
+    origin: AreaQuery = None,
+    destination: AreaQuery = None,
+    as_of: PageAsOf = None,
 ) -> HTMLResponse:
+    moment = page_as_of(as_of)
     _checked(catalog, origin, destination)
-    view = Mirrors(catalog).view(rule_id, origin, destination)
+    view = Mirrors(catalog).view(rule_id, origin, destination, moment)
     areas = catalog.standard.codelist("CL_AREA")
     language = request_language(request)
 
@@ -153,5 +160,6 @@ def mirror_page(
         found = areas.get(code)
         return found.name.get(language) if found else code
 
-    twin = f"/api/mirrors/{rule_id}" + (f"?origin={origin}" if origin else "")
+    params = [(k, v) for k, v in (("origin", origin), ("asOf", as_of if moment else None)) if v]
+    twin = url(f"/api/mirrors/{rule_id}", params)
     return render(request, "mirror.html", twin, view=view, area=area)

@@ -9,10 +9,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from pivgm.catalog.routes import Routes, RouteView
+from pivgm.catalog.search import normalise
 from pivgm.errors import NotFoundError
 from pivgm.web.dependencies import CatalogDep
 from pivgm.web.i18n import request_language, request_locale
-from pivgm.web.rendering import render
+from pivgm.web.page_params import PageAsOf, page_as_of
+from pivgm.web.rendering import render, url
 from pivgm.web.route_map import drawable, route_map_spec
 
 router = APIRouter(tags=["routes"])
@@ -80,10 +82,15 @@ def get_route(
 
 @router.get("/routes", response_class=HTMLResponse, include_in_schema=False)
 def route_page(
-    request: Request, catalog: CatalogDep, route: RouteQuery = None, citizenship: CitizenshipQuery = None
+    request: Request,
+    catalog: CatalogDep,
+    route: RouteQuery = None,
+    citizenship: CitizenshipQuery = None,
+    as_of: PageAsOf = None,
 ) -> HTMLResponse:
+    moment = page_as_of(as_of)
     _checked(catalog, citizenship)
-    view = Routes(catalog).view(route, citizenship)
+    view = Routes(catalog).view(route, citizenship, moment)
     areas = catalog.standard.codelist("CL_AREA")
     units = catalog.standard.codelist("CL_UNIT_MEASURE")
     language = request_language(request)
@@ -100,5 +107,19 @@ def route_page(
 
     locale = request_locale(request, language)
     spec = route_map_spec(view, area, unit, language, locale) if drawable(view) else None
-    twin = f"/api/routes?route={view.route.id}&citizenship={view.citizenship}"
-    return render(request, "routes.html", twin, view=view, area=area, unit=unit, map_spec=spec)
+    twin = url(
+        "/api/routes",
+        [("route", view.route.id), ("citizenship", view.citizenship)] + ([("asOf", as_of)] if moment and as_of else []),
+    )
+    chosen = sorted(view.citizenships, key=lambda code: (normalise(area(code)), code))  # by name, as read
+    return render(
+        request,
+        "routes.html",
+        twin,
+        view=view,
+        area=area,
+        unit=unit,
+        map_spec=spec,
+        citizenships=chosen,
+        as_of=as_of if moment else None,
+    )
