@@ -43,7 +43,10 @@ def empty_platform(tmp_path: Path) -> Platform:
 
 
 RECORDS_MARKS = ("settings_for(", "new_platform(", "load_platform(", "Platform.initialise(", "Platform.open(")
-"""A test touches the records when its module, or the module defining one of its fixtures, makes a platform."""
+"""A test touches the records when its module, or the module defining one of its fixtures, makes a platform;
+the session's demo platform (``demo_platform``, ``client``) does not count: loaded once, then only read
+through the public side (the tests marked ``records`` that check what it holds run on PostgreSQL too)."""
+SHARED_READ_ONLY = ("demo_platform", "client")
 
 
 @cache
@@ -53,16 +56,17 @@ def _makes_platforms(path: str) -> bool:
 
 
 def touches_records(item: pytest.Item) -> bool:
-    if item.get_closest_marker("postgres"):
+    if item.get_closest_marker("postgres") or item.get_closest_marker("records"):
         return True
     if item.get_closest_marker("browser"):
         return False  # what a browser test guards is the page; the HTTP and service tests cover its records
     paths = {str(item.path)}
     fixtures = getattr(item, "_fixtureinfo", None)
-    for definitions in fixtures.name2fixturedefs.values() if fixtures else ():
+    for name, definitions in fixtures.name2fixturedefs.items() if fixtures else ():
         for definition in definitions:
             source = inspect.getsourcefile(definition.func)
-            if source and Path(source).is_relative_to(Path(__file__).parent):
+            shared = name in SHARED_READ_ONLY and source == __file__
+            if source and not shared and Path(source).is_relative_to(Path(__file__).parent):
                 paths.add(source)
     return any(_makes_platforms(path) for path in paths)
 

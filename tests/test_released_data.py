@@ -1,4 +1,6 @@
-"""What the demo publishes obeys the standard: every code in its codelist, every name bilingual."""
+"""What the demo publishes obeys the standard: every code in its codelist, every name bilingual.
+
+Marked ``records``: the demo's load of every real source into the records runs on PostgreSQL through it."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ import pytest
 from pivgm.catalog import Catalog
 from pivgm.catalog.published import PublishedData
 from pivgm.structures import load_standard
+
+pytestmark = pytest.mark.records
 
 DATAFLOWS = sorted(load_standard().dataflows)
 

@@ -28,11 +28,15 @@ def test_a_hanging_test_fails_after_the_global_timeout(pytestconfig):
 
 
 def test_latency_ratios_are_measured_with_no_other_test_running():
-    """Fails if scripts/test runs the ``alone`` tests inside its two side-by-side passes (where the other pass
-    takes a core and the idle baseline means nothing) or forgets to run them afterwards."""
+    """Fails if scripts/test runs the ``alone`` tests inside its two side-by-side lanes (where the other lane
+    takes a core and the idle baseline means nothing) or forgets to run them afterwards, or if the browser
+    tests, which lane one leaves out, are not run in lane two."""
     script = (ROOT / "scripts" / "test").read_text(encoding="utf-8")
     passes = [line for line in script.splitlines() if "PIVGM_TEST_BACKEND=" in line and "pytest" in line]
-    assert len(passes) == 3 and all('-m "not alone"' in line for line in passes[:2])
-    assert "-m alone" in passes[2] and script.index("-m alone") > script.index('wait "$postgresql_pass"')
+    markers = [line.split(' -m "', 1)[1].split('"', 1)[0] if ' -m "' in line else "alone" for line in passes]
+    assert sorted(markers) == ["alone", "browser and not alone", "not alone", "not alone and not browser"]
+    assert "-m alone" in passes[-1] and script.index("-m alone") > script.index('wait "$lane_two_pid"')
+    lane_two = script[script.index("lane_two() {") : script.index("lane_two_pid=$!")]
+    assert "PIVGM_TEST_BACKEND=postgresql" in lane_two and '-m "browser and not alone"' in lane_two
     hostile = (ROOT / "tests" / "web" / "test_hostile_uploads.py").read_text(encoding="utf-8")
     assert "pytest.mark.alone" in hostile
