@@ -35,8 +35,9 @@ def check_port_free(host: str, port: int) -> None:
 def preload_before_fork(workers: int) -> None:
     """With several workers, import the application once in the supervisor and fork the workers from it
     (uvicorn would start fresh interpreters that import everything again): the workers share the imported
-    modules' memory pages, copy-on-write, instead of holding a copy each. Each worker still builds its own
-    app, connections and DuckDB reader after the fork, so nothing open is shared."""
+    modules' memory pages, copy-on-write, instead of holding a copy each, and one job server (the process
+    upload jobs are forked from) serves them all. Each worker still builds its own app, connections and
+    DuckDB reader after the fork, so nothing open is shared."""
     if workers <= 1:
         return
     import gc
@@ -46,9 +47,10 @@ def preload_before_fork(workers: int) -> None:
 
     import pivgm.web.app  # noqa: F401  (the whole import tree, once)
     from pivgm.cli.worker_health import watch_workers
+    from pivgm.workflow.jobs import share_job_server
 
     watch_workers()
-
+    share_job_server()  # one process for every worker's upload jobs, not one each
     gc.freeze()  # the imported objects stay out of the collector's way: no page is written just to scan it
     setattr(uvicorn._subprocess, "spawn", multiprocessing.get_context("fork"))  # noqa: B010  (its process factory)
 

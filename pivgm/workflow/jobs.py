@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
+from multiprocessing import forkserver, resource_tracker
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -85,10 +86,41 @@ _CONTEXT = _context()
 
 def start_job_server() -> None:
     """Start the process jobs are forked from now, with the server, rather than within a worker's first upload
-    (it imports the platform and parses the standard: seconds of processor time taken from the readers then)."""
-    from multiprocessing import forkserver
+    (it imports the platform and parses the standard: seconds of processor time taken from the readers then).
+    In a web worker forked from a supervisor that called :func:`share_job_server`, the supervisor's is used."""
+    forkserver._forkserver.ensure_running()  # the instance's method: share_job_server may have replaced it
 
-    forkserver.ensure_running()
+
+def share_job_server() -> None:
+    """Start the job server in the process that forks the web workers, for all of them to use: one interpreter
+    with the platform imported (about 110 MiB) instead of one per worker.
+
+    The standard library checks that the server is alive with ``waitpid``, which a forked worker cannot do on
+    its parent's child; in the workers that check reads the process's state instead, and a worker whose
+    shared server has died starts its own."""
+    server: Any = forkserver._forkserver  # the module's one instance (private: typeshed omits its state)
+    server.ensure_running()
+    owner, own_check = os.getpid(), server.ensure_running
+
+    def ensure_running() -> None:
+        if os.getpid() != owner and server._forkserver_pid is not None:
+            if _running(server._forkserver_pid):
+                resource_tracker.ensure_running()  # inherited too: its pipe is checked, not its process
+                return
+            server._forkserver_pid = None  # gone: the check below starts this worker's own
+        own_check()
+
+    server.ensure_running = ensure_running  # what connect_to_new_process calls
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not ended (a zombie has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            state = stat.read().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in {"Z", "X"}
 
 
 _slots: dict[int, threading.BoundedSemaphore] = {}

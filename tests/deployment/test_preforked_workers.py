@@ -1,9 +1,11 @@
 """`pivgm serve --workers N` imports the application once and forks the workers from it, so they share the
 imported modules' memory instead of each importing everything again; every worker answers over HTTP, with
-its own connections (opened after the fork), and a worker that dies is replaced the same way.
+its own connections (opened after the fork), and a worker that dies is replaced the same way. The workers
+share one job server (the process upload jobs are forked from), started by the supervisor.
 
 Fails if the workers are started as fresh interpreters again (uvicorn's default: their command line is
-``python -c "from multiprocessing.spawn import ..."``, not the supervisor's).
+``python -c "from multiprocessing.spawn import ..."``, not the supervisor's), or if each worker starts a job
+server of its own (seen red: one per worker, each a child of its worker).
 """
 
 from __future__ import annotations
@@ -27,13 +29,37 @@ pytestmark = pytest.mark.slow
 WORKERS = 2
 
 
-def workers_of(pid: int) -> list[int]:
+def children_of(pid: int) -> list[int]:
     children = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(c) for c in children.read_text().split()] if children.exists() else []
 
 
 def command_line(pid: int) -> str:
-    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except FileNotFoundError:
+        return ""  # it has just ended
+
+
+def is_job_server(pid: int) -> bool:
+    """The process upload jobs are forked from, or the resource tracker that comes with it."""
+    return "from multiprocessing." in command_line(pid)
+
+
+def workers_of(pid: int) -> list[int]:
+    """The supervisor's web workers (not its job server)."""
+    return [child for child in children_of(pid) if not is_job_server(child)]
+
+
+def job_servers_under(pid: int) -> list[int]:
+    """Every job server in the process tree of ``pid`` (the tracker that comes with it left out)."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        children = children_of(current)
+        found += [c for c in children if "multiprocessing.forkserver" in command_line(c)]
+        pending += children
+    return found
 
 
 def wait_for_workers(pid: int, base: str, count: int, gone: int | None = None) -> list[int]:
@@ -66,6 +92,8 @@ def test_workers_are_forked_from_the_supervisor_and_all_answer(tmp_path):
         workers = wait_for_workers(server.pid, base, WORKERS)
         supervisor = command_line(server.pid)
         assert [command_line(worker) for worker in workers] == [supervisor] * WORKERS
+        job_servers = job_servers_under(server.pid)
+        assert len(job_servers) == 1 and job_servers[0] in children_of(server.pid)  # the supervisor's, shared
         for _ in range(4 * WORKERS):  # new connections, spread over the workers
             assert httpx.get(f"{base}/api/data/DF_MIG_STOCK", timeout=30).status_code in (200, 404)
         os.kill(workers[0], signal.SIGKILL)

@@ -16,7 +16,6 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 import pytest
@@ -25,15 +24,11 @@ from pivgm.accounts.actor import Role
 from pivgm.platform import Platform
 from tests.backends import environment_for, settings_for
 from tests.deployment.test_concurrency import FLOW, free_port, mapping
+from tests.deployment.test_preforked_workers import workers_of
 from tests.executable import EXECUTABLE
 from tests.people import person
 
 pytestmark = pytest.mark.slow
-
-
-def workers_of(pid: int) -> list[int]:
-    children = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(c) for c in children.read_text().split()] if children.exists() else []
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
