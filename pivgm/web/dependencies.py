@@ -10,7 +10,7 @@ from pivgm.catalog import Catalog
 from pivgm.platform import Platform
 
 
-def get_catalog(request: Request) -> Catalog:
+async def get_catalog(request: Request) -> Catalog:  # async: no thread is taken just to read app.state
     catalog: Catalog = request.app.state.catalog
     return catalog
 
@@ -23,7 +23,11 @@ def get_platform(request: Request) -> Platform:
     return platform
 
 
-PlatformDep = Annotated[Platform, Depends(get_platform)]
+async def platform_dependency(request: Request) -> Platform:  # async: no thread is taken just to read app.state
+    return get_platform(request)
+
+
+PlatformDep = Annotated[Platform, Depends(platform_dependency)]
 
 
 MAX_RECORD_ID = 2**31 - 1  # record ids are INTEGER columns (4 bytes on PostgreSQL): larger numbers are a 422, not a 500
