@@ -34,7 +34,9 @@ def settings_for(data_dir: Path, **overrides: Any) -> Settings:
 
 def environment_for(settings: Settings) -> dict[str, str]:
     """Environment variables that make a subprocess (CLI, server) use ``settings``."""
-    env = {**os.environ, "PIVGM_DATA_DIR": str(settings.data_dir)}
+    # servers do not compute the region's country profiles in advance (seconds of CPU per start on a busy CI)
+    # unless a test asks for it (tests/web/explorer/test_profile_publication.py)
+    env = {"PIVGM_WARM_PROFILES": "0", **os.environ, "PIVGM_DATA_DIR": str(settings.data_dir)}
     env.pop("PIVGM_DATABASE_URL", None)
     if settings.database_url:
         env["PIVGM_DATABASE_URL"] = settings.database_url

@@ -104,9 +104,11 @@ class PublicSite:
         data = self.catalog.data(dataflow_id, DataSelection()) if full else None
         return Download(view, data)
 
-    def country(self, code: str) -> CountryProfile:
-        """A country's profile, computed once per publication (a new release makes a fresh one)."""
-        return self._profiles.get(code.upper(), lambda: country_profile(self.explorer, self.areas, code))
+    def country(self, code: str, by: str = "request") -> CountryProfile:
+        """A country's profile, computed once per publication (a new release makes a fresh one); ``by`` says
+        who asks (a request, or the warm-up that computes the region's profiles after each publication)."""
+        compute = lambda: country_profile(self.explorer, self.areas, code)  # noqa: E731
+        return self._profiles.traced(code.upper(), compute, by)[0]
 
     def countries(self) -> tuple[tuple[Code, ...], tuple[Code, ...]]:
         """The region's countries, then every other country of the Americas."""

@@ -20,6 +20,7 @@ from pivgm.web.errors import install_error_handlers
 from pivgm.web.headers import ResponseHeaders
 from pivgm.web.routers import api, auth, explorer, mirrors, pages, quality, review, routes, sdmx, submissions, upload
 from pivgm.web.static_files import PrecompressedStaticFiles
+from pivgm.web.warming import start_warming
 from pivgm.workflow.jobs import start_job_server
 
 if TYPE_CHECKING:
@@ -82,6 +83,9 @@ def create_app(settings: Settings) -> FastAPI:
 
 def create_app_from_environment() -> FastAPI:
     """Entry point for ``uvicorn --factory`` (one call per worker process)."""
-    app = create_app(Settings())
+    settings = Settings()
+    app = create_app(settings)
     start_job_server()  # each worker's upload jobs are forked from it
+    if settings.warm_profiles:
+        app.router.on_shutdown.append(start_warming(app.state).set)  # country profiles, off the request path
     return app

@@ -6,6 +6,7 @@ import threading
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.datastructures import State
 
 from pivgm.catalog.publication_cache import PublicationCache
 from pivgm.catalog.site import PublicSite
@@ -17,7 +18,11 @@ COUNTRY_PAGES_KEPT = 80
 
 
 def get_site(request: Request) -> PublicSite:
-    state = request.app.state
+    return site_of(request.app.state)
+
+
+def site_of(state: State) -> PublicSite:
+    """The app's public site (``app.state``), built on first use."""
     with _lock:
         if not hasattr(state, "public_site"):
             state.public_site = PublicSite(state.catalog)
@@ -31,7 +36,10 @@ SiteDep = Annotated[PublicSite, Depends(get_site)]
 def country_pages(request: Request) -> PublicationCache[CountryPage]:
     """Country page models by country and language, formatted once per publication (numbers and charts of a
     profile took longer to format than the page takes to render)."""
-    state = request.app.state
+    return pages_of(request.app.state)
+
+
+def pages_of(state: State) -> PublicationCache[CountryPage]:
     with _lock:
         if not hasattr(state, "country_pages"):
             state.country_pages = PublicationCache(state.catalog, COUNTRY_PAGES_KEPT)

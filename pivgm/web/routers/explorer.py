@@ -137,7 +137,10 @@ def country(code: str, request: Request, site: SiteDep) -> Response:
 
     def make() -> HTMLResponse:
         language = request_language(request)
-        page = country_pages(request).get((code.upper(), language), lambda: country_page(site.country(code), language))
-        return render(request, "country.html", f"/country/{page.code}?format=json", page=page)
+        pages = country_pages(request)
+        page, how = pages.traced((code.upper(), language), lambda: country_page(site.country(code), language))
+        response = render(request, "country.html", f"/country/{page.code}?format=json", page=page)
+        response.headers["Server-Timing"] = f'profile;desc="{how}"'  # computed now, or kept (by whom)
+        return response
 
     return html_errors(request, make, f"/country/{code}?format=json")
