@@ -1,8 +1,9 @@
 """The aggregation, written once in Ibis, run by DuckDB or Spark.
 
-1. Per record only integers are derived: year and month of the event, and the position of the age group;
-   records are grouped by those and their *raw* labels. Periods, age codes and trimmed labels are then built
-   once per group, and each distinct label is translated once.
+1. Each distinct event date is read once (a small calendar: year, month, and the latest birth date for each
+   age bound) and joined to its records; per record only the birth date is compared, giving the position
+   of the age group. Records are grouped by year, month, age group and their *raw* labels. Periods, age
+   codes and trimmed labels are then built once per group, and each distinct label is translated once.
 2. Per distinct label: codes from the recipe and the platform's matchers (``codes.py``); each group without
    a period, an age or a code gets the first reason that applies.
 3. Groups with a reason are counted by reason; the others are added up to the dataflow's key.
@@ -11,9 +12,12 @@
 
 from __future__ import annotations
 
+import calendar
 import itertools
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 
 import ibis
 import ibis.expr.types as ir
@@ -67,13 +71,79 @@ def _period(year: ir.IntegerValue, month: ir.IntegerValue, rule: PeriodRule) -> 
     return ibis.ifelse(month.notnull(), fiscal.cast("string"), None)
 
 
-def _age_group(table: ir.Table, rule: AgeRule, event: tuple[ir.IntegerValue, ...]) -> ir.IntegerValue:
-    """The position of the record's age group in ``rule.groups`` (a small integer: cheap to group by)."""
-    by, bm, bd = _date_parts(table[rule.birth_date], rule.dates)
-    ey, em, ed = event
-    before_birthday = (em < bm) | ((em == bm) & (ed < bd))
-    age = ey - by - ibis.ifelse(before_birthday, 1, 0)
-    branches = [((age >= g.low) & (age <= g.high), index) for index, g in enumerate(rule.groups)]
+def _ymd(value: object, order: str) -> tuple[int, int, int] | None:
+    """Year, month and day of one event-date value (a date, or text in the order given); None if unreadable."""
+    if isinstance(value, date):
+        return value.year, value.month, value.day
+    if value is None:
+        return None
+    pattern, names = _DATE_PATTERNS[order]
+    match = re.match(pattern, str(value), re.ASCII)
+    if match is None:
+        return None
+    parts = dict(zip(names, (int(group) for group in match.groups()), strict=True))
+    if not (1 <= parts["m"] <= 12 and 1 <= parts["d"] <= 31):
+        return None
+    return parts["y"], parts["m"], parts["d"]
+
+
+def _bounds(rule: AgeRule) -> list[int]:
+    """The ages at which a group starts or the next one begins: a record's group follows from whether the
+    person had reached each of them."""
+    return sorted({g.low for g in rule.groups} | {g.high + 1 for g in rule.groups})
+
+
+def _latest_birth(ymd: tuple[int, int, int], age: int, typed: bool) -> date | int | None:
+    """The latest birth date at which a person is ``age`` or older on the date ``ymd``: that date ``age``
+    years earlier (the last day of its month when it does not exist, e.g. 29 February); as a date, or as
+    the number YYYYMMDD when birth dates are text."""
+    year, month, day = ymd[0] - age, ymd[1], ymd[2]
+    if not typed:
+        return year * 10000 + month * 100 + day
+    if year < 1:
+        return None
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def _calendar(records: ir.Table, recipe: Recipe, typed_birth: bool) -> pa.Table:
+    """One row per distinct event-date value: its year and month and, with an age rule, the latest birth
+    date for each bound of the age groups. Dates are read once per distinct value, not once per record."""
+    column = records[recipe.period.column]
+    values = records.select(_event=column).distinct().to_pyarrow().column(0)
+    bounds = _bounds(recipe.age) if recipe.age is not None else []
+    years, months = [], []
+    latest: list[list[date | int | None]] = [[] for _ in bounds]
+    for value in values.to_pylist():
+        ymd = _ymd(value, recipe.period.dates)
+        years.append(ymd[0] if ymd else None)
+        months.append(ymd[1] if ymd else None)
+        for column_of, bound in zip(latest, bounds, strict=True):
+            column_of.append(_latest_birth(ymd, bound, typed_birth) if ymd else None)
+    birth_type = pa.date32() if typed_birth else pa.int64()
+    return pa.table(
+        {
+            "_event": values,
+            _YEAR: pa.array(years, pa.int32()),
+            _MONTH: pa.array(months, pa.int8()),
+            **{f"_b{age}": pa.array(c, birth_type) for age, c in zip(bounds, latest, strict=True)},
+        }
+    )
+
+
+def _age_group(table: ir.Table, rule: AgeRule) -> ir.IntegerValue:
+    """The position of the record's age group in ``rule.groups`` (a small integer: cheap to group by): the
+    first group whose lower bound the person had reached and whose upper bound not yet passed. Per record
+    this is only comparisons of the birth date with the calendar's latest birth dates."""
+    field = table[rule.birth_date]
+    if field.type().is_temporal():
+        birth: ir.Value = field.cast("date")
+    else:
+        year, month, day = _date_parts(field, rule.dates)
+        birth = year.cast("int64") * 10000 + month * 100 + day
+    branches = [
+        ((birth <= table[f"_b{g.low}"]) & (birth > table[f"_b{g.high + 1}"]), index)
+        for index, g in enumerate(rule.groups)
+    ]
     return ibis.cases(*branches, else_=None).cast("int8")
 
 
@@ -92,21 +162,29 @@ def _record_key(records: ir.Table, fields: tuple[str, ...], secret: str) -> ir.I
 def _first_stage(records: ir.Table, recipe: Recipe, secret: str | None = None) -> ir.Table:
     """Records grouped by year, month, age group and raw labels, with their count, sum and largest value.
 
-    Per record only integers are derived; periods, age codes and trimmed labels are built once per group.
+    Each distinct event date is read once (``_calendar``) and joined to its records; per record only the
+    birth date is compared; periods, age codes and trimmed labels are built once per group.
     """
-    year, month, day = _date_parts(records[recipe.period.column], recipe.period.dates)
-    derived: dict[str, ir.Value] = {_YEAR: year.cast("int32"), _MONTH: month.cast("int8")}
+    typed_birth = recipe.age is not None and records[recipe.age.birth_date].type().is_temporal()
+    dates = ibis.memtable(_calendar(records, recipe, typed_birth))
+    # Register it with the engine now: Spark's cached tables (``cache`` below) do not register it themselves.
+    ibis.get_backend(records).to_pyarrow(dates.limit(0))
+    event = records[recipe.period.column]
+    if event.type().is_temporal():
+        dates = dates.mutate(_event=dates["_event"].cast(event.type()))
+    table = records.left_join(dates, event == dates["_event"])
+    derived: dict[str, ir.Value] = {_YEAR: table[_YEAR], _MONTH: table[_MONTH]}
     if recipe.age is not None:
-        derived[_AGE_CODE] = _age_group(records, recipe.age, (year, month, day))
-    labels = {f"_r{i}": records[field] for i, field in enumerate(recipe.columns.values())}
-    value = records[recipe.measure].try_cast("float64") if recipe.measure else ibis.literal(1, "int64")
+        derived[_AGE_CODE] = _age_group(table, recipe.age)
+    labels = {f"_r{i}": table[field] for i, field in enumerate(recipe.columns.values())}
+    value = table[recipe.measure].try_cast("float64") if recipe.measure else ibis.literal(1, "int64")
     if recipe.measure:  # records whose value is not a number form groups of their own, counted by reason
         derived["_unreadable"] = value.isnull()
     keys = [*derived, *labels]
-    rows = records.mutate(_value=value, **derived, **labels)
+    rows = table.mutate(_value=value, **derived, **labels)
     metrics = {VALUE: ibis._["_value"].sum(), RECORDS: ibis._.count(), LARGEST: ibis._["_value"].max()}
     if secret is not None:  # the cell-key method: cells carry the sum of their records' keys
-        rows = rows.mutate(_key=_record_key(records, recipe.record_key, secret))
+        rows = rows.mutate(_key=_record_key(table, recipe.record_key, secret))
         metrics[KEYS] = ibis._["_key"].sum()
     if recipe.measure:  # the p% rule needs the second largest contribution: rank the records of each group
         rows = rows.mutate(_rank=ibis.row_number().over(group_by=keys, order_by=ibis.desc("_value")))

@@ -4,6 +4,7 @@ and English country names, many files in a folder, text and Parquet; every recor
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
@@ -97,6 +98,27 @@ def test_birth_dates_become_age_groups_and_names_become_codes(folder):
     assert cells[("_T", "_T", "Y_GE18", "2020-01")] == "2"
     assert {r["CONF_STATUS"] for r in rows} == {"F"}
     assert {r["REF_AREA"] for r in rows} == {"MEX"}
+
+
+def test_typed_dates_give_ages_across_29_february(tmp_path):
+    """Fails if a person born on 29 February is 18 before 1 March of a common year, or if on 29 February of a
+    leap year someone born on 1 March 18 years earlier counts as 18 (typed Parquet dates, read once per day)."""
+    (tmp_path / "registro").mkdir()
+    events = [date(2022, 2, 28), date(2022, 3, 1), date(2024, 2, 29), date(2024, 2, 29)]
+    births = [date(2004, 2, 29), date(2004, 2, 29), date(2006, 3, 1), date(2006, 2, 28)]
+    table = {"Fecha": pa.array(events, pa.date32()), "Nacimiento": pa.array(births, pa.date32())}
+    table |= {"Sexo": ["H"] * 4, "Nacionalidad": ["Honduras"] * 4}
+    pq.write_table(pa.table(table), tmp_path / "registro" / "typed.parquet")
+    recipe = RECIPE.replace(", from: 2020-01, to: 2020-12", "")
+    (tmp_path / "recipe.yaml").write_text(recipe, encoding="utf-8")
+    (tmp_path / "none.yaml").write_text("protection: 1\ndefault: {method: none}\n", encoding="utf-8")
+    code, rows, _, stderr = _aggregate(tmp_path, "--protection", str(tmp_path / "none.yaml"))
+    assert code == 0, stderr
+    finest = [r for r in rows if r["SEX"] == "M" and r["CITIZENSHIP"] == "HND"]
+    cells = {(r["AGE"], r["TIME_PERIOD"]): r["OBS_VALUE"] for r in finest}
+    assert cells[("Y_LT18", "2022-02")] == "1" and ("Y_GE18", "2022-02") not in cells
+    assert cells[("Y_GE18", "2022-03")] == "1" and ("Y_LT18", "2022-03") not in cells
+    assert cells[("Y_LT18", "2024-02")] == "1" and cells[("Y_GE18", "2024-02")] == "1"
 
 
 def test_small_cells_are_protected_by_default(folder):
