@@ -97,12 +97,12 @@ def protect(
     report.tables = len(tables)
     if rules.method == "cell_key":
         _perturb(cells, rules, values, report)
-    for done, members in enumerate(tables.values(), 1):
-        if rules.method == "suppression":
-            _suppress(rows, members, totals, keys, rules, magnitude, status, report)
-        elif rules.method == "rounding" and totals:
-            _round(rows, members, totals, rules, values, report)
-        step(done, len(tables))
+    if rules.method == "suppression":
+        _suppress(rows, list(tables.values()), totals, keys, rules, magnitude, status, report, step)
+    elif rules.method == "rounding" and totals:
+        _round(rows, list(tables.values()), totals, rules, values, report, step)
+    else:
+        step(len(tables), len(tables))
     for index, mark in enumerate(status):
         if mark != FREE:
             values[index] = None
@@ -116,63 +116,72 @@ def protect(
 
 def _suppress(
     rows: list[dict[str, object]],
-    members: list[int],
+    tables: list[list[int]],
     totals: Sequence[str],
     keys: Sequence[str],
     rules: ProtectionRules,
     magnitude: bool,
     status: list[str],
     report: ProtectionReport,
+    step: Callable[[int, int], None],
 ) -> None:
-    cells = []
-    for index in members:
-        reason = _primary_reason(rows[index], rules, magnitude)
-        if reason is not None:
-            status[index] = PRIMARY
-            report.primary[reason] = report.primary.get(reason, 0) + 1
-            report.protected.append({**{k: rows[index][k] for k in keys}, CONF_STATUS: PRIMARY, "why": reason})
-        value = float(rows[index][VALUE])  # type: ignore[arg-type]
-        level = float(rules.protection_level)
-        cells.append(
-            TabCell(
-                tuple(str(rows[index][d]) for d in totals),
-                value,
-                int(rows[index][RECORDS]),  # type: ignore[call-overload]
-                primary=reason is not None,
-                lower=min(value, level) if reason else 0.0,
-                upper=level if reason else 0.0,
+    """Primary cells of every table, then tau-ARGUS's secondary cells for the tables that have primary ones."""
+    level = float(rules.protection_level)
+    solved: list[tuple[list[int], list[TabCell]]] = []
+    for members in tables:
+        cells = []
+        for index in members:
+            reason = _primary_reason(rows[index], rules, magnitude)
+            if reason is not None:
+                status[index] = PRIMARY
+                report.primary[reason] = report.primary.get(reason, 0) + 1
+                report.protected.append({**{k: rows[index][k] for k in keys}, CONF_STATUS: PRIMARY, "why": reason})
+            value = float(rows[index][VALUE])  # type: ignore[arg-type]
+            cells.append(
+                TabCell(
+                    tuple(str(rows[index][d]) for d in totals),
+                    value,
+                    int(rows[index][RECORDS]),  # type: ignore[call-overload]
+                    primary=reason is not None,
+                    lower=min(value, level) if reason else 0.0,
+                    upper=level if reason else 0.0,
+                )
             )
-        )
-    if not totals or not any(c.primary for c in cells):
-        return
-    protected = tauargus.run(cells, len(totals), "OPT(1)")
-    for index, cell in zip(members, cells, strict=True):
-        if protected.get(cell.codes, (0.0, "S"))[1] == "M" and status[index] == FREE:
-            status[index] = SECONDARY
-            report.secondary += 1
-            report.protected.append(
-                {**{k: rows[index][k] for k in keys}, CONF_STATUS: SECONDARY, "why": "secondary suppression"}
-            )
+        if totals and any(c.primary for c in cells):
+            solved.append((members, cells))
+    results = tauargus.run_all(
+        [cells for _, cells in solved], len(totals), "OPT(1)", lambda count: step(count, len(solved))
+    )
+    for (members, cells), protected in zip(solved, results, strict=True):
+        for index, cell in zip(members, cells, strict=True):
+            if protected.get(cell.codes, (0.0, "S"))[1] == "M" and status[index] == FREE:
+                status[index] = SECONDARY
+                report.secondary += 1
+                report.protected.append(
+                    {**{k: rows[index][k] for k in keys}, CONF_STATUS: SECONDARY, "why": "secondary suppression"}
+                )
 
 
 def _round(
     rows: list[dict[str, object]],
-    members: list[int],
+    tables: list[list[int]],
     totals: Sequence[str],
     rules: ProtectionRules,
     values: list[float | None],
     report: ProtectionReport,
+    step: Callable[[int, int], None],
 ) -> None:
     cells = [
-        TabCell(tuple(str(rows[i][d]) for d in totals), float(rows[i][VALUE]), int(rows[i][RECORDS]))  # type: ignore[arg-type,call-overload]
-        for i in members
+        [TabCell(tuple(str(rows[i][d]) for d in totals), float(rows[i][VALUE]), int(rows[i][RECORDS])) for i in members]  # type: ignore[arg-type,call-overload]
+        for members in tables
     ]
-    rounded = tauargus.run(cells, len(totals), f"RND(1,{rules.base})")
-    for index, cell in zip(members, cells, strict=True):
-        new = rounded[cell.codes][0]
-        if new != cell.value:
-            report.rounded += 1
-        values[index] = new
+    results = tauargus.run_all(cells, len(totals), f"RND(1,{rules.base})", lambda count: step(count, len(cells)))
+    for members, table, rounded in zip(tables, cells, results, strict=True):
+        for index, cell in zip(members, table, strict=True):
+            new = rounded[cell.codes][0]
+            if new != cell.value:
+                report.rounded += 1
+            values[index] = new
 
 
 def _perturb(cells: pa.Table, rules: ProtectionRules, values: list[float | None], report: ProtectionReport) -> None:

@@ -3,15 +3,17 @@
 The table goes in as tau-ARGUS tabular input: one line per cell with its codes (``_T`` for totals), value,
 number of records, protection levels and status (``U`` for a primary cell, ``S`` otherwise); a batch file
 asks for ``OPT`` (secondary suppression) or ``RND`` (controlled rounding) and writes the protected table
-back, which is read by its codes.
+back, which is read by its codes. Independent tables are solved side by side, one process per core.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
+import subprocess
+import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,19 +72,6 @@ def _read(path: Path, dimensions: int) -> dict[tuple[str, ...], tuple[float, str
     return result
 
 
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Silence the native solvers, which print their progress to the process's standard output."""
-    saved = os.dup(1)
-    with open(os.devnull, "wb") as null:
-        os.dup2(null.fileno(), 1)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-
-
 def _engine() -> object:
     from pytauargus.engine import Engine
 
@@ -96,17 +85,67 @@ def _engine() -> object:
     return RoundingEngine()
 
 
-def run(cells: Sequence[TabCell], dimensions: int, command: str) -> dict[tuple[str, ...], tuple[float, str]]:
-    """Each cell's codes -> (published value, tau-ARGUS status: S safe, U primary, M secondary)."""
+def _solve(batch: Path) -> None:
+    """Run one batch file (in a process of its own: see ``run_all``)."""
     from pytauargus.batch import BatchError
 
+    try:
+        _engine().run_batch(batch)  # type: ignore[attr-defined]
+    except BatchError as error:
+        print(error, file=sys.stderr)
+        sys.exit(1)
+
+
+def _solve_apart(folder: Path, command: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", __name__, str(folder / "table.arb")],
+        cwd=folder,  # the solvers write their logs to the working folder
+        stdout=subprocess.DEVNULL,  # and their progress to standard output
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)},
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        said = result.stderr.strip().splitlines()[-1:] or [f"exit status {result.returncode}"]
+        raise PivgmError(f"tau-ARGUS could not protect the table ({command}): {said[0]}")
+
+
+def run_all(
+    tables: Sequence[Sequence[TabCell]],
+    dimensions: int,
+    command: str,
+    done: Callable[[int], None] = lambda _count: None,
+) -> list[dict[tuple[str, ...], tuple[float, str]]]:
+    """For each table, each cell's codes -> (published value, tau-ARGUS status: S safe, U primary, M
+    secondary); ``done`` is told how many tables are done.
+
+    Each table is solved in a process of its own (the native solvers print to standard output and write to
+    the working folder, which belong to the whole process), as many at a time as there are cores: tables
+    are independent, and each is the same problem for the same solver however many run beside it.
+    """
     with tempfile.TemporaryDirectory(prefix="pivgm-tau-") as tmp:
-        folder = Path(tmp)
-        (folder / "table.rda").write_text(_metadata([f"D{i}" for i in range(dimensions)]), encoding="utf-8")
-        (folder / "table.tab").write_text("\n".join(_line(c) for c in cells) + "\n", encoding="utf-8")
-        try:
-            with _quiet(), contextlib.chdir(folder):  # the solvers write their logs to the working folder
-                _engine().run_batch(_batch(folder, dimensions, command))  # type: ignore[attr-defined]
-        except BatchError as error:
-            raise PivgmError(f"tau-ARGUS could not protect the table ({command}): {error}") from None
-        return _read(folder / "out.tab", dimensions)
+        folders = []
+        for number, cells in enumerate(tables):
+            folder = Path(tmp) / f"table-{number:04d}"
+            folder.mkdir()
+            (folder / "table.rda").write_text(_metadata([f"D{i}" for i in range(dimensions)]), encoding="utf-8")
+            (folder / "table.tab").write_text("\n".join(_line(c) for c in cells) + "\n", encoding="utf-8")
+            _batch(folder, dimensions, command)
+            folders.append(folder)
+        workers = max(1, min(len(folders), os.cpu_count() or 1))
+        results = []
+        with ThreadPoolExecutor(workers) as pool:  # threads that wait for the processes
+            for folder, _ in zip(folders, pool.map(lambda f: _solve_apart(f, command), folders), strict=True):
+                results.append(_read(folder / "out.tab", dimensions))
+                done(len(results))
+        return results
+
+
+def run(cells: Sequence[TabCell], dimensions: int, command: str) -> dict[tuple[str, ...], tuple[float, str]]:
+    """Each cell's codes -> (published value, tau-ARGUS status: S safe, U primary, M secondary)."""
+    return run_all([cells], dimensions, command)[0]
+
+
+if __name__ == "__main__":
+    _solve(Path(sys.argv[1]))
