@@ -89,6 +89,16 @@ def test_a_limit_over_the_largest_page_is_a_clear_422(server):
     assert str(MAX_PAGE) in message and "next" in message
 
 
+@pytest.mark.parametrize("limit", ["1000000", "100000000000", "99999999999999999999999"])
+def test_any_limit_over_the_largest_page_gets_the_same_message_naming_the_one_maximum(server, limit):
+    """Fails if the query's own bound (another, larger maximum) answers first with another message."""
+    response = httpx.get(f"{server}/api/data/{FLOW}", params={"limit": limit}, timeout=60)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["parameter"] == "limit", error
+    assert error["message"].startswith(f"limit={limit} is over the largest page, {MAX_PAGE} observations"), error
+
+
 def test_csv_pages_name_their_neighbours_in_a_link_header_built_from_the_public_address(server):
     """Fails if the Link header is removed or built from the Host header."""
     params = {"format": "csv", "REF_AREA": "USA", "limit": 5, "offset": 5}

@@ -106,7 +106,9 @@ def get_data(
     start: Annotated[str | None, Query(alias="from", description="First period, e.g. 2015 or 2023-01")] = None,
     end: Annotated[str | None, Query(alias="to", description="Last period")] = None,
     format: Annotated[DataFormat, Query(description="json or csv")] = DataFormat.json,
-    limit: Annotated[int | None, Query(ge=1, le=1_000_000, description="Observations per page")] = None,
+    limit: Annotated[
+        int | None, Query(ge=1, description="Observations per page, at most the largest page (see above)")
+    ] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     as_of: Annotated[
         datetime | None, Query(alias="asOf", description="The data as published at this time (ISO 8601, UTC)")
