@@ -243,14 +243,9 @@ class TableChecks:
         in the submission (rows with any other value cannot share a key or series with it), numbered alike;
         and the positions in ``other`` of those rows. Made once per list of columns (``other`` is the
         published table, the same for every check)."""
-        if other is not self._other:
-            self._other, self._located, self._with_memo = other, {}, {}
         memo = tuple(columns)
-        if memo not in self._with_memo:
-            for c in columns:
-                if c not in self._located:
-                    self._located[c] = positions_in(other.column(c), self.text[c])
-            located = [self._located[c] for c in columns]
+        if other is not self._other or memo not in self._with_memo:
+            located = [self._positions_in(c, other) for c in columns]
             known = pc.is_valid(located[0])
             for positions in located[1:]:
                 known = pc.and_(known, pc.is_valid(positions))
@@ -260,6 +255,15 @@ class TableChecks:
             )
             self._with_memo[memo] = submitted, published, matched
         return self._with_memo[memo]
+
+    def _positions_in(self, column: str, other: pa.Table) -> pa.Array:
+        """For each row of ``other`` (the published table), the index of its ``column`` value in the
+        submission's dictionary of that column, or null (made once per column)."""
+        if other is not self._other:
+            self._other, self._located, self._with_memo = other, {}, {}
+        if column not in self._located:
+            self._located[column] = positions_in(other.column(column), self.text[column])
+        return self._located[column]
 
     def _index(self, series: Sequence[str], period: str) -> SeriesIndex:
         """The submitted rows in series order (made once per series definition)."""
@@ -282,20 +286,36 @@ class TableChecks:
     def _with_history(
         self, series: Sequence[str], period: str, value: str, history: pa.Table | None
     ) -> tuple[SeriesIndex, np.ndarray]:
-        """The submitted rows, followed by the published rows of the same series, in series order; and the
-        values of all of them (NaN where missing)."""
+        """The submitted rows, followed by the published rows of the same series that the submission does
+        not replace (another period), in series order; and the values of all of them (NaN where missing).
+        Without such rows (no history, or a submission that revises all of it) the submission's own index."""
         values = self._number(value).to_numpy(zero_copy_only=False).astype(np.float64)
+        own = self._index(series, period)
         if history is None or not history.num_rows or not {*series, period, value} <= set(history.column_names):
-            return self._index(series, period), values
+            return own, values
         submitted, published, matched = self._codes_with(series, history)
-        own = self._index(series, period)  # the submitted periods' places, made once
-        past_start, past_length = self._places(period, history.column(period).take(matched))
-        past_values = history.column(value).take(matched).cast(pa.float64()).to_numpy(zero_copy_only=False)
+        other_periods = self._sql(  # matched published rows whose period the submission does not have
+            "SELECT pos FROM past ANTI JOIN frame USING (s, p)",
+            frame=pa.table({"s": submitted, "p": self.text[period].indices}),
+            past=pa.table(
+                {
+                    "s": published,
+                    "p": pc.take(self._positions_in(period, history), matched),
+                    "pos": np.arange(len(matched)),
+                }
+            ),
+        )
+        found = np.sort(other_periods.column("pos").to_numpy())
+        if not len(found):
+            return own, values
+        kept = pc.take(matched, pa.array(found))
+        past_start, past_length = self._places(period, history.column(period).take(kept))
+        past_values = history.column(value).take(kept).cast(pa.float64()).to_numpy(zero_copy_only=False)
         index = SeriesIndex.build(
-            np.concatenate([submitted, published]),
+            np.concatenate([submitted, published[found]]),
             np.concatenate([own.start, past_start]),
             np.concatenate([own.length, past_length]),
-            np.concatenate([np.zeros(self.rows, bool), np.ones(len(matched), bool)]),
+            np.concatenate([np.zeros(self.rows, bool), np.ones(len(found), bool)]),
         )
         return index, np.concatenate([values, past_values])
 
