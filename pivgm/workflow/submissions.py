@@ -335,7 +335,20 @@ def check_file(platform: Platform, request: SubmissionRequest) -> CheckedFile:
     )
     outcome.report.notes[:0] = recipe_notes
     outcome.report.notes.extend(raw.notes)
+    if request.size > settings.max_upload_mb * 1_000_000:  # ``pivgm validate`` checks any size; submit refuses
+        outcome.report.notes.append(_over_the_limit(request.size, settings.max_upload_mb))
     return CheckedFile(outcome.report, raw, mapping, outcome, recipe)
+
+
+def _over_the_limit(size: int, limit_mb: float) -> Note:
+    return Note(
+        f"This file has {size / 1e6:,.1f} MB and submissions are limited to {limit_mb:,g} MB "
+        "(PIVGM_MAX_UPLOAD_MB): submitting it will be refused. Split it by year or by country, or ask the "
+        "administrator to raise the limit.",
+        f"Este archivo tiene {size / 1e6:,.1f} MB y los envíos están limitados a {limit_mb:,g} MB "
+        "(PIVGM_MAX_UPLOAD_MB): su envío será rechazado. Divídalo por año o por país, o pida al administrador "
+        "que aumente el límite.",
+    )
 
 
 def _checked_with(checked: CheckedFile) -> dict[str, Any] | None:

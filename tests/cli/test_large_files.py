@@ -103,3 +103,18 @@ def test_a_byte_that_is_not_utf8_in_a_large_file_is_reported_at_its_row(pivgm, t
     assert result.returncode == 1, result.stdout + result.stderr
     assert words in result.stdout and "not valid utf-8 text" in result.stdout
     assert f"row {at + 1}:" in result.stdout and f"│ {at + 1} " in result.stdout
+
+
+def test_validate_says_when_a_file_is_over_the_upload_limit_that_submit_applies(pivgm, tmp_path):
+    """Fails if ``pivgm validate`` calls a file valid without saying that ``pivgm submit`` will refuse it."""
+    example = Path(__file__).resolve().parents[2] / "examples" / "devoluciones_2024.csv"
+    size = f"{example.stat().st_size / 1e6:,.1f} MB"
+    limit = {"PIVGM_MAX_UPLOAD_MB": "0.001"}
+    flags = (str(example), "--flow", "DF_RETURNS", "--provider", "MX_UPM")
+    for language, words in (("es", "su envío será rechazado"), ("en", "submitting it will be refused")):
+        checked = pivgm("validate", *flags, "--lang", language, env=limit)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert words in checked.stdout and size in checked.stdout and "PIVGM_MAX_UPLOAD_MB" in checked.stdout
+    assert "PIVGM_MAX_UPLOAD_MB" not in pivgm("validate", *flags, "--lang", "en").stdout
+    refused = pivgm("submit", *flags, env=limit)
+    assert refused.returncode == 1 and "the limit is 0.001 MB" in refused.stdout + refused.stderr
