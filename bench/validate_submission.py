@@ -105,17 +105,35 @@ class Run:
     output: str
 
 
+# Runs the command in a child of its own, small, process: a child forked from the benchmark itself would
+# count the benchmark's memory at the fork in its peak.
+MEASURED = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+open(sys.argv[1], "w").write(f"{usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
+
 def whole_process(command: list[str], environment: dict[str, str], folder: Path) -> Run:
     """``command`` run in ``folder`` to its end, timed from start to exit, its peak memory from the kernel
     (wait4)."""
-    log = folder / "process.log"
+    log, usage = folder / "process.log", folder / "process.usage"
     with log.open("w") as out:
         started = time.perf_counter()
-        process = subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT, cwd=folder)
-        _, status, usage = os.wait4(process.pid, 0)
+        subprocess.run(
+            [sys.executable, "-c", MEASURED, str(usage), *command],
+            env=environment,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=folder,
+            check=True,
+        )
         seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss / 1024, process.returncode, log.read_text())
+    peak_kb, exit_code = map(int, usage.read_text().split())
+    return Run(seconds, peak_kb / 1024, exit_code, log.read_text())
 
 
 def median_run(runs: list[Run]) -> Run:
