@@ -17,7 +17,7 @@ from pivgm.catalog.service import Catalog, DataflowSummary, DataView
 from pivgm.catalog.state import ExplorerState, ViewKind, parse_state
 from pivgm.catalog.uncertainty import Insignificant, Overlap, insignificant_differences, overlaps
 from pivgm.catalog.views import BUILDERS, Problem, Shape, ViewContext
-from pivgm.errors import NotFoundError
+from pivgm.errors import NotFoundError, in_both
 from pivgm.model import Dataflow
 from pivgm.model.releases import ReleaseInfo
 from pivgm.warehouse.explore import ExplorerQueries
@@ -133,7 +133,14 @@ class Explorer:
     def _summary(self, dataflow_id: str) -> DataflowSummary:
         summary = self.summary(dataflow_id)
         if summary.release is None:
-            raise NotFoundError(f"Dataflow {dataflow_id!r} has no published data yet.", dataflow=summary.dataflow.id)
+            raise NotFoundError(
+                f"Dataflow {dataflow_id!r} has no published data yet.",
+                dataflow=summary.dataflow.id,
+                **in_both(
+                    f"{summary.dataflow.name.get('es')} ({dataflow_id}) aún no tiene datos publicados.",
+                    f"{summary.dataflow.name.get('en')} ({dataflow_id}) has no published data yet.",
+                ),
+            )
         return summary
 
     def release_counts(self, dataflow_id: str) -> dict[str, dict[str, int]]:

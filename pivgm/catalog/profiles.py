@@ -14,7 +14,7 @@ import yaml
 from pivgm.catalog.explore import Explorer, ExplorerView
 from pivgm.catalog.service import Catalog, DataSelection
 from pivgm.catalog.state import Placement, ViewKind
-from pivgm.errors import NotFoundError
+from pivgm.errors import NotFoundError, in_both
 from pivgm.model import Code, Codelist, Dataflow, LocalizedText
 
 PROFILES_FILE = Path(__file__).resolve().parent / "profiles.yaml"
@@ -138,6 +138,12 @@ def country_code(areas: Codelist, code: str) -> Code:
             f"{code!r} is not a country code of {areas.id}; use an ISO 3166-1 alpha-3 code such as MEX or GTM "
             "(the list is at /countries).",
             country=code,
+            **in_both(
+                f"«{code}» no es un código de país de {areas.id}: use un código ISO 3166-1 alfa-3 como MEX o GTM "
+                "(la lista está en /countries).",
+                f"{code!r} is not a country code of {areas.id}; use an ISO 3166-1 alpha-3 code such as MEX or GTM "
+                "(the list is at /countries).",
+            ),
         )
     return found
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 from pivgm import __version__
 from pivgm.catalog.highlights import Highlight, load_highlights
 from pivgm.catalog.published import PublishedData
-from pivgm.errors import InvalidParameterError, NotFoundError
+from pivgm.errors import InvalidParameterError, NotFoundError, in_both
 from pivgm.model import Dataflow
 from pivgm.model.periods import parse_period
 from pivgm.model.releases import ReleaseInfo
@@ -164,18 +164,29 @@ class Catalog:
         for dimension_id, codes in selection.filters.items():
             dimension = structure.dimension(dimension_id)
             if dimension is None:
+                listed = ", ".join(structure.dimension_ids)
                 raise InvalidParameterError(
-                    f"{dataflow.id} has no dimension {dimension_id!r}; "
-                    f"its dimensions are {', '.join(structure.dimension_ids)}.",
+                    f"{dataflow.id} has no dimension {dimension_id!r}; its dimensions are {listed}.",
                     parameter=dimension_id,
+                    **in_both(
+                        f"{dataflow.id} no tiene la dimensión «{dimension_id}»; sus dimensiones son {listed}.",
+                        f"{dataflow.id} has no dimension {dimension_id!r}; its dimensions are {listed}.",
+                    ),
                 )
             if dimension.codelist is not None:
                 unknown = [c for c in codes if c not in dimension.codelist]
                 if unknown:
+                    codelist = dimension.codelist.id
                     raise NotFoundError(
-                        f"Code {unknown[0]!r} is not in {dimension.codelist.id}, the codelist of {dimension_id}.",
+                        f"Code {unknown[0]!r} is not in {codelist}, the codelist of {dimension_id}.",
                         parameter=dimension_id,
                         value=unknown[0],
+                        **in_both(
+                            f"El código «{unknown[0]}» no está en {codelist}, la lista de códigos de {dimension_id}: "
+                            "quítelo de la dirección o elija uno de la lista.",
+                            f"Code {unknown[0]!r} is not in {codelist}, the codelist of {dimension_id}: remove it "
+                            "from the address or choose one from the list.",
+                        ),
                     )
         start = parse_period(selection.start).start if selection.start else None
         end = parse_period(selection.end).end if selection.end else None

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from pivgm.catalog.explorer_config import ExplorerDefaults
 from pivgm.catalog.service import DataSelection
-from pivgm.errors import InvalidParameterError
+from pivgm.errors import InvalidParameterError, in_both
 from pivgm.model import Dataflow
 from pivgm.model.periods import parse_period
 
@@ -110,10 +110,17 @@ def _dimension_list(name: str, values: Sequence[str], allowed: set[str]) -> list
     dims = [d for d in _codes(values)]
     unknown = [d for d in dims if d not in allowed]
     if unknown:
+        choices = ", ".join(sorted(allowed))
         raise InvalidParameterError(
             f"Parameter {name!r} names {unknown[0]!r}, which is not a dimension of this dataflow; "
-            f"use one of {', '.join(sorted(allowed))}.",
+            f"use one of {choices}.",
             parameter=name,
+            **in_both(
+                f"El parámetro «{name}» nombra «{unknown[0]}», que no es una dimensión de estos datos; use una de "
+                f"estas: {choices}.",
+                f"Parameter {name!r} names {unknown[0]!r}, which is not a dimension of this dataflow; use one of "
+                f"{choices}.",
+            ),
         )
     return dims
 
@@ -153,9 +160,17 @@ def _placements(
             raise InvalidParameterError(
                 f"Placement {values[-1]!r} of {dimension} is not valid; use series, rows, cols or sum.",
                 parameter=FORM_LAYOUT + dimension,
+                **in_both(
+                    f"La ubicación «{values[-1]}» de {dimension} no es válida; use series, rows, cols o sum.",
+                    f"Placement {values[-1]!r} of {dimension} is not valid; use series, rows, cols or sum.",
+                ),
             ) from None
     if placements[TIME] not in (Placement.ROWS, Placement.COLS):
-        raise InvalidParameterError("The period can go to rows or columns only.", parameter="sum")
+        raise InvalidParameterError(
+            "The period can go to rows or columns only.",
+            parameter="sum",
+            **in_both("El periodo solo puede ir a filas o a columnas.", "The period can go to rows or columns only."),
+        )
     return placements
 
 
@@ -165,7 +180,16 @@ def _period(name: str, value: str | None) -> str | None:
     try:
         return str(parse_period(value))
     except InvalidParameterError as error:
-        raise InvalidParameterError(error.message, parameter=name, value=value) from None
+        raise InvalidParameterError(
+            error.message,
+            parameter=name,
+            value=value,
+            **in_both(
+                f"El periodo «{value}» de «{name}» no es válido: escríbalo como AAAA (2023), AAAA-Qn (2023-Q3) o "
+                "AAAA-MM (2023-07).",
+                error.message,
+            ),
+        ) from None
 
 
 def parse_state(
@@ -183,9 +207,16 @@ def parse_state(
         name for name in query if name not in RESERVED and name not in dimensions and not name.startswith(FORM_LAYOUT)
     ]
     if unknown:
+        listed = ", ".join(dimensions)
         raise InvalidParameterError(
-            f"{dataflow.id} has no dimension {unknown[0]!r}; its dimensions are {', '.join(dimensions)}.",
+            f"{dataflow.id} has no dimension {unknown[0]!r}; its dimensions are {listed}.",
             parameter=unknown[0],
+            **in_both(
+                f"{dataflow.id} no tiene la dimensión «{unknown[0]}»: quítela de la dirección. Sus dimensiones son "
+                f"{listed}.",
+                f"{dataflow.id} has no dimension {unknown[0]!r}: remove it from the address. Its dimensions are "
+                f"{listed}.",
+            ),
         )
     filters = {
         d: _all_if_complete(
@@ -199,9 +230,14 @@ def parse_state(
     try:
         view = ViewKind(view_text)
     except ValueError:
+        views = ", ".join(v.value for v in ViewKind)
         raise InvalidParameterError(
-            f"View {view_text!r} does not exist; use one of {', '.join(v.value for v in ViewKind)}.",
+            f"View {view_text!r} does not exist; use one of {views}.",
             parameter="view",
+            **in_both(
+                f"La vista «{view_text}» no existe; use una de estas: {views}.",
+                f"View {view_text!r} does not exist; use one of {views}.",
+            ),
         ) from None
     map_dimension = (query.get("map") or [defaults.map_dimension or ""])[-1] or None
     if map_dimension is not None:

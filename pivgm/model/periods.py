@@ -93,6 +93,8 @@ def _reporting(text: str, start_day: str | None) -> Period:
         kind[0], Frequency.MONTHLY
     )
     number = 1 if kind == "A1" else int(kind[1:])
+    if int(match.group(1)) < 1:
+        raise InvalidParameterError(f"Period {text!r} is not valid: its year must be 0001 or later.", value=text)
     try:
         year_start = date(int(match.group(1)), month, day)
     except ValueError:
@@ -106,6 +108,15 @@ def _reporting(text: str, start_day: str | None) -> Period:
 def parse_period(text: str, start_day: str | None = None) -> Period:
     """Parse an SDMX period, a reporting period counting from ``start_day`` (``--10-01``) when given; raises
     ``InvalidParameterError`` saying which forms are accepted."""
+    try:
+        return _parse_period(text, start_day)
+    except ValueError:  # a well-formed label of a date the calendar lacks: year 0000
+        raise InvalidParameterError(
+            f"Period {text!r} is not valid: its year must be 0001 or later.", value=text
+        ) from None
+
+
+def _parse_period(text: str, start_day: str | None) -> Period:
     value = text.strip()
     if is_reporting_period(value, start_day):
         return _reporting(value, start_day)

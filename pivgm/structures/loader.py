@@ -13,7 +13,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from pivgm.errors import NotFoundError, StructureError
+from pivgm.errors import NotFoundError, StructureError, in_both
 from pivgm.model import (
     Attribute,
     AttributeAttachment,
@@ -60,6 +60,10 @@ class Standard:
             raise NotFoundError(
                 f"Dataflow {dataflow_id!r} does not exist. See /api/dataflows for the list.",
                 dataflow=dataflow_id,
+                **in_both(
+                    f"El conjunto de datos «{dataflow_id}» no existe: la lista está en /catalog (y en /api/dataflows).",
+                    f"Dataflow {dataflow_id!r} does not exist. See /catalog (or /api/dataflows) for the list.",
+                ),
             ) from None
 
     def provider(self, provider_id: str) -> DataProvider:

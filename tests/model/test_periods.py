@@ -21,6 +21,15 @@ def test_sdmx_periods_parse_to_their_first_and_last_day(text, start, end, freque
     assert str(period) == text
 
 
+@pytest.mark.parametrize(
+    ("text", "start_day"), [("0000", None), ("0000-12", None), ("0000-Q1", None), ("0000-A1", None)]
+)
+def test_a_period_of_year_zero_is_refused_not_a_crash(text, start_day):
+    """The calendar has no year 0: a well-formed label of it is refused like any other bad period."""
+    with pytest.raises(InvalidParameterError, match="0001 or later"):
+        parse_period(text, start_day)
+
+
 @pytest.mark.parametrize("text", ["", "23", "2023-13", "2023-Q5", "2023/07", "julio 2023", "2023-7"])
 def test_malformed_periods_are_refused_with_the_accepted_forms(text):
     with pytest.raises(InvalidParameterError, match="YYYY-MM"):

@@ -99,6 +99,8 @@ def test_unknown_dataflows_codes_and_paths_are_404_with_a_json_error(client, url
     "params",
     [
         {"from": "2020-13"},
+        {"from": "0000"},
+        {"to": "0000-01"},
         {"to": "last year"},
         {"from": "2021", "to": "2019"},
         {"limit": "ten"},

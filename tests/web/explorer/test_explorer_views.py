@@ -92,24 +92,36 @@ def test_opening_the_shared_url_reproduces_the_view(client, get_page):
 
 
 @pytest.mark.parametrize(
-    ("params", "status", "words"),
+    ("params", "status", "spanish", "english"),
     [
-        ({"FOO": "1"}, 422, "has no dimension 'FOO'"),
-        ({"CITIZENSHIP": "XYZ"}, 404, "Code 'XYZ' is not in CL_AREA"),
-        ({"from": "2023-13"}, 422, "is not valid"),
-        ({"view": "pie"}, 422, "View 'pie' does not exist"),
-        ({"sum": "TIME_PERIOD"}, 422, "rows or columns"),
+        ({"FOO": "1"}, 422, "no tiene la dimensión «FOO»: quítela", "has no dimension 'FOO': remove it"),
+        ({"asOf": "x"}, 422, "no tiene la dimensión «asOf»", "has no dimension 'asOf'"),
+        ({"CITIZENSHIP": "XYZ"}, 404, "El código «XYZ» no está en CL_AREA", "Code 'XYZ' is not in CL_AREA"),
+        ({"from": "2023-13"}, 422, "El periodo «2023-13» de «from» no es válido", "'2023-13' is not valid"),
+        ({"from": "0000"}, 422, "El periodo «0000» de «from» no es válido", "its year must be 0001 or later"),
+        ({"view": "pie"}, 422, "La vista «pie» no existe", "View 'pie' does not exist"),
+        ({"sum": "TIME_PERIOD"}, 422, "solo puede ir a filas o a columnas", "rows or columns"),
+        ({"rows": "FOO"}, 422, "nombra «FOO», que no es una dimensión", "names 'FOO', which is not a dimension"),
     ],
 )
-def test_bad_parameters_get_a_page_that_says_what_is_wrong(client, params, status, words):
-    response = client.get("/explore/DF_IRREGULAR_TRANSIT", params=params)
-    assert response.status_code == status
-    assert response.headers["content-type"].startswith("text/html")
-    assert words in response.text.replace("&#39;", "'")
+def test_bad_parameters_get_a_page_that_says_what_is_wrong_in_its_language(client, params, status, spanish, english):
+    """Fails if the error page shows the error's English message on a Spanish page (``said_in``)."""
+    for language, words in (("es", spanish), ("en", english)):
+        response = client.get("/explore/DF_IRREGULAR_TRANSIT", params={**params, "lang": language})
+        assert response.status_code == status
+        assert response.headers["content-type"].startswith("text/html")
+        assert words in response.text.replace("&#39;", "'"), language
 
 
-def test_an_unknown_dataflow_is_a_404_page(client):
-    assert client.get("/explore/DF_NOPE").status_code == 404
+def test_an_unknown_dataflow_or_country_is_a_404_page_in_its_language(client):
+    for path, spanish, english in (
+        ("/explore/DF_NOPE", "El conjunto de datos «DF_NOPE» no existe", "Dataflow 'DF_NOPE' does not exist"),
+        ("/country/ZZZ", "«ZZZ» no es un código de país", "'ZZZ' is not a country code"),
+    ):
+        for language, words in (("es", spanish), ("en", english)):
+            response = client.get(path, params={"lang": language})
+            assert response.status_code == 404
+            assert words in response.text.replace("&#39;", "'"), (path, language)
 
 
 def test_filters_list_codes_with_names_and_counts_in_the_page_language(get_page):
