@@ -7,6 +7,7 @@ from typing import Any
 from pivgm.catalog.service import HighlightView
 from pivgm.model.periods import parse_period
 from pivgm.web.chart_parts import axis_labels, error_bars
+from pivgm.web.formats import estimate_places
 from pivgm.web.i18n import translate
 
 
@@ -95,8 +96,9 @@ def highlight_spec(view: HighlightView, language: str) -> dict[str, Any]:
     mark = {"type": view.highlight.mark, "tooltip": True, **({"point": False} if view.highlight.mark == "line" else {})}
     drawn: dict[str, Any] = {"mark": mark, "encoding": encoding}
     if any("moe" in r for r in rows):
-        encoding["tooltip"][-1]["format"] = ",.1f"
-        encoding["tooltip"].append({"field": "moe", "title": "±", "format": ",.1f"})
+        places = max(estimate_places(r["value"], r["moe"]) for r in rows if "moe" in r)
+        encoding["tooltip"][-1]["format"] = f",.{places}f"
+        encoding["tooltip"].append({"field": "moe", "title": "±", "format": f",.{places}f"})
         bars = error_bars("y", {**encoding, "color": encoding.get("color", {"value": "#1f2933"})})
         drawn = {"layer": [drawn, bars]}
     return {

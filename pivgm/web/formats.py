@@ -97,5 +97,16 @@ def decimals_for(value: float | None) -> int:
     return 1 if abs(value) >= 100 else 2
 
 
+def _places(number: float, most: int = 3) -> int:
+    """The decimals a published figure is given with: 0.4 -> 1, 1.25 -> 2, 37.0 -> 0."""
+    return next((d for d in range(most) if round(number, d) == round(number, most)), most)
+
+
+def estimate_places(value: float, moe: float) -> int:
+    """The decimals of a survey estimate and its margin of error, the same for both and enough for either:
+    37.0 ± 0.4 (not "37 ± 0"), 34.0 ± 1.1, 12.25 ± 0.5 -> 2."""
+    return max(_places(value), _places(moe))
+
+
 def number_label(value: float | None, language: str) -> str:
     return format_number(value, language, decimals_for(value))

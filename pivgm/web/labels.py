@@ -10,7 +10,7 @@ from fastapi import Request
 from pivgm.catalog.grid import Cell
 from pivgm.model import Codelist, Dataflow
 from pivgm.web.comments import comment_in
-from pivgm.web.formats import decimals_for, number_label, period_label
+from pivgm.web.formats import decimals_for, estimate_places, number_label, period_label
 from pivgm.web.i18n import (
     format_count,
     format_money,
@@ -95,7 +95,7 @@ class Labels:
         if cell is None or cell.value is None:
             return number_label(None, self.numbers)
         if cell.moe is not None:
-            places = min(decimals_for(cell.value), 1 if round(cell.value, 1) == cell.value else 2)
+            places = estimate_places(cell.value, cell.moe)
             value, margin = (format_number(v, self.numbers, places) for v in (cell.value, cell.moe))
             return f"{value} ± {margin}"
         if cell.unit in COUNTED_UNITS:

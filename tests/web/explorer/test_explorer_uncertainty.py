@@ -159,3 +159,12 @@ def test_gaps_clear_of_zero_and_estimates_are_not_called_insignificant(get_page)
     share = {"STATE": "US-MO", "COUNTRY_OF_BIRTH": "CAR", "INDICATOR": "OCC_CONSTRUCTION", "lang": "en"}
     html = get_page(FLOW, view="ranked", **share)
     assert "5.7 ± 7.1" in html and not any(NOT_SIGNIFICANT in n for n in notes(html))
+
+
+def test_value_and_margin_are_written_with_the_margins_precision(get_page):
+    """Mexican-born 2018: 37.0 ± 0.4, not "37 ± 0" (a trailing zero dropped the decimal, the margin was rounded)."""
+    for language in ("en", "es"):
+        html = get_page(FLOW, view="table", COUNTRY_OF_BIRTH="MEX", lang=language)
+        assert "37.0 ± 0.4" in html and "37 ± 0" not in html, language
+        assert not re.search(r"(?<![\d.,])\d+ ± \d+(?![\d.,])", html), language  # no estimate rounded to whole numbers
+    assert "37.0 ± 0.4" in get_page("/country/MEX", lang="es")
