@@ -17,6 +17,7 @@ from typing import Protocol
 
 import pyarrow as pa
 
+from pivgm.catalog.decimals import stored_columns, with_computed
 from pivgm.catalog.service import Catalog
 from pivgm.errors import NotFoundError
 from pivgm.model import Dataflow
@@ -204,7 +205,8 @@ def observation_stream(
     optional: Sequence[str] = (),
 ) -> ObservationStream:
     """The selected observations of the release in force (with the drafts ``drafts`` reads), as Arrow batches;
-    ``optional`` columns (``LAST_UPDATED``) follow the others when the data hold them.
+    ``optional`` columns (``LAST_UPDATED``) follow the others when the data hold them. ``columns`` may name
+    computed attributes (``DECIMALS``): they are added to what is read (``pivgm.catalog.decimals``).
 
     Raises ``NotFoundError`` when the dataflow has no release (nor draft to read), the data were published
     before ``updated_after``, or nothing matches (checked before the first batch is handed out, so a
@@ -214,8 +216,8 @@ def observation_stream(
     snapshot = _snapshot(catalog, dataflow, selection.providers, drafts)
     _check_updated(snapshot, dataflow_id, selection.updated_after)
     held = warehouse_series.snapshot_columns(catalog.published.reader, snapshot.data) if optional else frozenset()
-    selected = [*(columns or dataflow.structure.column_ids), *(c for c in optional if c in held)]
-    query = _series_query(dataflow, selection, selected, list(snapshot.within))
+    selected = [*(columns or dataflow.structure.published_column_ids), *(c for c in optional if c in held)]
+    query = _series_query(dataflow, selection, stored_columns(dataflow, selected), list(snapshot.within))
     reader = catalog.published.reader
     if selection.updated_after is not None and drafts is None and not selection.distinct:
         changes = _changes(catalog, dataflow, selection, query, snapshot, selection.updated_after)
@@ -224,7 +226,7 @@ def observation_stream(
     else:
         stream = warehouse_series.stream_observations(reader, snapshot.data, query, batch_rows)
         empty = f"No observations of {dataflow_id} match the query."
-    batches = iter(stream)
+    batches = with_computed(dataflow, selected, iter(stream))
     first = next((b for b in batches if b.num_rows), None)
     if first is None:
         raise NotFoundError(empty, dataflow=dataflow_id)

@@ -1,6 +1,6 @@
 """The information model: plain typed data following SDMX, with no I/O."""
 
-from pivgm.model.hierarchy import HierarchicalCode, Hierarchy
+from pivgm.model.hierarchy import HierarchicalCode, Hierarchy, HierarchyAssociation
 from pivgm.model.periods import Frequency, Period, parse_period
 from pivgm.model.structure import (
     Attribute,
@@ -33,6 +33,7 @@ __all__ = [
     "Frequency",
     "HierarchicalCode",
     "Hierarchy",
+    "HierarchyAssociation",
     "LocalizedText",
     "Measure",
     "Period",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from pivgm.model.structure import Codelist, LocalizedText, empty_text
+from pivgm.model.structure import Codelist, Dataflow, LocalizedText, empty_text
 
 
 @dataclass(frozen=True)
@@ -50,3 +50,31 @@ class Hierarchy:
     def groups(self) -> list[HierarchicalCode]:
         """The codes that group others, from the top down."""
         return [node for node in self.walk() if node.children]
+
+
+@dataclass(frozen=True)
+class HierarchyAssociation:
+    """SDMX 3.0: a hierarchy linked to a dimension of a data structure in the context of a dataflow (the regions
+    of the Americas over a dataflow's reporting areas), which tells a client the tree the dimension's codes sit
+    in. The hierarchy holds every code the dimension may take in that dataflow."""
+
+    id: str
+    agency: str
+    version: str
+    name: LocalizedText
+    hierarchy: Hierarchy
+    dataflow: Dataflow
+    dimension: str
+
+    @property
+    def urn(self) -> str:
+        return f"urn:sdmx:org.sdmx.infomodel.codelist.HierarchyAssociation={self.agency}:{self.id}({self.version})"
+
+    @property
+    def linked_object(self) -> str:
+        """The URN of the dimension the hierarchy is linked to."""
+        structure = self.dataflow.structure
+        return (
+            "urn:sdmx:org.sdmx.infomodel.datastructure.Dimension="
+            f"{structure.agency}:{structure.id}({structure.version}).{self.dimension}"
+        )

@@ -135,11 +135,15 @@ class AttributeAttachment(StrEnum):
 
 @dataclass(frozen=True)
 class Attribute:
+    """An attribute of a data structure; a ``computed`` one (DECIMALS) is never stored: it is derived on read
+    from the dataflow's metadata, so every release carries it."""
+
     id: str
     name: LocalizedText
     codelist: Codelist | None
     attachment: AttributeAttachment
     mandatory: bool = False
+    computed: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,7 +154,12 @@ class Measure:
 
 @dataclass(frozen=True)
 class DataStructure:
-    """A data structure definition (DSD): dimensions in key order, then time, one measure, attributes."""
+    """A data structure definition (DSD): dimensions in key order, then time, one measure, attributes.
+
+    ``attributes`` are those the data hold (what submissions carry and releases store);
+    ``published_attributes`` are those the DSD declares and published data carry, computed ones included,
+    in the DSD's order (empty: the stored ones).
+    """
 
     id: str
     agency: str
@@ -160,12 +169,20 @@ class DataStructure:
     time_dimension: str
     measure: Measure
     attributes: tuple[Attribute, ...]
+    published_attributes: tuple[Attribute, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.published_attributes:
+            object.__setattr__(self, "published_attributes", self.attributes)
 
     def dimension(self, dimension_id: str) -> Dimension | None:
         return next((d for d in self.dimensions if d.id == dimension_id), None)
 
     def attribute(self, attribute_id: str) -> Attribute | None:
         return next((a for a in self.attributes if a.id == attribute_id), None)
+
+    def published_attribute(self, attribute_id: str) -> Attribute | None:
+        return next((a for a in self.published_attributes if a.id == attribute_id), None)
 
     @property
     def dimension_ids(self) -> tuple[str, ...]:
@@ -180,9 +197,15 @@ class DataStructure:
         """The columns of an observation table for this structure, in order."""
         return (*self.dimension_ids, self.time_dimension, self.measure.id, *self.attribute_ids)
 
+    @property
+    def published_column_ids(self) -> tuple[str, ...]:
+        """The columns of published observations: the stored ones with the computed attributes in place."""
+        attributes = (a.id for a in self.published_attributes)
+        return (*self.dimension_ids, self.time_dimension, self.measure.id, *attributes)
+
     def codelists(self) -> tuple[Codelist, ...]:
         seen: dict[str, Codelist] = {}
-        components: tuple[Dimension | Attribute, ...] = (*self.dimensions, *self.attributes)
+        components: tuple[Dimension | Attribute, ...] = (*self.dimensions, *self.published_attributes)
         for component in components:
             if component.codelist is not None:
                 seen.setdefault(component.codelist.id, component.codelist)
@@ -221,6 +244,11 @@ class Dataflow:
     metadata: ReferenceMetadata
     defaults: Mapping[str, str] = field(default_factory=dict)
     constraints: Mapping[str, frozenset[str]] = field(default_factory=dict)  # dimension -> the codes allowed
+    decimals: Mapping[str, int] = field(default_factory=dict)  # unit of measure -> decimals published with
+
+    def decimals_for(self, unit: str | None) -> int | None:
+        """How many decimals a series in ``unit`` is published with (None: no unit, as a deleted key's)."""
+        return None if unit is None else self.decimals.get(unit)
 
     @property
     def urn(self) -> str:

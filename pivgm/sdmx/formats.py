@@ -155,6 +155,17 @@ FORMATS: tuple[Format, ...] = (
 UPDATED_FORMATS = frozenset({"csvdata-2.0"})
 """Data formats with a column for each observation's last update (SDMX-CSV 2.0's custom ``UPDATED``)."""
 
+ASSOCIATION = "hierarchyassociation"
+
+
+def carries_associations(format_: Format, resource: str, references: str) -> bool:
+    """Whether a structure answer in ``format_`` holds SDMX 3.0 hierarchy associations (and what is reached
+    through them): SDMX-JSON 2.0 always; SDMX-ML 3.0 only when the query names them, since sdmx1's SDMX-ML 3.0
+    reader stops at them; SDMX 2.1 formats never, having no such artefact."""
+    if format_.name == "structure-json-2.0":
+        return True
+    return format_.name == "structure-3.0" and ASSOCIATION in {resource, references}
+
 
 def _normal_version(version: str) -> str:
     """``2.1`` = ``2.1.0``; ``1.0.0`` = ``1.0``."""

@@ -10,7 +10,15 @@ from typing import TypeVar
 
 import pyarrow as pa
 
-from pivgm.model import Codelist, ConceptScheme, Dataflow, DataStructure, Hierarchy, LocalizedText
+from pivgm.model import (
+    Codelist,
+    ConceptScheme,
+    Dataflow,
+    DataStructure,
+    Hierarchy,
+    HierarchyAssociation,
+    LocalizedText,
+)
 from pivgm.sdmx.query import TIME_AT_OBSERVATION, DataDetail
 
 SENDER = "PIVGM"
@@ -56,7 +64,7 @@ class DataProviderScheme:
         return f"urn:sdmx:org.sdmx.infomodel.base.DataProviderScheme={self.agency}:{self.id}({self.version})"
 
 
-Artefact = Dataflow | DataStructure | Codelist | ConceptScheme | DataProviderScheme | Hierarchy
+Artefact = Dataflow | DataStructure | Codelist | ConceptScheme | DataProviderScheme | Hierarchy | HierarchyAssociation
 
 
 def concept_scheme_urn(scheme: ConceptScheme) -> str:
@@ -113,6 +121,7 @@ class StructureMessage:
     concept_schemes: tuple[ConceptScheme, ...] = ()
     provider_schemes: tuple[DataProviderScheme, ...] = ()
     hierarchies: tuple[Hierarchy, ...] = ()
+    associations: tuple[HierarchyAssociation, ...] = ()  # SDMX 3.0 only (``StructureQuery.associations``)
     constraints: tuple[CubeRegion, ...] = ()
     concepts: ConceptScheme | None = None
     detail: Mapping[str, str] = field(default_factory=dict)

@@ -65,6 +65,7 @@ class StructureQuery:
     items: Selector = Selector()
     references: str = "none"
     detail: StructureDetail = StructureDetail.FULL
+    associations: bool = False  # the answer's format carries SDMX 3.0 hierarchy associations (see formats)
 
 
 @dataclass(frozen=True)

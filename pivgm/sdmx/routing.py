@@ -39,6 +39,7 @@ STRUCTURE_RESOURCES = (
     "dataproviderscheme",
     "hierarchicalcodelist",  # v1.5 (SDMX 2.1); the same artefacts as v2's hierarchy
     "hierarchy",
+    "hierarchyassociation",  # SDMX 3.0 (SDMX-ML 3.0, SDMX-JSON 2.0)
 )
 # Other structure resources of the standard: valid queries, but this service has no such artefacts.
 EMPTY_RESOURCES = {
@@ -65,7 +66,6 @@ EMPTY_RESOURCES = {
     "namepersonalisationscheme",
     "namealiasscheme",
     "valuelist",
-    "hierarchyassociation",
     "datastructuremap",
     "representationmap",
     "structuremap",

@@ -56,6 +56,12 @@ def _merge(filters: dict[str, list[str]], extra: Mapping[str, Sequence[str]], st
     """Add v2 component filters (``c[DIM]=``) to the key's, checking components and codes."""
     for component_id, codes in extra.items():
         component = structure.dimension(component_id) or structure.attribute(component_id)
+        if component is None and structure.published_attribute(component_id) is not None:
+            raise QuerySyntaxError(
+                f"c[{component_id}]: {component_id} is computed from each series' unit and cannot filter; "
+                "filter on c[UNIT_MEASURE] instead.",
+                parameter=component_id,
+            )
         if component is None:
             raise QuerySyntaxError(
                 f"c[{component_id}]: {structure.id} has no component {component_id!r}.", parameter=component_id
@@ -309,20 +315,20 @@ def _columns(structure: DataStructure, detail: DataDetail, attributes: Sequence[
         return dimensions
     if detail is DataDetail.NODATA:
         kept = {AttributeAttachment.SERIES, AttributeAttachment.DATAFLOW}
-        return dimensions + [a.id for a in structure.attributes if a.attachment in kept]
+        return dimensions + [a.id for a in structure.published_attributes if a.attachment in kept]
     observation = [*dimensions, structure.time_dimension, structure.measure.id]
     if detail is DataDetail.DATAONLY:
         return observation
     if attributes is None:
-        return list(structure.column_ids)
+        return list(structure.published_column_ids)
     return observation + _chosen_attributes(structure, attributes)
 
 
 def _chosen_attributes(structure: DataStructure, asked: Sequence[str]) -> list[str]:
     """The attribute ids ``attributes=`` names: one attachment level, or ids of the DSD (else a 400)."""
     if len(asked) == 1 and asked[0] in LEVELS:
-        return [a.id for a in structure.attributes if a.attachment is LEVELS[asked[0]]]
-    known = {a.id for a in structure.attributes}
+        return [a.id for a in structure.published_attributes if a.attachment is LEVELS[asked[0]]]
+    known = {a.id for a in structure.published_attributes}
     unknown = [a for a in asked if a not in known]
     if unknown:
         raise QuerySyntaxError(
@@ -330,4 +336,4 @@ def _chosen_attributes(structure: DataStructure, asked: Sequence[str]) -> list[s
             f"{', '.join(sorted(known))}, or use dsd, all, none, dataset, series or obs.",
             parameter="attributes",
         )
-    return [a.id for a in structure.attributes if a.id in asked]
+    return [a.id for a in structure.published_attributes if a.id in asked]

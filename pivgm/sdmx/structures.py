@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from pivgm.model import Codelist, ConceptScheme, Dataflow, DataStructure, Hierarchy
-from pivgm.sdmx.errors import NoResultsError
+from pivgm.model import Codelist, ConceptScheme, Dataflow, DataStructure, Hierarchy, HierarchyAssociation
+from pivgm.sdmx.errors import NoResultsError, NotAcceptableError
 from pivgm.sdmx.messages import (
     Artefact,
     DataProviderScheme,
@@ -25,6 +25,7 @@ RESOURCE_OF: dict[type, str] = {
     ConceptScheme: "conceptscheme",
     DataProviderScheme: "dataproviderscheme",
     Hierarchy: "hierarchy",
+    HierarchyAssociation: "hierarchyassociation",
 }
 ALIASES = {"hierarchicalcodelist": "hierarchy"}  # SDMX 2.1's name for the same artefacts
 STUB_DETAIL = {
@@ -41,6 +42,7 @@ class Universe:
 
     standard: Standard
     providers: DataProviderScheme
+    associations: bool = False  # SDMX 3.0 hierarchy associations are artefacts (and links) of this answer
 
     def artefacts(self) -> list[Artefact]:
         dataflows = list(self.standard.dataflows.values())
@@ -51,6 +53,7 @@ class Universe:
             self.standard.concepts,
             self.providers,
             *self.standard.hierarchies.values(),
+            *(self.standard.associations.values() if self.associations else ()),
         ]
 
     def children(self, artefact: Artefact) -> list[Artefact]:
@@ -60,6 +63,8 @@ class Universe:
             return [*artefact.codelists(), self.standard.concepts]
         if isinstance(artefact, Hierarchy):
             return [artefact.codelist]
+        if isinstance(artefact, HierarchyAssociation):
+            return [artefact.hierarchy, artefact.dataflow]
         return []
 
     def parents(self, artefact: Artefact) -> list[Artefact]:
@@ -71,6 +76,9 @@ class Universe:
             return [*users, *(h for h in self.standard.hierarchies.values() if h.codelist.urn == artefact.urn)]
         if isinstance(artefact, ConceptScheme):
             return list(structures)
+        if isinstance(artefact, Dataflow | Hierarchy) and self.associations:  # the associations that name it
+            associations = self.standard.associations.values()
+            return [a for a in associations if urn_of(artefact) in {a.hierarchy.urn, a.dataflow.urn}]
         return []
 
 
@@ -143,7 +151,7 @@ def _partial(
     used_codes: Callable[[Dataflow], Mapping[str, frozenset[str]]],
 ) -> dict[str, frozenset[str]]:
     """Items to keep per item scheme: the queried items, and with ``referencepartial`` the concepts the
-    structures use and the codes the dataflows have data for."""
+    structures use and the codes the dataflows have data for (and those of the hierarchies the message holds)."""
     partial: dict[str, frozenset[str]] = {}
     if query.items.values is not None:
         for artefact in main:
@@ -153,8 +161,11 @@ def _partial(
         return partial
     dataflows = [a for a in main if isinstance(a, Dataflow)]
     structures = [a for a in main if isinstance(a, DataStructure)] + [d.structure for d in dataflows]
-    concepts = frozenset(c for s in structures for c in s.column_ids)
+    concepts = frozenset(c for s in structures for c in s.published_column_ids)
     codes = _used_codes_by_codelist(dataflows, used_codes)
+    for hierarchy in (a for a in [*main, *referenced] if isinstance(a, Hierarchy)):  # a tree needs its codes
+        if hierarchy.codelist.urn in codes:
+            codes[hierarchy.codelist.urn].update(node.code for node in hierarchy.walk())
     for artefact in referenced:
         if isinstance(artefact, ConceptScheme) and structures:
             partial[urn_of(artefact)] = concepts
@@ -175,7 +186,15 @@ def answer_structure_query(
     query: StructureQuery,
     used_codes: Callable[[Dataflow], Mapping[str, frozenset[str]]],
 ) -> StructureMessage:
-    """The structure message for ``query``; raises ``NoResultsError`` when nothing matches."""
+    """The structure message for ``query``; raises ``NoResultsError`` when nothing matches, and
+    ``NotAcceptableError`` for hierarchy associations asked in a format without them."""
+    if ALIASES.get(query.resource, query.resource) == "hierarchyassociation" and not query.associations:
+        raise NotAcceptableError(
+            "Hierarchy associations are SDMX 3.0 artefacts: ask for SDMX-ML 3.0 "
+            "(application/vnd.sdmx.structure+xml;version=3.0.0) or SDMX-JSON 2.0 "
+            "(application/vnd.sdmx.structure+json;version=2.0.0)."
+        )
+    universe = replace(universe, associations=query.associations)
     main = [a for a in universe.artefacts() if _matches(a, query)]
     if not main:
         raise NoResultsError(
@@ -196,6 +215,7 @@ def answer_structure_query(
         concept_schemes=tuple(grouped[ConceptScheme]),  # type: ignore[arg-type]
         provider_schemes=tuple(grouped[DataProviderScheme]),  # type: ignore[arg-type]
         hierarchies=tuple(grouped[Hierarchy]),  # type: ignore[arg-type]
+        associations=tuple(grouped[HierarchyAssociation]),  # type: ignore[arg-type]
         concepts=universe.standard.concepts,
         detail=_detail(main, referenced, query.detail),
         partial=_partial(main, referenced, query, used_codes),

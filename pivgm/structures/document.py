@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pivgm.model import Codelist, Dataflow, HierarchicalCode, Hierarchy
+from pivgm.model import Codelist, Dataflow, HierarchicalCode, Hierarchy, HierarchyAssociation
 from pivgm.structures.loader import Standard
 
 LARGE_CODELIST = 40
@@ -27,11 +27,20 @@ def _dataflow_section(dataflow: Dataflow) -> list[str]:
             f"| {dimension.position + 1} | `{dimension.id}` | {dimension.name.get('en')} / "
             f"{dimension.name.get('es')} | {codelist} |"
         )
-    attributes = ", ".join(f"`{a.id}`" + (f" (`{a.codelist.id}`)" if a.codelist else "") for a in structure.attributes)
+    attributes = ", ".join(
+        f"`{a.id}`" + (f" (`{a.codelist.id}`{', computed' if a.computed else ''})" if a.codelist else "")
+        for a in structure.published_attributes
+    )
     defaults = ", ".join(f"`{k}={v}`" for k, v in dataflow.defaults.items())
+    unit = dataflow.defaults.get("UNIT_MEASURE")
+    decimals = (
+        f" Decimals: {dataflow.decimals_for(unit)} (`{unit}`)."
+        if unit
+        else " Decimals: by each series' unit (common.yaml)."
+    )
     lines += [
         "",
-        f"Attributes: {attributes}. Defaults: {defaults}.",
+        f"Attributes: {attributes}. Defaults: {defaults}.{decimals}",
         "",
         f"Source: {dataflow.metadata.source.get('en')} Licence: {dataflow.metadata.licence.get('en') or 'see source'}.",
         "",
@@ -67,7 +76,7 @@ def _hierarchy_lines(node: HierarchicalCode, codelist: Codelist, depth: int) -> 
     return [line] + [row for child in groups for row in _hierarchy_lines(child, codelist, depth + 1)]
 
 
-def _hierarchy_section(hierarchy: Hierarchy) -> list[str]:
+def _hierarchy_section(hierarchy: Hierarchy, associations: list[HierarchyAssociation]) -> list[str]:
     lines = [
         f"### `{hierarchy.id}` — {hierarchy.name.get('en')} / {hierarchy.name.get('es')} "
         f"(over `{hierarchy.codelist.id}`)",
@@ -75,6 +84,9 @@ def _hierarchy_section(hierarchy: Hierarchy) -> list[str]:
     ]
     for root in hierarchy.codes:
         lines += _hierarchy_lines(root, hierarchy.codelist, 0)
+    if associations:
+        linked = ", ".join(f"`{a.dataflow.id}`" for a in associations)
+        lines += ["", f"Associated with `{associations[0].dimension}` in {linked}."]
     return [*lines, ""]
 
 
@@ -100,7 +112,8 @@ def standard_markdown(standard: Standard) -> str:
         lines += _codelist_section(codelist)
     lines += ["## Hierarchies", ""]
     for hierarchy in standard.hierarchies.values():
-        lines += _hierarchy_section(hierarchy)
+        linked = [a for a in standard.associations.values() if a.hierarchy.id == hierarchy.id]
+        lines += _hierarchy_section(hierarchy, linked)
     return "\n".join(lines).rstrip() + "\n"
 
 

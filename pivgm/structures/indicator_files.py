@@ -122,6 +122,7 @@ def indicator_dataflow(indicator_id: str, raw: Mapping[str, Any], dataflows: Map
         "description": raw["description"],
         "dimensions": raw["dimensions"],
         "defaults": {} if raw["unit"] == FROM_INPUT else {"UNIT_MEASURE": raw["unit"]},
+        **({"decimals": raw["decimals"]} if raw.get("decimals") else {}),
         "metadata": metadata,
     }
 

@@ -29,9 +29,9 @@ from pivgm.model import (
     Measure,
     ReferenceMetadata,
 )
-from pivgm.model.hierarchy import Hierarchy
+from pivgm.model.hierarchy import Hierarchy, HierarchyAssociation
 from pivgm.model.indicator import Indicator, MirrorRule, Route
-from pivgm.structures.hierarchy_files import hierarchy
+from pivgm.structures.hierarchy_files import associations, hierarchy
 from pivgm.structures.indicator_files import indicator, indicator_dataflow
 from pivgm.structures.mirror_rules import mirror_rules, routes
 
@@ -50,6 +50,7 @@ class Standard:
     indicators: Mapping[str, Indicator] = field(default_factory=dict)
     mirrors: Mapping[str, MirrorRule] = field(default_factory=dict)
     hierarchies: Mapping[str, Hierarchy] = field(default_factory=dict)  # groupings of codes, by id
+    associations: Mapping[str, HierarchyAssociation] = field(default_factory=dict)  # hierarchy -> dimension, by id
     routes: Mapping[str, Route] = field(default_factory=dict)
     disaggregations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # expected, by dataflow
 
@@ -189,12 +190,15 @@ class _Builder:
 
     def attribute(self, raw: Mapping[str, Any]) -> Attribute:
         concept = self.concept(raw["id"])
+        if raw.get("computed") and raw["id"] != "DECIMALS":
+            raise StructureError(f"{self.where}: only DECIMALS is computed on read, not {raw['id']!r}.")
         return Attribute(
             id=raw["id"],
             name=_text(raw["name"]) if raw.get("name") else concept.name,
             codelist=self.codelist(raw.get("codelist")),
             attachment=AttributeAttachment(raw.get("attachment", "observation")),
             mandatory=bool(raw.get("mandatory", False)),
+            computed=bool(raw.get("computed", False)),
         )
 
 
@@ -220,7 +224,7 @@ def _dataflow(
     agency = common["agency"]
     version = str(raw.get("version", "1.0"))
     dimensions = tuple(builder.dimension(d, i) for i, d in enumerate(raw["dimensions"]))
-    attributes = tuple(builder.attribute(a) for a in (*raw.get("attributes", ()), *common["attributes"]))
+    published = tuple(builder.attribute(a) for a in (*raw.get("attributes", ()), *common["attributes"]))
     structure = DataStructure(
         id=dataflow_id.replace("DF_", "DSD_", 1),
         agency=agency,
@@ -229,7 +233,8 @@ def _dataflow(
         dimensions=dimensions,
         time_dimension=builder.concept(common["time_dimension"]).id,
         measure=Measure(id=common["measure"], name=builder.concept(common["measure"]).name),
-        attributes=attributes,
+        attributes=tuple(a for a in published if not a.computed),
+        published_attributes=published,
     )
     defaults = {**common.get("defaults", {}), **(raw.get("defaults") or {})}
     return Dataflow(
@@ -243,7 +248,25 @@ def _dataflow(
         metadata=_metadata(raw.get("metadata") or {}),
         defaults={str(k): str(v) for k, v in defaults.items()},
         constraints={str(k): frozenset(str(c) for c in v) for k, v in (raw.get("constraints") or {}).items()},
+        decimals={str(k): int(v) for k, v in {**common.get("decimals", {}), **(raw.get("decimals") or {})}.items()},
     )
+
+
+def _check_decimals(dataflow: Dataflow) -> None:
+    """Every unit of measure has its decimals (DECIMALS is mandatory), each a code of the attribute's codelist."""
+    decimals = dataflow.structure.published_attribute("DECIMALS")
+    unit = dataflow.structure.attribute("UNIT_MEASURE")
+    if decimals is None or unit is None or unit.codelist is None:
+        return
+    missing = [code.id for code in unit.codelist if code.id not in dataflow.decimals]
+    if missing:
+        raise StructureError(f"{dataflow.id}: no decimals for unit {missing[0]!r} (common.yaml `decimals`).")
+    unknown = [u for u in dataflow.decimals if u not in unit.codelist]
+    if unknown:
+        raise StructureError(f"{dataflow.id}: decimals for {unknown[0]!r}, not a code of {unit.codelist.id}.")
+    places = [str(n) for n in dataflow.decimals.values() if decimals.codelist and str(n) not in decimals.codelist]
+    if places:
+        raise StructureError(f"{dataflow.id}: {places[0]} decimals is not a code of CL_DECIMALS.")
 
 
 def _check_defaults(dataflow: Dataflow) -> None:
@@ -279,6 +302,7 @@ def load_standard(directory: Path = STRUCTURES_DIR) -> Standard:
         builder = _Builder(concepts, codelists, f"dataflows/{dataflow_id}")
         dataflow = _dataflow(dataflow_id, _read(path, "dataflow"), common, builder)
         _check_defaults(dataflow)
+        _check_decimals(dataflow)
         dataflows[dataflow_id] = dataflow
     indicators = _indicators(directory, common, concepts, codelists, dataflows)
     providers = {
@@ -297,11 +321,18 @@ def load_standard(directory: Path = STRUCTURES_DIR) -> Standard:
         if unknown:
             raise StructureError(f"providers.yaml: {provider.id} reports for {unknown[0]!r}, not in CL_AREA.")
     hierarchies: dict[str, Hierarchy] = {}
+    linked: dict[str, HierarchyAssociation] = {}
     for path in sorted((directory / "hierarchies").glob("*.yaml")):
-        found = hierarchy(_read(path, "hierarchy"), codelists, f"hierarchies/{path.name}")
+        raw = _read(path, "hierarchy")
+        found = hierarchy(raw, codelists, f"hierarchies/{path.name}")
         if found.id != path.stem:
             raise StructureError(f"hierarchies/{path.name}: the id {found.id!r} must equal the file name.")
         hierarchies[found.id] = found
+        for association in associations(raw, found, dataflows, f"hierarchies/{path.name}"):
+            if association.id in linked:  # one tree per dimension of a dataflow, which a client can rely on
+                other = linked[association.id].hierarchy.id
+                raise StructureError(f"hierarchies/{path.name}: {association.id} is already {other}'s.")
+            linked[association.id] = association
     return Standard(
         agency=common["agency"],
         concepts=concepts,
@@ -311,6 +342,7 @@ def load_standard(directory: Path = STRUCTURES_DIR) -> Standard:
         indicators=indicators,
         mirrors=mirror_rules(_read(directory / "mirrors.yaml", "mirrors"), dataflows, providers),
         hierarchies=hierarchies,
+        associations=linked,
         routes=routes(_read(directory / "routes.yaml", "routes"), dataflows, providers),
         disaggregations=_disaggregations(_read(directory / "quality.yaml", "quality"), dataflows),
     )
@@ -350,5 +382,6 @@ def _indicators(
         builder = _Builder(concepts, codelists, f"indicators/{indicator_id}")
         dataflow = _dataflow(indicator_id, content, common, builder)
         _check_defaults(dataflow)
+        _check_decimals(dataflow)
         dataflows[indicator_id] = dataflow
     return {indicator_id: indicator(indicator_id, raw, dataflows) for indicator_id, raw in raws.items()}

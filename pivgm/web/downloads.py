@@ -20,6 +20,7 @@ import pyarrow as pa
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from pivgm.catalog.decimals import table_with_decimals
 from pivgm.catalog.grid import MOE, TIME, Grid
 from pivgm.catalog.site import Download
 from pivgm.cells import safe
@@ -207,9 +208,11 @@ def write_xlsx(table: Sheet) -> bytes:
 
 def sdmx_csv(table: pa.Table, dataflow: Dataflow) -> bytes:
     """SDMX-CSV 1.0 by the SDMX package's writer (DATAFLOW agency:id(version), dimensions, TIME_PERIOD,
-    OBS_VALUE, attributes); free-text attributes are neutralised first, like every download."""
+    OBS_VALUE, attributes, ``DECIMALS`` computed as the API does); free-text attributes are neutralised first,
+    like every download."""
     structure = dataflow.structure
-    columns = [c for c in structure.column_ids if c in table.column_names]
+    table = table_with_decimals(table, dataflow)
+    columns = [c for c in structure.published_column_ids if c in table.column_names]
     selected = table.select(columns)
     for attribute in structure.attributes:
         if attribute.codelist is None and attribute.id in columns:

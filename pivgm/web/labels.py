@@ -91,7 +91,8 @@ class Labels:
 
     def value(self, cell: Cell | None) -> str:
         """The figure as written in the page's locale by its kind (a count of persons without decimals,
-        money with its currency, a percentage with %), with "± margin of error" for a survey estimate."""
+        money with its currency, a percentage with %), with "± margin of error" for a survey estimate; rates
+        with the decimals their unit is published with (the dataflow's ``decimals``, SDMX ``DECIMALS``)."""
         if cell is None or cell.value is None:
             return number_label(None, self.numbers)
         if cell.moe is not None:
@@ -103,9 +104,13 @@ class Labels:
         if cell.unit in CURRENCIES:
             places = 0 if abs(cell.value) >= 1000 or float(cell.value).is_integer() else 2
             return format_money(cell.value, self.numbers, CURRENCIES[cell.unit], places)
+        published = self.dataflow.decimals_for(cell.unit)  # the series' DECIMALS, as SDMX answers carry it
         if cell.unit in PERCENT_UNITS:
-            return format_percent(cell.value, self.numbers, min(decimals_for(cell.value), 1))
-        return number_label(cell.value, self.numbers)
+            shown = min(decimals_for(cell.value), 1) if published is None else published
+            return format_percent(cell.value, self.numbers, shown)
+        if published is None:
+            return number_label(cell.value, self.numbers)
+        return format_number(cell.value, self.numbers, published)
 
     def unit_title(self, units: Sequence[str], multipliers: Sequence[str] = ("0",)) -> str:
         """The axis or legend title: the unit (and multiplier), or "Value" when units differ."""

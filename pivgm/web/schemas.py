@@ -90,6 +90,7 @@ def dataflow_public(summary: DataflowSummary, counts: dict[str, dict[str, int]])
             ],
         },
         "defaults": dict(dataflow.defaults),
+        "decimals": dict(dataflow.decimals),  # by unit of measure: how many decimals to show (SDMX DECIMALS)
         "metadata": {
             "definition": text(metadata.definition),
             "source": text(metadata.source),

@@ -42,7 +42,8 @@ JAN_2024 = '"id": "2024-01", "name": "2024-01", "start": "2024-01-01T00:00:00Z",
 @dataclass(frozen=True)
 class Probe:
     """One request and what its answer must be. ``facts``: texts the body holds (an empty body for HEAD,
-    OPTIONS and 304); ``code``: the SDMX error code of an error message."""
+    OPTIONS and 304); ``code``: the SDMX error code of an error message; ``answer_headers``: headers the
+    answer carries."""
 
     section: str
     path: str
@@ -53,6 +54,7 @@ class Probe:
     accept: str | None = None
     method: str = "GET"
     headers: dict[str, str] = field(default_factory=dict)
+    answer_headers: tuple[str, ...] = ()  # ``Name`` (present) or ``Name: text`` (its value holds the text)
 
     @property
     def request(self) -> str:
@@ -154,6 +156,28 @@ PROBES: tuple[Probe, ...] = (
         accept=STRUCTURE_3.replace(" ", ""),
         facts=('<structure:Hierarchy id="H_M49_AMERICAS"', "Code=PIVGM:CL_AREA(1.0).CAM</structure:Code>"),
     ),
+    Probe(
+        "Structures",
+        "v2/structure/hierarchyassociation/PIVGM/HA_IRREGULAR_TRANSIT_REF_AREA/1.0",
+        200,
+        STRUCTURE_3,
+        accept=STRUCTURE_3.replace(" ", ""),
+        facts=(
+            "Hierarchy=PIVGM:H_M49_AMERICAS(1.0)</structure:LinkedHierarchy>",
+            "Dimension=PIVGM:DSD_IRREGULAR_TRANSIT(1.0).REF_AREA</structure:LinkedObject>",
+            "Dataflow=PIVGM:DF_IRREGULAR_TRANSIT(1.0)</structure:ContextObject>",
+        ),
+    ),
+    Probe(
+        "Structures",
+        "v2/structure/dataflow/PIVGM/DF_IRREGULAR_TRANSIT/1.0?references=all&detail=referencepartial",
+        200,
+        JSON_STRUCTURE_2,
+        accept=JSON_STRUCTURE_2.replace(" ", ""),
+        facts=('"hierarchyAssociations"', '"linkedHierarchy"', '"hierarchies"'),
+    ),
+    Probe("Structures", "hierarchyassociation", 406, XML_ERROR, 1000),
+    Probe("Structures", "codelist/PIVGM/CL_AREA", 200, STRUCTURE, facts=('<Ref id="CAM"/>',)),
     Probe("Structures", "dataflow/PIVGM/DF_NOPE", 404, XML_ERROR, 100),
     Probe(
         "Structures",
@@ -194,6 +218,61 @@ PROBES: tuple[Probe, ...] = (
     Probe("Data formats", f"{FLOW}/{SELECTION}&format=csv", 200, CSV_1, facts=("DATAFLOW,FREQ,REF_AREA",)),
     Probe("Data formats", f"{FLOW}/{SELECTION}", 200, CSV_2, accept=CSV_2, facts=("STRUCTURE,STRUCTURE_ID,ACTION",)),
     Probe("Data formats", f"{FLOW}/{SELECTION}", 406, XML_ERROR, 1000, accept="application/pdf"),
+    # DECIMALS: a series attribute computed from the unit and the dataflow's metadata
+    Probe(
+        "Decimals",
+        "datastructure/PIVGM/DSD_IRREGULAR_TRANSIT?references=children",
+        200,
+        STRUCTURE,
+        facts=('<structure:Attribute id="DECIMALS"', '<structure:Codelist id="CL_DECIMALS"', "Un decimal"),
+    ),
+    Probe(
+        "Decimals",
+        "v2/structure/datastructure/PIVGM/DSD_IND_TRANSIT_YOY/1.0",
+        200,
+        STRUCTURE_3,
+        accept=STRUCTURE_3.replace(" ", ""),
+        facts=('<structure:Attribute id="DECIMALS"', "CL_DECIMALS(1.0)"),
+    ),
+    Probe(
+        "Decimals",
+        "datastructure/PIVGM/DSD_IND_TRANSIT_YOY",
+        200,
+        JSON_STRUCTURE_2,
+        accept=JSON_STRUCTURE_2.replace(" ", ""),
+        facts=('"id": "DECIMALS"', "Codelist=PIVGM:CL_DECIMALS(1.0)"),
+    ),
+    Probe(
+        "Decimals",
+        "data/DF_IND_TRANSIT_YOY/M.PAN.VEN?lastNObservations=1&format=csv",
+        200,
+        CSV_1,
+        facts=("UNIT_MEASURE,UNIT_MULT,DECIMALS,OBS_STATUS", '"PT","0","1"'),
+    ),
+    Probe("Decimals", f"{FLOW}/M.PAN.VEN...?lastNObservations=1", 200, XML_DATA, facts=('id="DECIMALS" value="0"',)),
+    Probe(
+        "Decimals",
+        f"{FLOW}/M.PAN.VEN...?lastNObservations=1&format=structurespecificdata",
+        200,
+        SS_DATA,
+        facts=('UNIT_MULT="0" DECIMALS="0"',),
+    ),
+    Probe(
+        "Decimals",
+        "data/DF_IND_TRANSIT_YOY/M.PAN.VEN?lastNObservations=1",
+        200,
+        JSON_DATA_2,
+        accept=JSON_DATA_2,
+        facts=('{"id": "DECIMALS"', '"values": [{"id": "1", "name": "One decimal"'),
+    ),
+    Probe(
+        "Decimals",
+        f"{V2_FLOW}/1.0/M.PAN.VEN...?attributes=DECIMALS&lastNObservations=1",
+        200,
+        CSV_2,
+        accept=CSV_2,
+        facts=("TIME_PERIOD,OBS_VALUE,DECIMALS,UPDATED\n",),
+    ),
     # Data, v1.5: keys and parameters
     Probe("Data queries", f"{FLOW}/M.HND.VEN.../HN_INM?format=csv", 200, CSV_1, facts=('"HND","VEN"',)),
     Probe("Data queries", f"{FLOW}/M.HND+ZZZ.VEN...?format=csv", 200, CSV_1, facts=('"HND","VEN"',)),
@@ -278,6 +357,7 @@ PROBES: tuple[Probe, ...] = (
         "Data queries, v2", f"{V2_FLOW}/1.0/M.HND.VEN...?attributes=none&format=csv", 200, CSV_1, facts=("OBS_VALUE\n",)
     ),
     Probe("Data queries, v2", f"{V2_FLOW}/1.0/M.HND.VEN...?attributes=COLOUR", 400, XML_ERROR, 140),
+    Probe("Decimals", f"{V2_FLOW}/1.0/*?c[DECIMALS]=0", 400, XML_ERROR, 140, facts=("c[UNIT_MEASURE]",)),
     Probe("Data queries, v2", f"{V2_FLOW}/1.0/M.HND+ZZZ.VEN...?format=csv", 200, CSV_1, facts=('"HND","VEN"',)),
     Probe("Data queries, v2", "v2/data/datastructure/PIVGM/DSD_IRREGULAR_TRANSIT/1.0", 501, XML_ERROR, 501),
     # Availability
@@ -359,6 +439,32 @@ PROBES: tuple[Probe, ...] = (
     Probe("HTTP", f"{FLOW}/M.PAN.VEN...", 200, XML_DATA, method="HEAD"),
     Probe("HTTP", f"{FLOW}/M.PAN.VEN...", 204, None, method="OPTIONS"),
     Probe("HTTP", f"{FLOW}/M.PAN.VEN...", 304, None, headers={"If-None-Match": "*"}),
+    Probe(
+        "HTTP",
+        f"{FLOW}/M.PAN.VEN...",
+        200,
+        XML_DATA,
+        headers={"Origin": "https://elsewhere.example"},
+        answer_headers=("Access-Control-Allow-Origin: *", "ETag: W/", "Last-Modified", "Cache-Control: public"),
+    ),
+    Probe(
+        "HTTP",
+        "data/DF_NOPE",
+        404,
+        XML_ERROR,
+        100,
+        headers={"Origin": "https://elsewhere.example"},
+        answer_headers=("Access-Control-Allow-Origin: *", "Access-Control-Expose-Headers: ETag"),
+    ),
+    Probe(
+        "HTTP",
+        f"{FLOW}/M.PAN.VEN...",
+        204,
+        None,
+        method="OPTIONS",
+        headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET"},
+        answer_headers=("Access-Control-Allow-Origin: *", "Access-Control-Allow-Methods: GET, HEAD, OPTIONS"),
+    ),
 )
 
 
@@ -373,14 +479,15 @@ def render() -> str:
         lines += [
             f"**{section}**",
             "",
-            "| Request | Status | Media type | SDMX code | Body holds |",
-            "|---|---|---|---|---|",
+            "| Request | Status | Media type | SDMX code | Body holds | Headers hold |",
+            "|---|---|---|---|---|---|",
         ]
         for probe in (p for p in PROBES if p.section == section):
             facts = ", ".join(f"`{_cell(f)}`" for f in probe.facts)
+            answer = ", ".join(f"`{_cell(h)}`" for h in probe.answer_headers)
             media = f"`{probe.media_type}`" if probe.media_type else "none"
             code = str(probe.code) if probe.code is not None else ""
-            lines.append(f"| {_cell(probe.request)} | {probe.status} | {media} | {code} | {facts} |")
+            lines.append(f"| {_cell(probe.request)} | {probe.status} | {media} | {code} | {facts} | {answer} |")
         lines.append("")
     return "\n".join([START, "", *lines, END])
 

@@ -75,7 +75,7 @@ def test_sdmx1_reads_a_data_structure_with_its_codelists(live_url, catalog):
     )
     structure = catalog.standard.dataflow(FLOW).structure
     assert found["dimensions"] == [*structure.dimension_ids, structure.time_dimension]
-    assert found["attributes"] == list(structure.attribute_ids)
+    assert found["attributes"] == [a.id for a in structure.published_attributes]
     assert {k: set(v) for k, v in found["codelists"].items()} == {c.id: c.ids() for c in structure.codelists()}
     assert found["female"] == "Female"
 
@@ -173,9 +173,9 @@ def test_the_pysdmx_registry_client_reads_a_schema_over_v2(live_url, catalog, co
     artefact = FLOW if context == "dataflow" else structure.id
     schema = RegistryClient(f"{live_url}/v2", timeout=60).get_schema(context, "PIVGM", artefact, "1.0")
     assert [c.id for c in schema.components.dimensions] == [*structure.dimension_ids, "TIME_PERIOD"]
-    assert {c.id for c in schema.components.attributes} == set(structure.attribute_ids)
-    area = schema.components["REF_AREA"]
-    assert {code.id for code in area.enumeration} == structure.dimension("REF_AREA").codelist.ids()
+    assert {c.id for c in schema.components.attributes} == {a.id for a in structure.published_attributes}
+    sex = schema.components["SEX"]  # REF_AREA of a dataflow is the tree of the Americas (hierarchy association)
+    assert {code.id for code in sex.enumeration} == structure.dimension("SEX").codelist.ids()
 
 
 def test_sdmx1_reads_the_regions_of_the_americas_as_a_hierarchical_codelist(live_url, catalog):
@@ -224,7 +224,7 @@ def test_pysdmx_reads_sdmx_ml_3_structures_over_v2(live_url, catalog):
     assert [c.id for c in structure.components.dimensions] == [*dataflow.structure.dimension_ids, "TIME_PERIOD"]
     assert [c.id for c in structure.components.measures] == ["OBS_VALUE"]
     assert {c.id: c.required for c in structure.components.attributes} == {
-        a.id: a.mandatory for a in dataflow.structure.attributes
+        a.id: a.mandatory for a in dataflow.structure.published_attributes
     }
     codelists = {c.id: {code.id for code in c.codes} for c in by_type["Codelist"]}
     assert codelists == {c.id: c.ids() for c in dataflow.structure.codelists()}

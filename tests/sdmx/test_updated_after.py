@@ -107,7 +107,8 @@ def test_updated_after_answers_the_revised_and_the_deleted_observation_only(revi
     assert float(revised["OBS_VALUE"]) == 2 * float(revision["old"]["OBS_VALUE"])
     assert {k: revised[k] for k in revision["revised"]} == revision["revised"]
     assert {k: deleted[k] for k in revision["deleted"]} == revision["deleted"]
-    assert deleted["OBS_VALUE"] == "" and deleted["OBS_STATUS"] == ""
+    assert deleted["OBS_VALUE"] == "" and deleted["OBS_STATUS"] == "" and deleted["DECIMALS"] == ""
+    assert revised["DECIMALS"] == "0"  # computed on read: persons are counted
 
 
 def test_changes_are_cut_to_the_provider_asked_for(revision):

@@ -8,6 +8,7 @@ import pytest
 
 from pivgm.errors import StructureError
 from pivgm.structures import load_standard
+from pivgm.structures.hierarchy_files import associations as associations_of
 from pivgm.structures.hierarchy_files import hierarchy
 
 
@@ -53,3 +54,34 @@ def test_each_code_of_the_americas_has_its_m49_region_as_parent_in_cl_area():
         for child in node.children:
             assert areas.get(child.code).parent == node.code, child.code
     assert areas.get("AMR").parent == "WLD" and areas.get("ESP").parent is None
+
+
+def test_the_americas_are_associated_with_the_reporting_areas_of_the_dataflows_reported_in_the_americas():
+    """SDMX 3.0 hierarchy associations: one per dataflow dimension, linking the M49 tree of the Americas."""
+    standard = load_standard()
+    transit = standard.associations["HA_IRREGULAR_TRANSIT_REF_AREA"]
+    assert (transit.hierarchy.id, transit.dataflow.id, transit.dimension) == (
+        "H_M49_AMERICAS",
+        "DF_IRREGULAR_TRANSIT",
+        "REF_AREA",
+    )
+    dimension = "urn:sdmx:org.sdmx.infomodel.datastructure.Dimension=PIVGM:DSD_IRREGULAR_TRANSIT(1.0).REF_AREA"
+    assert transit.linked_object == dimension
+    assert {a.hierarchy.id for a in standard.associations.values()} == {"H_M49_AMERICAS"}
+
+
+@pytest.mark.parametrize(
+    ("associations", "message"),
+    [
+        ({"REF_AREA": ["DF_NOPE"]}, "associations name DF_NOPE REF_AREA, not a dimension"),
+        ({"SEX": ["DF_IRREGULAR_TRANSIT"]}, "DF_IRREGULAR_TRANSIT SEX is not coded by CL_AREA"),
+        ({"REF_AREA": ["DF_BORDER_ENCOUNTERS"]}, "DF_BORDER_ENCOUNTERS allows REF_AREA=USA, not in H_TEST"),
+    ],
+)
+def test_an_association_the_hierarchy_cannot_hold_is_refused_naming_the_file(associations, message):
+    """Seen red without the check of a dataflow's allowed codes: a client would read a tree missing USA."""
+    standard = load_standard()
+    raw = {**RAW, "codes": [{"code": "CAM"}], "associations": associations}
+    found = hierarchy(raw, standard.codelists, "hierarchies/H_TEST.yaml")
+    with pytest.raises(StructureError, match=f"hierarchies/H_TEST.yaml: {message}"):
+        associations_of(raw, found, standard.dataflows, "hierarchies/H_TEST.yaml")

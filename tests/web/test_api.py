@@ -134,3 +134,9 @@ def test_openapi_document_describes_the_data_endpoint(client):
     spec = client.get("/api/openapi.json").json()
     assert "/api/data/{dataflow_id}" in spec["paths"]
     assert "/api/dataflows" in spec["paths"]
+
+
+def test_a_dataflow_says_how_many_decimals_each_unit_is_shown_with(client):
+    """Values keep their full precision; ``decimals`` (SDMX DECIMALS) says how to show them."""
+    body = client.get("/api/dataflows/DF_IND_REFUGEES_PER_1000").json()
+    assert body["decimals"]["PER_1000"] == 2 and body["decimals"]["PS"] == 0

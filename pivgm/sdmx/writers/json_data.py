@@ -77,7 +77,7 @@ def _components(message: DataMessage, ids: tuple[str, ...]) -> list[Component]:
     found = []
     for component_id in ids:
         dimension = structure.dimension(component_id)
-        attribute = structure.attribute(component_id)
+        attribute = structure.published_attribute(component_id)
         if dimension is not None:
             found.append(Component(component_id, dimension.name, dimension.codelist))
         elif attribute is not None:

@@ -44,7 +44,7 @@ def _named(text: LocalizedText, description: LocalizedText | None = None) -> dic
     return named
 
 
-def _maintainable(
+def maintainable(
     artefact: Any, urn: str, name: LocalizedText, detail: str, description: LocalizedText | None = None
 ) -> dict[str, Any]:
     entry = {"id": artefact.id, "urn": urn, "agencyID": artefact.agency, "version": artefact.version}
@@ -56,7 +56,7 @@ def _maintainable(
 
 def _dataflow(dataflow: Dataflow, message: StructureMessage) -> dict[str, Any]:
     detail = message.detail_of(dataflow)
-    entry = _maintainable(dataflow, dataflow.urn, dataflow.name, detail, dataflow.description)
+    entry = maintainable(dataflow, dataflow.urn, dataflow.name, detail, dataflow.description)
     hidden = message.not_displayed.get(dataflow.id)
     if hidden and detail != Stub.STUB:
         entry["annotations"] = [{"type": "NOT_DISPLAYED", "title": hidden}]
@@ -67,7 +67,7 @@ def _dataflow(dataflow: Dataflow, message: StructureMessage) -> dict[str, Any]:
 
 def _codelist(codelist: Codelist, message: StructureMessage) -> dict[str, Any]:
     detail = message.detail_of(codelist)
-    entry = _maintainable(codelist, codelist.urn, codelist.name, detail, codelist.description)
+    entry = maintainable(codelist, codelist.urn, codelist.name, detail, codelist.description)
     items = message.items_of(codelist)
     if items is not None:
         entry["isPartial"] = True
@@ -102,7 +102,7 @@ def _hierarchical_codelist(hierarchy: Hierarchy, message: StructureMessage) -> d
     """A hierarchical codelist holding ``hierarchy`` as its one hierarchy (the SDMX 2.1 model)."""
     detail = message.detail_of(hierarchy)
     urn, hierarchy_urn = hierarchy_urns(hierarchy)
-    entry = _maintainable(hierarchy, urn, hierarchy.name, detail, hierarchy.description)
+    entry = maintainable(hierarchy, urn, hierarchy.name, detail, hierarchy.description)
     if detail == Stub.FULL:
         codes = [_hierarchical_code(root, hierarchy.codelist) for root in hierarchy.codes]
         entry["hierarchies"] = [
@@ -114,7 +114,7 @@ def _hierarchical_codelist(hierarchy: Hierarchy, message: StructureMessage) -> d
 def _concepts(scheme: ConceptScheme, message: StructureMessage) -> dict[str, Any]:
     detail = message.detail_of(scheme)
     urn = concept_scheme_urn(scheme)
-    entry = _maintainable(scheme, urn, scheme.name, detail)
+    entry = maintainable(scheme, urn, scheme.name, detail)
     items = message.items_of(scheme)
     if items is not None:
         entry["isPartial"] = True
@@ -130,7 +130,7 @@ def _concepts(scheme: ConceptScheme, message: StructureMessage) -> dict[str, Any
 
 def _providers(scheme: DataProviderScheme, message: StructureMessage) -> dict[str, Any]:
     detail = message.detail_of(scheme)
-    entry = _maintainable(scheme, scheme.urn, scheme.name, detail)
+    entry = maintainable(scheme, scheme.urn, scheme.name, detail)
     if detail == Stub.FULL:
         base = scheme.urn.replace(".DataProviderScheme=", ".DataProvider=")
         entry["dataProviders"] = [{"id": p.id, "urn": f"{base}.{p.id}", **_named(p.name)} for p in scheme.providers]
@@ -193,7 +193,7 @@ def _components(structure: DataStructure, concepts: ConceptScheme) -> dict[str, 
                     "conceptIdentity": f"{concept}.{a.id}",
                     "localRepresentation": _representation(a.codelist, "String"),
                 }
-                for a in structure.attributes
+                for a in structure.published_attributes
             ],
         },
         "measureList": {
@@ -211,7 +211,7 @@ def _components(structure: DataStructure, concepts: ConceptScheme) -> dict[str, 
 
 def _structure(structure: DataStructure, message: StructureMessage) -> dict[str, Any]:
     detail = message.detail_of(structure)
-    entry = _maintainable(structure, structure.urn, structure.name, detail)
+    entry = maintainable(structure, structure.urn, structure.name, detail)
     if detail == Stub.FULL and message.concepts is not None:
         entry["dataStructureComponents"] = _components(structure, message.concepts)
     return entry

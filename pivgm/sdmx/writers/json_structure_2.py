@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pivgm.model import HierarchyAssociation
 from pivgm.sdmx.messages import Header, SchemaMessage, StructureMessage
-from pivgm.sdmx.writers.json_structure import SECTIONS, envelope
+from pivgm.sdmx.writers.json_structure import SECTIONS, envelope, maintainable
 from pivgm.sdmx.writers.registry import writer
 
 SCHEMA = (
@@ -73,6 +74,14 @@ def _artefact(section: str, entry: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
+def _association(association: HierarchyAssociation, message: StructureMessage) -> dict[str, Any]:
+    entry = maintainable(association, association.urn, association.name, message.detail_of(association))
+    entry["linkedHierarchy"] = association.hierarchy.urn
+    entry["linkedObject"] = association.linked_object
+    entry["contextObject"] = association.dataflow.urn
+    return entry
+
+
 @writer("structure-json-2.0")
 def structure_json_2(message: StructureMessage) -> Iterator[bytes]:
     data = {
@@ -80,6 +89,8 @@ def structure_json_2(message: StructureMessage) -> Iterator[bytes]:
         for key, field, write in SECTIONS
         if getattr(message, field)
     }
+    if message.associations:
+        data["hierarchyAssociations"] = [_association(a, message) for a in message.associations]
     yield envelope(SCHEMA, message.header, data)
 
 

@@ -67,7 +67,7 @@ class Layout:
         structure = message.structure
         by_series = message.dimension_at_observation == TIME_AT_OBSERVATION
         levels: dict[str, list[str]] = {"dataset": [], "series": [], "observation": []}
-        for attribute in structure.attributes:
+        for attribute in structure.published_attributes:
             if attribute.id not in names:
                 continue
             if attribute.attachment is AttributeAttachment.DATAFLOW:

@@ -46,7 +46,7 @@ class _Components:
 
     def __init__(self, dataflow: Dataflow, at: str) -> None:
         structure = dataflow.structure
-        components: list[Dimension | Attribute] = [*structure.dimensions, *structure.attributes]
+        components: list[Dimension | Attribute] = [*structure.dimensions, *structure.published_attributes]
         self.types = {c.id: f"{c.codelist.id}Type" if c.codelist is not None else "xs:string" for c in components}
         self.types[structure.time_dimension] = TIME_TYPE
         self.types[structure.measure.id] = "xs:double"
@@ -54,15 +54,15 @@ class _Components:
             self.types["REPORTING_YEAR_START_DAY"] = "xs:gMonthDay"
         dimensions = [*structure.dimension_ids, structure.time_dimension]
         by_series = at == TIME_AT_OBSERVATION
-        self.dataset = [a.id for a in structure.attributes if a.attachment is AttributeAttachment.DATAFLOW]
+        self.dataset = [a.id for a in structure.published_attributes if a.attachment is AttributeAttachment.DATAFLOW]
         series_attributes = [
-            a.id for a in structure.attributes if a.attachment is AttributeAttachment.SERIES and by_series
+            a.id for a in structure.published_attributes if a.attachment is AttributeAttachment.SERIES and by_series
         ]
         self.observation_keys = dimensions if at == ALL_DIMENSIONS else [at]
         self.series_keys = [] if at == ALL_DIMENSIONS else [d for d in dimensions if d != at]
         self.series = series_attributes
         self.observation = [
-            a.id for a in structure.attributes if a.id not in self.dataset and a.id not in series_attributes
+            a.id for a in structure.published_attributes if a.id not in self.dataset and a.id not in series_attributes
         ]
         self.measure = structure.measure.id
         self.time = structure.time_dimension

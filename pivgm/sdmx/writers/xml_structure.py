@@ -277,7 +277,7 @@ def _components(node: etree._Element, structure: DataStructure, scheme: ConceptS
         id="AttributeDescriptor",
         urn=urn("AttributeDescriptor", "AttributeDescriptor"),
     )
-    for attribute in structure.attributes:
+    for attribute in structure.published_attributes:
         child = _sub(
             attributes,
             "structure",

@@ -18,6 +18,7 @@ from pivgm.model import (
     DataStructure,
     HierarchicalCode,
     Hierarchy,
+    HierarchyAssociation,
     LocalizedText,
 )
 from pivgm.sdmx.messages import (
@@ -177,6 +178,14 @@ def _hierarchy(parent: etree._Element, hierarchy: Hierarchy, _: StructureMessage
         _hierarchical_code(node, root, hierarchy, path)
 
 
+def _association(parent: etree._Element, association: HierarchyAssociation, message: StructureMessage) -> None:
+    detail = message.detail_of(association)
+    node = _maintainable(parent, "HierarchyAssociation", association, association.urn, detail, association.name)
+    _sub(node, "structure", "LinkedHierarchy", association.hierarchy.urn)
+    _sub(node, "structure", "LinkedObject", association.linked_object)
+    _sub(node, "structure", "ContextObject", association.dataflow.urn)
+
+
 def _representation(node: etree._Element, codelist: Codelist | None, text_type: str) -> None:
     representation = _sub(node, "structure", "LocalRepresentation")
     if codelist is not None:
@@ -206,7 +215,7 @@ def _components(node: etree._Element, structure: DataStructure, scheme: ConceptS
     _sub(time, "structure", "ConceptIdentity", f"{concept}.{structure.time_dimension}")
     _representation(time, None, "ObservationalTimePeriod")
     attributes = component(components, "AttributeList", "AttributeDescriptor", "AttributeDescriptor")
-    for attribute in structure.attributes:
+    for attribute in structure.published_attributes:
         usage = "mandatory" if attribute.mandatory else "optional"
         child = component(attributes, "Attribute", "DataAttribute", attribute.id, usage=usage)
         _annotations(child, [("PIVGM_COMPONENT_NAME", None, attribute.name)])
@@ -279,6 +288,7 @@ SECTIONS: tuple[tuple[str, str, ArtefactWriter], ...] = (
     ("DataProviderSchemes", "provider_schemes", _providers),
     ("DataStructures", "structures", _structure),
     ("Hierarchies", "hierarchies", _hierarchy),
+    ("HierarchyAssociations", "associations", _association),
 )
 
 

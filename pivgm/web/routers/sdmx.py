@@ -23,10 +23,16 @@ from fastapi.responses import Response, StreamingResponse
 
 from pivgm.errors import PivgmError
 from pivgm.sdmx.errors import http_status, sdmx_code
-from pivgm.sdmx.formats import UPDATED_FORMATS, Format, check_observation_dimension, negotiate
+from pivgm.sdmx.formats import (
+    UPDATED_FORMATS,
+    Format,
+    carries_associations,
+    check_observation_dimension,
+    negotiate,
+)
 from pivgm.sdmx.languages import preferred_language
 from pivgm.sdmx.messages import ErrorMessage, in_language
-from pivgm.sdmx.query import DataQuery, SdmxQuery
+from pivgm.sdmx.query import DataQuery, SdmxQuery, StructureQuery
 from pivgm.sdmx.routing import kind_of, parse
 from pivgm.sdmx.service import Message, SdmxService
 from pivgm.sdmx.writers import write
@@ -121,6 +127,8 @@ def sdmx_query(
         check_observation_dimension(format_, getattr(query, "dimension_at_observation", "TIME_PERIOD"))
         if isinstance(query, DataQuery) and format_.name in UPDATED_FORMATS:
             query = replace(query, updated=True)  # the format has a column for each observation's last update
+        if isinstance(query, StructureQuery) and carries_associations(format_, query.resource, query.references):
+            query = replace(query, associations=True)
         message = SdmxService(catalog, _drafts(request, query)).answer(query)
         message = in_language(message, preferred_language(request.headers.get("accept-language")))
         body = iter(write(message, format_.name))
