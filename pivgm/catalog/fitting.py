@@ -6,6 +6,8 @@ the same selection fitted to the view: the dimensions the view spreads out (the 
 origin and destination, the ranked dimension) are opened to every code when fewer than two are selected;
 every other dimension with several codes is narrowed to one (its total, else the first chosen code, else
 the code with the most observations); and a selection that mixes units is narrowed until it holds one.
+A stack adds its series up, so its tab keeps, of the codes it stacks, those in the unit of the code with the
+most observations (persons in Honduras and Panama, not events in Mexico).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pivgm.model import Dataflow
 
 UNIT = "UNIT_MEASURE"
 FREQ = "FREQ"
+MAX_UNIT_PROBES = 40  # codes whose units a stack's tab looks up one by one; more are narrowed to one code
 MAX_RANKED_CODES = 400  # a dimension with more codes (incident ids) is no ranking anyone reads
 SEXES = ("F", "M")
 
@@ -86,6 +89,34 @@ def _narrow(state: ExplorerState, dimension: str, facets: Counts) -> ExplorerSta
     return replace(state, filters={**state.filters, dimension: (_one_code(state, dimension, facets),)})
 
 
+def _same_unit(state: ExplorerState, dimension: str, facets: Counts, facets_of: FacetsOf) -> ExplorerState:
+    """Keep the codes of ``dimension`` in the unit(s) of its code with the most observations."""
+    codes = present(facets[dimension], state.filters[dimension])
+    if len(codes) > MAX_UNIT_PROBES:
+        return _narrow(state, dimension, facets)
+
+    def units(code: str) -> frozenset[str]:
+        alone = replace(state, filters={**state.filters, dimension: (code,)})
+        return frozenset(present(facets_of(alone, (UNIT,))[UNIT], ()))
+
+    of = {code: units(code) for code in codes}
+    first = max(codes, key=lambda c: facets[dimension][c])
+    return replace(state, filters={**state.filters, dimension: tuple(c for c in codes if of[c] == of[first])})
+
+
+def _stack_in_one_unit(
+    state: ExplorerState, dimensions: Sequence[str], facets_of: FacetsOf, one_unit: Callable[[ExplorerState], bool]
+) -> ExplorerState:
+    """A stack's selection with the codes of each dimension it holds several of kept to one unit."""
+    for dimension in dimensions:
+        if one_unit(state):
+            break
+        facets = facets_of(state, dimensions)
+        if len(present(facets[dimension], state.filters[dimension])) > 1:
+            state = _same_unit(state, dimension, facets, facets_of)
+    return state
+
+
 def _spread(state: ExplorerState, dimension: str, facets: Counts, defaults: ExplorerDefaults) -> ExplorerState:
     """Open a dimension the view spreads out to every code, unless two or more are chosen, or the visitor
     chose one (a map of Venezuelans' transits stays a map of Venezuelans)."""
@@ -141,7 +172,7 @@ def fit_state(
 
     keep = _kept(fitted, dimensions, defaults, release_counts, facets, one_unit)
     if not keep:
-        return fitted
+        return _stack_in_one_unit(fitted, dimensions, facets_of, one_unit) if view is ViewKind.STACKED else fitted
     for dimension in keep:
         fitted = _spread(fitted, dimension, facets, defaults)
     if view is ViewKind.PYRAMID:  # the pyramid's bars only: women and men by age group

@@ -173,6 +173,8 @@ def with_others(grid: Grid, how_many: int) -> Grid | None:
 def series_chart(context: ViewContext) -> SeriesChart | Problem:
     grid = context.grid_for(_split(context))
     state = context.state
+    if state.view is ViewKind.STACKED and (problem := _mixed_units(context, grid)):
+        return problem  # a stack adds its series up: never persons to events
     panel_dims = tuple(d for d in grid.dimensions if state.placement(d) in (Placement.ROWS, Placement.COLS))
     if not panel_dims and len(grid.keys) > MAX_SERIES and state.view in (ViewKind.STACKED, ViewKind.BAR):
         grid = with_others(grid, TOP_SERIES) or grid

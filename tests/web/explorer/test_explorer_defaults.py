@@ -17,6 +17,7 @@ import pytest
 
 from pivgm.catalog.fitting import offers_pyramid
 from pivgm.structures import load_standard
+from pivgm.web.i18n import translate
 from tests.web.explorer.explorer_helpers import chart_rows, spec_of
 
 
@@ -81,3 +82,15 @@ def test_a_stack_of_too_many_series_draws_the_largest_and_others(get_page):
     assert 'class="problem"' not in page
     series = list(dict.fromkeys(r["series"] for r in chart_rows(spec_of(page))))
     assert len(series) == 10 and series[-1] == "Others"
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_a_stack_never_adds_persons_to_events(get_page, language):
+    """DF_IND_TRANSIT_12M counts persons in Honduras and Panama but events in Mexico: its stacked tab opens on
+    one unit, and a stack asked for by URL across units says why it is not drawn (it stacked all three)."""
+    flow = "/explore/DF_IND_TRANSIT_12M"
+    page = get_page(tabs(get_page(flow, lang=language))["stacked"])
+    assert 'class="problem"' not in page
+    assert len({r["unit"] for r in chart_rows(spec_of(page)) if r.get("unit")}) == 1
+    asked = get_page(flow, view="stacked", REF_AREA="HND,MEX,PAN", lang=language)
+    assert 'class="problem"' in asked and markup.escape(translate("problem_mixed-units", language)) in asked
