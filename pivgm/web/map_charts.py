@@ -11,7 +11,7 @@ from pivgm.web.chart_parts import PALETTE, frame, point, tooltip_fields
 from pivgm.web.explorer_charts import ranking_rows
 from pivgm.web.i18n import format_count
 from pivgm.web.labels import Labels
-from pivgm.web.map_classes import class_of, map_classes
+from pivgm.web.map_classes import MapClass, class_of, map_classes
 from pivgm.web.maps import atlas_url, iso_numeric, places
 
 
@@ -27,9 +27,18 @@ def base_map(ids: list[str] | None = None) -> dict[str, Any]:
 
 NO_DATA = "#e4e7eb"
 BLUES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c", "#08306b"]
+ORANGES = ["#fdd0a2", "#fd8d3c", "#d94801"]  # falls of a signed figure, darker further below zero
 SLOT = "slot"  # the map's period: a signal the period slider sets (map-slider.js)
 AMERICAS = (-125.0, -56.0, -34.0, 50.0)  # west, south, east, north: the extent without data to fit
 SIGNIFICANT = 0.01  # places whose figure is under 1 % of the largest do not widen the map
+
+
+def class_colours(classes: list[MapClass]) -> list[str]:
+    """Blues by class, lightest lowest; with falls and rises, oranges below zero (darkest lowest), blues above."""
+    falls = sum(1 for c in classes if c.high < 0)
+    rises = len(classes) - falls
+    blues = BLUES[1 : rises + 1] if rises < 5 else BLUES[:rises]
+    return [*ORANGES[:falls][::-1], *blues]
 
 
 def map_colour(rows: list[dict[str, Any]], title: str, locale: str) -> dict[str, Any]:
@@ -43,7 +52,7 @@ def map_colour(rows: list[dict[str, Any]], title: str, locale: str) -> dict[str,
         "field": "band",
         "type": "ordinal",
         "title": title,
-        "scale": {"domain": names, "range": BLUES[1 : len(names) + 1] if len(names) < 5 else BLUES[: len(names)]},
+        "scale": {"domain": names, "range": class_colours(classes)},
         "legend": {
             "orient": "bottom",
             "direction": "horizontal",

@@ -1,5 +1,6 @@
 """Classes of a choropleth: natural breaks (Fisher-Jenks) rounded to round numbers, never more classes than
-the values can fill, and legend labels that show each class's limits in the page's number locale."""
+the values can fill, and legend labels that show each class's limits in the page's number locale. Signed
+figures (changes: falls and rises) are classed on each side of zero, so no class holds both."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pivgm.web.i18n import format_number
 
 MAX_CLASSES = 5
+MAX_SIDE_CLASSES = 3  # classes on each side of zero for signed figures
 SAMPLE = 120  # Jenks is quadratic: many values are first thinned to this many evenly spaced ranks
 
 
@@ -83,15 +85,32 @@ def _nice(end: float, above: float) -> float:
 
 
 def map_classes(values: Sequence[float], locale: str) -> list[MapClass]:
-    """The classes of ``values``, lowest first, each named by its limits (``1,200 – 4,999``)."""
+    """The classes of ``values``, lowest first, each named by its limits (``1,200 – 4,999``); with falls and
+    rises, the falls' classes end below zero and the rises' start at zero (see :func:`diverging`)."""
     ordered = sorted(v for v in values if v is not None and math.isfinite(v))
     if not ordered:
         return []
-    distinct = sorted(set(ordered))
     decimals = _decimals(ordered)
+    if diverging(ordered):
+        falls = [v for v in ordered if v < 0]
+        rises = [v for v in ordered if v >= 0]
+        return [
+            *_classes(falls, locale, decimals, MAX_SIDE_CLASSES),
+            *_classes(rises, locale, decimals, MAX_SIDE_CLASSES),
+        ]
+    return _classes(ordered, locale, decimals, MAX_CLASSES)
+
+
+def diverging(values: Sequence[float]) -> bool:
+    """Whether figures fall on both sides of zero (a change): classed and coloured apart from zero."""
+    return any(v < 0 for v in values) and any(v > 0 for v in values)
+
+
+def _classes(ordered: list[float], locale: str, decimals: int, most: int) -> list[MapClass]:
+    distinct = sorted(set(ordered))
     if len(distinct) <= 2:  # one class per value, named by the value
         return [MapClass(v, v, format_number(v, locale, decimals)) for v in distinct]
-    ends = jenks_breaks(ordered, class_count(ordered))
+    ends = jenks_breaks(ordered, min(most, class_count(ordered)))
     limits = []
     for end in ends:  # a class ends at a round number between its largest value and the next class's smallest
         above = next(v for v in distinct if v > end)

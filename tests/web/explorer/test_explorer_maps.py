@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from pivgm.web.map_charts import BLUES
 from pivgm.web.map_classes import class_count, map_classes
 from tests.web.explorer.explorer_helpers import api_observations, spec_of
+from tests.web.explorer.test_explorer_defaults import tabs
 
 ES_419 = re.compile(r"^-?\d{1,3}(,\d{3})*(\.\d+)?( – -?\d{1,3}(,\d{3})*(\.\d+)?)?$")
 ES_ES = re.compile(r"^-?\d{1,3}(\.\d{3})*(,\d+)?( – -?\d{1,3}(\.\d{3})*(,\d+)?)?$")
@@ -113,3 +115,23 @@ def test_the_atlas_is_addressed_by_its_content_hash_and_kept_for_a_year(client, 
     response = client.get(address, headers={"accept-encoding": "gzip"})
     assert response.status_code == 200
     assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_a_map_of_signed_changes_parts_falls_from_rises_at_zero_in_two_colours(get_page, language):
+    """Year-on-year change in transits: no class holds both falls and rises (seen red: "-100 – 1,300" in
+    one shade of blue), and falls are drawn in another colour than rises."""
+    spec = spec_of(get_page(tabs(get_page("/explore/DF_IND_TRANSIT_YOY", lang=language))["map"]))
+    scale = spec["layer"][0]["encoding"]["color"]["scale"]
+    bounds = [limits(n, ",", ".") for n in scale["domain"]]
+    assert bounds[0][0] < 0 < bounds[-1][1]  # the data hold both
+    assert not any(low < 0 < high for low, high in bounds), scale["domain"]
+    falls = {colour for (low, _), colour in zip(bounds, scale["range"], strict=True) if low < 0}
+    rises = {colour for (low, _), colour in zip(bounds, scale["range"], strict=True) if low >= 0}
+    assert falls and rises and not falls & rises
+    assert not set(scale["range"][: len(falls)]) & set(BLUES)
+
+
+def test_classes_of_signed_values_meet_at_zero():
+    names = [c.name for c in map_classes([-80, -40, -10, -2, 0, 5, 30, 300, 1300], "en")]
+    assert names[0].startswith("-80") and any(n.startswith("0") for n in names), names
