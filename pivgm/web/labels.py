@@ -82,7 +82,7 @@ class Labels:
 
     def comment(self, text: str) -> str:
         """An observation's comment, the platform's own in the page's language."""
-        return comment_in(text, self.language)
+        return comment_in(text, self.language, self._codelist("CAUSE_OF_DEATH"))
 
     def status(self, code: str) -> str:
         """The name of an observation status (E: estimated) or confidentiality status (C: confidential)."""
