@@ -76,6 +76,7 @@ def _notes(raw: Mapping[str, Any], inputs: list[Dataflow]) -> dict[str, Any]:
     """The dataflow metadata: the file's own texts, then what each input says about itself."""
     names = {lang: ", ".join(f"{d.name.get(lang)} ({d.id})" for d in inputs) for lang in ("es", "en")}
     own = raw["metadata"]
+    words = raw["formula_words"]  # the formula for people, per language (required by the indicator schema)
     return {
         "definition": own["definition"],
         "source": {
@@ -87,8 +88,8 @@ def _notes(raw: Mapping[str, Any], inputs: list[Dataflow]) -> dict[str, Any]:
             "en": "The first input's observations; no value where another input is missing or a divisor is zero.",
         },
         "methodology": {
-            "es": f"Fórmula: {raw['formula']}. Se recalcula cada vez que se publica una de sus entradas.",
-            "en": f"Formula: {raw['formula']}. Recomputed each time one of its inputs is published.",
+            "es": f"Fórmula: {words['es']}. Se recalcula cada vez que se publica una de sus entradas.",
+            "en": f"Formula: {words['en']}. Recomputed each time one of its inputs is published.",
         },
         "comparability": {
             lang: " ".join(
