@@ -106,14 +106,20 @@ def _notes(raw: Mapping[str, Any], inputs: list[Dataflow]) -> dict[str, Any]:
     }
 
 
+def _parts(licence: str | None) -> list[str]:
+    """The licences a licence text lists ("; "-separated), so two inputs under the same one name it once."""
+    return [part.strip() for part in (licence or "").split("; ") if part.strip()]
+
+
 def indicator_dataflow(indicator_id: str, raw: Mapping[str, Any], dataflows: Mapping[str, Dataflow]) -> dict[str, Any]:
     """The dataflow file an indicator file stands for (checked by the dataflow schema like any other)."""
-    inputs = [dataflows[r["dataflow"]] for r in raw["inputs"].values() if r["dataflow"] in dataflows]
+    # each input dataflow once: a change over a year reads DF_IRREGULAR_TRANSIT twice, its source is named once
+    found = {r["dataflow"]: dataflows[r["dataflow"]] for r in raw["inputs"].values() if r["dataflow"] in dataflows}
+    inputs = list(found.values())
     metadata = _notes(raw, inputs)
     metadata["source_url"] = inputs[0].metadata.source_url if inputs else "https://example.org"
     metadata["licence"] = {
-        lang: "; ".join(dict.fromkeys(d.metadata.licence.get(lang) for d in inputs if d.metadata.licence.get(lang)))
-        or "-"
+        lang: "; ".join(dict.fromkeys(part for d in inputs for part in _parts(d.metadata.licence.get(lang)))) or "-"
         for lang in ("es", "en")
     }
     return {

@@ -7,8 +7,12 @@ the axes carry no description (Vega then writes "X-axis titled ..." in English).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import pytest
+
+from pivgm.structures import load_standard
 from tests.web.explorer.explorer_helpers import spec_of
 
 VENEZUELANS = {"CITIZENSHIP": "VEN", "from": "2023-01", "to": "2023-12"}
@@ -38,3 +42,21 @@ def test_a_ranking_is_described_in_english_from_first_to_last(get_page):
         "International migrant stock by destination, origin and sex: 5 figures, from Mexico ("
     )
     assert any(a.startswith("Horizontal axis") for a in axes(spec))
+
+
+@pytest.mark.parametrize(
+    ("dataflow_id", "repeated"),
+    [
+        ("DF_IND_TRANSIT_YOY", {"es": "(DF_IRREGULAR_TRANSIT)", "en": "(DF_IRREGULAR_TRANSIT)"}),
+        ("DF_IND_REMITTANCES_PER_CAPITA", {"es": "CC BY 4.0 (Banco Mundial)", "en": "CC BY 4.0 (World Bank)"}),
+    ],
+)
+def test_an_indicator_names_each_source_and_licence_once(get_page, dataflow_id, repeated: dict[str, str]):
+    """Two inputs of one dataflow, or two under one licence, named it twice ("CC BY 4.0 (World Bank); …;
+    CC BY 4.0 (World Bank)")."""
+    for language, name in repeated.items():
+        metadata = load_standard().dataflows[dataflow_id].metadata
+        assert name in metadata.source.get(language) + metadata.licence.get(language)
+        page = get_page(f"/explore/{dataflow_id}", lang=language)
+        texts = re.findall(r">([^<{]*" + re.escape(name) + r"[^<{]*)<", page)  # not the chart's JSON
+        assert texts and all(text.count(name) == 1 for text in texts), texts
