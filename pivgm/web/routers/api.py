@@ -10,6 +10,8 @@ from enum import StrEnum
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
@@ -52,6 +54,13 @@ def list_dataflows(catalog: CatalogDep) -> dict[str, Any]:
 @router.get("/dataflows/{dataflow_id}", summary="A dataflow's structure, codelists and reference metadata")
 def get_dataflow(dataflow_id: str, catalog: CatalogDep) -> dict[str, Any]:
     return dataflow_public(catalog.summary(dataflow_id), catalog.code_counts(dataflow_id))
+
+
+def csv_column(column: pa.ChunkedArray) -> list[Any]:
+    """A column's CSV cells: figures as Arrow writes them (a count 1071, not 1071.0), the rest as it is."""
+    if pa.types.is_floating(column.type):
+        return pc.cast(column, pa.string()).to_pylist()
+    return column.to_pylist()
 
 
 def page_size(limit: int | None, maximum: int) -> int:
@@ -124,8 +133,8 @@ def get_data(
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(view.table.column_names)
-        for row in zip(*(view.table.column(c).to_pylist() for c in view.table.column_names), strict=True):
-            writer.writerow(safe_row(row))  # free-text attributes could be formulas
+        columns = [csv_column(view.table.column(c)) for c in view.table.column_names]
+        writer.writerows(safe_row(row) for row in zip(*columns, strict=True))  # free text could be a formula
         return Response(
             buffer.getvalue(),
             media_type="text/csv; charset=utf-8",
