@@ -13,12 +13,11 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pyarrow as pa
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+import pyarrow.compute as pc
 
 from pivgm.catalog.decimals import table_with_decimals
 from pivgm.catalog.grid import MOE, TIME, Grid
@@ -30,18 +29,33 @@ from pivgm.sdmx.writers.csv import sdmx_csv_1
 from pivgm.web.formats import date_label
 from pivgm.web.labels import Labels
 from pivgm.web.shown_table import shown_rows
+from pivgm.web.xlsx import workbook
 
 NEWLINE = "\r\n"  # RFC 4180: a carriage return inside a text is then quoted, not taken for a line end
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """A table to write: header and rows (numbers stay numbers), plus what the file is about."""
+    """A table to write: header and rows (numbers stay numbers), plus what the file is about. A large table
+    (every observation of a selection or dataflow) comes as ``columns``, an Arrow table in header order whose
+    text is already neutralised, written column by column rather than cell by cell."""
 
     header: list[str]
     rows: list[list[Any]]
     about: list[tuple[str, str]]  # (label, text): source, release, selection, units...
     name: str
+    columns: pa.Table | None = None
+
+    def records(self) -> Iterator[Sequence[Any]]:
+        """Every row, from ``columns`` when the sheet has them."""
+        if self.columns is None:
+            yield from self.rows
+            return
+        for batch in self.columns.to_batches(max_chunksize=CHUNK_ROWS):
+            yield from zip(*(column.to_pylist() for column in batch.columns), strict=True)
+
+
+CHUNK_ROWS = 65_536
 
 
 def _coded(dataflow: Dataflow) -> list[str]:
@@ -50,31 +64,33 @@ def _coded(dataflow: Dataflow) -> list[str]:
     return coded + [a.id for a in structure.attributes if a.codelist is not None]
 
 
+def _mapped(column: pa.ChunkedArray, text: Callable[[str], Any]) -> pa.Array:
+    """``text`` of each distinct value of a text column (a release has few), spread back over the rows."""
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    names = pa.array([None if v is None else safe(text(v)) for v in encoded.dictionary.to_pylist()], pa.string())
+    return pc.take(names, encoded.indices)
+
+
 def _observation_sheet(table: pa.Table, labels: Labels, about: list[tuple[str, str]], name: str) -> Sheet:
     """Observations with a name column after each coded column."""
     dataflow = labels.dataflow
     coded = set(_coded(dataflow))
-    columns = [c for c in table.column_names if c != "TIME_PERIOD_START"]
     header: list[str] = []
-    for column in columns:
+    arrays: list[pa.Array | pa.ChunkedArray] = []
+    for column in (c for c in table.column_names if c != "TIME_PERIOD_START"):
+        values = table.column(column)
+        if column == MOE:
+            values = pc.cast(pc.if_else(pc.equal(values, ""), None, values), pa.float64())
+        elif column == "OBS_COMMENT":
+            values = _mapped(values, labels.comment)
+        elif pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+            values = _mapped(values, lambda v: v)
         header.append(column)
+        arrays.append(values)
         if column in coded:
             header.append(f"{column}_NAME")
-    values = [_numbers(table.column(c).to_pylist()) if c == MOE else table.column(c).to_pylist() for c in columns]
-    rows = []
-    for record in zip(*values, strict=True):
-        row: list[Any] = []
-        for column, value in zip(columns, record, strict=True):
-            row.append(labels.comment(value) if column == "OBS_COMMENT" and value else value)
-            if column in coded:
-                row.append(labels.code(column, value) if value is not None else None)
-        rows.append(row)
-    return Sheet(header, rows, about, name)
-
-
-def _numbers(texts: list[Any]) -> list[float | None]:
-    """Margins of error (stored as attribute text) written as numbers."""
-    return [float(t) if t not in (None, "") else None for t in texts]
+            arrays.append(_mapped(table.column(column), lambda v, c=column: labels.code(c, v)))  # type: ignore[misc]
+    return Sheet(header, [], about, name, pa.table(arrays, names=header))
 
 
 def _grid_sheet(grid: Grid, labels: Labels, about: list[tuple[str, str]], name: str) -> Sheet:
@@ -167,14 +183,33 @@ def sheet(download: Download, labels: Labels, link: str, scope: str) -> Sheet:
     return _observation_sheet(view.data.table, labels, info, name)
 
 
+def _csv_value(value: Any) -> Any:
+    """A cell as CSV text: nothing for a missing value, a count without ".0", text neutralised."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return safe(value)
+
+
+def _csv_columns(columns: pa.Table) -> pa.Table:
+    """Numbers as text by Arrow (1071 for a count held as 1071.0; 0.25 as 0.25), text as it is."""
+    return pa.table(
+        [c if pa.types.is_string(c.type) else pc.cast(c, pa.string()) for c in columns.columns],
+        names=columns.column_names,
+    )
+
+
 def _csv_lines(table: Sheet) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator=NEWLINE)
     for label, text in table.about:
         buffer.write(f"# {label}: {' '.join(str(text).split())}{NEWLINE}")
     writer.writerow(table.header)
-    for row in table.rows:
-        writer.writerow(["" if v is None else safe(v) for v in row])
+    if table.columns is not None:
+        writer.writerows(replace(table, columns=_csv_columns(table.columns)).records())  # None is written as ""
+    else:
+        writer.writerows([_csv_value(v) for v in row] for row in table.rows)
     yield buffer.getvalue()
 
 
@@ -182,28 +217,11 @@ def write_csv(table: Sheet) -> bytes:
     return "".join(_csv_lines(table)).encode("utf-8")
 
 
-def _xlsx_cell(sheet: Any, value: Any) -> Any:
-    """Figures stay numbers with a grouped number format; Excel writes it with the reader's own separators
-    (12,452 in Mexico, 12.452 in Spain)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = "#,##0" if float(value).is_integer() else "#,##0.0##"
-    return cell
-
-
 def write_xlsx(table: Sheet) -> bytes:
-    workbook = Workbook(write_only=True)
-    data = workbook.create_sheet(table.name[:31])
-    data.append(table.header)
-    for row in table.rows:
-        data.append([_xlsx_cell(data, safe(v)) for v in row])
-    metadata = workbook.create_sheet("metadata")
-    for label, text in table.about:
-        metadata.append([safe(label), safe(str(text))])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """A data sheet and a metadata sheet; a large table is streamed column by column."""
+    data = [table.header, *([safe(v) for v in row] for row in table.rows)]
+    metadata = [[safe(label), safe(str(text))] for label, text in table.about]
+    return workbook([(table.name, data, table.columns), ("metadata", metadata, None)])
 
 
 def sdmx_csv(table: pa.Table, dataflow: Dataflow) -> bytes:

@@ -109,6 +109,40 @@ def test_the_full_dataflow_has_every_published_observation(client):
     assert {r["REF_AREA"] for r in rows} > {"MEX", "GTM", "BRB"}
 
 
+def test_counts_are_written_without_a_decimal_point_like_sdmx_csv(client):
+    """A count is 2337 in every CSV (the explorer's long table and full file, the JSON API's CSV), as in
+    SDMX-CSV, not 2337.0 (seen red before the CSV writers formatted whole numbers)."""
+    sdmx = download(client, "DF_IRREGULAR_TRANSIT", format="sdmx-csv", scope="long", **VENEZUELANS_2023).decode()
+    expected = [r["OBS_VALUE"] for r in csv.DictReader(io.StringIO(sdmx))]
+    assert expected[:2] == ["2337", "7097"]
+    _, long = csv_rows(download(client, "DF_IRREGULAR_TRANSIT", format="csv", scope="long", **VENEZUELANS_2023))
+    assert [r["OBS_VALUE"] for r in long] == expected
+    api = client.get("/api/data/DF_IRREGULAR_TRANSIT", params={**SAME_IN_THE_API, "format": "csv"})
+    assert api.status_code == 200
+    values = [r["OBS_VALUE"] for r in csv.DictReader(io.StringIO(api.text))]
+    assert values and not [v for v in values if v.endswith(".0")]
+    _, full = csv_rows(download(client, "DF_IRREGULAR_TRANSIT", format="csv", scope="full"))
+    assert full and not [r["OBS_VALUE"] for r in full if r["OBS_VALUE"].endswith(".0")]
+
+
+def test_the_full_dataflow_as_xlsx_has_every_observation_with_figures_as_grouped_numbers(client):
+    """The streamed workbook: every published observation, names beside codes, counts as numbers shown
+    12,452 (and the metadata sheet)."""
+    content = download(client, "DF_POPULATION", format="xlsx", scope="full", lang="en")
+    workbook = load_workbook(io.BytesIO(content))
+    data, metadata = workbook.worksheets
+    rows = list(data.iter_rows(values_only=True))
+    release = client.get("/api/dataflows/DF_POPULATION").json()["release"]
+    assert len(rows) - 1 == release["observations"]
+    header = rows[0]
+    assert header[2:4] == ("REF_AREA", "REF_AREA_NAME")
+    mexico = next(row for row in rows[1:] if row[2] == "MEX")
+    assert mexico[3] == "Mexico"
+    value = data.cell(row=rows.index(mexico) + 1, column=header.index("OBS_VALUE") + 1)
+    assert isinstance(value.value, int | float) and value.number_format == "#,##0"
+    assert dict(metadata.iter_rows(values_only=True))["Licence"]
+
+
 @pytest.mark.parametrize(("params", "words"), [({"format": "pdf"}, "Format 'pdf'"), ({"scope": "all"}, "Scope 'all'")])
 def test_an_unknown_format_or_scope_is_a_clear_error(client, params, words):
     response = client.get("/explore/DF_POPULATION/download", params=params)
@@ -122,7 +156,7 @@ def test_text_that_a_spreadsheet_would_run_is_neutralised(text):
     table = Sheet(["OBS_COMMENT", "OBS_VALUE"], [[text, -5.0]], [("Source", text)], "T")
     comment, data = write_csv(table).decode().split("\r\n", 1)
     assert comment == f"# Source: {' '.join(text.split())}"
-    assert list(csv.reader(io.StringIO(data, newline="")))[1] == ["'" + text, "-5.0"]  # numbers stay numbers
+    assert list(csv.reader(io.StringIO(data, newline="")))[1] == ["'" + text, "-5"]  # numbers stay numbers
     workbook = load_workbook(io.BytesIO(write_xlsx(table)))
     cell, number = next(workbook.worksheets[0].iter_rows(min_row=2, values_only=True))
     assert cell == "'" + text and number == -5.0
