@@ -39,7 +39,7 @@ def _(chart: SeriesChart, labels: Labels, title: str) -> str:
     points = []
     largest_name, largest_points, largest_total = "", [], float("-inf")
     for series in chart.series:
-        name = labels.key(grid.dimensions, series.key, labels.dataflow.name.get(labels.language))
+        name = labels.key(grid.dimensions, series.key, labels.only_series)
         series_points = [(p, c) for p, c in grid.series(series.key) if c.value is not None]
         points += [(name, p, c) for p, c in series_points]
         total = sum(c.value or 0 for _, c in series_points)

@@ -57,7 +57,7 @@ def series_spec(chart: SeriesChart, labels: Labels, title: dict[str, Any], mark:
     run = period_run(grid.periods)
     rows = []
     for series in chart.series:
-        name = labels.key(chart.colour_dimensions, series.colour, labels.dataflow.name.get(labels.language))
+        name = labels.key(chart.colour_dimensions, series.colour, labels.only_series)
         panel = labels.key(chart.panel_dimensions, series.panel)
         points = grid.series(series.key)
         if mark == "line":  # a missing period breaks the line: a row without a value

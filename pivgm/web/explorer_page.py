@@ -215,6 +215,18 @@ def _summary(view: ExplorerView, labels: Labels) -> list[tuple[str, str]]:
     return lines
 
 
+def _held(view: ExplorerView, labels: Labels) -> str:
+    """The codes a selection holds one of ("Honduras", "Panama · Venezuela"): the name of a chart's only
+    series. Frequencies, totals and added-up dimensions say nothing of it."""
+    names = []
+    for dimension, chosen in view.state.filters.items():
+        facet = view.facets.get(dimension, {})
+        present = [c for c, n in facet.items() if n and (not chosen or c in chosen)]
+        if dimension != "FREQ" and dimension not in view.summed and len(present) == 1 and present[0] != "_T":
+            names.append(labels.code(dimension, present[0]))
+    return " · ".join(names)
+
+
 def _problem(problem: Problem, labels: Labels) -> tuple[str, list[Link]]:
     names = ", ".join(labels.dimension(d) for d in problem.dimensions)
     text = labels.t(f"problem_{problem.code}").format(count=problem.count, limit=problem.limit, dimensions=names)
@@ -310,6 +322,7 @@ def explorer_page(
     state = view.state
     language = labels.language
     name = view.dataflow.name.get(language)
+    labels = replace(labels, single=_held(view, labels))
     summary = _summary(view, labels)
     subtitle = " · ".join(text for _, text in summary)
     source = f"{labels.t('source')}: {view.dataflow.metadata.source.get(language)}"

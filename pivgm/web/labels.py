@@ -36,6 +36,12 @@ class Labels:
     dataflow: Dataflow
     language: str
     locale: str = ""  # the number locale (es-419, es-MX, es-ES, en-US); the language's default when empty
+    single: str = ""  # the name of a chart's only series (what the selection holds); the dataflow's when empty
+
+    @property
+    def only_series(self) -> str:
+        """What a chart calls the series of a selection that splits nothing ("Panama", not the dataflow)."""
+        return self.single or self.dataflow.name.get(self.language)
 
     @property
     def numbers(self) -> str:

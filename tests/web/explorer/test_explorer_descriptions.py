@@ -60,3 +60,14 @@ def test_an_indicator_names_each_source_and_licence_once(get_page, dataflow_id, 
         page = get_page(f"/explore/{dataflow_id}", lang=language)
         texts = re.findall(r">([^<{]*" + re.escape(name) + r"[^<{]*)<", page)  # not the chart's JSON
         assert texts and all(text.count(name) == 1 for text in texts), texts
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_a_single_series_is_named_by_what_it_holds_not_by_the_dataflow(get_page, language):
+    """DF_IND_TRANSIT_MOM opens on one country: its one series read "Highest: Month-on-month change in
+    irregular transits, 976.9%" without the country, as the legend did."""
+    name = load_standard().dataflows["DF_IND_TRANSIT_MOM"].name.get(language)
+    spec = spec_of(get_page("/explore/DF_IND_TRANSIT_MOM", lang=language))
+    rows = [r for r in spec["data"]["values"] if "series" in r] if "data" in spec else []
+    assert rows and {r["series"] for r in rows} != {name}
+    assert not re.search(r"(Highest|Máximo|máximo)[^:]*: " + re.escape(name), spec["description"]), spec["description"]
