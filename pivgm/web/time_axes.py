@@ -3,6 +3,7 @@ periods by time and shows a missing period as a gap (no bar, a break in the line
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from datetime import date
 
@@ -34,11 +35,16 @@ def period_run(periods: Sequence[str]) -> list[str]:
 
 
 def missing_periods(present: Sequence[str], run: Sequence[str]) -> list[str]:
-    """The periods of ``run`` within the span of ``present`` that have no figure: a series' gaps."""
+    """The periods of ``run`` within the span of ``present`` that have no figure: a series' gaps. A regular
+    but sparse series (UN DESA's stock: 1990, 1995, … 2020, 2024) has none: the periods between its figures
+    are its rhythm, not missing figures, so its line joins its points."""
     if not present:
         return []
     have = set(present)
     positions = [i for i, p in enumerate(run) if p in have]
     if not positions:
+        return []
+    steps = [b - a for a, b in itertools.pairwise(positions)]
+    if len(steps) >= 2 and min(steps) > 1 and max(steps) < 2 * min(steps):  # a rhythm needs three points
         return []
     return [p for p in run[positions[0] : positions[-1] + 1] if p not in have]

@@ -76,3 +76,16 @@ def test_no_profile_ranks_a_country_twice_or_a_total_or_unknown_area(client, get
             names = re.findall(r'<li><span><a href="/country/[A-Z]{3}\?lang=en">([^<]+)</a>', listing)
             assert names and len(names) == listing.count("<li>"), (code, listing[:300])  # every entry a country
             assert len(names) == len(set(names)), (code, names)
+
+
+def test_a_five_yearly_stock_is_drawn_as_a_line_not_loose_dots(get_page):
+    """UN DESA's stock (1990, 1995, … 2020, 2024) is regular but sparse: the years between are not missing
+    figures, so the line joins its points (it was broken at every year between, leaving dots)."""
+    html = get_page("/country/GTM", lang="en")
+    charts = re.findall(r'<script type="application/json" id="spec-([a-z_-]+)">', html)
+    stocks = [spec_of(html, c) for c in charts if c.startswith("stock")]
+    rows = [r for spec in stocks for r in spec["data"]["values"]]
+    years = sorted({r["period"] for r in rows if r.get("value") is not None})
+    assert len(years) >= 5 and "1995" in years and "2020" in years, years
+    between = [r for r in rows if r["period"].isdigit() and years[0] < r["period"] < years[-1]]
+    assert not [r for r in between if r.get("value") is None]  # no break in the line

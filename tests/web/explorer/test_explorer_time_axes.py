@@ -41,3 +41,10 @@ def test_a_run_of_periods_has_every_period_of_its_frequency():
     assert period_run(["2023-Q4", "2024-Q2"]) == ["2023-Q4", "2024-Q1", "2024-Q2"]
     assert period_run(["2023", "2023-06"]) == ["2023", "2023-06"]  # frequencies mixed: as given
     assert missing_periods(["2021", "2024"], period_run(["2020", "2021", "2024", "2025"])) == ["2022", "2023"]
+
+
+def test_a_regular_but_sparse_series_has_no_gaps():
+    """Five-yearly figures are a rhythm, not missing years; an irregular or two-point series keeps its gaps."""
+    years = ["1990", "1995", "2000", "2005", "2010", "2015", "2020", "2024"]
+    assert missing_periods(years, period_run(years)) == []
+    assert missing_periods(["2010", "2012", "2018"], period_run(["2010", "2018"]))[0] == "2011"
