@@ -51,6 +51,26 @@ def gap_row(labels: Labels, period: str, **fields: Any) -> dict[str, Any]:
     return {"date": start, "period": label, **fields, "value": None, "text": "", "unit": "", "flag": "", "n": 0}
 
 
+OUTLYING = 50  # a figure this many times the typical (median) size flattens the rest of a linear axis
+
+
+def outlying_changes(values: list[float]) -> bool:
+    """Whether signed figures (falls and rises) hold one so far beyond the typical size that a linear axis
+    flattens the rest: such a line chart is drawn on a symmetric log scale."""
+    sizes = sorted(abs(v) for v in values)
+    if not sizes or min(values) >= 0 or max(values) <= 0:
+        return False
+    typical = sizes[len(sizes) // 2]
+    return typical > 0 and sizes[-1] > OUTLYING * typical
+
+
+def _compress_outliers(y: dict[str, Any], values: list[float], labels: Labels) -> None:
+    """A symmetric log scale, said in the axis title, where :func:`outlying_changes` holds."""
+    if outlying_changes(values):
+        y["scale"] = {"type": "symlog"}  # one 89,700 % rise flattened every other change to a line at zero
+        y["title"] = f"{y['title']} ({labels.t('axis_symlog')})"
+
+
 def series_spec(chart: SeriesChart, labels: Labels, title: dict[str, Any], mark: str) -> dict[str, Any]:
     """Lines, grouped bars or stacked bars over time; panels when dimensions go to rows or columns."""
     grid = chart.grid
@@ -92,6 +112,7 @@ def series_spec(chart: SeriesChart, labels: Labels, title: dict[str, Any], mark:
         labels, {"field": "series", "title": " "}, {"field": "period", "title": labels.t("period")}
     )
     if mark == "line":
+        _compress_outliers(y, [r["value"] for r in rows if r.get("value") is not None], labels)
         x: dict[str, Any] = {
             "field": "date",
             "type": "temporal",

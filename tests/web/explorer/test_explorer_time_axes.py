@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from itertools import pairwise
 
+import pytest
+
 from pivgm.model.periods import parse_period
+from pivgm.web.i18n import translate
 from pivgm.web.time_axes import missing_periods, period_run
 from tests.web.explorer.explorer_helpers import chart_rows, spec_of
 
@@ -48,3 +51,14 @@ def test_a_regular_but_sparse_series_has_no_gaps():
     years = ["1990", "1995", "2000", "2005", "2010", "2015", "2020", "2024"]
     assert missing_periods(years, period_run(years)) == []
     assert missing_periods(["2010", "2012", "2018"], period_run(["2010", "2018"]))[0] == "2011"
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_changes_with_one_outlying_rise_are_drawn_on_a_symmetric_log_scale(get_page, language):
+    """Year-on-year change in transits: one 89,700 % rise (Panama, April 2022) flattened every other change;
+    counts keep a linear axis."""
+    spec = spec_of(get_page("/explore/DF_IND_TRANSIT_YOY", lang=language))
+    y = spec["layer"][0]["encoding"]["y"]
+    assert y["scale"] == {"type": "symlog"} and translate("axis_symlog", language) in y["title"]
+    counts = spec_of(get_page("/explore/DF_IRREGULAR_TRANSIT", lang=language))
+    assert "scale" not in counts["layer"][0]["encoding"]["y"]
