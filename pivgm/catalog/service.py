@@ -26,6 +26,8 @@ from pivgm.structures import Standard
 from pivgm.warehouse import DataQuery
 from pivgm.warehouse.merge import LAST_UPDATED
 
+ALL = "*"  # a dimension's every code, as the explorer writes it in its addresses (`CITIZENSHIP=*`)
+
 RELEASE_CACHE_SECONDS = 1.0
 
 
@@ -173,6 +175,8 @@ class Catalog:
                         f"{dataflow.id} has no dimension {dimension_id!r}; its dimensions are {listed}.",
                     ),
                 )
+            if ALL in codes:
+                continue  # `*`: every code, as in the explorer's addresses
             if dimension.codelist is not None:
                 unknown = [c for c in codes if c not in dimension.codelist]
                 if unknown:
@@ -195,7 +199,7 @@ class Catalog:
                 f"The period range is empty: {selection.start} is after {selection.end}.", parameter="from"
             )
         return DataQuery(
-            filters=dict(selection.filters),
+            filters={d: codes for d, codes in selection.filters.items() if ALL not in codes},
             start=start,
             end=end,
             limit=selection.limit,

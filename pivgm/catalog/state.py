@@ -12,13 +12,13 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from pivgm.catalog.explorer_config import ExplorerDefaults
-from pivgm.catalog.service import DataSelection
+from pivgm.catalog.service import ALL, DataSelection
 from pivgm.errors import InvalidParameterError, in_both
 from pivgm.model import Dataflow
 from pivgm.model.periods import parse_period
 
 TIME = "TIME_PERIOD"
-ALL = "*"
+
 TOTAL = "_T"
 
 

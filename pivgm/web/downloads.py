@@ -23,11 +23,13 @@ from pivgm.catalog.decimals import table_with_decimals
 from pivgm.catalog.grid import MOE, TIME, Grid
 from pivgm.catalog.site import Download
 from pivgm.cells import safe
+from pivgm.errors import InvalidParameterError, in_both
 from pivgm.model import Dataflow
 from pivgm.sdmx.messages import DataMessage, Header
 from pivgm.sdmx.writers.csv import sdmx_csv_1
 from pivgm.web.formats import date_label
 from pivgm.web.labels import Labels
+from pivgm.web.rendering import url
 from pivgm.web.shown_table import shown_rows
 from pivgm.web.xlsx import workbook
 
@@ -153,8 +155,11 @@ def about(download: Download, labels: Labels, link: str, scope: str) -> list[tup
     items.append((labels.t("scope"), labels.t(f"scope_{scope}")))
     if scope != "full":
         items += [(labels.t("selection"), selection), (labels.t("periods"), period)]
-        if view.summed:
+        if view.summed and scope == "view":
             items.append((labels.t("added_up"), ", ".join(labels.dimension(d) for d in view.summed)))
+    if scope == "long":
+        api = url(f"/api/data/{dataflow.id}", view.state.api_params())
+        items.append((labels.t("same_in_the_api"), link.split("/explore/", 1)[0] + api))
     items += [
         (labels.t("definition"), metadata.definition.get(language)),
         (labels.t("comparability"), metadata.comparability.get(language)),
@@ -165,19 +170,21 @@ def about(download: Download, labels: Labels, link: str, scope: str) -> list[tup
 
 
 def sheet(download: Download, labels: Labels, link: str, scope: str) -> Sheet:
-    """The table a download holds: the table on screen (``view``), every observation of the release
-    (``full``), or the observations of the selection (``long``; when dimensions are added up, the figures
-    as displayed, one row per key and period)."""
+    """The table a download holds: the table on screen (``view``; when it cannot be drawn and dimensions are
+    added up, the figures as displayed, one row per key and period), every observation of the release
+    (``full``), or the observations of the selection (``long``), the same as the data API link it names
+    gives, dimensions added up on screen or not."""
     info = about(download, labels, link, scope)
     name = download.view.dataflow.id
     if scope == "full" and download.full is not None:
         return _observation_sheet(download.full.table, labels, info, name)
     view = download.view
-    shown = shown_rows(view.shape, labels) if scope == "view" else None
-    if shown is not None:
-        return Sheet(shown[0], shown[1], info, name)
-    if view.grid is not None and view.summed:
-        return _grid_sheet(view.grid, labels, info, name)
+    if scope == "view":
+        shown = shown_rows(view.shape, labels)
+        if shown is not None:
+            return Sheet(shown[0], shown[1], info, name)
+        if view.grid is not None and view.summed:
+            return _grid_sheet(view.grid, labels, info, name)
     if view.data is None:
         return Sheet(["TIME_PERIOD", "OBS_VALUE"], [], info, name)
     return _observation_sheet(view.data.table, labels, info, name)
@@ -262,7 +269,19 @@ def _observations(download: Download, scope: str) -> pa.Table | None:
 
 
 def _write_sdmx(download: Download, labels: Labels, link: str, scope: str) -> bytes:
-    """SDMX-CSV is observations only: the table on screen is written as the selection's observations."""
+    """SDMX-CSV is observations only: the selection's (``long``) or the dataflow's (``full``)."""
+    if scope == "view":
+        raise InvalidParameterError(
+            "SDMX-CSV holds observations, not the table on screen; ask for scope=long (the selection's "
+            "observations) or scope=full (the whole dataflow), or format=csv or xlsx for the table on screen.",
+            parameter="scope",
+            **in_both(
+                "SDMX-CSV contiene observaciones, no la tabla en pantalla: pida scope=long (las observaciones "
+                "de la selección) o scope=full (todo el conjunto), o format=csv o xlsx para la tabla en pantalla.",
+                "SDMX-CSV holds observations, not the table on screen; ask for scope=long (the selection's "
+                "observations) or scope=full (the whole dataflow), or format=csv or xlsx for the table on screen.",
+            ),
+        )
     table = _observations(download, scope)
     dataflow = download.view.dataflow
     return sdmx_csv(table, dataflow) if table is not None else b"DATAFLOW\n"
@@ -274,8 +293,9 @@ def _write_zip(download: Download, labels: Labels, link: str, scope: str) -> byt
     files = {
         f"{stem}.csv": write_csv(table),
         f"{stem}.xlsx": write_xlsx(table),
-        f"{stem}.sdmx.csv": _write_sdmx(download, labels, link, scope),
     }
+    if scope != "view":  # SDMX-CSV holds observations, not the table on screen
+        files[f"{stem}.sdmx.csv"] = _write_sdmx(download, labels, link, scope)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("README.md", readme(table, list(files)))

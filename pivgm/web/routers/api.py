@@ -98,7 +98,8 @@ def link_header(links: Mapping[str, str | None]) -> str:
 @router.get(
     "/data/{dataflow_id}",
     summary="Published observations of a dataflow",
-    description="Filter with one parameter per dimension (`REF_AREA=MEX,GTM`; `+` also separates codes), "
+    description="Filter with one parameter per dimension (`REF_AREA=MEX,GTM`; `+` also separates codes; "
+    "`CITIZENSHIP=*` is every code, as in the explorer's addresses), "
     "`from` and `to` periods (`2020`, `2020-Q1`, `2020-01`), and see the data as published at a past moment "
     "with `asOf` (a future `asOf` reads as now: embargoed data stay hidden; the answer's `asOf` names the "
     "moment shown). Answers are pages in key order (dimensions, then period): `limit` observations from "

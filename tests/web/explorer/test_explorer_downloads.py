@@ -55,20 +55,54 @@ def test_csv_of_the_view_has_the_api_numbers_units_flags_and_a_source_header(cli
     assert "Citizenship: VEN (Venezuela)" in header
 
 
-def test_csv_of_a_view_that_adds_codes_up_holds_the_figures_shown(client):
-    params = {"from": "2024-01", "to": "2024-03", "lang": "en"}
-    comments, rows = csv_rows(download(client, "DF_IRREGULAR_TRANSIT", format="csv", scope="long", **params))
-    api = api_observations(
-        client,
-        "DF_IRREGULAR_TRANSIT",
-        {"FREQ": "M", "REF_AREA": "PAN", "SEX": "_T", "AGE": "_T", "from": "2024-01", "to": "2024-03"},
+ADDED_UP = {"REF_AREA": "PAN", "CITIZENSHIP": "*", "sum": "CITIZENSHIP", "from": "2024-01", "to": "2024-03"}
+
+
+def key_of(row: dict[str, str]) -> tuple[str, str, float]:
+    return row["CITIZENSHIP"], row["TIME_PERIOD"], float(row["OBS_VALUE"])
+
+
+def test_the_long_table_is_the_api_link_it_names_even_when_the_screen_adds_codes_up(client):
+    """The long table's CSV, XLSX and SDMX-CSV hold the observations the API gives for the link written in
+    the file, one per citizenship, not the sums on screen (seen red: CSV and XLSX held the sums)."""
+    comments, rows = csv_rows(
+        download(client, "DF_IRREGULAR_TRANSIT", format="csv", scope="long", lang="en", **ADDED_UP)
     )
-    assert [r["TIME_PERIOD"] for r in rows] == ["2024-01", "2024-02", "2024-03"]
-    for row in rows:
-        observations = [o for o in api if o["TIME_PERIOD"] == row["TIME_PERIOD"]]
-        assert float(row["OBS_VALUE"]) == sum(o["OBS_VALUE"] for o in observations)
-        assert int(row["OBSERVATIONS"]) == len(observations)
-    assert any(line.startswith("# Dimensions added up: Citizenship") for line in comments)
+    link = next(c for c in comments if c.startswith("# The same selection in the API: ")).split(": ", 1)[1]
+    assert "from=2024-01" in link and "CITIZENSHIP" not in link
+    api = client.get(link + "&format=csv")
+    assert api.status_code == 200, api.text
+    expected = sorted(key_of(r) for r in csv.DictReader(io.StringIO(api.text)))
+    assert len({citizenship for citizenship, _, _ in expected}) > 3  # one row per citizenship
+    assert sorted(key_of(r) for r in rows) == expected
+    sdmx = download(client, "DF_IRREGULAR_TRANSIT", format="sdmx-csv", scope="long", **ADDED_UP).decode()
+    assert sorted(key_of(r) for r in csv.DictReader(io.StringIO(sdmx))) == expected
+    workbook = load_workbook(
+        io.BytesIO(download(client, "DF_IRREGULAR_TRANSIT", format="xlsx", scope="long", **ADDED_UP))
+    )
+    sheet = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert len(sheet) - 1 == len(expected) and "CITIZENSHIP" in sheet[0]
+    assert not any(c.startswith("# Dimensions added up") for c in comments)
+
+
+def test_the_api_takes_a_star_for_every_code_as_the_explorer_writes_it(client):
+    """`CITIZENSHIP=*` is the explorer's every code; the API reads it the same (seen red: a 404, "Code '*' is
+    not in CL_AREA")."""
+    params = {"REF_AREA": "PAN", "from": "2024-01", "to": "2024-03"}
+    every = client.get("/api/data/DF_IRREGULAR_TRANSIT", params=params).json()
+    star = client.get("/api/data/DF_IRREGULAR_TRANSIT", params={**params, "CITIZENSHIP": "*"})
+    assert star.status_code == 200, star.text
+    assert star.json()["observations"] == every["observations"] and every["total"] > 0
+    unknown = client.get("/api/data/DF_IRREGULAR_TRANSIT", params={**params, "NOT_A_DIMENSION": "*"})
+    assert unknown.status_code == 422 and "NOT_A_DIMENSION" in unknown.json()["error"]["message"]
+
+
+def test_sdmx_csv_of_the_table_on_screen_is_refused_with_the_scopes_it_offers(client):
+    """SDMX-CSV holds observations; scope=view does not quietly give the long table (seen red: the same file)."""
+    response = client.get("/explore/DF_IRREGULAR_TRANSIT/download", params={**ADDED_UP, "format": "sdmx-csv"})
+    assert response.status_code == 422
+    message = response.json()["error"]["message"]
+    assert "scope=long" in message and "scope=full" in message and "format=csv" in message
 
 
 def test_xlsx_has_a_data_sheet_and_a_metadata_sheet(client):
@@ -87,7 +121,7 @@ def test_xlsx_has_a_data_sheet_and_a_metadata_sheet(client):
 
 
 def test_sdmx_csv_names_the_dataflow_on_every_row(client):
-    text = download(client, "DF_IRREGULAR_TRANSIT", format="sdmx-csv", **VENEZUELANS_2023).decode()
+    text = download(client, "DF_IRREGULAR_TRANSIT", format="sdmx-csv", scope="long", **VENEZUELANS_2023).decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     assert list(rows[0])[:3] == ["DATAFLOW", "FREQ", "REF_AREA"]
     assert {r["DATAFLOW"] for r in rows} == {"PIVGM:DF_IRREGULAR_TRANSIT(1.0)"}

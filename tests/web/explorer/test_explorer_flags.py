@@ -87,6 +87,6 @@ def test_downloads_keep_flags_and_neutralise_notes_that_look_like_formulas(flagg
 
 
 def test_sdmx_csv_neutralises_notes_that_look_like_formulas(flagged_client):
-    response = flagged_client.get("/explore/DF_POPULATION/download", params={"format": "sdmx-csv"})
+    response = flagged_client.get("/explore/DF_POPULATION/download", params={"format": "sdmx-csv", "scope": "long"})
     rows = {row["TIME_PERIOD"]: row for row in csv.DictReader(io.StringIO(response.text))}
     assert rows["2024"]["OBS_COMMENT"] == "'" + NOTE and rows["2023"]["OBS_STATUS"] == "E"
