@@ -165,4 +165,4 @@ def test_the_excel_download_groups_thousands_in_the_reader_s_own_locale(client) 
     csv = client.get(
         "/explore/DF_IRREGULAR_TRANSIT/download", params={"format": "csv", "lang": "es", "scope": "long"}
     ).text
-    assert re.search(r"^\d{4}-\d{2},\d{5,},", csv, re.M)  # machine formats stay plain: 38099, no separator
+    assert re.search(r",\d{4}-\d{2},\d{5,},", csv)  # machine formats stay plain: 38099, no separator
