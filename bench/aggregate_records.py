@@ -222,8 +222,8 @@ def main() -> None:
 citizenship, M/F, border-post codes), aggregated to the monthly nationality x sex x age group x border-post
 table with every total: {cells:,} cells. Processor time counts every thread and child process; it hardly
 depends on how busy the machine is, the wall time does. Records per processor-second times the {cores} cores
-estimates the rate with the machine to itself, if the work kept every core busy (an estimate, not a
-measurement: nobody measured this machine idle).
+estimates the rate with the machine to itself, if the work kept every core busy (an estimate; the
+wall-time rates are what this run measured, at the load average given below).
 
 | engine | records | wall time | processor time | records/s | records per processor-s | vs pandas |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
