@@ -15,7 +15,10 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import httpx
 import pytest
@@ -161,16 +164,28 @@ def test_killing_a_worker_mid_publication_leaves_releases_whole(tmp_path):
     assert all(statuses[s] == "published" for s in answers.published), "a confirmed publication must hold"
 
 
-def test_a_killed_worker_is_in_the_server_log(tmp_path):
-    """Fails if ``pivgm serve`` goes back to uvicorn's warning log level: the supervisor reports a worker
-    that died, or that its health check killed, only at info level."""
+@dataclass
+class LoggedServer:
+    """A ``pivgm serve --workers 2`` process writing its log to ``log``, and the worker process ids it
+    logged as started."""
+
+    process: subprocess.Popen[bytes]
+    log: Path
+    workers: list[int]
+
+    def says(self, text: str) -> bool:
+        return text in self.log.read_text(errors="replace")
+
+
+@contextmanager
+def two_logged_workers(tmp_path: Path) -> Iterator[LoggedServer]:
+    """A fresh platform served by two workers, once both have started; stopped on leaving."""
     settings = settings_for(tmp_path / "data")
     Platform.initialise(settings)
-    port = free_port()
     log = tmp_path / "server.log"
     with log.open("wb") as output:
         server = subprocess.Popen(
-            [str(EXECUTABLE), "serve", "--port", str(port), "--workers", "2"],
+            [str(EXECUTABLE), "serve", "--port", str(free_port()), "--workers", "2"],
             env=environment_for(settings),
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -181,48 +196,39 @@ def test_a_killed_worker_is_in_the_server_log(tmp_path):
             while time.monotonic() < deadline and len(started) < 2:
                 started = re.findall(r"Started server process \[(\d+)\]", log.read_text(errors="replace"))
                 time.sleep(0.3)
-            victim = int(started[0])
-            os.kill(victim, signal.SIGKILL)
-            while time.monotonic() < deadline and f"[{victim}] died" not in log.read_text(errors="replace"):
-                time.sleep(0.3)
+            assert len(started) >= 2, "the two workers did not start within two minutes"
+            yield LoggedServer(server, log, [int(pid) for pid in started])
         finally:
             stop_server(server)
-    assert f"Child process [{victim}] died" in log.read_text(errors="replace")
+
+
+def test_a_killed_worker_is_in_the_server_log(tmp_path):
+    """Fails if ``pivgm serve`` goes back to uvicorn's warning log level: the supervisor reports a worker
+    that died, or that its health check killed, only at info level."""
+    with two_logged_workers(tmp_path) as server:
+        victim = server.workers[0]
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not server.says(f"[{victim}] died"):
+            time.sleep(0.3)
+    assert server.says(f"Child process [{victim}] died")
 
 
 def test_a_worker_killed_during_its_health_check_is_replaced_and_the_server_stops_at_once(tmp_path):
     """A worker that dies while the supervisor waits for its health-check answer is replaced within seconds,
     and SIGTERM then stops the server within seconds. Seen red without ``watch_workers``: the supervisor
     waited out the two-minute health-check timeout first (on CI, SIGTERM took over a minute)."""
-    settings = settings_for(tmp_path / "data")
-    Platform.initialise(settings)
-    port = free_port()
-    log = tmp_path / "server.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            [str(EXECUTABLE), "serve", "--port", str(port), "--workers", "2"],
-            env=environment_for(settings),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 120
-            started: list[str] = []
-            while time.monotonic() < deadline and len(started) < 2:
-                started = re.findall(r"Started server process \[(\d+)\]", log.read_text(errors="replace"))
-                time.sleep(0.3)
-            victim = int(started[0])
-            os.kill(victim, signal.SIGSTOP)  # it cannot answer: the supervisor's next ping (every 0.5 s) waits
-            time.sleep(2)
-            os.kill(victim, signal.SIGKILL)
-            killed = time.monotonic()
-            while time.monotonic() < killed + 60 and f"[{victim}] died" not in log.read_text(errors="replace"):
-                time.sleep(0.2)
-            noticed = time.monotonic() - killed
-            server.terminate()
-            stopped = server.wait(timeout=30)
-        finally:
-            stop_server(server)
-    assert f"Child process [{victim}] died" in log.read_text(errors="replace")
+    with two_logged_workers(tmp_path) as server:
+        victim = server.workers[0]
+        os.kill(victim, signal.SIGSTOP)  # it cannot answer: the supervisor's next ping (every 0.5 s) waits
+        time.sleep(2)
+        os.kill(victim, signal.SIGKILL)
+        killed = time.monotonic()
+        while time.monotonic() < killed + 60 and not server.says(f"[{victim}] died"):
+            time.sleep(0.2)
+        noticed = time.monotonic() - killed
+        server.process.terminate()
+        stopped = server.process.wait(timeout=30)
+    assert server.says(f"Child process [{victim}] died")
     assert noticed < 15, f"the supervisor noticed the dead worker after {noticed:.0f} s"
     assert stopped == 0
