@@ -16,6 +16,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import pytest
@@ -43,12 +44,31 @@ class Tally:
     uploads: list[int] = field(default_factory=list)
     steps: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    unanswered: Counter[str] = field(default_factory=Counter)  # requests whose answer the client gave up on
 
     def saw(self, response: httpx.Response, what: str) -> None:
         with self.lock:
             self.statuses[response.status_code] += 1
             if response.status_code >= 500:
                 self.failures.append(f"{what}: {response.status_code} {response.text[:200]}")
+
+    def gave_up(self, what: str) -> None:
+        """A request timed out on the client (a very busy machine): the server may or may not have done it."""
+        with self.lock:
+            self.unanswered[what] += 1
+
+
+def sent(
+    client: httpx.Client, tally: Tally, what: str, method: str, path: str, **options: Any
+) -> httpx.Response | None:
+    """The answer, counted in ``tally``; None when the client timed out waiting for it."""
+    try:
+        response = client.request(method, path, **options)
+    except httpx.TimeoutException:
+        tally.gave_up(what)
+        return None
+    tally.saw(response, what)
+    return response
 
 
 def free_port() -> int:
@@ -79,13 +99,16 @@ def uploader(base: str, token: str, provider: str, deadline: float, tally: Tally
         while time.monotonic() < deadline:
             month += 1
             text = f"Nacionalidad;Mes;Eventos\nVEN;{2000 + seed}-{month % 12 + 1:02d};{seed * 1000 + month}\n"
-            response = client.post(
+            response = sent(
+                client,
+                tally,
+                "upload",
+                "POST",
                 "/api/submissions",
                 data={"dataflow": FLOW, "provider": provider, "mapping": mapping(PROVIDERS[provider])},
                 files={"file": (f"e{seed}-{month}.csv", text.encode(), "text/csv")},
             )
-            tally.saw(response, "upload")
-            if response.status_code == 201 and response.json()["version"] is not None:
+            if response is not None and response.status_code == 201 and response.json()["version"] is not None:
                 with tally.lock:
                     tally.uploads.append(response.json()["id"])
 
@@ -93,17 +116,18 @@ def uploader(base: str, token: str, provider: str, deadline: float, tally: Tally
 def reviewer(base: str, token: str, deadline: float, tally: Tally) -> None:
     with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
         while time.monotonic() < deadline:
-            listing = client.get("/api/submissions")
-            tally.saw(listing, "list")
+            listing = sent(client, tally, "list", "GET", "/api/submissions")
+            if listing is None or listing.status_code != 200:
+                continue
             for item in listing.json().get("submissions", [])[:10]:
                 if not item["actions"]:
                     continue
                 action = next((s for s in STEPS if s in item["actions"]), None)
                 if action is None:
                     continue
-                response = client.post(f"/api/submissions/{item['id']}/transitions", json={"action": action})
-                tally.saw(response, action)
-                if response.status_code == 200:
+                path = f"/api/submissions/{item['id']}/transitions"
+                response = sent(client, tally, action, "POST", path, json={"action": action})
+                if response is not None and response.status_code == 200:
                     with tally.lock:
                         tally.steps[action] += 1
 
@@ -112,7 +136,7 @@ def reader(base: str, deadline: float, tally: Tally) -> None:
     with httpx.Client(base_url=base, timeout=60) as client:
         while time.monotonic() < deadline:
             for path in (f"/api/data/{FLOW}", "/api/dataflows", f"/sdmx/rest/data/{FLOW}/all", "/"):
-                tally.saw(client.get(path), path)
+                sent(client, tally, path, "GET", path)
 
 
 def test_four_workers_and_twenty_clients_lose_nothing(tmp_path):
@@ -156,8 +180,11 @@ def test_four_workers_and_twenty_clients_lose_nothing(tmp_path):
     assert len(tally.uploads) > 0 and sum(tally.steps.values()) > 0
     reopened = Platform.open(settings)
     versions = reopened.records.versions(FLOW)
-    assert len(versions) == len(tally.uploads)  # one version per loaded upload, no duplicate
+    # one version per loaded upload, no duplicate (an upload whose answer timed out may have loaded or not)
+    assert len(tally.uploads) <= len(versions) <= len(tally.uploads) + tally.unanswered["upload"]
     assert len({v.id for v in versions}) == len(versions)
+    loaded = [reopened.submissions.get(s).version_id for s in tally.uploads]
+    assert len(set(loaded)) == len(loaded) and set(loaded) <= {v.id for v in versions}
     for submission_id in tally.uploads:
         submission = reopened.submissions.get(submission_id)
         events = reopened.submissions.events(submission_id)
@@ -165,6 +192,6 @@ def test_four_workers_and_twenty_clients_lose_nothing(tmp_path):
         assert all(a.to_state == b.from_state for a, b in itertools.pairwise(events))
     for action, count in tally.steps.items():
         logged = list_events(reopened, ADMIN, AuditFilter(action=f"submission.{action}"), per_page=1).total
-        assert logged == count, action
+        assert count <= logged <= count + tally.unanswered[action], action
     uploads = list_events(reopened, ADMIN, AuditFilter(action="submission.uploaded"), per_page=1).total
-    assert uploads == tally.statuses[201]
+    assert tally.statuses[201] <= uploads <= tally.statuses[201] + tally.unanswered["upload"]
