@@ -45,7 +45,9 @@ class Platform:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = connect(settings.records_url)
         upgrade(engine)
-        platform = cls(settings, load_standard(), Records(engine), Warehouse(settings.data_dir))
+        platform = cls(
+            settings, load_standard(cache_dir=settings.cache_dir), Records(engine), Warehouse(settings.data_dir)
+        )
         platform.records.register_dataflows(platform.standard.dataflows.values())
         for provider in platform.standard.providers.values():
             platform.submissions.ensure_provider(provider.id, provider.name.get("es"), provider.name.get("en"))
@@ -59,4 +61,4 @@ class Platform:
             raise NotInitialisedError(
                 f"No PIVGM records in {settings.records_url!r}. Run `pivgm init` (or `pivgm demo`) first."
             )
-        return cls(settings, load_standard(), Records(engine), Warehouse(settings.data_dir))
+        return cls(settings, load_standard(cache_dir=settings.cache_dir), Records(engine), Warehouse(settings.data_dir))

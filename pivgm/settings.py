@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     smtp_url: str | None = None  # PIVGM_SMTP_URL: smtp://[user:password@]host:port[?from=address] for review mail
 
     @property
+    def cache_dir(self) -> Path:
+        """Copies of what can be rebuilt (the parsed standard): deleting the folder loses nothing."""
+        return self.data_dir / "cache"
+
+    @property
     def records_url(self) -> str:
         if self.database_url:
             return self.database_url

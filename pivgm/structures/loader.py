@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
 
 from pivgm.errors import NotFoundError, StructureError, in_both
 from pivgm.model import (
@@ -34,6 +33,9 @@ from pivgm.model.indicator import Indicator, MirrorRule, Route
 from pivgm.structures.hierarchy_files import associations, hierarchy
 from pivgm.structures.indicator_files import indicator, indicator_dataflow
 from pivgm.structures.mirror_rules import mirror_rules, routes
+
+if TYPE_CHECKING:  # jsonschema loads only when the standard is parsed, not when a cached copy is read
+    from jsonschema import Draft202012Validator
 
 STRUCTURES_DIR = Path(__file__).resolve().parent
 
@@ -91,8 +93,17 @@ faster than in pure Python), else PyYAML's own."""
 
 @cache
 def _validator(kind: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     with open(STRUCTURES_DIR / "schemas" / f"{kind}.schema.json", encoding="utf-8") as f:
         return Draft202012Validator(json.load(f))
+
+
+def _schema_problem(kind: str, content: Any) -> Any:
+    """The most relevant error of ``content`` against the schema of ``kind``, or None."""
+    from jsonschema.exceptions import best_match
+
+    return best_match(_validator(kind).iter_errors(content))
 
 
 ORDER = "ORDER"
@@ -107,7 +118,7 @@ def _read(path: Path, kind: str | None = None) -> Any:
     except yaml.YAMLError as error:
         raise StructureError(f"{path.name} is not valid YAML: {error}", file=str(path)) from None
     if kind is not None:
-        problem = best_match(_validator(kind).iter_errors(content))
+        problem = _schema_problem(kind, content)
         if problem is not None:
             where = "/".join(str(p) for p in problem.absolute_path) or "top level"
             raise StructureError(f"{path.parent.name}/{path.name} at {where}: {problem.message}", file=str(path))
@@ -285,9 +296,29 @@ def _check_defaults(dataflow: Dataflow) -> None:
             raise StructureError(f"{dataflow.id}: default {attribute_id}={value!r} is not in {attribute.codelist.id}.")
 
 
-@cache
-def load_standard(directory: Path = STRUCTURES_DIR) -> Standard:
-    """Load and cross-check the standard; raises ``StructureError`` naming the file at fault."""
+_loaded: dict[Path, Standard] = {}
+_loading = threading.Lock()
+
+
+def load_standard(directory: Path = STRUCTURES_DIR, cache_dir: Path | None = None) -> Standard:
+    """The standard in ``directory``, loaded once per process (every caller shares it). With ``cache_dir``, a
+    parsed copy kept there is read when it was made from the same files by the same code, and written when it
+    was not (``pivgm.structures.cache``); otherwise the files are parsed and checked."""
+    with _loading:
+        standard = _loaded.get(directory)
+        if standard is None:
+            if cache_dir is None:
+                standard = parse_standard(directory)
+            else:
+                from pivgm.structures.cache import cached_standard
+
+                standard = cached_standard(directory, cache_dir, parse_standard)
+            _loaded[directory] = standard
+        return standard
+
+
+def parse_standard(directory: Path = STRUCTURES_DIR) -> Standard:
+    """Parse and cross-check the standard's files; raises ``StructureError`` naming the file at fault."""
     common = _read(directory / "common.yaml")
     concepts = _concepts(_read(directory / "concepts.yaml", "concepts"))
     codelists: dict[str, Codelist] = {}
@@ -376,7 +407,7 @@ def _indicators(
         if indicator_id in dataflows:
             raise StructureError(f"indicators/{indicator_id}.yaml: a dataflow of that id exists already.")
         content = indicator_dataflow(indicator_id, raw, dataflows)
-        problem = best_match(_validator("dataflow").iter_errors(content))
+        problem = _schema_problem("dataflow", content)
         if problem is not None:
             raise StructureError(f"indicators/{indicator_id}.yaml: {problem.message}")
         builder = _Builder(concepts, codelists, f"indicators/{indicator_id}")
