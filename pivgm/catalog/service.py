@@ -12,8 +12,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from pivgm import __version__
 from pivgm.catalog.highlights import Highlight, load_highlights
@@ -24,7 +23,9 @@ from pivgm.model.periods import parse_period
 from pivgm.model.releases import ReleaseInfo
 from pivgm.structures import Standard
 from pivgm.warehouse import DataQuery
-from pivgm.warehouse.merge import LAST_UPDATED
+
+if TYPE_CHECKING:  # Arrow loads with the first data answer, not for a list of dataflows (`pivgm flows`)
+    import pyarrow as pa
 
 ALL = "*"  # a dimension's every code, as the explorer writes it in its addresses (`CITIZENSHIP=*`)
 
@@ -216,6 +217,8 @@ class Catalog:
 
     def data(self, dataflow_id: str, selection: DataSelection) -> DataView:
         """Observations of the release in force (at ``selection.as_of``, clamped to now), in key order."""
+        from pivgm.warehouse.merge import LAST_UPDATED  # with Arrow, which only data answers need
+
         selection = replace(selection, as_of=self.seen_at(selection.as_of))
         dataflow = self.standard.dataflow(dataflow_id)
         query = self._query(dataflow, selection)

@@ -9,12 +9,12 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING
 
 from pivgm.errors import LoadError
+
+if TYPE_CHECKING:  # DuckDB and Arrow load when a file is written, not for a command that only reads paths
+    import pyarrow as pa
 
 PERIOD_START = "TIME_PERIOD_START"
 ARCHIVE_CHUNK = 1 << 20
@@ -121,6 +121,8 @@ class Warehouse:
         folder = self.data_dir / "versions" / dataflow_id
         temporary = self._temporary(folder)
         try:
+            import pyarrow.parquet as pq
+
             pq.write_table(table, temporary, compression="zstd")
             return self._publish_file(temporary, folder, table.num_rows)
         finally:
@@ -143,6 +145,8 @@ class Warehouse:
         keys = ", ".join(_quote(c) for c in key_columns)
         if not files:
             return self._empty_release(dataflow_id, folder, temporary, empty_schema)
+        import duckdb
+
         connection = duckdb.connect(":memory:")
         try:
             connection.execute(
@@ -195,6 +199,9 @@ class Warehouse:
         """A release with no observations (every provider's data withdrawn), with the dataflow's columns."""
         if schema is None:
             raise LoadError(f"{dataflow_id}: a release needs at least one version.", dataflow=dataflow_id)
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
         try:
             pq.write_table(schema.empty_table().append_column(PERIOD_START, pa.array([], pa.date32())), temporary)
             return self._publish_file(temporary, folder, 0)

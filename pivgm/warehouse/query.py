@@ -9,12 +9,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import duckdb
-import pyarrow as pa
 
 from pivgm.warehouse.files import PERIOD_START
+
+if TYPE_CHECKING:  # answers are Arrow tables, made by DuckDB: Arrow itself loads with the first one
+    import pyarrow as pa
 
 # DuckDB warns of that copy on every statement read as Arrow; here it is chosen (STATEMENT_ROWS)
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning, module=__name__)

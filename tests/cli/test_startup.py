@@ -1,5 +1,7 @@
 """`pivgm --help` starts without loading the platform: the records, the query engine and the web stack load
-only when a command that needs them runs (each command imports what it uses)."""
+only when a command that needs them runs (each command imports what it uses). `pivgm flows` loads the records
+and the query engine, but neither Arrow nor the standard's schema checker: the parsed standard is read from the
+data folder's copy, made by the first command that opened the platform there."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from pathlib import Path
 from pivgm.settings import Settings
 from tests.executable import run_pivgm
 
+NOT_FOR_FLOWS = ("pyarrow", "numpy", "pandas", "jsonschema", "alembic", "fastapi", "uvicorn")
 HEAVY = ("sqlalchemy", "alembic", "duckdb", "pyarrow", "pandas", "fastapi", "uvicorn", "pydantic_settings")
 
 
@@ -39,3 +42,26 @@ def test_reading_commands_open_the_records_without_loading_the_migration_tool(tm
     assert result.returncode == 0, result.stderr[-2000:]
     assert "DF_MIG_STOCK" in result.stdout
     assert "alembic" not in imported(result.stderr)
+
+
+def test_flows_reads_the_parsed_standard_and_loads_no_arrow(tmp_path: Path):
+    """Fails if `pivgm flows` parses and schema-checks the standard again although `pivgm init` kept a copy,
+    or loads Arrow, with dataflows published (their periods are read by DuckDB) and without."""
+    settings = Settings(data_dir=tmp_path)
+    assert run_pivgm(settings, "init").returncode == 0
+    assert (settings.cache_dir / "standard.pickle").is_file()
+    listed = run_pivgm(settings, "flows")
+    assert "DF_MIG_STOCK" in listed.stdout
+
+    unpublished = run_pivgm(settings, "flows", env={"PYTHONPROFILEIMPORTTIME": "1"})
+    loaded = run_pivgm(settings, "load-sources", "--only", "worldbank_population")
+    assert loaded.returncode == 0, loaded.stderr[-2000:]
+    published = run_pivgm(settings, "flows", env={"PYTHONPROFILEIMPORTTIME": "1"})
+
+    assert unpublished.stdout == listed.stdout  # the report on stderr changes nothing else
+    assert "2,990" in published.stdout  # rows of the published release
+    for result in (unpublished, published):
+        assert result.returncode == 0, result.stderr[-2000:]
+        modules = imported(result.stderr)
+        assert "sqlalchemy" in modules  # the report is there
+        assert not modules & set(NOT_FOR_FLOWS), sorted(modules & set(NOT_FOR_FLOWS))
