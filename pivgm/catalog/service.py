@@ -237,6 +237,11 @@ class Catalog:
             total = self.published.reader.count(path, query)
         return DataView(dataflow, release, table, total, selection)
 
+    def json_rows(self, table: pa.Table) -> pa.ChunkedArray | None:
+        """Each row of an observations table as ``,`` and its JSON object, written off the interpreter's
+        lock; null for a row the caller must encode itself, None when it must encode them all."""
+        return self.published.reader.json_rows(table)
+
     def totals(
         self, dataflow_id: str, group_by: Sequence[str], selection: DataSelection, annual: bool = False
     ) -> DataView:

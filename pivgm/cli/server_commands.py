@@ -11,6 +11,11 @@ from pivgm.cli.data_commands import console, initialise, load_all
 from pivgm.errors import PivgmError
 
 WORKER_START_SECONDS = 120
+HTTP_PARSER = "httptools"
+EVENT_LOOP = "uvloop"
+"""uvicorn's compiled HTTP parser and event loop (its "standard" extras, dependencies of PIVGM), named rather than
+left to uvicorn's "auto", which falls back quietly to the pure-Python ones (h11, asyncio's) when they are
+missing: they parse requests and run the loop in compiled code instead of Python."""
 
 
 class PortInUseError(PivgmError):
@@ -63,13 +68,18 @@ def serve(host: str, port: int, workers: int) -> None:
     settings = platform.settings
     platform.close()  # the workers open their own
     preload_before_fork(workers)
-    console.print(f"Serving on http://{host}:{port} with {workers} worker(s). Ctrl+C stops.")
+    console.print(
+        f"Serving on http://{host}:{port} with {workers} worker(s) ({HTTP_PARSER} HTTP parser, {EVENT_LOOP} event "
+        "loop). Ctrl+C stops."
+    )
     uvicorn.run(
         "pivgm.web.app:create_app_from_environment",
         factory=True,
         host=host,
         port=port,
         workers=workers,
+        http=HTTP_PARSER,
+        loop=EVENT_LOOP,
         log_level=settings.log_level,  # "info": a worker that died or was killed is in the log
         access_log=False,  # one line per request is the reverse proxy's job
         proxy_headers=True,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import duckdb
 
+from pivgm.warehouse import json_text
 from pivgm.warehouse.files import PERIOD_START
 
 if TYPE_CHECKING:  # answers are Arrow tables, made by DuckDB: Arrow itself loads with the first one
@@ -128,6 +129,10 @@ class ReleaseReader:
         if limit <= STATEMENT_ROWS:
             return self._connection.cursor().execute(sql, parameters).to_arrow_table()
         return self._connection.cursor().sql(sql, params=parameters).to_arrow_table()
+
+    def json_rows(self, table: pa.Table) -> pa.ChunkedArray | None:
+        """``table``'s rows as JSON text written by DuckDB, off the interpreter's lock (see ``json_text``)."""
+        return json_text.json_rows(self._connection, table)
 
     def columns(self, release_file: Path) -> tuple[str, ...]:
         """The columns a release file holds (older releases lack LAST_UPDATED)."""

@@ -1,17 +1,23 @@
 """The ``/api/data`` JSON answer encoded straight from the Arrow table, in chunks of rows.
 
 The bytes are those of ``data_public`` plus the page fields through a compact ``json.dumps`` (what the
-framework would write), without building one dict per observation for the framework's encoder: columns
-become Python lists once and msgspec writes each chunk. Callers run the generator off the event loop.
+framework would write), without building one dict per observation for the framework's encoder. The
+observations' text is written by DuckDB with the interpreter's lock released (``Catalog.json_rows``), so a
+large answer does not stall the worker's other requests; the rare rows DuckDB would write otherwise (see
+``pivgm.warehouse.json_text``) are written by msgspec, from Python lists, a chunk at a time. Callers run the
+generator off the event loop.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import msgspec
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pivgm.catalog import DataView
 from pivgm.web.schemas import release_public
@@ -28,18 +34,51 @@ def _rows(batch: pa.RecordBatch) -> list[dict[str, Any]]:
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
-def observation_chunks(table: pa.Table) -> Iterator[bytes]:
-    """The observations as JSON objects separated by commas, a chunk of rows at a time (no brackets)."""
-    first = True
-    for batch in table.to_batches(max_chunksize=CHUNK_ROWS):
-        if batch.num_rows == 0:
-            continue
-        encoded = _encoder.encode(_rows(batch))[1:-1]
-        yield encoded if first else b"," + encoded
-        first = False
+def _text(rows: pa.ChunkedArray) -> bytes:
+    """The concatenated values of a text column, read from its buffers (no Python string per row)."""
+    parts = []
+    for array in rows.chunks:
+        _, offsets, data = array.buffers()
+        width = 8 if pa.types.is_large_string(array.type) else 4
+        start, end = (
+            int.from_bytes(offsets[width * i : width * (i + 1)], "little", signed=True)
+            for i in (array.offset, array.offset + len(array))
+        )
+        parts.append(data[start:end].to_pybytes())
+    return b"".join(parts)
 
 
-def data_json(view: DataView, limit: int, links: Mapping[str, str | None]) -> Iterator[bytes]:
+def python_encoded(table: pa.Table) -> bytes:
+    """The rows of ``table`` as ``,`` and a JSON object each, written by msgspec."""
+    return b"".join(b"," + _encoder.encode(_rows(batch))[1:-1] for batch in table.to_batches() if batch.num_rows)
+
+
+def _mixed(table: pa.Table, written: pa.ChunkedArray) -> bytes:
+    """A chunk's rows: DuckDB's text where it wrote one, msgspec's for the runs of rows it left null."""
+    if written.null_count == 0:
+        return _text(written)
+    if written.null_count * 2 > len(written):
+        return python_encoded(table)
+    missing = pc.is_null(written).to_numpy(zero_copy_only=False)
+    bounds = [0, *(np.flatnonzero(np.diff(missing)) + 1).tolist(), len(missing)]
+    return b"".join(
+        python_encoded(table.slice(a, b - a)) if missing[a] else _text(written.slice(a, b - a))
+        for a, b in itertools.pairwise(bounds)
+    )
+
+
+def observation_chunks(table: pa.Table, json_rows: pa.ChunkedArray | None = None) -> Iterator[bytes]:
+    """The observations as JSON objects separated by commas, a chunk of rows at a time (no brackets);
+    ``json_rows``: each row's text as ``Catalog.json_rows`` writes it (None: msgspec writes every row)."""
+    for start in range(0, table.num_rows, CHUNK_ROWS):
+        rows = table.slice(start, CHUNK_ROWS)
+        encoded = python_encoded(rows) if json_rows is None else _mixed(rows, json_rows.slice(start, CHUNK_ROWS))
+        yield encoded[1:] if start == 0 else encoded  # the first object has no comma before it
+
+
+def data_json(
+    view: DataView, limit: int, links: Mapping[str, str | None], json_rows: pa.ChunkedArray | None = None
+) -> Iterator[bytes]:
     """The whole answer: dataflow, release, asOf, total, offset, count, columns, observations, limit and
     the page links, in that order."""
     head = {
@@ -52,5 +91,5 @@ def data_json(view: DataView, limit: int, links: Mapping[str, str | None]) -> It
         "columns": view.table.column_names,
     }
     yield _encoder.encode(head)[:-1] + b',"observations":['
-    yield from observation_chunks(view.table)
+    yield from observation_chunks(view.table, json_rows)
     yield b"]," + _encoder.encode({"limit": limit, **links})[1:]

@@ -145,7 +145,9 @@ def get_data(
                 **({"Link": header} if (header := link_header(links)) else {}),
             },
         )
-    chunks = data_json(view, size, links)  # encoded here, in the threadpool, not on the event loop
+    # Encoded here, in the threadpool, not on the event loop. A streamed answer's observations are written by
+    # DuckDB, off the interpreter's lock (its fixed cost, some 2.5 ms, outweighs msgspec's on small answers).
     if view.table.num_rows > CHUNK_ROWS:
+        chunks = data_json(view, size, links, catalog.json_rows(view.table))
         return StreamingResponse(chunks, media_type="application/json")
-    return Response(b"".join(chunks), media_type="application/json")
+    return Response(b"".join(data_json(view, size, links)), media_type="application/json")
