@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 import duckdb
 
-from pivgm.warehouse import json_text
 from pivgm.warehouse.files import PERIOD_START
 
 if TYPE_CHECKING:  # answers are Arrow tables, made by DuckDB: Arrow itself loads with the first one
@@ -132,6 +131,8 @@ class ReleaseReader:
 
     def json_rows(self, table: pa.Table) -> pa.ChunkedArray | None:
         """``table``'s rows as JSON text written by DuckDB, off the interpreter's lock (see ``json_text``)."""
+        from pivgm.warehouse import json_text  # with Arrow, which only data answers need
+
         return json_text.json_rows(self._connection, table)
 
     def columns(self, release_file: Path) -> tuple[str, ...]:
