@@ -22,7 +22,7 @@ from pivgm.ingest.mapping import MappedTable
 from pivgm.ingest.readers import RawTable
 from pivgm.ingest.report import Issue, Note, Severity
 from pivgm.model import Dataflow
-from pivgm.warehouse.encoding import decode, encode
+from pivgm.warehouse.encoding import decode, encode, is_encoded
 
 ATTRIBUTE_DELETE = "D:"
 
@@ -54,13 +54,24 @@ def _filled(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(plain), ""), False)
 
 
+def _may_be_blank(values: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether some cell of the column may be empty: for a dictionary column, read from its distinct values
+    (a large file's columns: the rows are not touched)."""
+    if not is_encoded(values):
+        return not pc.all(_filled(values)).as_py()
+    encoded = encode(values)
+    return encoded.null_count > 0 or not pc.all(_filled(encoded.dictionary)).as_py()
+
+
 def without_structure_only_rows(raw: RawTable) -> tuple[RawTable, Issue | None]:
     """``raw`` without the rows that carry no component value, and an error if one of them is a ``D``
     (delete everything) or if no row is left."""
     rows = len(raw.source_rows)
-    empty = np.ones(rows, dtype=bool)
-    for column in raw.table.columns:
-        empty &= ~np.asarray(_filled(column), dtype=bool)
+    empty = np.zeros(rows, dtype=bool)
+    if all(_may_be_blank(column) for column in raw.table.columns):  # else no row is empty in every column
+        empty[:] = True
+        for column in raw.table.columns:
+            empty &= ~np.asarray(_filled(column), dtype=bool)
     if empty.any():
         actions = np.asarray(raw.actions.to_pylist() if raw.actions is not None else ["I"] * rows, dtype=object)
         if (actions[empty] == "D").any():

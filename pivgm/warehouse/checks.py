@@ -49,6 +49,9 @@ FROM periods
 """
 
 
+FIRST_REVISIONS = pa.struct([("pos", pa.int64()), ("old_value", pa.float64()), ("new_value", pa.float64())])
+
+
 @dataclass(frozen=True)
 class ParsedNumbers:
     """A text column read as numbers: ``values`` (null for missing markers and for text that is not a
@@ -73,9 +76,6 @@ class TableChecks:
         self.numbers: dict[str, pa.Array] = {}  # columns read as numbers by ``parse_numbers``
         self._codes_memo: dict[tuple[str, ...], np.ndarray] = {}
         self._indexes: dict[tuple[tuple[str, ...], str], SeriesIndex] = {}
-        self._other: pa.Table | None = None  # the published table the two memos below are about
-        self._located: dict[str, pa.Array] = {}
-        self._with_memo: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, pa.Array]] = {}
 
     def close(self) -> None:
         self.connection.close()
@@ -241,29 +241,11 @@ class TableChecks:
     def _codes_with(self, columns: Sequence[str], other: pa.Table) -> tuple[np.ndarray, np.ndarray, pa.Array]:
         """Codes of ``columns`` for the submitted rows and for the rows of ``other`` whose values all occur
         in the submission (rows with any other value cannot share a key or series with it), numbered alike;
-        and the positions in ``other`` of those rows. Made once per list of columns (``other`` is the
-        published table, the same for every check)."""
-        memo = tuple(columns)
-        if other is not self._other or memo not in self._with_memo:
-            located = [self._positions_in(c, other) for c in columns]
-            known = pc.is_valid(located[0])
-            for positions in located[1:]:
-                known = pc.and_(known, pc.is_valid(positions))
-            matched = pc.indices_nonzero(known)
-            submitted, published = combined_codes_with(
-                [self.text[c] for c in columns], self.rows, [pc.take(p, matched) for p in located], len(matched)
-            )
-            self._with_memo[memo] = submitted, published, matched
-        return self._with_memo[memo]
-
-    def _positions_in(self, column: str, other: pa.Table) -> pa.Array:
-        """For each row of ``other`` (the published table), the index of its ``column`` value in the
-        submission's dictionary of that column, or null (made once per column)."""
-        if other is not self._other:
-            self._other, self._located, self._with_memo = other, {}, {}
-        if column not in self._located:
-            self._located[column] = positions_in(other.column(column), self.text[column])
-        return self._located[column]
+        and the positions in ``other`` of those rows."""
+        submitted, published, matched = combined_codes_with(
+            [self.text[c] for c in columns], self.rows, [other.column(c) for c in columns], other.num_rows
+        )
+        return submitted, published, pa.array(matched)
 
     def _index(self, series: Sequence[str], period: str) -> SeriesIndex:
         """The submitted rows in series order (made once per series definition)."""
@@ -300,7 +282,7 @@ class TableChecks:
             past=pa.table(
                 {
                     "s": published,
-                    "p": pc.take(self._positions_in(period, history), matched),
+                    "p": positions_in(history.column(period).take(matched), self.text[period]),
                     "pos": np.arange(len(matched)),
                 }
             ),
@@ -403,25 +385,30 @@ class TableChecks:
             missing=pa.array((hi - lo) // months + 1 - counts),
         )
 
-    def revisions(self, keys: Sequence[str], value: str, published: pa.Table) -> pa.Table:
-        """Rows that change an already-published value: the old and the new value, and ``pos`` (for
-        ``key_text``: the key is written out only for the rows reported)."""
+    def revisions(self, keys: Sequence[str], value: str, published: pa.Table, first: int) -> tuple[pa.Table, int]:
+        """How many rows change an already-published value, and the ``first`` of them by ``_row``: the old
+        and the new value, and ``pos`` (for ``key_text``: the key is written out only for the rows reported).
+        Counted as they are found: a file revising every value is never held twice."""
         submitted, past_codes, matched = self._codes_with(keys, published)
-        frame = pa.table({"k": submitted, "v": self._number(value), "pos": np.arange(self.rows)})
+        frame = pa.table({"k": submitted, "v": self._number(value), "r": self.row_numbers, "pos": np.arange(self.rows)})
         past = pa.table({"k": past_codes, "v": published.column(value).take(matched).cast(pa.float64())})
         found = self._sql(
-            "SELECT s.pos, p.v AS old_value, s.v AS new_value FROM frame s JOIN past p USING (k) "
-            "WHERE s.v IS DISTINCT FROM p.v",
+            "SELECT count(*) AS n, arg_min({'pos': s.pos, 'old_value': p.v, 'new_value': s.v}, s.r, ?) AS first "
+            "FROM frame s JOIN past p USING (k) WHERE s.v IS DISTINCT FROM p.v",
+            [max(first, 1)],
             frame=frame,
             past=past,
         )
-        positions = found.column("pos").combine_chunks()
-        return self._rows(
+        count = found.column("n")[0].as_py()
+        shown = pa.table(pa.array(found.column("first")[0].as_py() or [], FIRST_REVISIONS))
+        positions = shown.column("pos").combine_chunks()
+        table = self._rows(
             positions,
             pos=positions,
-            old_value=found.column("old_value").combine_chunks(),
-            new_value=found.column("new_value").combine_chunks(),
+            old_value=shown.column("old_value").combine_chunks(),
+            new_value=shown.column("new_value").combine_chunks(),
         )
+        return table.slice(0, first), count
 
     def key_text(self, columns: Sequence[str], rows: pa.Table) -> pa.Table:
         """``rows`` (a check's result with ``pos``) with ``key``: the values of ``columns`` joined by dots."""

@@ -110,22 +110,30 @@ def combined_codes(arrays: Sequence[pa.DictionaryArray], rows: int) -> np.ndarra
 
 
 def combined_codes_with(
-    arrays: Sequence[pa.DictionaryArray], rows: int, others: Sequence[pa.Array], other_rows: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """``combined_codes`` of ``arrays``, and of other rows given as positions in the same dictionaries
-    (``others``, one per array, without nulls), numbered alike: equal exactly when all values are equal."""
+    arrays: Sequence[pa.DictionaryArray], rows: int, others: Sequence[pa.Array | pa.ChunkedArray], other_rows: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``combined_codes`` of ``arrays``, and of the rows of ``others`` (one column per array, e.g. of a
+    published table) whose values all occur in the arrays' dictionaries, numbered alike: equal exactly when
+    all values are equal; and the positions of those rows. Rows with any other value cannot equal a row of
+    ``arrays``. The columns of ``others`` are looked up one at a time, never held all at once."""
     combined, other = np.zeros(rows, np.int64), np.zeros(other_rows, np.int64)
+    known = np.ones(other_rows, bool)
     size = 1
-    for array, positions in zip(arrays, others, strict=True):
+    for array, values in zip(arrays, others, strict=True):
+        positions = positions_in(values, array)
+        known &= np.asarray(pc.is_valid(positions).to_numpy(zero_copy_only=False), bool)
         width = len(array.dictionary) + 1
         if size * width >= 2**62:  # as in ``combined_codes``, over both sets of rows at once
             numbered = np.unique(np.concatenate([combined, other]), return_inverse=True)[1].astype(np.int64)
             combined, other = numbered[:rows], numbered[rows:]
             size = int(numbered.max()) + 1 if len(numbered) else 1
-        combined = combined * width + codes(array)
-        other = other * width + np.asarray(positions.to_numpy(zero_copy_only=False), np.int64)
+        combined *= width
+        combined += codes(array)
+        other *= width
+        other += np.asarray(positions.fill_null(0).to_numpy(zero_copy_only=False), np.int64)
         size *= width
-    return combined, other
+    matched = np.flatnonzero(known)
+    return combined, other[matched], matched
 
 
 def positions_in(values: pa.Array | pa.ChunkedArray, array: pa.DictionaryArray) -> pa.Array:

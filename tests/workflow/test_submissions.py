@@ -113,6 +113,19 @@ def test_a_revision_of_published_values_is_flagged_with_old_and_new_values(empty
     assert revised.report.valid
 
 
+def test_revising_many_published_values_counts_them_all_and_shows_the_first_rows_of_the_file(empty_platform):
+    months = [f"{2010 + i // 12}-{i % 12 + 1:02d}" for i in range(150)]
+    first = submit(empty_platform, request("Nacionalidad;Mes;Eventos\n" + "".join(f"VEN;{m};1\n" for m in months)))
+    publish(empty_platform, ADMIN, first.version.id, "published by the test")
+    revised = "".join(f"VEN;{m};{i + 2}\n" for i, m in reversed(list(enumerate(months))))
+    summary = submit(empty_platform, request("Nacionalidad;Mes;Eventos\n" + revised)).report.rules[
+        "revises-published-value"
+    ]
+    assert summary.count == 150
+    assert [issue.row for issue in summary.issues] == list(range(2, 102))
+    assert "from 1 to 151" in summary.issues[0].message_en and "2022-06" in summary.issues[0].message_en
+
+
 def test_loaded_versions_are_public_only_once_published(empty_platform):
     outcome = submit(empty_platform, request())
     catalog = Catalog(PublishedData(empty_platform))

@@ -21,11 +21,11 @@ class RevisedPublishedValue(Rule):
         keys = [*structure.dimension_ids, structure.time_dimension]
         if context.history is None or not context.history.num_rows or not set(keys) <= context.present:
             return NOTHING
-        rows = context.checks.revisions(keys, structure.measure.id, context.history)
-        shown = context.checks.key_text(keys, rows.slice(0, MAX_ISSUES_PER_RULE))  # every row may revise one
+        first, count = context.checks.revisions(keys, structure.measure.id, context.history, MAX_ISSUES_PER_RULE)
+        shown = context.checks.key_text(keys, first)  # every row may revise one: the key only for those shown
         old, new = (lambda r: _number(r["old_value"])), (lambda r: _number(r["new_value"]))
         issues, _ = self.from_rows(shown, None, "key", old=old, new=new)
-        return issues, rows.num_rows
+        return issues, count
 
 
 def _number(value: float | None) -> str:
