@@ -18,7 +18,7 @@ import pyarrow.compute as pc
 from pivgm.ingest.labels import match_periods, matcher_for
 from pivgm.model import Dataflow
 from pivgm.warehouse.checks import ROW
-from pivgm.warehouse.encoding import constant, encode, transform
+from pivgm.warehouse.encoding import constant, encode, transform, zeros
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,7 @@ def apply_mapping(table: pa.Table, source_rows: Sequence[int], mapping: Mapping,
     ]
     arrays: dict[str, pa.Array] = {}
     labels: dict[str, str] = {}
+    shared = zeros(table.num_rows)  # the indices of every constant column, held once
     for component in components:
         column = mapping.columns.get(component)
         if column is not None and column in table.column_names:
@@ -145,7 +146,7 @@ def apply_mapping(table: pa.Table, source_rows: Sequence[int], mapping: Mapping,
                 arrays[component] = transform(values, partial(_translate, labels=mapping.values.get(component, {})))
             labels[component] = column
         elif component in mapping.constants:
-            arrays[component] = constant(mapping.constants[component], table.num_rows)
+            arrays[component] = constant(mapping.constants[component], table.num_rows, shared)
     arrays[ROW] = _row_numbers(source_rows)
     return MappedTable(pa.table(arrays), labels)
 

@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from pivgm.warehouse.encoding import (
     INDEX,
     TEXT,
+    codes,
     combined_codes,
     combined_codes_with,
     encode,
@@ -71,10 +72,11 @@ class TableChecks:
     def __init__(self, table: pa.Table) -> None:
         self.connection = duckdb.connect(":memory:")
         self.rows = table.num_rows
-        self.row_numbers = table.column(ROW).combine_chunks().cast(pa.int64())
+        rows = table.column(ROW)
+        self.row_numbers = (rows.chunk(0) if rows.num_chunks == 1 else rows.combine_chunks()).cast(pa.int64())
         self.text = {name: encode(table.column(name)) for name in table.column_names if name != ROW}
         self.numbers: dict[str, pa.Array] = {}  # columns read as numbers by ``parse_numbers``
-        self._codes_memo: dict[tuple[str, ...], np.ndarray] = {}
+        self._keys_memo: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, pa.Array]] = {}
         self._indexes: dict[tuple[tuple[str, ...], str], SeriesIndex] = {}
 
     def close(self) -> None:
@@ -108,11 +110,8 @@ class TableChecks:
         return pc.binary_join_element_wise(*parts, ".", null_handling="skip")
 
     def _codes(self, columns: Sequence[str]) -> np.ndarray:
-        """One int64 per row, equal for rows equal in all ``columns`` (made once per list of columns)."""
-        memo = tuple(columns)
-        if memo not in self._codes_memo:
-            self._codes_memo[memo] = combined_codes([self.text[c] for c in columns], self.rows)
-        return self._codes_memo[memo]
+        """One int64 per row, equal for rows equal in all ``columns``."""
+        return combined_codes([self.text[c] for c in columns], self.rows)
 
     def _number(self, column: str) -> pa.Array:
         if column not in self.numbers:
@@ -241,7 +240,10 @@ class TableChecks:
     def _codes_with(self, columns: Sequence[str], other: pa.Table) -> tuple[np.ndarray, np.ndarray, pa.Array]:
         """Codes of ``columns`` for the submitted rows and for the rows of ``other`` whose values all occur
         in the submission (rows with any other value cannot share a key or series with it), numbered alike;
-        and the positions in ``other`` of those rows."""
+        and the positions in ``other`` of those rows. Taken from ``_keys_memo`` when made with the series."""
+        found = self._keys_memo.pop(tuple(columns), None)  # asked for once: not held longer
+        if found is not None:
+            return found
         submitted, published, matched = combined_codes_with(
             [self.text[c] for c in columns], self.rows, [other.column(c) for c in columns], other.num_rows
         )
@@ -271,21 +273,17 @@ class TableChecks:
         """The submitted rows, followed by the published rows of the same series that the submission does
         not replace (another period), in series order; and the values of all of them (NaN where missing).
         Without such rows (no history, or a submission that revises all of it) the submission's own index."""
-        values = self._number(value).to_numpy(zero_copy_only=False).astype(np.float64)
+        values = np.asarray(self._number(value).to_numpy(zero_copy_only=False), np.float64)
         own = self._index(series, period)
         if history is None or not history.num_rows or not {*series, period, value} <= set(history.column_names):
             return own, values
         submitted, published, matched = self._codes_with(series, history)
+        located = positions_in(history.column(period).take(matched), self.text[period])
+        self._keep_keys((*series, period), (submitted, published, matched), self.text[period], located)
         other_periods = self._sql(  # matched published rows whose period the submission does not have
             "SELECT pos FROM past ANTI JOIN frame USING (s, p)",
             frame=pa.table({"s": submitted, "p": self.text[period].indices}),
-            past=pa.table(
-                {
-                    "s": published,
-                    "p": positions_in(history.column(period).take(matched), self.text[period]),
-                    "pos": np.arange(len(matched)),
-                }
-            ),
+            past=pa.table({"s": published, "p": located, "pos": np.arange(len(matched))}),
         )
         found = np.sort(other_periods.column("pos").to_numpy())
         if not len(found):
@@ -300,6 +298,27 @@ class TableChecks:
             np.concatenate([np.zeros(self.rows, bool), np.ones(len(found), bool)]),
         )
         return index, np.concatenate([values, past_values])
+
+    def _keep_keys(
+        self,
+        columns: tuple[str, ...],
+        codes_with: tuple[np.ndarray, np.ndarray, pa.Array],
+        period: pa.DictionaryArray,
+        located: pa.Array,
+    ) -> None:
+        """Keep for ``_codes_with`` the codes of the keys (``columns``: the series' and the period), made from
+        the series' codes (``codes_with``) and the published periods' positions (``located``): the revisions
+        rule asks for them next, and the published table is not looked up again."""
+        submitted, published, matched = codes_with
+        width = len(period.dictionary) + 1
+        if max(int(submitted.max(initial=0)), int(published.max(initial=0)) + 1) * width >= 2**62:
+            return  # too wide to number this way: ``_codes_with`` numbers them itself
+        known = np.asarray(pc.is_valid(located).to_numpy(zero_copy_only=False), bool)
+        past = published * width + np.asarray(located.fill_null(0).to_numpy(zero_copy_only=False), np.int64)
+        if not known.all():
+            rows = np.flatnonzero(known)
+            past, matched = past[rows], pc.take(matched, pa.array(rows))
+        self._keys_memo[columns] = (submitted * width + codes(period), past, matched)
 
     def series_anomalies(
         self,
@@ -319,7 +338,8 @@ class TableChecks:
         index, values = self._with_history(series, period, value, history)
         usable = (index.length > 0) & ~np.isnan(values) & index.kept_published()
         previous = index.previous(values, usable)
-        chosen = np.flatnonzero(usable)
+        everything = bool(usable.all())  # the usual case: the arrays as they are, no copies
+        chosen = slice(None) if everything else np.flatnonzero(usable)
         stats = self._sql(
             """
             WITH medians AS (SELECT sid, median(v) AS med FROM frame GROUP BY sid)
@@ -328,6 +348,7 @@ class TableChecks:
             """,
             frame=pa.table({"sid": index.series[chosen], "v": values[chosen]}),
         )
+        del chosen
         groups = int(index.series.max()) + 1 if len(index.series) else 0
         median, mad, count = np.full(groups, np.nan), np.full(groups, np.nan), np.zeros(groups, np.int64)
         sids = stats.column("sid").to_numpy()

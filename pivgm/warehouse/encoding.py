@@ -76,9 +76,15 @@ def decode_table(table: pa.Table) -> pa.Table:
     )
 
 
-def constant(value: str, rows: int) -> pa.DictionaryArray:
-    """One value repeated ``rows`` times, stored once."""
-    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(rows, np.int32)), pa.array([value], TEXT))
+def zeros(rows: int) -> pa.Array:
+    """``rows`` zero indices, to be shared by constant columns (see ``constant``)."""
+    return pa.array(np.zeros(rows, np.int32))
+
+
+def constant(value: str, rows: int, indices: pa.Array | None = None) -> pa.DictionaryArray:
+    """One value repeated ``rows`` times, stored once; ``indices`` (``zeros(rows)``) may be shared by every
+    constant column of a table, so that five constants hold their indices once."""
+    return pa.DictionaryArray.from_arrays(zeros(rows) if indices is None else indices, pa.array([value], TEXT))
 
 
 def rows_where(array: pa.DictionaryArray, entries: pa.Array) -> pa.Array:
