@@ -34,6 +34,7 @@ from pivgm.warehouse.series_index import SeriesIndex, period_places
 
 ROW = "_row"
 VALID_PERIOD = r"\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?"
+LARGE_FRAME_ROWS = 200_000
 MISSING_MARKERS = ("", "..", "...", "-", "–", "—", "n.d.", "nd", "s.d.", "n/a", "na", "x")
 
 # Months since year 0 at which a period starts, and its length in months (A, Q and M periods only).
@@ -85,13 +86,20 @@ class TableChecks:
     # -- helpers ------------------------------------------------------------------------------------
 
     def _sql(self, sql: str, parameters: Sequence[object] = (), **frames: pa.Table) -> pa.Table:
+        """The query's result over ``frames``; over large frames on a connection of its own, closed at once:
+        DuckDB keeps the memory of a large join or median until its database is closed."""
+        large = sum(frame.num_rows for frame in frames.values()) >= LARGE_FRAME_ROWS
+        connection = duckdb.connect(":memory:") if large else self.connection
         for name, frame in frames.items():
-            self.connection.register(name, frame)
+            connection.register(name, frame)
         try:
-            return self.connection.sql(sql, params=list(parameters)).to_arrow_table()
+            return connection.sql(sql, params=list(parameters)).to_arrow_table()
         finally:
-            for name in frames:
-                self.connection.unregister(name)
+            if large:
+                connection.close()
+            else:
+                for name in frames:
+                    connection.unregister(name)
 
     def _rows(self, positions: pa.Array, **columns: pa.Array) -> pa.Table:
         """The rows at ``positions``: their ``_row`` and the given columns (already taken), by ``_row``."""
@@ -258,14 +266,18 @@ class TableChecks:
         return self._indexes[memo]
 
     def _places(self, column: str, text: pa.Array | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Period start and length per row of ``column`` (or of ``text``, e.g. published periods)."""
+        """Period start and length per row of ``column`` (or of ``text``, e.g. published periods): found for
+        each distinct period, then picked for each row."""
         encoded = self.text[column] if text is None else encode(text)
         found = self._sql(PERIOD_ORDINAL_SQL, periods=pa.table({"p": encoded.dictionary}))
-        return period_places(
-            pc.take(found.column("ordinal"), encoded.indices),
-            pc.take(found.column("months"), encoded.indices),
-            encoded.indices,
+        entries = len(encoded.dictionary)
+        start, length = period_places(  # one more entry for an empty cell (a null index), as ``codes`` puts it
+            pa.concat_arrays([found.column("ordinal").combine_chunks(), pa.nulls(1, found.column("ordinal").type)]),
+            pa.concat_arrays([found.column("months").combine_chunks(), pa.nulls(1, found.column("months").type)]),
+            pa.array([*range(entries), None], pa.int64()),
         )
+        rows = codes(encoded)
+        return start[rows], length[rows]
 
     def _with_history(
         self, series: Sequence[str], period: str, value: str, history: pa.Table | None
@@ -355,8 +367,9 @@ class TableChecks:
         median[sids] = stats.column("med").to_numpy()
         mad[sids] = stats.column("mad").to_numpy()
         count[sids] = stats.column("n").to_numpy()
-        submitted = np.flatnonzero(usable[: self.rows])
-        rows: slice | np.ndarray = slice(0, self.rows) if len(submitted) == self.rows else submitted
+        rows: slice | np.ndarray = slice(0, self.rows)
+        if not everything and not usable[: self.rows].all():
+            rows = np.flatnonzero(usable[: self.rows])
         v, before, sid = values[rows], previous[rows], index.series[rows]
         centre, spread = median[sid], mad[sid]
         outliers = (spread > 0) & (0.6745 * np.abs(v - centre) > z_limit * spread)
@@ -366,7 +379,7 @@ class TableChecks:
         with np.errstate(divide="ignore", invalid="ignore"):
             z = np.where(spread > 0, 0.6745 * (v - centre) / spread, np.nan)
         return self._rows(
-            pa.array(submitted[flagged]),
+            pa.array(flagged if isinstance(rows, slice) else rows[flagged]),
             value=pa.array(v),
             previous=pa.array(before, from_pandas=True),
             n=pa.array(count[sid]),
@@ -379,7 +392,9 @@ class TableChecks:
         """Series with holes: for each series of one frequency, the periods missing between its first and
         last submitted period (monthly, quarterly or annual)."""
         index = self._index(series, period)
-        firsts = index.first_of_runs(index.length > 0)
+        runs = index.first_of_runs(index.length > 0)
+        # every row a period of its own (no repeats): the arrays as they are, not copies
+        firsts: np.ndarray | slice = slice(None) if len(runs) == self.rows else runs
         row_numbers = self.row_numbers.to_numpy()
         found = self._sql(
             """
@@ -392,7 +407,7 @@ class TableChecks:
                     "start": index.start[firsts],
                     "months": index.length[firsts],
                     "r": row_numbers[firsts],
-                    "pos": firsts,
+                    "pos": np.arange(self.rows) if isinstance(firsts, slice) else firsts,
                 }
             ),
         )
