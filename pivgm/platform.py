@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pivgm.errors import PivgmError
-from pivgm.records import Records, SubmissionStore, connect, is_initialised, upgrade
+from pivgm.records import Records, connect, is_initialised, upgrade
 from pivgm.records.repository import utc_now
 from pivgm.settings import Settings
 from pivgm.structures import Standard, load_standard
 from pivgm.warehouse import ReleaseReader, Warehouse
+
+if TYPE_CHECKING:
+    from pivgm.records import SubmissionStore
 
 
 class NotInitialisedError(PivgmError):
@@ -31,6 +35,8 @@ class Platform:
 
     @property
     def submissions(self) -> SubmissionStore:
+        from pivgm.records import SubmissionStore  # loads with the first command that reads submissions
+
         return SubmissionStore(self.records.engine)
 
     def close(self) -> None:

@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from pivgm.model import LocalizedText
 
 HIGHLIGHTS_FILE = Path(__file__).resolve().parent / "highlights.yaml"
@@ -28,6 +26,8 @@ class Highlight:
 
 @cache
 def load_highlights() -> dict[str, Highlight]:
+    import yaml  # loaded for the home page, not by every command that opens the catalog
+
     with open(HIGHLIGHTS_FILE, encoding="utf-8") as f:
         raw = yaml.safe_load(f)
     return {

@@ -10,8 +10,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from pivgm.errors import NotFoundError, StructureError, in_both
 from pivgm.model import (
     Attribute,
@@ -86,11 +84,6 @@ class Standard:
             raise NotFoundError(f"Codelist {codelist_id!r} does not exist.", codelist=codelist_id) from None
 
 
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-"""libyaml's safe loader when PyYAML was built with it (the standard is parsed at every start, several times
-faster than in pure Python), else PyYAML's own."""
-
-
 @cache
 def _validator(kind: str) -> Draft202012Validator:
     from jsonschema import Draft202012Validator
@@ -112,9 +105,13 @@ ORDER = "ORDER"
 
 def _read(path: Path, kind: str | None = None) -> Any:
     """Parse a YAML file and, for ``kind`` (codelist, dataflow, concepts), check it against its schema."""
+    import yaml  # loaded when the standard is parsed, not when its kept copy is read
+
+    # libyaml's safe loader when PyYAML was built with it (several times faster than in pure Python)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         with open(path, encoding="utf-8") as f:
-            content = yaml.load(f, Loader=SAFE_LOADER)
+            content = yaml.load(f, Loader=loader)
     except yaml.YAMLError as error:
         raise StructureError(f"{path.name} is not valid YAML: {error}", file=str(path)) from None
     if kind is not None:

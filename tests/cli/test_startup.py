@@ -14,13 +14,14 @@ NOT_FOR_FLOWS = ("pyarrow", "numpy", "pandas", "jsonschema", "alembic", "fastapi
 HEAVY = ("sqlalchemy", "alembic", "duckdb", "pyarrow", "pandas", "fastapi", "uvicorn", "pydantic_settings")
 
 
+def imported_modules(stderr: str) -> set[str]:
+    """Modules named by Python's import-time report (PYTHONPROFILEIMPORTTIME)."""
+    return {line.rsplit("|", 1)[1].strip() for line in stderr.splitlines() if line.startswith("import time:")}
+
+
 def imported(stderr: str) -> set[str]:
-    """Top-level packages named by Python's import-time report (PYTHONPROFILEIMPORTTIME)."""
-    names = set()
-    for line in stderr.splitlines():
-        if line.startswith("import time:") and "|" in line:
-            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
-    return names
+    """Top-level packages named by Python's import-time report."""
+    return {name.split(".")[0] for name in imported_modules(stderr)}
 
 
 def test_help_lists_every_command_without_importing_the_platform(tmp_path: Path):
@@ -46,7 +47,7 @@ def test_reading_commands_open_the_records_without_loading_the_migration_tool(tm
 
 def test_flows_reads_the_parsed_standard_and_loads_no_arrow(tmp_path: Path):
     """Fails if `pivgm flows` parses and schema-checks the standard again although `pivgm init` kept a copy,
-    or loads Arrow, with dataflows published (their periods are read by DuckDB) and without."""
+    or loads Arrow or the accounts' tables, with dataflows published (DuckDB reads their periods) and without."""
     settings = Settings(data_dir=tmp_path)
     assert run_pivgm(settings, "init").returncode == 0
     assert (settings.cache_dir / "standard.pickle").is_file()
@@ -65,3 +66,4 @@ def test_flows_reads_the_parsed_standard_and_loads_no_arrow(tmp_path: Path):
         modules = imported(result.stderr)
         assert "sqlalchemy" in modules  # the report is there
         assert not modules & set(NOT_FOR_FLOWS), sorted(modules & set(NOT_FOR_FLOWS))
+        assert "pivgm.records.account_tables" not in imported_modules(result.stderr)  # accounts load when used

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from pivgm.records import account_tables, audit  # noqa: F401  (their tables join Base.metadata)
 from pivgm.records.tables import Base
 
 connection = context.config.attributes["connection"]
