@@ -27,7 +27,8 @@ class Settings(BaseSettings):
     forwarded_allow_ips: str = "127.0.0.1,::1"  # proxies whose X-Forwarded-For/-Proto are believed ("" none, "*" all)
     log_level: str = "info"  # uvicorn's; "info" shows workers that died or were killed by the health check
     secure_cookies: bool = False  # PIVGM_SECURE_COOKIES: mark cookies Secure even on plain http (behind TLS)
-    warm_profiles: bool = True  # PIVGM_WARM_PROFILES: compute the region's country profiles after each publication
+    # PIVGM_WARM_PROFILES: publishing jobs compute the region's country profiles, kept on disk for every worker
+    warm_profiles: bool = True
     # PIVGM_PUBLIC_URL: this site's public address (https://datos.example.org), which links in mail and share,
     # embed and download links start with; unset, those are site-relative, never built from the Host header
     public_url: str = Field(default="", pattern=r"^(https?://[^/?#\s]+(/[^?#\s]*)?)?$")

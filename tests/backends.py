@@ -29,14 +29,15 @@ def fresh_database_url() -> str | None:
 
 def settings_for(data_dir: Path, **overrides: Any) -> Settings:
     """Settings for a test platform in ``data_dir`` on the suite's database backend."""
-    return Settings(data_dir=data_dir, database_url=fresh_database_url(), **overrides)
+    # publications do not compute the region's country profiles (seconds of CPU each on a busy CI) unless a
+    # test asks for it (warm_profiles=True: tests/web/explorer/test_profile_publication.py)
+    return Settings(data_dir=data_dir, database_url=fresh_database_url(), **{"warm_profiles": False, **overrides})
 
 
 def environment_for(settings: Settings) -> dict[str, str]:
     """Environment variables that make a subprocess (CLI, server) use ``settings``."""
-    # servers do not compute the region's country profiles in advance (seconds of CPU per start on a busy CI)
-    # unless a test asks for it (tests/web/explorer/test_profile_publication.py)
-    env = {"PIVGM_WARM_PROFILES": "0", **os.environ, "PIVGM_DATA_DIR": str(settings.data_dir)}
+    env = {**os.environ, "PIVGM_DATA_DIR": str(settings.data_dir)}
+    env["PIVGM_WARM_PROFILES"] = "1" if settings.warm_profiles else "0"
     env.pop("PIVGM_DATABASE_URL", None)
     if settings.database_url:
         env["PIVGM_DATABASE_URL"] = settings.database_url

@@ -24,6 +24,9 @@ from pivgm.warehouse import ReleaseReader
 if TYPE_CHECKING:
     from pivgm.platform import Platform
 
+PAGE_STORE = "releases/.profiles"
+"""Where pages computed from the releases in force are kept (``web/profile_store.py``), next to the releases."""
+
 
 class UnpublishedReadError(PivgmError):
     """A release handle the door did not issue as published (a bug in the caller, never a user's doing)."""
@@ -72,6 +75,10 @@ class PublishedData:
         """The Parquet snapshot of a release handed out by ``releases``."""
         self._check(release)
         return self._platform.warehouse.path(release.parquet_file)
+
+    def page_store(self) -> Path:
+        """The folder of pages computed from published releases, kept by publication state."""
+        return self._platform.warehouse.path(PAGE_STORE)
 
     def members(self, release: ReleaseInfo) -> list[VersionInfo]:
         """The provider versions a published release is made of."""

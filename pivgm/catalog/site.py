@@ -8,15 +8,12 @@ from dataclasses import dataclass
 
 from pivgm.catalog.explore import Explorer, ExplorerView
 from pivgm.catalog.profiles import CountryProfile, RegionSpec, country_profile, region_countries, region_spec
-from pivgm.catalog.publication_cache import PublicationCache
 from pivgm.catalog.search import code_document, dataflow_document, rank
 from pivgm.catalog.service import Catalog, DataflowSummary, DataSelection, DataView, HighlightView
 from pivgm.model import Code, Codelist
 
 AREAS = "CL_AREA"
 COVERAGE_DIMENSION = "REF_AREA"
-PROFILES_KEPT = 64
-"""Country profiles a worker keeps computed (each a few MiB of views): the region's countries, in practice."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +56,6 @@ class PublicSite:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
         self.explorer = Explorer(catalog)
-        self._profiles: PublicationCache[CountryProfile] = PublicationCache(catalog, PROFILES_KEPT)
 
     @property
     def areas(self) -> Codelist:
@@ -104,11 +100,10 @@ class PublicSite:
         data = self.catalog.data(dataflow_id, DataSelection()) if full else None
         return Download(view, data)
 
-    def country(self, code: str, by: str = "request") -> CountryProfile:
-        """A country's profile, computed once per publication (a new release makes a fresh one); ``by`` says
-        who asks (a request, or the warm-up that computes the region's profiles after each publication)."""
-        compute = lambda: country_profile(self.explorer, self.areas, code)  # noqa: E731
-        return self._profiles.traced(code.upper(), compute, by)[0]
+    def country(self, code: str) -> CountryProfile:
+        """A country's profile from the releases in force, computed now: its pages are kept on disk once per
+        publication (``web/profile_store.py``), not the profile itself."""
+        return country_profile(self.explorer, self.areas, code)
 
     def countries(self) -> tuple[tuple[Code, ...], tuple[Code, ...]]:
         """The region's countries, then every other country of the Americas."""

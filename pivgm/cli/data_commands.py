@@ -94,8 +94,11 @@ def register(app: typer.Typer) -> None:
         as_user: AsOption = None,
     ) -> None:
         """Load the vendored public sources as new versions and publish them (administrators)."""
+        from pivgm.workflow.profiles import prepare_profiles
+
         platform = initialise()
         load_all(platform, only, acting.actor(platform, as_user))
+        prepare_profiles(platform)  # the region's country profiles of the new releases, once for every worker
 
     @app.command("refresh-indicators")
     def refresh_indicators_command(as_user: AsOption = None) -> None:

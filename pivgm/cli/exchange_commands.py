@@ -76,6 +76,10 @@ def register(app: typer.Typer) -> None:
         with console.status(f"Pulling {dataflow} from {url}..."):
             actor = acting.actor(platform, as_user)
             pulled = pull(request, platform.standard, platform.records, platform.warehouse, actor=actor)
+        if any(result.changed for result in pulled.results):
+            from pivgm.workflow.profiles import prepare_profiles
+
+            prepare_profiles(platform)  # the region's country profiles of the new release, once for every worker
         if not pulled.by_provider and provider is None:
             typer.echo(
                 f"{url} has no data provider scheme: all its data are recorded under one provider, "

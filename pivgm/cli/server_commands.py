@@ -109,7 +109,10 @@ def register(app: typer.Typer) -> None:
         """Initialise, load every vendored real source, and serve: the platform on real data in one step."""
         platform = initialise()
         if not platform.records.published_releases():
+            from pivgm.workflow.profiles import prepare_profiles
+
             load_all(platform)
+            prepare_profiles(platform)
         else:
             console.print("Data already loaded; `pivgm load-sources` loads new versions.")
         platform.close()

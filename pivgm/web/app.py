@@ -20,7 +20,6 @@ from pivgm.web.errors import install_error_handlers
 from pivgm.web.headers import ResponseHeaders
 from pivgm.web.routers import api, auth, explorer, mirrors, pages, quality, review, routes, sdmx, submissions, upload
 from pivgm.web.static_files import PrecompressedStaticFiles
-from pivgm.web.warming import start_warming
 from pivgm.workflow.jobs import start_job_server
 
 if TYPE_CHECKING:
@@ -86,6 +85,4 @@ def create_app_from_environment() -> FastAPI:
     settings = Settings()
     app = create_app(settings)
     start_job_server()  # each worker's upload jobs are forked from it
-    if settings.warm_profiles:
-        app.router.on_shutdown.append(start_warming(app.state).set)  # country profiles, off the request path
     return app

@@ -193,9 +193,10 @@ def _block(block: ProfileBlock, language: str) -> BlockPage:
     )
 
 
-def profile_public(profile: CountryProfile, language: str) -> dict[str, Any]:
-    """The JSON twin of a profile: each block's latest figures, its explorer view and its data API query."""
-    page = country_page(profile, language)
+def profile_public(profile: CountryProfile, language: str, page: CountryPage | None = None) -> dict[str, Any]:
+    """The JSON twin of a profile: each block's latest figures, its explorer view and its data API query
+    (``page``: the profile's page in ``language``, when formatted already)."""
+    page = page or country_page(profile, language)
     return {
         "country": {"id": profile.country.id, "name": profile.country.name.to_dict()},
         "blocks": [

@@ -8,13 +8,10 @@ from typing import Annotated
 from fastapi import Depends, Request
 from starlette.datastructures import State
 
-from pivgm.catalog.publication_cache import PublicationCache
 from pivgm.catalog.site import PublicSite
-from pivgm.web.profile_page import CountryPage
+from pivgm.web.profile_store import ProfileStore, store_of
 
 _lock = threading.Lock()
-COUNTRY_PAGES_KEPT = 80
-"""Formatted country pages a worker keeps (the region's countries in both languages, about 1 MiB each)."""
 
 
 def get_site(request: Request) -> PublicSite:
@@ -33,18 +30,9 @@ def site_of(state: State) -> PublicSite:
 SiteDep = Annotated[PublicSite, Depends(get_site)]
 
 
-def country_pages(request: Request) -> PublicationCache[CountryPage]:
-    """Country page models by country and language, formatted once per publication (numbers and charts of a
-    profile took longer to format than the page takes to render)."""
-    return pages_of(request.app.state)
-
-
-def pages_of(state: State) -> PublicationCache[CountryPage]:
-    with _lock:
-        if not hasattr(state, "country_pages"):
-            state.country_pages = PublicationCache(state.catalog, COUNTRY_PAGES_KEPT)
-    pages: PublicationCache[CountryPage] = state.country_pages
-    return pages
+def profile_store(request: Request) -> ProfileStore:
+    """Country profile pages kept on disk by publication state, shared by every worker."""
+    return store_of(request.app.state.catalog)
 
 
 def public_base(request: Request) -> str:

@@ -41,6 +41,24 @@ def standard_name(request: Request, language: str, kind: str, identifier: str) -
     return found.name.get(language) or identifier if found is not None else identifier
 
 
+def render_fragment(template: str, language: str, **context: object) -> str:
+    """A part of a page that depends on its language alone, not on the request (no account menu, address or
+    number locale), so that it can be rendered once and kept (country profiles: web/profile_store.py)."""
+    return TEMPLATES.env.get_template(template).render(
+        lang=language,
+        t=lambda key: translate(key, language),
+        number=lambda value, decimals=None: (
+            number_label(value, language) if decimals is None else format_number(value, language, decimals)
+        ),
+        period=lambda value: period_label(str(value), language) if value else "",
+        day=lambda value: date_label(value, language) if isinstance(value, date | datetime) else "",
+        url=url,
+        note=lambda value: note_text(value, language),
+        note_lang=lambda value: language if isinstance(value, Note) else "en",
+        **context,
+    )
+
+
 def render(request: Request, template: str, json_twin: str, status_code: int = 200, **context: object) -> HTMLResponse:
     """Render ``template`` in the request's language; the response links its JSON twin."""
     language = request_language(request)

@@ -18,6 +18,7 @@ from pivgm.errors import InvalidParameterError, PermissionDeniedError
 from pivgm.platform import Platform
 from pivgm.records import NewRelease, StateChange, SubmissionInfo
 from pivgm.workflow.deriving import deriver_of
+from pivgm.workflow.profiles import prepare_profiles
 from pivgm.workflow.publishing import Seam, commit, no_seam, publisher_of
 from pivgm.workflow.transitions import take_step
 
@@ -78,4 +79,5 @@ def publish(
     published = commit(lambda: publisher.publication(version.id, moment), write, seam)
     at = platform.records.last_release_time(version.dataflow_id)
     deriver_of(platform).after_release(version.dataflow_id, at, actor)
+    prepare_profiles(platform, moment)
     return published

@@ -13,6 +13,7 @@ from pivgm.records import NewRelease, StateChange, SubmissionInfo
 from pivgm.records.submissions import Cancellation
 from pivgm.workflow.deriving import deriver_of
 from pivgm.workflow.notify import notify
+from pivgm.workflow.profiles import prepare_profiles
 from pivgm.workflow.publishing import Seam, commit, no_seam, publisher_of
 from pivgm.workflow.review import State, TransitionNotAllowedError, can_see, check_transition, not_found
 
@@ -140,6 +141,7 @@ def take_step(
     if action in ("publish", "withdraw") and submission.version_id is not None:
         at = platform.records.last_release_time(submission.dataflow_id)
         deriver_of(platform).after_release(submission.dataflow_id, at, actor)
+        prepare_profiles(platform, release_at if action == "publish" else None)  # before anyone asks
     if action == "cancel" and submission.release_at is not None:
         # the indicators' cancelled releases may also have held another input's scheduled data: recompute
         deriver_of(platform).after_release(submission.dataflow_id, submission.release_at, actor)

@@ -18,8 +18,8 @@ from pivgm.web.explorer_page import explorer_page, explorer_url
 from pivgm.web.headers import content_security_policy, vary
 from pivgm.web.i18n import request_language
 from pivgm.web.labels import page_labels
-from pivgm.web.profile_page import country_page, profile_public
-from pivgm.web.public import SiteDep, country_pages, public_base
+from pivgm.web.profile_store import country_page_of
+from pivgm.web.public import SiteDep, profile_store, public_base
 from pivgm.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -131,16 +131,17 @@ def countries(request: Request, site: SiteDep) -> HTMLResponse:
 
 @router.get("/country/{code}", response_class=HTMLResponse)
 def country(code: str, request: Request, site: SiteDep) -> Response:
-    """A country's profile; ``?format=json`` gives its JSON twin (each block's figures and API query)."""
+    """A country's profile; ``?format=json`` gives its JSON twin (each block's figures and API query). Both
+    are kept on disk once per publication; the page's chrome is added for each request."""
+    language = request_language(request)
     if request.query_params.get("format") == "json":
-        return JSONResponse(profile_public(site.country(code), request_language(request)))
+        stored, how = country_page_of(site, profile_store(request), code, language)
+        return JSONResponse(stored.public, headers={"Server-Timing": f'profile;desc="{how}"'})
 
     def make() -> HTMLResponse:
-        language = request_language(request)
-        pages = country_pages(request)
-        page, how = pages.traced((code.upper(), language), lambda: country_page(site.country(code), language))
+        page, how = country_page_of(site, profile_store(request), code, language)
         response = render(request, "country.html", f"/country/{page.code}?format=json", page=page)
-        response.headers["Server-Timing"] = f'profile;desc="{how}"'  # computed now, or kept (by whom)
+        response.headers["Server-Timing"] = f'profile;desc="{how}"'  # computed now, or stored (by whom)
         return response
 
     return html_errors(request, make, f"/country/{code}?format=json")
