@@ -1,5 +1,6 @@
 """Vega-Lite specifications of the explorer's maps: a choropleth by class of value (with dots that keep small
-island states visible) and origin-destination corridors drawn as great-circle lines (formatting only)."""
+island states visible) and origin-destination corridors drawn as great-circle lines, each fitted to the places
+with data (the Americas when none is located), formatting only."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ ORANGES = ["#fdd0a2", "#fd8d3c", "#d94801"]  # falls of a signed figure, darker 
 SLOT = "slot"  # the map's period: a signal the period slider sets (map-slider.js)
 AMERICAS = (-125.0, -56.0, -34.0, 50.0)  # west, south, east, north: the extent without data to fit
 SIGNIFICANT = 0.01  # places whose figure is under 1 % of the largest do not widen the map
+MOST_OF_FLOWS = 0.95  # a corridors map is fitted to the largest corridors carrying this share of its total
 
 
 def class_colours(classes: list[MapClass]) -> list[str]:
@@ -210,7 +212,7 @@ def corridors_spec(corridors: Corridors, labels: Labels, title: dict[str, Any], 
     origin_list = structure.dimension(corridors.origin).codelist  # type: ignore[union-attr]
     destination_list = structure.dimension(corridors.destination).codelist  # type: ignore[union-attr]
     where = places()
-    features, ends, unplaced = [], {}, []
+    features, ends, unplaced, placed = [], {}, [], []
     for entry in corridors.ranking.entries[: corridors.ranking.shown]:
         origin, destination = (
             iso_numeric(origin_list, entry.key[0]),
@@ -220,6 +222,7 @@ def corridors_spec(corridors: Corridors, labels: Labels, title: dict[str, Any], 
             unplaced.append(entry)
             continue
         a, b = where[origin], where[destination]
+        placed.append((origin, destination, entry.cell.value or 0.0))
         label = f"{labels.code(corridors.origin, entry.key[0])} → {labels.code(corridors.destination, entry.key[1])}"
         properties = point(labels, entry.cell, label=label, period=labels.code("TIME_PERIOD", entry.period))
         features.append(
@@ -251,13 +254,14 @@ def corridors_spec(corridors: Corridors, labels: Labels, title: dict[str, Any], 
         labels,
         width="container",
         height=430,
-        projection={"type": "equalEarth"},
+        projection={"type": "equalEarth", "fit": extent(_carrying_most(placed))},
         layer=[
-            base_map(),
+            {**base_map(), "mark": {**base_map()["mark"], "clip": True}},
             {
                 "data": {"values": features},
                 "mark": {
                     "type": "geoshape",
+                    "clip": True,
                     "filled": False,
                     "stroke": PALETTE[1],
                     "strokeOpacity": 0.75,
@@ -274,7 +278,7 @@ def corridors_spec(corridors: Corridors, labels: Labels, title: dict[str, Any], 
             },
             {
                 "data": {"values": list(ends.values())},
-                "mark": {"type": "circle", "size": 60, "color": PALETTE[0], "stroke": "#ffffff"},
+                "mark": {"type": "circle", "size": 60, "color": PALETTE[0], "stroke": "#ffffff", "clip": True},
                 "encoding": {
                     "longitude": {"field": "longitude", "type": "quantitative"},
                     "latitude": {"field": "latitude", "type": "quantitative"},
@@ -284,6 +288,21 @@ def corridors_spec(corridors: Corridors, labels: Labels, title: dict[str, Any], 
             *_not_drawn(corridors, unplaced, labels),
         ],
     )
+
+
+def _carrying_most(lines: list[tuple[str, str, float]]) -> list[dict[str, Any]]:
+    """Both ends of the largest corridors that together carry :data:`MOST_OF_FLOWS` of what the map draws:
+    the map is fitted to them, and the thin lines of small, far corridors run out of its frame (they are in
+    its table), so that flows into Mexico are drawn on the Americas, not on the world."""
+    total = sum(abs(value) for _, _, value in lines)
+    ends: list[dict[str, Any]] = []
+    carried = 0.0
+    for origin, destination, value in sorted(lines, key=lambda line: -abs(line[2])):
+        if total and carried >= MOST_OF_FLOWS * total:
+            break
+        ends += [{"id": origin, "value": value}, {"id": destination, "value": value}]
+        carried += abs(value)
+    return ends
 
 
 def _not_drawn(corridors: Corridors, unplaced: list[RankEntry], labels: Labels) -> list[dict[str, Any]]:

@@ -53,3 +53,18 @@ def test_corridors_draw_the_largest_and_add_up_the_rest_as_others(live, language
     assert notes[-1].endswith(f": {rows[-1][-1]}")
     link = page.headers["link"].split(">")[0].lstrip("<")
     assert sum(line["value"] for line in lines) + others_value == pytest.approx(api_total(live, link))
+
+
+def test_the_corridors_map_is_fitted_to_the_corridors_not_to_the_world(live):
+    """Asylum applications in Mexico come mostly from the Americas, a few from Africa and Asia: the map is
+    fitted to both ends of the largest corridors, which carry 95 % of what it draws (the Americas), and
+    nothing is drawn outside its frame (seen red with the projection's ``fit`` removed: the world extent)."""
+    spec = spec_of(live.get(f"/explore/{FLOW}", params={"view": "flows", "lang": "en"}).text)
+    corners = spec["projection"]["fit"]["geometry"]["coordinates"]
+    longitudes, latitudes = [c[0] for c in corners], [c[1] for c in corners]
+    assert min(longitudes) > -170 and max(longitudes) < -30 and min(latitudes) > -60 and max(latitudes) < 75
+    lines = sorted(spec["layer"][1]["data"]["values"], key=lambda line: -line["value"])
+    largest = [tuple(end) for line in lines[:3] for end in line["geometry"]["coordinates"]]
+    west, east = min(longitudes), max(longitudes)
+    assert all(west <= longitude <= east for longitude, _ in largest)  # Honduras, Haiti, Cuba and Mexico
+    assert all(layer["mark"].get("clip") for layer in spec["layer"][:3])  # lines run out of the frame, cut
