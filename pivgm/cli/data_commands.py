@@ -82,6 +82,19 @@ def load_all(platform: Platform, only: list[str] | None = None, actor: Actor | N
     return results
 
 
+def refresh_indicators(platform: Platform, actor: Actor) -> None:
+    """Every derived indicator recomputed, then the country profiles that show them (once for every worker)."""
+    from pivgm.workflow.deriving import deriver_of
+    from pivgm.workflow.profiles import prepare_profiles
+
+    refreshed = deriver_of(platform).refresh_all(actor)
+    for done in refreshed:
+        change = f"release {done.release.id}, {done.rows:,} rows" if done.release else "unchanged"
+        console.print(f"  {done.indicator:<34} {change}")
+    if any(done.release for done in refreshed):
+        prepare_profiles(platform)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("init")
     def init_command() -> None:
@@ -103,13 +116,8 @@ def register(app: typer.Typer) -> None:
     @app.command("refresh-indicators")
     def refresh_indicators_command(as_user: AsOption = None) -> None:
         """Recompute every derived indicator from the releases in force (administrators)."""
-        from pivgm.workflow.deriving import deriver_of
-
         platform = initialise()
-        actor = acting.actor(platform, as_user)
-        for done in deriver_of(platform).refresh_all(actor):
-            change = f"release {done.release.id}, {done.rows:,} rows" if done.release else "unchanged"
-            console.print(f"  {done.indicator:<34} {change}")
+        refresh_indicators(platform, acting.actor(platform, as_user))
 
     @app.command("flows")
     def flows_command(
