@@ -15,6 +15,7 @@ from pivgm.ingest.report import Note, ValidationReport
 from pivgm.ingest.rules import BLOCKING_RULES, RULES, Rule, ValidationContext
 from pivgm.model import Dataflow
 from pivgm.warehouse.checks import ROW, TableChecks
+from pivgm.warehouse.published import Columns
 
 CONF_STATUS = "CONF_STATUS"
 PUBLISHABLE = ("F", "E")  # free, or free once the embargo ends: anything else is withheld on purpose
@@ -77,7 +78,7 @@ def validate(
     file_name: str,
     decimal: str = ".",
     allowed: Mapping[str, frozenset[str]] | None = None,
-    history: pa.Table | None = None,
+    history: Columns | None = None,
 ) -> ValidationOutcome:
     """Run every rule (vectorised: see ``TableChecks``); never raises for bad data."""
     report = ValidationReport(file_name=file_name, dataflow_id=dataflow.id, rows=mapped.table.num_rows)

@@ -30,6 +30,7 @@ from pivgm.warehouse.encoding import (
     positions_in,
     rows_where,
 )
+from pivgm.warehouse.published import Columns
 from pivgm.warehouse.series_index import SeriesIndex, period_places
 
 ROW = "_row"
@@ -245,7 +246,7 @@ class TableChecks:
             parts_sum=found.column("parts_sum").combine_chunks(),
         )
 
-    def _codes_with(self, columns: Sequence[str], other: pa.Table) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+    def _codes_with(self, columns: Sequence[str], other: Columns) -> tuple[np.ndarray, np.ndarray, pa.Array]:
         """Codes of ``columns`` for the submitted rows and for the rows of ``other`` whose values all occur
         in the submission (rows with any other value cannot share a key or series with it), numbered alike;
         and the positions in ``other`` of those rows. Taken from ``_keys_memo`` when made with the series."""
@@ -253,7 +254,7 @@ class TableChecks:
         if found is not None:
             return found
         submitted, published, matched = combined_codes_with(
-            [self.text[c] for c in columns], self.rows, [other.column(c) for c in columns], other.num_rows
+            [self.text[c] for c in columns], self.rows, (other.column(c) for c in columns), other.num_rows
         )
         return submitted, published, pa.array(matched)
 
@@ -280,7 +281,7 @@ class TableChecks:
         return start[rows], length[rows]
 
     def _with_history(
-        self, series: Sequence[str], period: str, value: str, history: pa.Table | None
+        self, series: Sequence[str], period: str, value: str, history: Columns | None
     ) -> tuple[SeriesIndex, np.ndarray]:
         """The submitted rows, followed by the published rows of the same series that the submission does
         not replace (another period), in series order; and the values of all of them (NaN where missing).
@@ -337,7 +338,7 @@ class TableChecks:
         series: Sequence[str],
         period: str,
         value: str,
-        history: pa.Table | None,
+        history: Columns | None,
         z_limit: float,
         jump: float,
     ) -> pa.Table:
@@ -421,7 +422,7 @@ class TableChecks:
             missing=pa.array((hi - lo) // months + 1 - counts),
         )
 
-    def revisions(self, keys: Sequence[str], value: str, published: pa.Table, first: int) -> tuple[pa.Table, int]:
+    def revisions(self, keys: Sequence[str], value: str, published: Columns, first: int) -> tuple[pa.Table, int]:
         """How many rows change an already-published value, and the ``first`` of them by ``_row``: the old
         and the new value, and ``pos`` (for ``key_text``: the key is written out only for the rows reported).
         Counted as they are found: a file revising every value is never held twice."""

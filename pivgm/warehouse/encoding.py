@@ -8,7 +8,7 @@ two rows have the same value exactly when they have the same index.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -116,12 +116,13 @@ def combined_codes(arrays: Sequence[pa.DictionaryArray], rows: int) -> np.ndarra
 
 
 def combined_codes_with(
-    arrays: Sequence[pa.DictionaryArray], rows: int, others: Sequence[pa.Array | pa.ChunkedArray], other_rows: int
+    arrays: Sequence[pa.DictionaryArray], rows: int, others: Iterable[pa.Array | pa.ChunkedArray], other_rows: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``combined_codes`` of ``arrays``, and of the rows of ``others`` (one column per array, e.g. of a
     published table) whose values all occur in the arrays' dictionaries, numbered alike: equal exactly when
     all values are equal; and the positions of those rows. Rows with any other value cannot equal a row of
-    ``arrays``. The columns of ``others`` are looked up one at a time, never held all at once."""
+    ``arrays``. The columns of ``others`` (e.g. read from a file as they are asked for) are looked up one at a
+    time, never held all at once."""
     combined, other = np.zeros(rows, np.int64), np.zeros(other_rows, np.int64)
     known = np.ones(other_rows, bool)
     size = 1

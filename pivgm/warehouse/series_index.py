@@ -71,24 +71,36 @@ class SeriesIndex:
     ) -> SeriesIndex:
         rows = len(series_codes)
         published = np.zeros(rows, bool) if published is None else published
-        place = ((start - (start.min() if rows else 0)) << LENGTH_BITS) | (length << 1) | published
-        width = int(place.max()) + 1 if rows else 1
         if not rows:
             return cls(None, series_codes, start, length, published, np.ones(0, bool))
+        place = start - start.min()  # made in place from here on: millions of rows, few copies
+        place <<= LENGTH_BITS
+        place |= length << 1
+        place |= published
+        width = int(place.max()) + 1
         low = int(series_codes.min())
         order: np.ndarray | None
         if (int(series_codes.max()) - low + 1) * width < 2**62:  # one sort on series code and place
-            order = _stable_order((series_codes - low) * width + place)
+            key = series_codes - low
+            key *= width
+            key += place
+            order = _stable_order(key)
+            del key
             ordered_codes = series_codes if order is None else series_codes[order]
-            changes = np.concatenate(([0], np.cumsum(ordered_codes[1:] != ordered_codes[:-1])))
-            series = changes if order is None else np.empty(rows, np.int64)
+            ordered_series = np.empty(rows, np.int64)
+            ordered_series[0] = 0
+            np.cumsum(ordered_codes[1:] != ordered_codes[:-1], out=ordered_series[1:])
+            del ordered_codes
+            series = ordered_series if order is None else np.empty(rows, np.int64)
             if order is not None:
-                series[order] = changes
+                series[order] = ordered_series
         else:  # codes too wide to combine with the place: number the series first
             series = _dense(series_codes)
             order = np.lexsort((place, series))
-        ordered_series = series if order is None else series[order]
-        ordered_place = (place if order is None else place[order]) >> 1
+            ordered_series = series[order]
+        ordered_place = place if order is None else place[order]
+        del place
+        ordered_place >>= 1
         run_start = np.ones(rows, bool)
         run_start[1:] = (ordered_series[1:] != ordered_series[:-1]) | (ordered_place[1:] != ordered_place[:-1])
         return cls(order, series, start, length, published, run_start)

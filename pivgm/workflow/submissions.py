@@ -18,7 +18,6 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from pivgm.accounts.actor import Actor, Role
 from pivgm.accounts.audit import audit, event, operating_system_actor
@@ -36,6 +35,7 @@ from pivgm.platform import Platform
 from pivgm.records import NewSubmission, SubmissionInfo, VersionInfo, VersionRecordSpec
 from pivgm.warehouse.locks import loading
 from pivgm.warehouse.merge import iso_utc, merge_observations, stamp_revisions
+from pivgm.warehouse.published import PublishedColumns
 from pivgm.workflow.publishing import commit
 from pivgm.workflow.review import discarded
 
@@ -185,18 +185,14 @@ def _complete(mapping: Mapping, raw: RawTable, dataflow: Dataflow) -> bool:
     )
 
 
-def _history(platform: Platform, provider_id: str, dataflow: Dataflow) -> pa.Table | None:
+def _history(platform: Platform, provider_id: str, dataflow: Dataflow) -> PublishedColumns | None:
     """The provider's published observations of the dataflow (for plausibility and revision checks): only
-    the key and the value, text kept dictionary-encoded as stored (each distinct value read once)."""
+    the key and the value, each column read when a check needs it."""
     structure = dataflow.structure
     wanted = [*structure.dimension_ids, structure.time_dimension, structure.measure.id]
     for version in platform.records.published_versions(dataflow.id):
         if version.provider_id == provider_id:
-            path = platform.warehouse.path(version.parquet_file)
-            schema = pq.read_schema(path)
-            columns = [c for c in wanted if c in schema.names]
-            text = [c for c in columns if pa.types.is_string(schema.field(c).type)]
-            return pq.read_table(path, columns=columns, read_dictionary=text)
+            return PublishedColumns(platform.warehouse.path(version.parquet_file), wanted)
     return None
 
 

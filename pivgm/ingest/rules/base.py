@@ -12,6 +12,7 @@ import pyarrow as pa
 from pivgm.ingest.report import MAX_ISSUES_PER_RULE, Issue, Severity
 from pivgm.model import Dataflow
 from pivgm.warehouse.checks import ROW, TableChecks
+from pivgm.warehouse.published import Columns
 
 Found = tuple[list[Issue], int]
 NOTHING: Found = ([], 0)
@@ -28,7 +29,7 @@ class ValidationContext:
     column_labels: Mapping[str, str]
     invalid_numbers: pa.Table
     allowed: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    history: pa.Table | None = None
+    history: Columns | None = None
     memo: dict[str, pa.Table | None] = field(default_factory=dict)  # results several rules share
 
     def label(self, component: str) -> str:
