@@ -45,6 +45,7 @@ PACKAGE = Path(__file__).resolve().parent.parent
 MADE_OF = ("catalog", "model", "structures", "web")  # the code and files a profile page is made of
 STATES_KEPT = 3  # the state in force, the one before (workers see a publication within a second), one ahead
 STORED, COMPUTED = "stored", "computed"
+READABLE = 0o644  # pages hold published figures only
 PUBLICATION, REQUEST = "publication", "request"  # who computed a stored page: the publishing job, or a request
 
 
@@ -135,6 +136,7 @@ class ProfileStore:
         """Written whole under a temporary name, then renamed: a reader never sees part of a page."""
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         try:
+            os.fchmod(descriptor, READABLE)  # mkstemp's 0600 would hide a job's pages from the server's user
             with os.fdopen(descriptor, "w", encoding="utf-8") as file:
                 _dump(page, file)
             os.replace(temporary, path)

@@ -73,6 +73,8 @@ def test_the_publishing_job_computes_every_region_profile_before_the_first_reque
     region = [c.id for c in region_countries(platform.standard.codelist("CL_AREA"))]
     names = {path.name for path in stored_files(platform)}
     assert {f"{code}.{language}.json" for code in region for language in ("es", "en")} <= names
+    pages = [path for path in stored_files(platform) if path.suffix == ".json"]
+    assert all(path.stat().st_mode & 0o044 == 0o044 for path in pages)  # the server may run as another user
     with serving(platform.settings) as base:
         answers = [httpx.get(f"{base}/country/{code}", params={"lang": "es"}, timeout=60) for code in region]
         assert {how(answer) for answer in answers} == {"stored:publication"}
