@@ -242,6 +242,11 @@ class Catalog:
         lock; null for a row the caller must encode itself, None when it must encode them all."""
         return self.published.reader.json_rows(table)
 
+    def csv_rows(self, table: pa.Table) -> pa.ChunkedArray | None:
+        """Each row of an observations table as its CSV line, written off the interpreter's lock; null for
+        a row the caller must write itself, None when it must write them all."""
+        return self.published.reader.csv_rows(table)
+
     def totals(
         self, dataflow_id: str, group_by: Sequence[str], selection: DataSelection, annual: bool = False
     ) -> DataView:

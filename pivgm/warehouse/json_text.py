@@ -22,11 +22,11 @@ SAFE_FLOAT = "({c} IS NULL OR {c} = 0 OR (abs({c}) >= 1e-4 AND abs({c}) < 1e16))
 HEX_LETTER_ESCAPE = r"\\u00(0[BEF]|1[A-F])"  # in the written text: a string held such a control character
 
 
-def _quote(identifier: str) -> str:
+def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def _literal(text: str) -> str:
+def literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
@@ -41,8 +41,8 @@ def json_rows(connection: duckdb.DuckDBPyConnection, table: pa.Table) -> pa.Chun
     if not table.num_columns or not writable(table.schema):
         return None
     name = f"pivgm_json_rows_{next(_names)}"
-    fields = ", ".join(f"{_literal(c)}: {_quote(c)}" for c in table.column_names)
-    floats = [SAFE_FLOAT.format(c=_quote(f.name)) for f in table.schema if pa.types.is_float64(f.type)]
+    fields = ", ".join(f"{literal(c)}: {quote(c)}" for c in table.column_names)
+    floats = [SAFE_FLOAT.format(c=quote(f.name)) for f in table.schema if pa.types.is_float64(f.type)]
     text = f"to_json({{{fields}}})"
     safe = " AND ".join([*floats, f"NOT regexp_matches(pivgm_json_text, '{HEX_LETTER_ESCAPE}')"])
     cursor = connection.cursor()

@@ -135,6 +135,12 @@ class ReleaseReader:
 
         return json_text.json_rows(self._connection, table)
 
+    def csv_rows(self, table: pa.Table) -> pa.ChunkedArray | None:
+        """``table``'s rows as CSV lines written by DuckDB, off the interpreter's lock (see ``csv_text``)."""
+        from pivgm.warehouse import csv_text  # with Arrow, which only data answers need
+
+        return csv_text.csv_rows(self._connection, table)
+
     def columns(self, release_file: Path) -> tuple[str, ...]:
         """The columns a release file holds (older releases lack LAST_UPDATED)."""
 

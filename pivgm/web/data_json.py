@@ -10,17 +10,15 @@ generator off the event loop.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import msgspec
-import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from pivgm.catalog import DataView
 from pivgm.web.schemas import release_public
+from pivgm.web.written_rows import mixed
 
 CHUNK_ROWS = 4_096
 """Observations encoded at a time (an answer larger than one chunk is streamed)."""
@@ -34,37 +32,9 @@ def _rows(batch: pa.RecordBatch) -> list[dict[str, Any]]:
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
-def _text(rows: pa.ChunkedArray) -> bytes:
-    """The concatenated values of a text column, read from its buffers (no Python string per row)."""
-    parts = []
-    for array in rows.chunks:
-        _, offsets, data = array.buffers()
-        width = 8 if pa.types.is_large_string(array.type) else 4
-        start, end = (
-            int.from_bytes(offsets[width * i : width * (i + 1)], "little", signed=True)
-            for i in (array.offset, array.offset + len(array))
-        )
-        parts.append(data[start:end].to_pybytes())
-    return b"".join(parts)
-
-
 def python_encoded(table: pa.Table) -> bytes:
     """The rows of ``table`` as ``,`` and a JSON object each, written by msgspec."""
     return b"".join(b"," + _encoder.encode(_rows(batch))[1:-1] for batch in table.to_batches() if batch.num_rows)
-
-
-def _mixed(table: pa.Table, written: pa.ChunkedArray) -> bytes:
-    """A chunk's rows: DuckDB's text where it wrote one, msgspec's for the runs of rows it left null."""
-    if written.null_count == 0:
-        return _text(written)
-    if written.null_count * 2 > len(written):
-        return python_encoded(table)
-    missing = pc.is_null(written).to_numpy(zero_copy_only=False)
-    bounds = [0, *(np.flatnonzero(np.diff(missing)) + 1).tolist(), len(missing)]
-    return b"".join(
-        python_encoded(table.slice(a, b - a)) if missing[a] else _text(written.slice(a, b - a))
-        for a, b in itertools.pairwise(bounds)
-    )
 
 
 def observation_chunks(table: pa.Table, json_rows: pa.ChunkedArray | None = None) -> Iterator[bytes]:
@@ -72,7 +42,10 @@ def observation_chunks(table: pa.Table, json_rows: pa.ChunkedArray | None = None
     ``json_rows``: each row's text as ``Catalog.json_rows`` writes it (None: msgspec writes every row)."""
     for start in range(0, table.num_rows, CHUNK_ROWS):
         rows = table.slice(start, CHUNK_ROWS)
-        encoded = python_encoded(rows) if json_rows is None else _mixed(rows, json_rows.slice(start, CHUNK_ROWS))
+        if json_rows is None:
+            encoded = python_encoded(rows)
+        else:
+            encoded = mixed(rows, json_rows.slice(start, CHUNK_ROWS), python_encoded)
         yield encoded[1:] if start == 0 else encoded  # the first object has no comma before it
 
 
