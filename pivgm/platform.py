@@ -52,7 +52,11 @@ class Platform:
         engine = connect(settings.records_url)
         upgrade(engine)
         platform = cls(
-            settings, load_standard(cache_dir=settings.cache_dir), Records(engine), Warehouse(settings.data_dir)
+            settings,
+            load_standard(cache_dir=settings.cache_dir),
+            Records(engine),
+            Warehouse(settings.data_dir),
+            ReleaseReader(settings.cache_dir),
         )
         platform.records.register_dataflows(platform.standard.dataflows.values())
         for provider in platform.standard.providers.values():
@@ -67,4 +71,10 @@ class Platform:
             raise NotInitialisedError(
                 f"No PIVGM records in {settings.records_url!r}. Run `pivgm init` (or `pivgm demo`) first."
             )
-        return cls(settings, load_standard(cache_dir=settings.cache_dir), Records(engine), Warehouse(settings.data_dir))
+        return cls(
+            settings,
+            load_standard(cache_dir=settings.cache_dir),
+            Records(engine),
+            Warehouse(settings.data_dir),
+            ReleaseReader(settings.cache_dir),
+        )

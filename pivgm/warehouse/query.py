@@ -11,11 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-import duckdb
-
 from pivgm.warehouse.files import PERIOD_START
+from pivgm.warehouse.kept_periods import KeptPeriods
 
 if TYPE_CHECKING:  # answers are Arrow tables, made by DuckDB: Arrow itself loads with the first one
+    import duckdb
     import pyarrow as pa
 
 # DuckDB warns of that copy on every statement read as Arrow; here it is chosen (STATEMENT_ROWS)
@@ -82,17 +82,35 @@ class ReleaseReader:
     many releases are published, and all workers share one copy of the data: the OS page cache's.
 
     What is known once per release (its columns, its period range) is kept for the ``RELEASES_KEPT`` most
-    recently read releases. Every query runs on its own cursor, so threads can share the reader."""
+    recently read releases; the period ranges also in ``kept_dir`` if given, for the next processes (so
+    `pivgm flows` needs no DuckDB). DuckDB loads with the first query. Every query runs on its own cursor, so
+    threads can share the reader."""
 
-    def __init__(self) -> None:
-        self._connection = duckdb.connect(":memory:")
-        self._connection.execute("SET parquet_metadata_cache = true")  # footers read once per file
+    def __init__(self, kept_dir: Path | None = None) -> None:
+        self._duckdb: duckdb.DuckDBPyConnection | None = None
+        self._closed = False
+        self._kept = KeptPeriods(kept_dir) if kept_dir is not None else None
         self._facts: OrderedDict[Path, dict[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
+    @property
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            if self._duckdb is None:
+                if self._closed:
+                    raise RuntimeError("The release reader is closed.")
+                import duckdb
+
+                self._duckdb = duckdb.connect(":memory:")
+                self._duckdb.execute("SET parquet_metadata_cache = true")  # footers read once per file
+            return self._duckdb
+
     def close(self) -> None:
         """Close the DuckDB connection (and its threads); the reader cannot be used afterwards."""
-        self._connection.close()
+        with self._lock:
+            self._closed = True
+            if self._duckdb is not None:
+                self._duckdb.close()
 
     def _table(self, release_file: Path) -> str:
         """The table expression that reads ``release_file``."""
@@ -202,11 +220,14 @@ class ReleaseReader:
         """The first and last period of a release (computed once per release)."""
 
         def scan() -> tuple[str, str] | None:
+            if self._kept is not None and release_file in self._kept:
+                return self._kept[release_file]
             table = self._table(release_file)
             sql = f"SELECT arg_min(TIME_PERIOD, {PERIOD_START}), arg_max(TIME_PERIOD, {PERIOD_START}) FROM {table}"
             row = self._connection.cursor().execute(sql).fetchone()
-            if not row or row[0] is None:
-                return None
-            return str(row[0]), str(row[1])
+            found = None if not row or row[0] is None else (str(row[0]), str(row[1]))
+            if self._kept is not None:
+                self._kept.put(release_file, found)
+            return found
 
         return cast(tuple[str, str] | None, self._fact(release_file, "period_range", scan))

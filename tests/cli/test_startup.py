@@ -1,7 +1,7 @@
 """`pivgm --help` starts without loading the platform: the records, the query engine and the web stack load
-only when a command that needs them runs (each command imports what it uses). `pivgm flows` loads the records
-and the query engine, but neither Arrow nor the standard's schema checker: the parsed standard is read from the
-data folder's copy, made by the first command that opened the platform there."""
+only when a command that needs them runs (each command imports what it uses). `pivgm flows` loads the records,
+but neither the query engine, Arrow nor the standard's schema checker: the parsed standard and each release's
+period range are read from the data folder's copies, made by the first command that needed them."""
 
 from __future__ import annotations
 
@@ -45,9 +45,9 @@ def test_reading_commands_open_the_records_without_loading_the_migration_tool(tm
     assert "alembic" not in imported(result.stderr)
 
 
-def test_flows_reads_the_parsed_standard_and_loads_no_arrow(tmp_path: Path):
+def test_flows_reads_what_is_kept_and_loads_neither_arrow_nor_duckdb(tmp_path: Path):
     """Fails if `pivgm flows` parses and schema-checks the standard again although `pivgm init` kept a copy,
-    or loads Arrow or the accounts' tables, with dataflows published (DuckDB reads their periods) and without."""
+    queries release files whose period ranges an earlier run kept, or loads Arrow or the accounts' tables."""
     settings = Settings(data_dir=tmp_path)
     assert run_pivgm(settings, "init").returncode == 0
     assert (settings.cache_dir / "standard.pickle").is_file()
@@ -57,13 +57,15 @@ def test_flows_reads_the_parsed_standard_and_loads_no_arrow(tmp_path: Path):
     unpublished = run_pivgm(settings, "flows", env={"PYTHONPROFILEIMPORTTIME": "1"})
     loaded = run_pivgm(settings, "load-sources", "--only", "worldbank_population")
     assert loaded.returncode == 0, loaded.stderr[-2000:]
+    first = run_pivgm(settings, "flows")  # reads the release's periods with DuckDB, and keeps them
     published = run_pivgm(settings, "flows", env={"PYTHONPROFILEIMPORTTIME": "1"})
 
     assert unpublished.stdout == listed.stdout  # the report on stderr changes nothing else
+    assert published.stdout == first.stdout
     assert "2,990" in published.stdout  # rows of the published release
     for result in (unpublished, published):
         assert result.returncode == 0, result.stderr[-2000:]
         modules = imported(result.stderr)
         assert "sqlalchemy" in modules  # the report is there
-        assert not modules & set(NOT_FOR_FLOWS), sorted(modules & set(NOT_FOR_FLOWS))
+        assert not modules & {"duckdb", *NOT_FOR_FLOWS}, sorted(modules & {"duckdb", *NOT_FOR_FLOWS})
         assert "pivgm.records.account_tables" not in imported_modules(result.stderr)  # accounts load when used
