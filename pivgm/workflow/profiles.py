@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
@@ -17,6 +18,14 @@ from pivgm.catalog.published import PublishedData
 from pivgm.platform import Platform
 
 log = logging.getLogger(__name__)
+
+Later = Callable[..., None]
+"""Runs ``function(*arguments)``: at once (``right_away``, for commands) or after the answer is sent (a web
+request's ``BackgroundTasks.add_task``)."""
+
+
+def right_away(function: Callable[..., object], *arguments: object) -> None:
+    function(*arguments)
 
 
 def prepare_profiles(platform: Platform, at: datetime | None = None) -> int:

@@ -13,7 +13,7 @@ from pivgm.records import NewRelease, StateChange, SubmissionInfo
 from pivgm.records.submissions import Cancellation
 from pivgm.workflow.deriving import deriver_of
 from pivgm.workflow.notify import notify
-from pivgm.workflow.profiles import prepare_profiles
+from pivgm.workflow.profiles import Later, prepare_profiles, right_away
 from pivgm.workflow.publishing import Seam, commit, no_seam, publisher_of
 from pivgm.workflow.review import State, TransitionNotAllowedError, can_see, check_transition, not_found
 
@@ -88,9 +88,12 @@ def take_step(
     release_at: datetime | None = None,
     *,
     seam: Seam = no_seam,
+    later: Later = right_away,
 ) -> SubmissionInfo:
     """Apply one review transition; publication and withdrawal build the dataflow's new release first and
-    commit it with the step and its audit row (``publishing.commit``: rebuilt if another release lands)."""
+    commit it with the step and its audit row (``publishing.commit``: rebuilt if another release lands).
+    ``later`` runs what follows a publication that the step's answer need not wait for (the country
+    profiles): a web request passes its background tasks, so the click returns once the release is in."""
     submission = visible_submission(platform, actor, submission_id)
     target = f"submission:{submission_id}"
     now = platform.clock()
@@ -141,7 +144,7 @@ def take_step(
     if action in ("publish", "withdraw") and submission.version_id is not None:
         at = platform.records.last_release_time(submission.dataflow_id)
         deriver_of(platform).after_release(submission.dataflow_id, at, actor)
-        prepare_profiles(platform, release_at if action == "publish" else None)  # before anyone asks
+        later(prepare_profiles, platform, release_at if action == "publish" else None)  # before anyone asks
     if action == "cancel" and submission.release_at is not None:
         # the indicators' cancelled releases may also have held another input's scheduled data: recompute
         deriver_of(platform).after_release(submission.dataflow_id, submission.release_at, actor)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
@@ -55,10 +55,17 @@ def list_submissions(platform: PlatformDep, actor: UserDep, state: str | None = 
 
 @router.post("/{submission_id}/transitions", summary="Take a review step on a submission", status_code=200)
 def create_transition(
-    submission_id: RecordId, body: TransitionCreate, platform: PlatformDep, actor: UserDep, _: CsrfDep
+    submission_id: RecordId,
+    body: TransitionCreate,
+    platform: PlatformDep,
+    actor: UserDep,
+    _: CsrfDep,
+    afterwards: BackgroundTasks,
 ) -> dict[str, Any]:
     release_at = _parse_time(body.release_at.isoformat()) if body.release_at else None  # in UTC, or a 422
-    changed = take_step(platform, actor, submission_id, body.action, body.comment, release_at)
+    changed = take_step(
+        platform, actor, submission_id, body.action, body.comment, release_at, later=afterwards.add_task
+    )
     return submission_view(platform, actor, changed.id).to_dict()
 
 
@@ -109,9 +116,10 @@ def submission_form(
     platform: PlatformDep,
     actor: UserDep,
     _: CsrfDep,
+    afterwards: BackgroundTasks,
     action: Annotated[str, Form()],
     comment: Annotated[str, Form()] = "",
     release_at: Annotated[str, Form()] = "",
 ) -> RedirectResponse:
-    take_step(platform, actor, submission_id, action, comment, _parse_time(release_at))
+    take_step(platform, actor, submission_id, action, comment, _parse_time(release_at), later=afterwards.add_task)
     return RedirectResponse(f"/submissions/{submission_id}?lang={request_language(request)}", status_code=303)

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from pivgm.accounts.actor import Role
 from pivgm.catalog import Catalog
 from pivgm.catalog.profiles import region_countries
 from pivgm.catalog.published import PAGE_STORE, PublishedData
@@ -19,10 +20,13 @@ from pivgm.catalog.service import RELEASE_CACHE_SECONDS
 from pivgm.platform import Platform
 from pivgm.records.repository import utc_now
 from pivgm.web.profile_store import ProfileStore
+from pivgm.workflow.submissions import SubmissionRequest, submit
+from pivgm.workflow.transitions import take_step
 from tests.conftest import new_platform
 from tests.executable import run_pivgm
-from tests.indicators.test_derived_indicators import revise_population
+from tests.indicators.test_derived_indicators import POPULATION, STEPS, revise_population
 from tests.live import serving
+from tests.people import ADMIN, person
 
 EMBARGO_SECONDS = 40  # longer than the publishing job takes to compute the region's profiles on a busy machine
 
@@ -119,3 +123,34 @@ def test_two_workers_asked_at_once_compute_a_profile_once(platform):
     folder = ProfileStore(platform.settings.data_dir / PAGE_STORE).folder(tag)
     kept = sorted(path.name for path in folder.iterdir())
     assert kept == ["HND.en.json", "HND.es.json", "HND.lock"]  # written whole: no temporary file left
+
+
+def test_a_publication_clicked_on_the_web_computes_the_profiles_after_answering(tmp_path):
+    """The review step's answer does not wait for the profiles (``later``: the request's background tasks);
+    the worker computes them right after, so the first views read files. Fails if the web step stops
+    handing the job to its background tasks (nothing computes the new state's pages)."""
+    platform = loaded(tmp_path, warm_profiles=True)
+    reviewer = person(platform, "regional", (Role.ADMINISTRATOR, None))
+    text = b"Pais;Anio;Poblacion\nHND;2024;33333333\n"
+    outcome = submit(platform, SubmissionRequest("WB", "DF_POPULATION", "revision.csv", text, POPULATION))
+    for action in STEPS[:-1]:
+        take_step(platform, ADMIN, outcome.submission.id, action)
+    before = set(stored_files(platform))
+    with serving(platform.settings) as base:
+        step = httpx.post(
+            f"{base}/api/submissions/{outcome.submission.id}/transitions",
+            json={"action": "publish"},
+            headers={"Authorization": f"Bearer {reviewer.token}"},
+            timeout=120,
+        )
+        assert step.status_code == 200 and step.json()["state"] == "published"
+        region = {c.id for c in region_countries(platform.standard.codelist("CL_AREA"))}
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            new = {path.name.split(".")[0] for path in set(stored_files(platform)) - before}
+            if region <= new:
+                break
+            time.sleep(0.5)
+        assert region <= new, f"no kept page of the new state for {sorted(region - new)}"
+        shown = honduras(base)
+        assert "33,333,333" in shown.text and how(shown) == "stored:publication"
