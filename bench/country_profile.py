@@ -4,7 +4,8 @@ Every vendored source is loaded with `pivgm load-sources`, then the World Bank p
 published again through review (so profiles read a dataflow with history, and the server sees publications
 while it runs). Measured: the first view of each country of the region right after a publication whose job
 computed the region's profiles (web/profile_store.py), the first view after a publication whose job did not
-(as after an embargo ends: each page is computed by the worker asked first), then the same pages again in
+(as after an embargo ends, or in the seconds after a review step taken on the web, whose worker computes
+them after answering: each page is computed by the worker asked first), then the same pages again in
 rounds (kept on disk per publication state), in the language of the request.
 
 Target (issues 15 and 18): p95 at most 100 ms, the first view after a publication included.
@@ -115,7 +116,8 @@ def main() -> None:
         f"history. The {len(codes)} countries of the region, sequential keep-alive requests to one worker, 1.5 s "
         "after each publication: after one whose job computed the region's profiles and kept them on disk "
         f"(`web/profile_store.py`; the publication took {with_job:.1f} s, {plain:.1f} s without them), and "
-        "after one whose job did not, as after an embargo ends or a new software version (each page computed by "
+        "after one whose job did not, as after an embargo ends or a new software version, or in the seconds after "
+        "a review step taken on the web, whose worker computes them once it has answered (each page computed by "
         f"the worker asked first, then kept); then both languages of every country in {ROUNDS} shuffled rounds "
         f"(kept on disk until the next publication). Load average at the end: {os.getloadavg()[0]:.1f} on a "
         "shared machine.",
