@@ -7,8 +7,13 @@ file is read record by record.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -18,12 +23,14 @@ from pivgm.ingest.numbers import detect_decimal, looks_numeric
 from pivgm.ingest.readers.base import RawTable, ReadOptions, check_columns, too_many_rows
 from pivgm.ingest.readers.csv_reader import CsvReader, check_widths, grid_of, parse_records
 from pivgm.ingest.readers.header import header_names, locate_header
+from pivgm.ingest.readers.text import _UTF8_MARK, _UTF16_BOMS, SNIFF_CHARS, check_text, sniff_delimiter
 from pivgm.ingest.report import Note
 from pivgm.warehouse.encoding import INDEX, TEXT, encode, is_encoded, transform
 
 HEAD_RECORDS = 200
 BLOCK_BYTES = 16 << 20  # Arrow parses blocks in parallel; fewer blocks, fewer dictionaries to unify
 TAIL_LINES = 60
+EDGE_BYTES = 1 << 20  # what is read as text of a large file's start and end (its header, its notes)
 DECIMAL_SAMPLE_ROWS = 2000
 
 
@@ -57,9 +64,12 @@ def _notes_at_end(data: bytes, begin: int, delimiter: str) -> tuple[int, int]:
     return end, notes
 
 
-def arrow_body(body: str | memoryview, delimiter: str, names: list[str], *, encoded: bool = False) -> pa.Table | None:
+def arrow_body(
+    body: str | memoryview | io.RawIOBase, delimiter: str, names: list[str], *, encoded: bool = False
+) -> pa.Table | None:
     """The body's fields as trimmed text, one column per name; None when a line has another number of
-    fields. ``encoded`` keeps each column dictionary-encoded (its distinct values stored once)."""
+    fields or is not UTF-8. ``body`` is text, bytes, or a stream of bytes (read a block at a time).
+    ``encoded`` keeps each column dictionary-encoded (its distinct values stored once)."""
     invalid: list[int] = []
     text_type = pa.dictionary(INDEX, TEXT) if encoded else TEXT
 
@@ -70,7 +80,7 @@ def arrow_body(body: str | memoryview, delimiter: str, names: list[str], *, enco
     keys = [f"f{i}" for i in range(len(names))]
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(body.encode("utf-8") if isinstance(body, str) else body),
+            body if isinstance(body, io.RawIOBase) else pa.py_buffer(_bytes(body)),
             read_options=pacsv.ReadOptions(column_names=keys, block_size=BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
@@ -89,11 +99,21 @@ def arrow_body(body: str | memoryview, delimiter: str, names: list[str], *, enco
     if invalid:
         return None
     if encoded:
-        table = table.unify_dictionaries()
-        columns = [transform(_joined(table.column(key)), pc.utf8_trim_whitespace) for key in keys]
+        parsed: list[pa.ChunkedArray | None] = list(table.unify_dictionaries().columns)
+        del table
+        columns = []
+        for index in range(len(parsed)):  # each column's blocks freed once joined: never two copies of all
+            column, parsed[index] = parsed[index], None
+            assert column is not None
+            columns.append(transform(_joined(column), pc.utf8_trim_whitespace))
+            del column
     else:
         columns = [pc.utf8_trim_whitespace(table.column(key)) for key in keys]
     return pa.table(dict(zip(names, columns, strict=True)))
+
+
+def _bytes(body: str | memoryview) -> bytes | memoryview:
+    return body.encode("utf-8") if isinstance(body, str) else body
 
 
 def _joined(column: pa.ChunkedArray) -> pa.DictionaryArray:
@@ -146,6 +166,35 @@ def read_large(
     if isinstance(data, str):
         data, begin = data.encode("utf-8"), 0
     starts = _line_starts(data, begin, HEAD_RECORDS)
+    located = _locate(data, begin, starts, delimiter, options, file_name)
+    if located is None:
+        return None
+    body_end, notes_count = _notes_at_end(data, begin, delimiter)
+    first = starts[located.body]
+    lines = data.count(b"\n", first, body_end) + 1
+    if options.max_rows is not None and lines > options.max_rows:
+        raise too_many_rows(file_name, options.max_rows)
+    table = arrow_body(memoryview(data)[first:body_end], delimiter, located.names, encoded=True)
+    if table is None or table.num_rows != lines:
+        return None
+    return _raw_table(table, located, notes_count, file_name, detected, options, default_decimal)
+
+
+@dataclass(frozen=True)
+class _Located:
+    """Where the header is (``start``: its first line, counted from 0; ``rows``: how many lines it has) and
+    the body begins (a record number), and the column names."""
+
+    start: int
+    rows: int
+    body: int
+    names: list[str]
+
+
+def _locate(
+    data: bytes, begin: int, starts: list[int], delimiter: str, options: ReadOptions, file_name: str
+) -> _Located | None:
+    """The header of the first records (``starts``: where their lines begin in ``data``)."""
     records = parse_records(data[begin : starts[-1]].decode("utf-8"), delimiter, file_name, limit=HEAD_RECORDS)
     if len(records) != len(starts) - 1:
         return None
@@ -156,16 +205,19 @@ def read_large(
         return None
     width = max(len(fields) for _, fields in records[layout.rows[0] : layout.body])
     check_columns(width, options, file_name)
-    names = header_names(head, layout, width)
-    body_end, notes_count = _notes_at_end(data, begin, delimiter)
-    first = starts[layout.body]
-    body, lines = memoryview(data)[first:body_end], data.count(b"\n", first, body_end) + 1
-    if options.max_rows is not None and lines > options.max_rows:
-        raise too_many_rows(file_name, options.max_rows)
-    table = arrow_body(body, delimiter, names, encoded=True)
-    if table is None or table.num_rows != lines:
-        return None
-    first_row = layout.body + 1
+    return _Located(layout.start, len(layout.rows), layout.body, header_names(head, layout, width))
+
+
+def _raw_table(
+    table: pa.Table,
+    located: _Located,
+    notes_count: int,
+    file_name: str,
+    detected: dict[str, str],
+    options: ReadOptions,
+    default_decimal: str,
+) -> RawTable:
+    first_row = located.body + 1
     table, source_rows = drop_blank_rows(table, first_row)
     notes: list[str] = []
     if notes_count:
@@ -175,12 +227,12 @@ def read_large(
                 f"{notes_count} líneas de notas bajo los datos omitidas.",
             )
         )
-    if layout.start > 0:
+    if located.start > 0:
         notes.insert(
             0,
             Note(
-                f"Rows 1-{layout.start} skipped: title lines above the header.",
-                f"Filas 1-{layout.start} omitidas: líneas de título sobre el encabezado.",
+                f"Rows 1-{located.start} skipped: title lines above the header.",
+                f"Filas 1-{located.start} omitidas: líneas de título sobre el encabezado.",
             ),
         )
     return RawTable(
@@ -190,9 +242,79 @@ def read_large(
         format=CsvReader.format,
         detected={
             **detected,
-            "header_row": str(layout.start + 1),
-            "header_rows": str(len(layout.rows)),
+            "header_row": str(located.start + 1),
+            "header_rows": str(located.rows),
             "decimal": options.decimal or _decimal(table) or default_decimal,
         },
         notes=notes,
     )
+
+
+class _Region(io.RawIOBase):
+    """Bytes ``start`` to ``end`` of a file as a stream: Arrow parses a large file's body from it a block at a
+    time, so the file is never whole in memory."""
+
+    def __init__(self, path: Path, start: int, end: int) -> None:
+        super().__init__()
+        self._file = path.open("rb")
+        self._file.seek(start)
+        self._left = end - start
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        size = min(len(buffer), self._left)
+        if size <= 0:
+            return 0
+        got = self._file.readinto(memoryview(buffer).cast("B")[:size]) or 0
+        self._left -= got
+        return got
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def _count_lines(path: Path, start: int, end: int) -> int:
+    with _Region(path, start, end) as region:
+        return sum(block.count(b"\n") for block in iter(lambda: region.read(BLOCK_BYTES), b"")) + 1
+
+
+def read_large_file(path: Path, options: ReadOptions, file_name: str) -> RawTable | None:
+    """A large file that looks like UTF-8 (no encoding given) read by Arrow from the file itself: only its
+    first and last lines are read as text, the body is parsed a block at a time (Arrow checks that it is
+    UTF-8). None when it needs the reading of its whole bytes (another encoding, very long lines, notes
+    further from the end...), which gives the same table, or the precise error."""
+    if options.encoding is not None:
+        return None
+    size = path.stat().st_size
+    with path.open("rb") as file:
+        data = file.read(EDGE_BYTES)
+        tail_start = max(size - EDGE_BYTES, len(data))
+        file.seek(tail_start)
+        tail = file.read()
+    begin = len(_UTF8_MARK) if data.startswith(_UTF8_MARK) else 0
+    starts = _line_starts(data, begin, HEAD_RECORDS)
+    if data.startswith(_UTF16_BOMS) or len(starts) != HEAD_RECORDS + 1 or len(tail) < EDGE_BYTES:
+        return None
+    try:
+        text = codecs.utf_8_decode(data[begin : begin + 4 * SNIFF_CHARS], "strict", False)[0][:SNIFF_CHARS]
+        check_text(text, file_name)
+        delimiter = options.delimiter or sniff_delimiter(text)
+        located = _locate(data, begin, starts, delimiter, options, file_name)
+        end, notes_count = _notes_at_end(tail, 0, delimiter)
+    except UnicodeDecodeError:
+        return None
+    if located is None or end <= tail.find(b"\n") + 1:  # the notes reach the first line of the tail, cut
+        return None
+    first, body_end = starts[located.body], tail_start + end
+    lines = _count_lines(path, first, body_end)
+    if options.max_rows is not None and lines > options.max_rows:
+        raise too_many_rows(file_name, options.max_rows)
+    with _Region(path, first, body_end) as body:
+        table = arrow_body(body, delimiter, located.names, encoded=True)
+    if table is None or table.num_rows != lines:
+        return None
+    detected = {"encoding": "utf-8-sig" if begin else "utf-8", "delimiter": delimiter}
+    return _raw_table(table, located, notes_count, file_name, detected, options, "," if delimiter == ";" else ".")

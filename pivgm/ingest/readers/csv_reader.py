@@ -4,7 +4,8 @@ decimal commas, title lines above the header and notes below the data.
 Files up to ``LAYOUT_CHARS`` characters get the whole spreadsheet treatment (headings, split labels, row
 groups: see ``body``). Larger files are machine exports: header and footnotes are found the same way, the
 rows in between are parsed by Arrow, trimmed, and blank rows dropped. A large UTF-8 file is checked to be
-UTF-8 a block at a time and parsed from its bytes: it is never decoded whole into text.
+UTF-8 a block at a time and parsed from its bytes: it is never decoded whole into text; above
+``STREAM_BYTES`` it is parsed from the file a block at a time, never whole in memory.
 """
 
 from __future__ import annotations
@@ -22,6 +23,14 @@ from pivgm.ingest.readers.sheet import tabulate
 from pivgm.ingest.readers.text import SNIFF_CHARS, check_text, decode, read_bytes, sniff_delimiter, utf8_text
 
 LAYOUT_CHARS = 4_000_000
+STREAM_BYTES = 4 * LAYOUT_CHARS  # larger files are parsed from the file itself, never whole in memory
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # ``read_bytes`` says what is wrong
 
 
 def _leading_spaces(text: str) -> int:
@@ -83,6 +92,12 @@ class CsvReader:
 
     @classmethod
     def read(cls, path: Path, options: ReadOptions, file_name: str) -> RawTable:
+        if _size(path) > STREAM_BYTES:  # more than LAYOUT_CHARS characters, whatever the encoding
+            from pivgm.ingest.readers.csv_large import read_large_file  # builds on this module
+
+            streamed = read_large_file(path, options, file_name)
+            if streamed is not None:
+                return streamed
         raw = read_bytes(path, file_name)
         if not raw or raw.isspace():
             raise SourceFormatError("the file is empty.", file=file_name, hint="Export the file again with its data.")

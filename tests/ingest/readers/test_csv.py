@@ -9,8 +9,8 @@ import pytest
 
 from pivgm.errors import SourceFormatError
 from pivgm.ingest.readers import ReadOptions, read_file
-from pivgm.ingest.readers.csv_large import read_large
-from pivgm.ingest.readers.csv_reader import LAYOUT_CHARS, grid_of, parse_records
+from pivgm.ingest.readers.csv_large import read_large, read_large_file
+from pivgm.ingest.readers.csv_reader import LAYOUT_CHARS, STREAM_BYTES, grid_of, parse_records
 from pivgm.ingest.readers.sheet import tabulate
 
 
@@ -204,6 +204,32 @@ def test_a_large_file_in_any_encoding_reads_the_same_cells(tmp_path, encoding):
     assert raw.column("Nacionalidad")[:2] == ["País 0", "País 1"]
     assert raw.column("Personas")[-1] == str(rows - 1)
     assert raw.source_rows[0] == 3 and raw.source_rows[-1] == rows + 2
+
+
+@pytest.mark.parametrize(
+    ("written", "read_as"),
+    [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("cp1252", "cp1252"), ("utf-8 with a stray byte", "cp1252")],
+)
+def test_a_file_past_the_streaming_size_reads_as_its_whole_bytes_would(tmp_path, written, read_as):
+    """Title lines, notes below the data, a byte order mark: the same table, rows and notes whether the
+    file is parsed from its bytes or from the file a block at a time (UTF-8 only); a byte that is not UTF-8
+    deep in the body (or a Windows-1252 file) reads as Windows-1252, as before."""
+    data = large_text(STREAM_BYTES // 24).encode(written.split()[0])
+    if written.endswith("stray byte"):
+        middle = data.index(b"\n", len(data) // 2) + 1
+        data = data[:middle] + b"\xff" + data[middle:]
+    assert len(data) > STREAM_BYTES
+    path = tmp_path / "grande.csv"
+    path.write_bytes(data)
+    streamed = read_large_file(path, ReadOptions(), "grande.csv")
+    assert (streamed is not None) == (read_as != "cp1252")
+    raw = read_file(path)
+    expected = read_large(data.decode(read_as), ";", ReadOptions(), "grande.csv", {}, ",")
+    assert expected is not None
+    assert raw.detected["encoding"] == read_as
+    assert raw.table.equals(expected.table)
+    assert list(raw.source_rows) == list(expected.source_rows)
+    assert raw.notes == expected.notes and raw.detected["header_row"] == "3"
 
 
 @pytest.mark.timeout(60)
