@@ -64,6 +64,11 @@ class ParsedNumbers:
     invalid: pa.Table
 
 
+def _rows_of(column: pa.ChunkedArray, positions: pa.Array) -> pa.ChunkedArray:
+    """The rows of ``column`` at ``positions`` (increasing): the column itself when they are all of them."""
+    return column if len(positions) == len(column) else column.take(positions)
+
+
 def _full_match(values: pa.Array, pattern: str) -> pa.Array:
     return pc.fill_null(pc.match_substring_regex(values, f"^(?:{pattern})$"), False)
 
@@ -291,7 +296,7 @@ class TableChecks:
         if history is None or not history.num_rows or not {*series, period, value} <= set(history.column_names):
             return own, values
         submitted, published, matched = self._codes_with(series, history)
-        located = positions_in(history.column(period).take(matched), self.text[period])
+        located = positions_in(_rows_of(history.column(period), matched), self.text[period])
         self._keep_keys((*series, period), (submitted, published, matched), self.text[period], located)
         other_periods = self._sql(  # matched published rows whose period the submission does not have
             "SELECT pos FROM past ANTI JOIN frame USING (s, p)",
@@ -428,7 +433,7 @@ class TableChecks:
         Counted as they are found: a file revising every value is never held twice."""
         submitted, past_codes, matched = self._codes_with(keys, published)
         frame = pa.table({"k": submitted, "v": self._number(value), "r": self.row_numbers, "pos": np.arange(self.rows)})
-        past = pa.table({"k": past_codes, "v": published.column(value).take(matched).cast(pa.float64())})
+        past = pa.table({"k": past_codes, "v": _rows_of(published.column(value), matched).cast(pa.float64())})
         found = self._sql(
             "SELECT count(*) AS n, arg_min({'pos': s.pos, 'old_value': p.v, 'new_value': s.v}, s.r, ?) AS first "
             "FROM frame s JOIN past p USING (k) WHERE s.v IS DISTINCT FROM p.v",

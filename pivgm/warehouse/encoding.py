@@ -98,7 +98,13 @@ def rows_where(array: pa.DictionaryArray, entries: pa.Array) -> pa.Array:
 
 def codes(array: pa.DictionaryArray) -> np.ndarray:
     """The indices as int64, nulls as one more code after the dictionary's (a null is a value of its own)."""
-    return np.asarray(array.indices.fill_null(len(array.dictionary)).to_numpy(zero_copy_only=False), np.int64)
+    indices = array.indices if array.indices.null_count == 0 else array.indices.fill_null(len(array.dictionary))
+    return np.asarray(indices.to_numpy(zero_copy_only=False), np.int64)
+
+
+def _constant(array: pa.DictionaryArray) -> bool:
+    """Whether every row holds the one value of the dictionary (e.g. a constant of the mapping)."""
+    return len(array.dictionary) == 1 and array.null_count == 0
 
 
 def combined_codes(arrays: Sequence[pa.DictionaryArray], rows: int) -> np.ndarray:
@@ -106,6 +112,8 @@ def combined_codes(arrays: Sequence[pa.DictionaryArray], rows: int) -> np.ndarra
     combined = np.zeros(rows, np.int64)
     size = 1
     for array in arrays:
+        if _constant(array):  # the same code for every row: it tells no rows apart
+            continue
         width = len(array.dictionary) + 1
         if size * width >= 2**62:  # keep the product small enough: number the combinations seen so far
             combined = np.unique(combined, return_inverse=True)[1].astype(np.int64)
@@ -128,7 +136,10 @@ def combined_codes_with(
     size = 1
     for array, values in zip(arrays, others, strict=True):
         positions = positions_in(values, array)
-        known &= np.asarray(pc.is_valid(positions).to_numpy(zero_copy_only=False), bool)
+        if positions.null_count:
+            known &= np.asarray(pc.is_valid(positions).to_numpy(zero_copy_only=False), bool)
+        if _constant(array):  # the same code for every submitted row and every known published one
+            continue
         width = len(array.dictionary) + 1
         if size * width >= 2**62:  # as in ``combined_codes``, over both sets of rows at once
             numbered = np.unique(np.concatenate([combined, other]), return_inverse=True)[1].astype(np.int64)
