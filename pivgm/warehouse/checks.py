@@ -297,12 +297,19 @@ class TableChecks:
             return own, values
         submitted, published, matched = self._codes_with(series, history)
         located = positions_in(_rows_of(history.column(period), matched), self.text[period])
-        self._keep_keys((*series, period), (submitted, published, matched), self.text[period], located)
-        other_periods = self._sql(  # matched published rows whose period the submission does not have
-            "SELECT pos FROM past ANTI JOIN frame USING (s, p)",
-            frame=pa.table({"s": submitted, "p": self.text[period].indices}),
-            past=pa.table({"s": published, "p": located, "pos": np.arange(len(matched))}),
-        )
+        keys = self._keep_keys((*series, period), (submitted, published, matched), self.text[period], located)
+        if keys is not None:  # matched published rows whose period the submission does not have
+            other_periods = self._sql(
+                "SELECT pos FROM past ANTI JOIN frame USING (k)",
+                frame=pa.table({"k": keys[0]}),
+                past=pa.table({"k": keys[1], "pos": np.arange(len(matched))}),
+            )
+        else:
+            other_periods = self._sql(
+                "SELECT pos FROM past ANTI JOIN frame USING (s, p)",
+                frame=pa.table({"s": submitted, "p": self.text[period].indices}),
+                past=pa.table({"s": published, "p": located, "pos": np.arange(len(matched))}),
+            )
         found = np.sort(other_periods.column("pos").to_numpy())
         if not len(found):
             return own, values
@@ -323,20 +330,28 @@ class TableChecks:
         codes_with: tuple[np.ndarray, np.ndarray, pa.Array],
         period: pa.DictionaryArray,
         located: pa.Array,
-    ) -> None:
-        """Keep for ``_codes_with`` the codes of the keys (``columns``: the series' and the period), made from
-        the series' codes (``codes_with``) and the published periods' positions (``located``): the revisions
-        rule asks for them next, and the published table is not looked up again."""
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The codes of the keys (``columns``: the series' and the period), made from the series' codes
+        (``codes_with``) and the published periods' positions (``located``): of the submitted rows, and of
+        the matched published rows (-1 where the period is not the submission's). Kept for ``_codes_with``:
+        the revisions rule asks for them next, and the published table is not looked up again. None when
+        the codes are too wide to number this way."""
         submitted, published, matched = codes_with
         width = len(period.dictionary) + 1
         if max(int(submitted.max(initial=0)), int(published.max(initial=0)) + 1) * width >= 2**62:
-            return  # too wide to number this way: ``_codes_with`` numbers them itself
+            return None  # ``_codes_with`` numbers them itself
+        keys = submitted * width
+        keys += codes(period)
+        past = published * width
+        past += np.asarray(located.fill_null(0).to_numpy(zero_copy_only=False), np.int64)
+        if not located.null_count:
+            self._keys_memo[columns] = (keys, past, matched)
+            return keys, past
         known = np.asarray(pc.is_valid(located).to_numpy(zero_copy_only=False), bool)
-        past = published * width + np.asarray(located.fill_null(0).to_numpy(zero_copy_only=False), np.int64)
-        if not known.all():
-            rows = np.flatnonzero(known)
-            past, matched = past[rows], pc.take(matched, pa.array(rows))
-        self._keys_memo[columns] = (submitted * width + codes(period), past, matched)
+        rows = np.flatnonzero(known)
+        self._keys_memo[columns] = (keys, past[rows], pc.take(matched, pa.array(rows)))
+        past[~known] = -1  # never a submitted key
+        return keys, past
 
     def series_anomalies(
         self,
