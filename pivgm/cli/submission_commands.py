@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -70,6 +70,19 @@ def _arrow_without_pandas() -> None:
         pa.array([])  # Arrow looks for pandas here, once
     finally:
         sys.meta_path.remove(finder)
+
+
+def _leave(code: int) -> NoReturn:
+    """End the process at once with ``code``, its output written: a large file's tables take 0.4-0.6 s to be
+    freed object by object at exit, and ``validate`` keeps nothing (it writes no records and no files)."""
+    import logging
+    import os
+    import sys
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _mapping(path: Path | None) -> Mapping | None:
@@ -170,8 +183,7 @@ def register(app: typer.Typer) -> None:
             request = _request(file, flow, provider, mapping, sheet, load=False, recipe=recipe)
             checked = check_file(platform, request)
         print_report(checked.report, lang)
-        if not checked.report.valid:
-            raise typer.Exit(1)
+        _leave(0 if checked.report.valid else 1)
 
     @app.command("submit")
     def submit_command(
