@@ -69,6 +69,30 @@ def _rows_of(column: pa.ChunkedArray, positions: pa.Array) -> pa.ChunkedArray:
     return column if len(positions) == len(column) else column.take(positions)
 
 
+def _outliers(values: np.ndarray, centre: np.ndarray, spread: np.ndarray, z_limit: float) -> np.ndarray:
+    """Whether each value's modified z-score (against its series' ``centre`` and ``spread``, which are
+    overwritten: millions of rows, few copies) is above ``z_limit``."""
+    found = spread > 0
+    centre -= values
+    np.abs(centre, out=centre)
+    centre *= 0.6745
+    spread *= z_limit
+    found &= centre > spread
+    return found
+
+
+def _jumps(values: np.ndarray, before: np.ndarray, factor: float) -> np.ndarray:
+    """Whether each positive value is ``factor`` times or more, or that fraction or less, of the positive
+    value ``before`` it."""
+    scaled = before * factor
+    found = values >= scaled
+    np.multiply(values, factor, out=scaled)
+    found |= before >= scaled
+    found &= before > 0
+    found &= values > 0
+    return found
+
+
 def _full_match(values: pa.Array, pattern: str) -> pa.Array:
     return pc.fill_null(pc.match_substring_regex(values, f"^(?:{pattern})$"), False)
 
@@ -392,11 +416,10 @@ class TableChecks:
         if not everything and not usable[: self.rows].all():
             rows = np.flatnonzero(usable[: self.rows])
         v, before, sid = values[rows], previous[rows], index.series[rows]
-        centre, spread = median[sid], mad[sid]
-        outliers = (spread > 0) & (0.6745 * np.abs(v - centre) > z_limit * spread)
-        jumps = (before > 0) & (v > 0) & ((v >= jump * before) | (before >= jump * v))
+        outliers, jumps = _outliers(v, median[sid], mad[sid], z_limit), _jumps(v, before, jump)
         flagged = np.flatnonzero(outliers | jumps)
-        v, before, sid, centre, spread = v[flagged], before[flagged], sid[flagged], centre[flagged], spread[flagged]
+        v, before, sid = v[flagged], before[flagged], sid[flagged]
+        centre, spread = median[sid], mad[sid]
         with np.errstate(divide="ignore", invalid="ignore"):
             z = np.where(spread > 0, 0.6745 * (v - centre) / spread, np.nan)
         return self._rows(
