@@ -73,7 +73,7 @@ class SeriesIndex:
         published = np.zeros(rows, bool) if published is None else published
         if not rows:
             return cls(None, series_codes, start, length, published, np.ones(0, bool))
-        place = start - start.min()  # made in place from here on: millions of rows, few copies
+        place = np.subtract(start, start.min(), dtype=np.int64)  # made in place from here on: few copies
         place <<= LENGTH_BITS
         place |= length << 1
         place |= published
@@ -87,11 +87,11 @@ class SeriesIndex:
             order = _stable_order(key)
             del key
             ordered_codes = series_codes if order is None else series_codes[order]
-            ordered_series = np.empty(rows, np.int64)
+            ordered_series = np.empty(rows, np.int32)  # dense series numbers: fewer than 2**31 rows
             ordered_series[0] = 0
             np.cumsum(ordered_codes[1:] != ordered_codes[:-1], out=ordered_series[1:])
             del ordered_codes
-            series = ordered_series if order is None else np.empty(rows, np.int64)
+            series = ordered_series if order is None else np.empty(rows, np.int32)
             if order is not None:
                 series[order] = ordered_series
         else:  # codes too wide to combine with the place: number the series first
