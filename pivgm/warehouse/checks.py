@@ -107,7 +107,7 @@ class TableChecks:
         self.row_numbers = (rows.chunk(0) if rows.num_chunks == 1 else rows.combine_chunks()).cast(pa.int64())
         self.text = {name: encode(table.column(name)) for name in table.column_names if name != ROW}
         self.numbers: dict[str, pa.Array] = {}  # columns read as numbers by ``parse_numbers``
-        self._keys_memo: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, pa.Array]] = {}
+        self._pairs: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}  # see ``_pair_keys``
         self._indexes: dict[tuple[tuple[str, ...], str], SeriesIndex] = {}
 
     def close(self) -> None:
@@ -278,10 +278,7 @@ class TableChecks:
     def _codes_with(self, columns: Sequence[str], other: Columns) -> tuple[np.ndarray, np.ndarray, pa.Array]:
         """Codes of ``columns`` for the submitted rows and for the rows of ``other`` whose values all occur
         in the submission (rows with any other value cannot share a key or series with it), numbered alike;
-        and the positions in ``other`` of those rows. Taken from ``_keys_memo`` when made with the series."""
-        found = self._keys_memo.pop(tuple(columns), None)  # asked for once: not held longer
-        if found is not None:
-            return found
+        and the positions in ``other`` of those rows."""
         submitted, published, matched = combined_codes_with(
             [self.text[c] for c in columns], self.rows, (other.column(c) for c in columns), other.num_rows
         )
@@ -321,20 +318,16 @@ class TableChecks:
             return own, values
         submitted, published, matched = self._codes_with(series, history)
         located = positions_in(_rows_of(history.column(period), matched), self.text[period])
-        keys = self._keep_keys((*series, period), (submitted, published, matched), self.text[period], located)
+        keys = self._key_codes((submitted, published), self.text[period], located)
         if keys is not None:  # matched published rows whose period the submission does not have
-            other_periods = self._sql(
-                "SELECT pos FROM past ANTI JOIN frame USING (k)",
-                frame=pa.table({"k": keys[0]}),
-                past=pa.table({"k": keys[1], "pos": np.arange(len(matched))}),
-            )
+            found = self._pair_keys((*series, period), keys, matched)
         else:
             other_periods = self._sql(
                 "SELECT pos FROM past ANTI JOIN frame USING (s, p)",
                 frame=pa.table({"s": submitted, "p": self.text[period].indices}),
                 past=pa.table({"s": published, "p": located, "pos": np.arange(len(matched))}),
             )
-        found = np.sort(other_periods.column("pos").to_numpy())
+            found = np.sort(other_periods.column("pos").to_numpy())
         if not len(found):
             return own, values
         kept = pc.take(matched, pa.array(found))
@@ -348,19 +341,14 @@ class TableChecks:
         )
         return index, np.concatenate([values, past_values])
 
-    def _keep_keys(
-        self,
-        columns: tuple[str, ...],
-        codes_with: tuple[np.ndarray, np.ndarray, pa.Array],
-        period: pa.DictionaryArray,
-        located: pa.Array,
+    def _key_codes(
+        self, series_codes: tuple[np.ndarray, np.ndarray], period: pa.DictionaryArray, located: pa.Array
     ) -> tuple[np.ndarray, np.ndarray] | None:
-        """The codes of the keys (``columns``: the series' and the period), made from the series' codes
-        (``codes_with``) and the published periods' positions (``located``): of the submitted rows, and of
-        the matched published rows (-1 where the period is not the submission's). Kept for ``_codes_with``:
-        the revisions rule asks for them next, and the published table is not looked up again. None when
-        the codes are too wide to number this way."""
-        submitted, published, matched = codes_with
+        """The codes of the keys (series and period), made from the series' codes (``series_codes``: of the
+        submitted and of the matched published rows) and the published periods' positions (``located``):
+        of the submitted rows, and of the matched published rows (-1 where the period is not the
+        submission's). None when the codes are too wide to number this way."""
+        submitted, published = series_codes
         width = len(period.dictionary) + 1
         if max(int(submitted.max(initial=0)), int(published.max(initial=0)) + 1) * width >= 2**62:
             return None  # ``_codes_with`` numbers them itself
@@ -368,14 +356,28 @@ class TableChecks:
         keys += codes(period)
         past = published * width
         past += np.asarray(located.fill_null(0).to_numpy(zero_copy_only=False), np.int64)
-        if not located.null_count:
-            self._keys_memo[columns] = (keys, past, matched)
-            return keys, past
-        known = np.asarray(pc.is_valid(located).to_numpy(zero_copy_only=False), bool)
-        rows = np.flatnonzero(known)
-        self._keys_memo[columns] = (keys, past[rows], pc.take(matched, pa.array(rows)))
-        past[~known] = -1  # never a submitted key
+        if located.null_count:
+            past[~np.asarray(pc.is_valid(located).to_numpy(zero_copy_only=False), bool)] = -1  # never submitted
         return keys, past
+
+    def _pair_keys(
+        self, columns: tuple[str, ...], keys: tuple[np.ndarray, np.ndarray], matched: pa.Array
+    ) -> np.ndarray:
+        """The positions (in ``matched``) of the published rows whose key no submitted row has; the pairs of
+        published and submitted rows with one key are kept for the revisions rule (one join for both)."""
+        pairs = self._sql(
+            "SELECT CAST(p.pos AS INTEGER) AS p, CAST(s.pos AS INTEGER) AS s FROM past p LEFT JOIN frame s USING (k)",
+            frame=pa.table({"k": keys[0], "pos": np.arange(self.rows, dtype=np.int32)}),
+            past=pa.table({"k": keys[1], "pos": np.arange(len(matched), dtype=np.int32)}),
+        )
+        past_rows = np.asarray(pairs.column("p").to_numpy(), np.int64)
+        submitted = np.asarray(pairs.column("s").fill_null(-1).to_numpy(), np.int32)
+        del pairs
+        alone = submitted < 0
+        paired = ~alone
+        history_rows = np.asarray(matched.to_numpy(zero_copy_only=False), np.int64)[past_rows[paired]]
+        self._pairs[columns] = (history_rows, submitted[paired])
+        return np.sort(past_rows[alone])
 
     def series_anomalies(
         self,
@@ -469,6 +471,9 @@ class TableChecks:
         """How many rows change an already-published value, and the ``first`` of them by ``_row``: the old
         and the new value, and ``pos`` (for ``key_text``: the key is written out only for the rows reported).
         Counted as they are found: a file revising every value is never held twice."""
+        pairs = self._pairs.pop(tuple(keys), None)  # asked for once: not held longer
+        if pairs is not None:
+            return self._revised(value, published, *pairs, first)
         submitted, past_codes, matched = self._codes_with(keys, published)
         frame = pa.table({"k": submitted, "v": self._number(value), "r": self.row_numbers, "pos": np.arange(self.rows)})
         past = pa.table({"k": past_codes, "v": _rows_of(published.column(value), matched).cast(pa.float64())})
@@ -489,6 +494,36 @@ class TableChecks:
             new_value=shown.column("new_value").combine_chunks(),
         )
         return table.slice(0, first), count
+
+    def _revised(
+        self, value: str, published: Columns, history_rows: np.ndarray, submitted: np.ndarray, first: int
+    ) -> tuple[pa.Table, int]:
+        """``revisions`` from the pairs of rows with one key (``_pair_keys``): the values compared as
+        ``IS DISTINCT FROM`` compares them (a missing value differs from any number, NaN equals NaN)."""
+        new = self._number(value).take(pa.array(submitted))
+        old = published.column(value).take(pa.array(history_rows)).cast(pa.float64())
+        new_valid = np.asarray(pc.is_valid(new).to_numpy(zero_copy_only=False), bool)
+        old_valid = np.asarray(pc.is_valid(old).to_numpy(zero_copy_only=False), bool)
+        new_values = np.asarray(new.fill_null(0).to_numpy(zero_copy_only=False), np.float64)
+        old_values = np.asarray(old.fill_null(0).to_numpy(zero_copy_only=False), np.float64)
+        del new, old
+        differ = new_values != old_values
+        differ &= ~(np.isnan(new_values) & np.isnan(old_values))
+        differ &= new_valid & old_valid
+        differ |= new_valid != old_valid
+        chosen = np.flatnonzero(differ)
+        count = len(chosen)
+        if count > first:  # the first rows of the file
+            rows = self.row_numbers.to_numpy()[submitted[chosen]]
+            chosen = chosen[np.argpartition(rows, first - 1)[:first]] if first > 0 else chosen[:0]
+        positions = pa.array(submitted[chosen].astype(np.int64))
+        table = self._rows(
+            positions,
+            pos=positions,
+            old_value=pa.array(old_values[chosen], mask=~old_valid[chosen]),
+            new_value=pa.array(new_values[chosen], mask=~new_valid[chosen]),
+        )
+        return table, count
 
     def key_text(self, columns: Sequence[str], rows: pa.Table) -> pa.Table:
         """``rows`` (a check's result with ``pos``) with ``key``: the values of ``columns`` joined by dots."""

@@ -126,6 +126,18 @@ def test_revising_many_published_values_counts_them_all_and_shows_the_first_rows
     assert "from 1 to 151" in summary.issues[0].message_en and "2022-06" in summary.issues[0].message_en
 
 
+def test_each_row_repeating_a_revised_key_counts_as_a_revision_and_new_periods_do_not(empty_platform):
+    first = submit(empty_platform, request())
+    publish(empty_platform, ADMIN, first.version.id, "published by the test")
+    report = submit(
+        empty_platform, request("Nacionalidad;Mes;Eventos\nVEN;2024-01;1.250\nVEN;2024-01;1.300\nHND;2024-02;9\n")
+    ).report
+    assert report.rules["duplicate-key"].count == 1
+    revised = report.rules["revises-published-value"]
+    assert (revised.count, [issue.row for issue in revised.issues]) == (2, [2, 3])
+    assert "from 1200 to 1300" in revised.issues[1].message_en
+
+
 def test_loaded_versions_are_public_only_once_published(empty_platform):
     outcome = submit(empty_platform, request())
     catalog = Catalog(PublishedData(empty_platform))
