@@ -188,6 +188,8 @@ class TableChecks:
     def empty_values(self, column: str) -> pa.Table:
         encoded = self.text[column]
         blank = pc.indices_nonzero(pc.equal(pc.utf8_trim_whitespace(encoded.dictionary), "")).cast(INDEX)
+        if not len(blank) and not encoded.null_count:  # no empty value: the rows need not be looked at
+            return self._rows(pa.array([], pa.uint64()))
         mask = pc.or_(pc.is_null(encoded.indices), pc.is_in(encoded.indices, value_set=blank))
         return self._rows(pc.indices_nonzero(mask))
 
@@ -214,6 +216,8 @@ class TableChecks:
         """Rows whose period has the form ``pattern`` and whose ``attribute`` (a column or ``None``) is empty."""
         encoded = self.text[column]
         matching = pc.indices_nonzero(_full_match(encoded.dictionary, pattern)).cast(INDEX)
+        if not len(matching):  # no period of that form: the rows need not be looked at
+            return self._rows(pa.array([], pa.uint64()), value=pa.array([], TEXT))
         mask = pc.fill_null(pc.is_in(encoded.indices, value_set=matching), False)
         if attribute is not None:
             values = self.text[attribute]
