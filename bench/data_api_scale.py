@@ -90,9 +90,7 @@ class Synthetic(SourceImporter):
 
 def prepared(rows: int) -> tuple[Path, Path]:
     """The data folder with the synthetic release loaded (made once per size), and the release file."""
-    # "sorted": made since release files say in their metadata that they are sorted (earlier ones are sorted
-    # at every read, a slower server than users now get)
-    data_dir = Path(tempfile.gettempdir()) / f"pivgm-bench-data-api-{rows}-sorted"
+    data_dir = Path(tempfile.gettempdir()) / f"pivgm-bench-data-api-{rows}"
     platform = Platform.initialise(Settings(data_dir=data_dir))
     release = platform.records.published_releases().get(FLOW)
     if release is None:

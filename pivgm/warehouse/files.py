@@ -17,9 +17,6 @@ if TYPE_CHECKING:  # DuckDB and Arrow load when a file is written, not for a com
     import pyarrow as pa
 
 PERIOD_START = "TIME_PERIOD_START"
-TIME_PERIOD = "TIME_PERIOD"
-SORTED_BY = "pivgm_sorted_by"
-"""Key of a release file's Parquet metadata naming the columns its rows are sorted by (comma-separated)."""
 ARCHIVE_CHUNK = 1 << 20
 
 # The first day of an SDMX period: 2023 -> 2023-01-01, 2023-Q3 -> 2023-07-01, 2023-07 -> 2023-07-01. A
@@ -54,13 +51,6 @@ def period_start_sql(columns: Iterable[str]) -> str:
     if REPORTING_START_DAY in set(columns):
         return f"CASE {_REPORTING_START_SQL} {_CALENDAR_START_SQL} END"
     return PERIOD_START_SQL
-
-
-def release_order(key_columns: Sequence[str]) -> list[str]:
-    """The order of a release file's rows: by key, periods by their first day (the order the data API
-    answers in, so a page is read in file order, without sorting), then by period."""
-    dimensions = [c for c in key_columns if c != TIME_PERIOD]
-    return [*dimensions, PERIOD_START, TIME_PERIOD] if TIME_PERIOD in key_columns else dimensions
 
 
 @dataclass(frozen=True)
@@ -171,11 +161,9 @@ class Warehouse:
                     dataflow=dataflow_id,
                 )
             columns = [row[0] for row in connection.execute("DESCRIBE incoming").fetchall()]
-            order = release_order(key_columns)
             connection.execute(
-                f"COPY (SELECT *, {period_start_sql(columns)} AS {PERIOD_START} FROM incoming "
-                f"ORDER BY {', '.join(map(_quote, order))}) TO {_literal(str(temporary))} "
-                f"(FORMAT parquet, COMPRESSION zstd, KV_METADATA {{{SORTED_BY}: {_literal(','.join(order))}}})"
+                f"COPY (SELECT *, {period_start_sql(columns)} AS {PERIOD_START} FROM incoming ORDER BY {keys}) "
+                f"TO {_literal(str(temporary))} (FORMAT parquet, COMPRESSION zstd)"
             )
             (row_count,) = connection.execute("SELECT count(*) FROM incoming").fetchone()  # type: ignore[misc]
             return self._publish_file(temporary, folder, int(row_count))

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from pivgm.warehouse.files import PERIOD_START, SORTED_BY
+from pivgm.warehouse.files import PERIOD_START
 from pivgm.warehouse.kept_periods import KeptPeriods
 
 if TYPE_CHECKING:  # answers are Arrow tables, made by DuckDB: Arrow itself loads with the first one
@@ -103,8 +103,6 @@ class ReleaseReader:
 
                 self._duckdb = duckdb.connect(":memory:")
                 self._duckdb.execute("SET parquet_metadata_cache = true")  # footers read once per file
-                # a query without ORDER BY returns a file's rows in the file's order (pages of sorted releases)
-                self._duckdb.execute("SET preserve_insertion_order = true")
             return self._duckdb
 
     def close(self) -> None:
@@ -141,11 +139,9 @@ class ReleaseReader:
         table = self._table(release_file)
         where, parameters = query.where()
         limit = min(query.limit or MAX_ROWS, MAX_ROWS)
-        in_file_order = tuple(order_by) == self.sorted_by(release_file)[: len(order_by)]
-        order = "" if in_file_order else f" ORDER BY {', '.join(map(_quote, order_by))}"  # else a sort of all rows
         sql = (
-            f"SELECT {', '.join(map(_quote, columns))} FROM {table}{where}{order} "
-            f"LIMIT {int(limit)} OFFSET {int(query.offset)}"
+            f"SELECT {', '.join(map(_quote, columns))} FROM {table}{where} "
+            f"ORDER BY {', '.join(map(_quote, order_by))} LIMIT {int(limit)} OFFSET {int(query.offset)}"
         )
         if limit <= STATEMENT_ROWS:
             return self._connection.cursor().execute(sql, parameters).to_arrow_table()
@@ -162,16 +158,6 @@ class ReleaseReader:
         from pivgm.warehouse import csv_text  # with Arrow, which only data answers need
 
         return csv_text.csv_rows(self._connection, table)
-
-    def sorted_by(self, release_file: Path) -> tuple[str, ...]:
-        """The columns the release file's rows are sorted by, as its metadata says (none for older files)."""
-
-        def read() -> tuple[str, ...]:
-            sql = f"SELECT value FROM parquet_kv_metadata({_literal(str(release_file))}) WHERE key = ?"
-            rows = self._connection.cursor().execute(sql, [SORTED_BY.encode()]).fetchall()
-            return tuple(bytes(rows[0][0]).decode().split(",")) if rows else ()
-
-        return cast(tuple[str, ...], self._fact(release_file, "sorted_by", read))
 
     def columns(self, release_file: Path) -> tuple[str, ...]:
         """The columns a release file holds (older releases lack LAST_UPDATED)."""
