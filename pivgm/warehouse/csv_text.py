@@ -15,7 +15,7 @@ import itertools
 import duckdb
 import pyarrow as pa
 
-from pivgm.warehouse.json_text import literal, quote
+from pivgm.warehouse.json_text import ROW_NUMBER, literal, numbered, quote
 
 _names = itertools.count()
 
@@ -66,7 +66,8 @@ def csv_rows(connection: duckdb.DuckDBPyConnection, table: pa.Table) -> pa.Chunk
     line = " || ',' || ".join(f"({cell})" for cell in cells if cell is not None)
     cursor = connection.cursor()
     try:
-        cursor.register(name, table)
-        return cursor.sql(f"SELECT {line} || chr(10) AS pivgm_csv_line FROM {name}").to_arrow_table().column(0)
+        cursor.register(name, numbered(table))
+        sql = f"SELECT {line} || chr(10) AS pivgm_csv_line FROM {name} ORDER BY {ROW_NUMBER}"
+        return cursor.sql(sql).to_arrow_table().column(0)
     finally:
         cursor.close()
