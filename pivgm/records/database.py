@@ -6,7 +6,8 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -49,8 +50,28 @@ def connect(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def head_revision() -> str:
+    """The newest migration's revision: migrations are numbered files (``0005_release_cancelled.py`` is
+    revision ``0005``), each revising the one before."""
+    return max(path.name.split("_", 1)[0] for path in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py"))
+
+
+def is_current(engine: Engine) -> bool:
+    """Whether the database's schema is at the newest migration (one small query; False when it has none)."""
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except DBAPIError:  # no schema yet
+        return False
+    return stored == [head_revision()]
+
+
 def upgrade(engine: Engine) -> None:
-    """Bring the records schema to the latest migration (Alembic loads only here: opening needs none)."""
+    """Bring the records schema to the latest migration. Alembic loads only when the schema is behind: a
+    command on a current database (the usual case) does not pay for importing it and reading every
+    migration."""
+    if is_current(engine):
+        return
     from alembic import command
     from alembic.config import Config
 

@@ -69,3 +69,49 @@ def test_flows_reads_what_is_kept_and_loads_neither_arrow_nor_duckdb(tmp_path: P
         assert "sqlalchemy" in modules  # the report is there
         assert not modules & {"duckdb", *NOT_FOR_FLOWS}, sorted(modules & {"duckdb", *NOT_FOR_FLOWS})
         assert "pivgm.records.account_tables" not in imported_modules(result.stderr)  # accounts load when used
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "devoluciones_2024.csv"
+VALIDATE = ("validate", str(EXAMPLE), "--flow", "DF_RETURNS", "--provider", "MX_UPM", "--lang", "en")
+
+
+def test_validate_on_a_current_database_does_not_load_the_migration_tool(tmp_path: Path):
+    """Fails if a command that initialises the platform imports Alembic and reads every migration although
+    the records are already at the newest one."""
+    settings = Settings(data_dir=tmp_path)
+    assert run_pivgm(settings, "init").returncode == 0
+    result = run_pivgm(settings, *VALIDATE, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "93 rows, 0 error(s)" in result.stdout
+    modules = imported(result.stderr)
+    assert "sqlalchemy" in modules  # the report is there
+    assert "alembic" not in modules
+
+
+def test_a_database_behind_the_newest_migration_is_migrated_by_the_next_command(tmp_path: Path):
+    """Fails if the check for a current schema takes an older revision for the newest one."""
+    from alembic import command
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from sqlalchemy import text
+
+    from pivgm.records import connect
+    from pivgm.records.database import MIGRATIONS_DIR, head_revision
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head_revision() == head
+    previous = ScriptDirectory.from_config(config).get_revision(head).down_revision
+    assert isinstance(previous, str)
+    settings = Settings(data_dir=tmp_path)
+    engine = connect(settings.records_url)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, previous)
+
+    result = run_pivgm(settings, *VALIDATE)
+    assert result.returncode == 0, result.stderr[-2000:]
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
+    engine.dispose()
