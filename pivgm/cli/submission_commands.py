@@ -72,6 +72,17 @@ def _arrow_without_pandas() -> None:
         sys.meta_path.remove(finder)
 
 
+def _system_allocator() -> None:
+    """Arrow allocates with the C library's malloc rather than its bundled mimalloc, unless the user chose a
+    pool (ARROW_DEFAULT_MEMORY_POOL, read when Arrow first allocates, so set before it is imported): a command
+    reads one large file and frees its passes' columns as it goes, and malloc hands such large blocks back
+    to the system at once, where mimalloc keeps them and resets their pages. Validating 5 M rows peaked
+    about 100 MiB lower and took 0.6-1.1 s less (kernel time), with and without published history."""
+    import os
+
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+
 def _leave(code: int) -> NoReturn:
     """End the process at once with ``code``, its output written: a large file's tables take 0.4-0.6 s to be
     freed object by object at exit, and ``validate`` keeps nothing (it writes no records and no files)."""
@@ -173,6 +184,7 @@ def register(app: typer.Typer) -> None:
         recipe: RecipeOption = None,
     ) -> None:
         """Check a file against a dataflow and print the report; exit code 1 if it has errors."""
+        _system_allocator()
         _arrow_without_pandas()
         from pivgm.platform import Platform
         from pivgm.settings import Settings
@@ -202,6 +214,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Submit a file: archive, validate, and load it as a new version (a draft for review) when it has
         no errors."""
+        _system_allocator()
         _arrow_without_pandas()
         from pivgm.platform import Platform
         from pivgm.settings import Settings
