@@ -26,6 +26,11 @@ STATEMENT_ROWS = 10_000
 """Pages of up to this many observations are read as one statement: a relation binds its statement twice (a
 tenth of a small page's time), while a statement's Arrow output copies its rows once more (negligible for a
 small page; larger pages are read through a relation)."""
+BULK_ROWS = 10_000
+"""Pages asked for with a larger limit (the data API's, when ``PIVGM_API_MAX_PAGE`` allows it), and answers of
+more rows written as text, go to the bulk connection, whose DuckDB runs one thread: a client pulling large
+pages then keeps one core busy, not every core, and the small queries of others (on the main connection, all
+threads) are not queued behind it. Queries without a limit (the explorer's) stay on the main connection."""
 RELEASES_KEPT = 64
 """Releases whose columns and period range a worker keeps (the ones in force, and recent ``asOf`` reads)."""
 
@@ -88,6 +93,7 @@ class ReleaseReader:
 
     def __init__(self, kept_dir: Path | None = None) -> None:
         self._duckdb: duckdb.DuckDBPyConnection | None = None
+        self._bulk_duckdb: duckdb.DuckDBPyConnection | None = None
         self._closed = False
         self._kept = KeptPeriods(kept_dir) if kept_dir is not None else None
         self._facts: OrderedDict[Path, dict[str, Any]] = OrderedDict()
@@ -105,12 +111,29 @@ class ReleaseReader:
                 self._duckdb.execute("SET parquet_metadata_cache = true")  # footers read once per file
             return self._duckdb
 
+    @property
+    def _bulk(self) -> duckdb.DuckDBPyConnection:
+        """The connection of large answers (``BULK_ROWS``): a DuckDB of its own, on one thread."""
+        with self._lock:
+            if self._bulk_duckdb is None:
+                if self._closed:
+                    raise RuntimeError("The release reader is closed.")
+                import duckdb
+
+                self._bulk_duckdb = duckdb.connect(":memory:", config={"threads": 1})
+                self._bulk_duckdb.execute("SET parquet_metadata_cache = true")
+            return self._bulk_duckdb
+
+    def _for(self, rows: int) -> duckdb.DuckDBPyConnection:
+        return self._bulk if rows > BULK_ROWS else self._connection
+
     def close(self) -> None:
-        """Close the DuckDB connection (and its threads); the reader cannot be used afterwards."""
+        """Close the DuckDB connections (and their threads); the reader cannot be used afterwards."""
         with self._lock:
             self._closed = True
-            if self._duckdb is not None:
-                self._duckdb.close()
+            for connection in (self._duckdb, self._bulk_duckdb):
+                if connection is not None:
+                    connection.close()
 
     def _table(self, release_file: Path) -> str:
         """The table expression that reads ``release_file``."""
@@ -145,19 +168,19 @@ class ReleaseReader:
         )
         if limit <= STATEMENT_ROWS:
             return self._connection.cursor().execute(sql, parameters).to_arrow_table()
-        return self._connection.cursor().sql(sql, params=parameters).to_arrow_table()
+        return self._for(query.limit or 0).cursor().sql(sql, params=parameters).to_arrow_table()
 
     def json_rows(self, table: pa.Table) -> pa.ChunkedArray | None:
         """``table``'s rows as JSON text written by DuckDB, off the interpreter's lock (see ``json_text``)."""
         from pivgm.warehouse import json_text  # with Arrow, which only data answers need
 
-        return json_text.json_rows(self._connection, table)
+        return json_text.json_rows(self._for(table.num_rows), table)
 
     def csv_rows(self, table: pa.Table) -> pa.ChunkedArray | None:
         """``table``'s rows as CSV lines written by DuckDB, off the interpreter's lock (see ``csv_text``)."""
         from pivgm.warehouse import csv_text  # with Arrow, which only data answers need
 
-        return csv_text.csv_rows(self._connection, table)
+        return csv_text.csv_rows(self._for(table.num_rows), table)
 
     def columns(self, release_file: Path) -> tuple[str, ...]:
         """The columns a release file holds (older releases lack LAST_UPDATED)."""
@@ -173,7 +196,8 @@ class ReleaseReader:
     def count(self, release_file: Path, query: DataQuery) -> int:
         table = self._table(release_file)
         where, parameters = query.where()
-        row = self._connection.cursor().execute(f"SELECT count(*) FROM {table}{where}", parameters).fetchone()
+        connection = self._for(query.limit or 0)  # counted where the page is read
+        row = connection.cursor().execute(f"SELECT count(*) FROM {table}{where}", parameters).fetchone()
         return int(row[0]) if row else 0
 
     def totals(self, release_file: Path, group_by: Sequence[str], query: DataQuery, annual: bool = False) -> pa.Table:
