@@ -10,10 +10,6 @@ import zipfile
 from pathlib import Path
 from typing import Any, ClassVar
 
-import openpyxl
-from lxml import etree
-from openpyxl.utils import range_boundaries
-
 from pivgm.errors import ExpansionLimitError, SourceFormatError
 from pivgm.ingest.readers.base import RawTable, ReadOptions, library_errors, too_many_rows
 from pivgm.ingest.readers.header import Grid, Merge
@@ -65,6 +61,9 @@ def check_zip(
 
 def read_merges(path: Path, member: str, file_name: str) -> list[Merge]:
     """The merged ranges of one worksheet, as 0-based (first row, last row, first column, last column)."""
+    from lxml import etree
+    from openpyxl.utils import range_boundaries
+
     merges: list[Merge] = []
     with library_errors(file_name, "worksheet", HINT), zipfile.ZipFile(path) as archive, archive.open(member) as xml:
         for _, element in etree.iterparse(
@@ -124,6 +123,8 @@ class XlsxReader:
 
     @classmethod
     def read(cls, path: Path, options: ReadOptions, file_name: str) -> RawTable:
+        import openpyxl  # loads with the first workbook: reading a CSV file needs none of it (0.1 s)
+
         check_zip(path, file_name)
         with library_errors(file_name, "workbook", HINT), path.open("rb") as stream:
             # A stream, not the path: openpyxl refuses names without an Excel extension.
@@ -140,6 +141,8 @@ class XlsxReader:
 
     @classmethod
     def sheet_names(cls, path: Path, file_name: str) -> list[str]:
+        import openpyxl
+
         check_zip(path, file_name)
         with library_errors(file_name, "workbook", HINT), path.open("rb") as stream:
             workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
