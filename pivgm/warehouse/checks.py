@@ -30,12 +30,14 @@ from pivgm.warehouse.encoding import (
     positions_in,
     rows_where,
 )
+from pivgm.warehouse.memory import release_free_memory
 from pivgm.warehouse.published import Columns
 from pivgm.warehouse.series_index import SeriesIndex, period_places
 
 ROW = "_row"
 VALID_PERIOD = r"\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?"
 LARGE_FRAME_ROWS = 200_000
+JOIN_SHARE_ROWS = 1_000_000  # the most rows of one side that a join of keys hashes at once (``_pair_keys``)
 MISSING_MARKERS = ("", "..", "...", "-", "–", "—", "n.d.", "nd", "s.d.", "n/a", "na", "x")
 
 # Months since year 0 at which a period starts, and its length in months (A, Q and M periods only).
@@ -93,6 +95,13 @@ def _jumps(values: np.ndarray, before: np.ndarray, factor: float) -> np.ndarray:
     return found
 
 
+def _floats(array: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Which values of a float array are not missing, and the values (any number where missing): without
+    missing values, the array's own memory."""
+    valid = np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False), bool)
+    return valid, np.asarray(array.to_numpy(zero_copy_only=False), np.float64)
+
+
 def _full_match(values: pa.Array, pattern: str) -> pa.Array:
     return pc.fill_null(pc.match_substring_regex(values, f"^(?:{pattern})$"), False)
 
@@ -127,6 +136,7 @@ class TableChecks:
         finally:
             if large:
                 connection.close()
+                release_free_memory()
             else:
                 for name in frames:
                     connection.unregister(name)
@@ -316,25 +326,30 @@ class TableChecks:
         """The submitted rows, followed by the published rows of the same series that the submission does
         not replace (another period), in series order; and the values of all of them (NaN where missing).
         Without such rows (no history, or a submission that revises all of it) the submission's own index."""
-        values = np.asarray(self._number(value).to_numpy(zero_copy_only=False), np.float64)
         own = self._index(series, period)
         if history is None or not history.num_rows or not {*series, period, value} <= set(history.column_names):
-            return own, values
+            return own, self._values(value)
         submitted, published, matched = self._codes_with(series, history)
+        release_free_memory()  # what reading the published columns left free, before the join
         located = positions_in(_rows_of(history.column(period), matched), self.text[period])
-        keys = self._key_codes((submitted, published), self.text[period], located)
-        if keys is not None:  # matched published rows whose period the submission does not have
-            found = self._pair_keys((*series, period), keys, matched)
+        width = self._key_codes((submitted, published), self.text[period], located)
+        if width:  # the codes are the keys now: matched published rows whose period the submission does not have
+            del located
+            found = self._pair_keys((*series, period), (submitted, published), matched)
+            submitted //= width  # the series' codes again
+            published //= width
         else:
             other_periods = self._sql(
                 "SELECT pos FROM past ANTI JOIN frame USING (s, p)",
                 frame=pa.table({"s": submitted, "p": self.text[period].indices}),
                 past=pa.table({"s": published, "p": located, "pos": np.arange(len(matched))}),
             )
+            del located
             found = np.sort(other_periods.column("pos").to_numpy())
         if not len(found):
-            return own, values
+            return own, self._values(value)
         kept = pc.take(matched, pa.array(found))
+        del matched
         past_start, past_length = self._places(period, history.column(period).take(kept))
         past_values = history.column(value).take(kept).cast(pa.float64()).to_numpy(zero_copy_only=False)
         index = SeriesIndex.build(
@@ -343,40 +358,58 @@ class TableChecks:
             np.concatenate([own.length, past_length]),
             np.concatenate([np.zeros(self.rows, bool), np.ones(len(found), bool)]),
         )
-        return index, np.concatenate([values, past_values])
+        return index, np.concatenate([self._values(value), past_values])
+
+    def _values(self, column: str) -> np.ndarray:
+        """The submitted numbers of ``column`` as floats, NaN where missing."""
+        return np.asarray(self._number(column).to_numpy(zero_copy_only=False), np.float64)
 
     def _key_codes(
         self, series_codes: tuple[np.ndarray, np.ndarray], period: pa.DictionaryArray, located: pa.Array
-    ) -> tuple[np.ndarray, np.ndarray] | None:
-        """The codes of the keys (series and period), made from the series' codes (``series_codes``: of the
-        submitted and of the matched published rows) and the published periods' positions (``located``):
-        of the submitted rows, and of the matched published rows (-1 where the period is not the
-        submission's). None when the codes are too wide to number this way."""
+    ) -> int:
+        """Turn the series' codes (``series_codes``: of the submitted and of the matched published rows) into
+        the codes of the keys (series and period), in place, from the published periods' positions in
+        ``period`` (``located``; null where the period is not the submission's: a code of its own that no
+        submitted row has). Returns the width by which a key's integer division gives its series' code
+        back; 0 (codes untouched) when the codes are too wide to number this way."""
         submitted, published = series_codes
-        width = len(period.dictionary) + 1
-        if max(int(submitted.max(initial=0)), int(published.max(initial=0)) + 1) * width >= 2**62:
-            return None  # ``_codes_with`` numbers them itself
-        keys = submitted * width
-        keys += codes(period)
-        past = published * width
-        past += np.asarray(located.fill_null(0).to_numpy(zero_copy_only=False), np.int64)
-        if located.null_count:
-            past[~np.asarray(pc.is_valid(located).to_numpy(zero_copy_only=False), bool)] = -1  # never submitted
-        return keys, past
+        width = len(period.dictionary) + 2  # the periods, an empty one, and one the submission does not have
+        if max(int(submitted.max(initial=0)), int(published.max(initial=0))) + 1 >= 2**62 // width:
+            return 0  # ``_codes_with`` numbers them itself
+        submitted *= width
+        submitted += codes(period)
+        published *= width
+        published += np.asarray(located.fill_null(width - 1).to_numpy(zero_copy_only=False), np.int64)
+        return width
 
     def _pair_keys(
         self, columns: tuple[str, ...], keys: tuple[np.ndarray, np.ndarray], matched: pa.Array
     ) -> np.ndarray:
         """The positions (in ``matched``) of the published rows whose key no submitted row has; the pairs of
-        published and submitted rows with one key are kept for the revisions rule (one join for both)."""
-        pairs = self._sql(
-            "SELECT CAST(p.pos AS INTEGER) AS p, CAST(s.pos AS INTEGER) AS s FROM past p LEFT JOIN frame s USING (k)",
-            frame=pa.table({"k": keys[0], "pos": np.arange(self.rows, dtype=np.int32)}),
-            past=pa.table({"k": keys[1], "pos": np.arange(len(matched), dtype=np.int32)}),
-        )
-        past_rows = np.asarray(pairs.column("p").to_numpy(), np.int64)
-        submitted = np.asarray(pairs.column("s").fill_null(-1).to_numpy(), np.int32)
-        del pairs
+        published and submitted rows with one key are kept for the revisions rule (one join for both).
+        Joined a share of the keys at a time (by their remainder), so that the join's hash table holds about
+        ``JOIN_SHARE_ROWS`` rows at most."""
+        parts = max(1, -(-max(len(keys[0]), len(keys[1])) // JOIN_SHARE_ROWS))
+        shares = [np.remainder(k, parts).astype(np.int32) if parts > 1 else None for k in keys]
+        found_past, found_submitted = [], []
+        for part in range(parts):
+            chosen = [
+                np.arange(len(k), dtype=np.int32) if s is None else np.flatnonzero(s == part).astype(np.int32)
+                for k, s in zip(keys, shares, strict=True)
+            ]
+            pairs = self._sql(
+                "SELECT p.pos AS p, s.pos AS s FROM past p LEFT JOIN frame s USING (k)",
+                frame=pa.table({"k": keys[0][chosen[0]], "pos": chosen[0]}),
+                past=pa.table({"k": keys[1][chosen[1]], "pos": chosen[1]}),
+            )
+            del chosen
+            found_past.append(np.asarray(pairs.column("p").to_numpy(), np.int32))
+            found_submitted.append(np.asarray(pairs.column("s").fill_null(-1).to_numpy(), np.int32))
+            del pairs
+        del shares
+        past_rows = np.concatenate(found_past)
+        submitted = np.concatenate(found_submitted)
+        del found_past, found_submitted
         alone = submitted < 0
         paired = ~alone
         history_rows = np.asarray(matched.to_numpy(zero_copy_only=False), np.int64)[past_rows[paired]]
@@ -475,9 +508,8 @@ class TableChecks:
         """How many rows change an already-published value, and the ``first`` of them by ``_row``: the old
         and the new value, and ``pos`` (for ``key_text``: the key is written out only for the rows reported).
         Counted as they are found: a file revising every value is never held twice."""
-        pairs = self._pairs.pop(tuple(keys), None)  # asked for once: not held longer
-        if pairs is not None:
-            return self._revised(value, published, *pairs, first)
+        if tuple(keys) in self._pairs:  # asked for once: not held longer
+            return self._revised(value, published, tuple(keys), first)
         submitted, past_codes, matched = self._codes_with(keys, published)
         frame = pa.table({"k": submitted, "v": self._number(value), "r": self.row_numbers, "pos": np.arange(self.rows)})
         past = pa.table({"k": past_codes, "v": _rows_of(published.column(value), matched).cast(pa.float64())})
@@ -499,18 +531,14 @@ class TableChecks:
         )
         return table.slice(0, first), count
 
-    def _revised(
-        self, value: str, published: Columns, history_rows: np.ndarray, submitted: np.ndarray, first: int
-    ) -> tuple[pa.Table, int]:
-        """``revisions`` from the pairs of rows with one key (``_pair_keys``): the values compared as
-        ``IS DISTINCT FROM`` compares them (a missing value differs from any number, NaN equals NaN)."""
-        new = self._number(value).take(pa.array(submitted))
-        old = published.column(value).take(pa.array(history_rows)).cast(pa.float64())
-        new_valid = np.asarray(pc.is_valid(new).to_numpy(zero_copy_only=False), bool)
-        old_valid = np.asarray(pc.is_valid(old).to_numpy(zero_copy_only=False), bool)
-        new_values = np.asarray(new.fill_null(0).to_numpy(zero_copy_only=False), np.float64)
-        old_values = np.asarray(old.fill_null(0).to_numpy(zero_copy_only=False), np.float64)
-        del new, old
+    def _revised(self, value: str, published: Columns, keys: tuple[str, ...], first: int) -> tuple[pa.Table, int]:
+        """``revisions`` from the pairs of rows with one key (``_pair_keys``, taken from the memo and dropped
+        as soon as they are used): the values compared as ``IS DISTINCT FROM`` compares them (a missing
+        value differs from any number, NaN equals NaN)."""
+        history_rows, submitted = self._pairs.pop(keys)
+        old_valid, old_values = _floats(published.column(value).take(pa.array(history_rows)).cast(pa.float64()))
+        del history_rows
+        new_valid, new_values = _floats(self._number(value).take(pa.array(submitted)))
         differ = new_values != old_values
         differ &= ~(np.isnan(new_values) & np.isnan(old_values))
         differ &= new_valid & old_valid

@@ -137,3 +137,28 @@ def test_keys_of_many_wide_columns_are_still_told_apart_exactly():
     twin = twin.set_column(twin.column_names.index(ROW), ROW, pa.array(range(60_001)))
     found = TableChecks(twin).duplicate_keys([f"D{i}" for i in range(12)], "TIME_PERIOD").to_pylist()
     assert [(r[ROW], r["first_row"]) for r in found] == [(60_000, 17)]
+
+
+def test_a_join_of_keys_made_in_shares_finds_the_same_revisions_and_history(monkeypatch: pytest.MonkeyPatch):
+    rows = [*monthly("MEX", "F", [10, 12, 11, 300, 12, 13]), *monthly("GTM", "M", [5, 6, 60, 7])]
+    published = pa.table(
+        {
+            "AREA": ["MEX"] * 8 + ["GTM"] * 2,
+            "SEX": ["F"] * 8 + ["M"] * 2,
+            "TIME_PERIOD": [f"2023-{m:02d}" for m in range(1, 9)] + ["2022-12", "2023-02"],
+            "OBS_VALUE": [10.0, 12.0, 11.0, 30.0, 12.0, 13.0, 12.0, 500.0, 5.0, 6.0],
+        }
+    )
+
+    def found() -> tuple[list[dict[str, object]], list[dict[str, object]], int]:
+        checks = checked(rows)
+        anomalies = checks.series_anomalies(SERIES, "TIME_PERIOD", "OBS_VALUE", published, 3.5, 10.0).to_pylist()
+        revised, count = checks.revisions([*SERIES, "TIME_PERIOD"], "OBS_VALUE", published, 10)
+        return anomalies, revised.to_pylist(), count
+
+    whole = found()
+    assert whole[2] == 1 and whole[1][0]["old_value"] == 30.0  # 2023-04 of MEX.F: 30 then, 300 now
+    # GTM.M: 4 submitted periods and 2022-12 published (its 2023-02 is replaced); MEX.F: 6 and 2023-07, 2023-08
+    assert {(r["value"], r["n"]) for r in whole[0]} >= {(60.0, 5), (300.0, 8)}
+    monkeypatch.setattr("pivgm.warehouse.checks.JOIN_SHARE_ROWS", 3)
+    assert found() == whole

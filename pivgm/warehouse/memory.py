@@ -1,0 +1,30 @@
+"""Memory freed by large steps handed back to the system at once.
+
+DuckDB's worker threads allocate from malloc arenas of their own; what a large join or median frees there
+stays in the process (counted in its resident memory) until malloc is asked to trim it. Checking a large
+file runs several such steps one after another, so each would otherwise add to the peak of the next.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable
+from functools import cache
+
+
+@cache
+def _trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim`` (from the process's own C library), or None where there is none (musl,
+    macOS, Windows)."""
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return None
+    return trim
+
+
+def release_free_memory() -> None:
+    """Return the free memory of every malloc arena to the system (a no-op without glibc)."""
+    trim = _trim()
+    if trim is not None:
+        trim(0)
