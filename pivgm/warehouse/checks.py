@@ -23,6 +23,8 @@ import pyarrow.compute as pc
 from pivgm.warehouse.encoding import (
     INDEX,
     TEXT,
+    add_codes,
+    add_indices,
     codes,
     combined_codes,
     combined_codes_with,
@@ -377,9 +379,9 @@ class TableChecks:
         if max(int(submitted.max(initial=0)), int(published.max(initial=0))) + 1 >= 2**62 // width:
             return 0  # ``_codes_with`` numbers them itself
         submitted *= width
-        submitted += codes(period)
+        add_codes(submitted, period)
         published *= width
-        published += np.asarray(located.fill_null(width - 1).to_numpy(zero_copy_only=False), np.int64)
+        add_indices(published, located, width - 1)
         return width
 
     def _pair_keys(
@@ -412,7 +414,7 @@ class TableChecks:
         del found_past, found_submitted
         alone = submitted < 0
         paired = ~alone
-        history_rows = np.asarray(matched.to_numpy(zero_copy_only=False), np.int64)[past_rows[paired]]
+        history_rows = np.asarray(matched.to_numpy(zero_copy_only=False), np.int64)[past_rows[paired]].astype(np.int32)
         self._pairs[columns] = (history_rows, submitted[paired])
         return np.sort(past_rows[alone])
 
@@ -540,10 +542,14 @@ class TableChecks:
         del history_rows
         new_valid, new_values = _floats(self._number(value).take(pa.array(submitted)))
         differ = new_values != old_values
-        differ &= ~(np.isnan(new_values) & np.isnan(old_values))
+        both_nan = np.isnan(new_values)
+        both_nan &= np.isnan(old_values)
+        differ &= ~both_nan
         differ &= new_valid & old_valid
         differ |= new_valid != old_valid
-        chosen = np.flatnonzero(differ)
+        del new_valid, new_values, both_nan  # the few new values reported are taken again below
+        chosen = np.flatnonzero(differ).astype(np.int32)
+        del differ
         count = len(chosen)
         if count > first:  # the first rows of the file
             rows = self.row_numbers.to_numpy()[submitted[chosen]]
@@ -553,7 +559,7 @@ class TableChecks:
             positions,
             pos=positions,
             old_value=pa.array(old_values[chosen], mask=~old_valid[chosen]),
-            new_value=pa.array(new_values[chosen], mask=~new_valid[chosen]),
+            new_value=self._number(value).take(positions),
         )
         return table, count
 

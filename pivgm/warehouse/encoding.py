@@ -102,6 +102,17 @@ def codes(array: pa.DictionaryArray) -> np.ndarray:
     return np.asarray(indices.to_numpy(zero_copy_only=False), np.int64)
 
 
+def add_codes(target: np.ndarray, array: pa.DictionaryArray) -> None:
+    """Add ``codes(array)`` to ``target`` (int64) in place, without making them as int64 first."""
+    add_indices(target, array.indices, len(array.dictionary))
+
+
+def add_indices(target: np.ndarray, indices: pa.Array, null: int) -> None:
+    """Add ``indices`` (``null`` where null) to ``target`` (int64) in place, without an int64 copy."""
+    filled = indices if indices.null_count == 0 else indices.fill_null(null)
+    np.add(target, filled.to_numpy(zero_copy_only=False), out=target)
+
+
 def _constant(array: pa.DictionaryArray) -> bool:
     """Whether every row holds the one value of the dictionary (e.g. a constant of the mapping)."""
     return len(array.dictionary) == 1 and array.null_count == 0
@@ -146,11 +157,14 @@ def combined_codes_with(
             combined, other = numbered[:rows], numbered[rows:]
             size = int(numbered.max()) + 1 if len(numbered) else 1
         combined *= width
-        combined += codes(array)
+        add_codes(combined, array)
         other *= width
-        other += np.asarray(positions.fill_null(0).to_numpy(zero_copy_only=False), np.int64)
+        add_indices(other, positions, 0)
         size *= width
-    matched = np.flatnonzero(known)
+    index = np.int32 if other_rows < 2**31 else np.int64  # positions in 32 bits when they fit: half the memory
+    if known.all():  # every published row can match: the codes as they are, not a copy
+        return combined, other, np.arange(other_rows, dtype=index)
+    matched = np.flatnonzero(known).astype(index)
     return combined, other[matched], matched
 
 

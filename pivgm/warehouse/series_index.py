@@ -86,6 +86,8 @@ class SeriesIndex:
             key += place
             order = _stable_order(key)
             del key
+            if order is not None:  # positions fit 32 bits (fewer than 2**31 rows): half the memory held
+                order = order.astype(np.int32)
             ordered_codes = series_codes if order is None else series_codes[order]
             ordered_series = np.empty(rows, np.int32)  # dense series numbers: fewer than 2**31 rows
             ordered_series[0] = 0
@@ -96,7 +98,7 @@ class SeriesIndex:
                 series[order] = ordered_series
         else:  # codes too wide to combine with the place: number the series first
             series = _dense(series_codes)
-            order = np.lexsort((place, series))
+            order = np.lexsort((place, series)).astype(np.int32)
             ordered_series = series[order]
         ordered_place = place if order is None else place[order]
         del place
