@@ -39,6 +39,7 @@ from pivgm.warehouse.series_index import SeriesIndex, period_places
 ROW = "_row"
 VALID_PERIOD = r"\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?"
 LARGE_FRAME_ROWS = 200_000
+CHUNK_ROWS = 1_000_000  # rows compared at a time where a whole column of temporaries would add to the peak
 JOIN_SHARE_ROWS = 1_000_000  # the most rows of one side that a join of keys hashes at once (``_pair_keys``)
 MISSING_MARKERS = ("", "..", "...", "-", "–", "—", "n.d.", "nd", "s.d.", "n/a", "na", "x")
 
@@ -435,7 +436,6 @@ class TableChecks:
         """
         index, values = self._with_history(series, period, value, history)
         usable = (index.length > 0) & ~np.isnan(values) & index.kept_published()
-        previous = index.previous(values, usable)
         everything = bool(usable.all())  # the usual case: the arrays as they are, no copies
         chosen = slice(None) if everything else np.flatnonzero(usable)
         stats = self._sql(
@@ -447,6 +447,7 @@ class TableChecks:
             frame=pa.table({"sid": index.series[chosen], "v": values[chosen]}),
         )
         del chosen
+        previous = index.previous(values, usable)  # after the medians: not held while DuckDB works
         groups = int(index.series.max()) + 1 if len(index.series) else 0
         median, mad, count = np.full(groups, np.nan), np.full(groups, np.nan), np.zeros(groups, np.int64)
         sids = stats.column("sid").to_numpy()
@@ -457,7 +458,11 @@ class TableChecks:
         if not everything and not usable[: self.rows].all():
             rows = np.flatnonzero(usable[: self.rows])
         v, before, sid = values[rows], previous[rows], index.series[rows]
-        outliers, jumps = _outliers(v, median[sid], mad[sid], z_limit), _jumps(v, before, jump)
+        outliers, jumps = np.empty(len(v), bool), np.empty(len(v), bool)
+        for part in (slice(low, low + CHUNK_ROWS) for low in range(0, len(v), CHUNK_ROWS)):  # few temporaries
+            part_sid = sid[part]
+            outliers[part] = _outliers(v[part], median[part_sid], mad[part_sid], z_limit)
+            jumps[part] = _jumps(v[part], before[part], jump)
         flagged = np.flatnonzero(outliers | jumps)
         v, before, sid = v[flagged], before[flagged], sid[flagged]
         centre, spread = median[sid], mad[sid]

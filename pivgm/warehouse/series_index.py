@@ -113,6 +113,8 @@ class SeriesIndex:
     def _positions(self, places: np.ndarray) -> np.ndarray:
         """Row positions of places in the order (``places``: indices or a mask over the order)."""
         if places.dtype == bool:
+            if places.all():  # every place: the order itself, not a copy
+                return np.arange(len(places)) if self.order is None else self.order
             places = np.flatnonzero(places)
         return places if self.order is None else self.order[places]
 
@@ -154,6 +156,8 @@ class SeriesIndex:
 
     def first_of_runs(self, usable: np.ndarray) -> np.ndarray:
         """Positions of the first usable row of each run (each series' distinct periods, once)."""
+        if usable.all():  # the runs' own starts
+            return self._positions(self.run_start)
         chosen = self._positions(self._ordered(usable))
         if not len(chosen):
             return chosen

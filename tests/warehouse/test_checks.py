@@ -139,7 +139,9 @@ def test_keys_of_many_wide_columns_are_still_told_apart_exactly():
     assert [(r[ROW], r["first_row"]) for r in found] == [(60_000, 17)]
 
 
-def test_a_join_of_keys_made_in_shares_finds_the_same_revisions_and_history(monkeypatch: pytest.MonkeyPatch):
+def test_joins_and_comparisons_made_in_shares_find_the_same_revisions_and_anomalies(
+    monkeypatch: pytest.MonkeyPatch,
+):
     rows = [*monthly("MEX", "F", [10, 12, 11, 300, 12, 13]), *monthly("GTM", "M", [5, 6, 60, 7])]
     published = pa.table(
         {
@@ -161,4 +163,5 @@ def test_a_join_of_keys_made_in_shares_finds_the_same_revisions_and_history(monk
     # GTM.M: 4 submitted periods and 2022-12 published (its 2023-02 is replaced); MEX.F: 6 and 2023-07, 2023-08
     assert {(r["value"], r["n"]) for r in whole[0]} >= {(60.0, 5), (300.0, 8)}
     monkeypatch.setattr("pivgm.warehouse.checks.JOIN_SHARE_ROWS", 3)
+    monkeypatch.setattr("pivgm.warehouse.checks.CHUNK_ROWS", 3)
     assert found() == whole
