@@ -82,13 +82,16 @@ class SeriesIndex:
         order: np.ndarray | None
         if (int(series_codes.max()) - low + 1) * width < 2**62:  # one sort on series code and place
             key = series_codes - low
+            del series_codes  # the key holds the code and the place: its quotient and remainder by width
             key *= width
             key += place
+            del place
             order = _stable_order(key)
-            del key
             if order is not None:  # positions fit 32 bits (fewer than 2**31 rows): half the memory held
                 order = order.astype(np.int32)
-            ordered_codes = series_codes if order is None else series_codes[order]
+            ordered_key = key if order is None else key[order]
+            del key
+            ordered_codes = ordered_key // width
             ordered_series = np.empty(rows, np.int32)  # dense series numbers: fewer than 2**31 rows
             ordered_series[0] = 0
             np.cumsum(ordered_codes[1:] != ordered_codes[:-1], out=ordered_series[1:])
@@ -96,12 +99,14 @@ class SeriesIndex:
             series = ordered_series if order is None else np.empty(rows, np.int32)
             if order is not None:
                 series[order] = ordered_series
+            ordered_place = ordered_key
+            ordered_place %= width
         else:  # codes too wide to combine with the place: number the series first
             series = _dense(series_codes)
             order = np.lexsort((place, series)).astype(np.int32)
             ordered_series = series[order]
-        ordered_place = place if order is None else place[order]
-        del place
+            ordered_place = place[order]
+            del place
         ordered_place >>= 1
         run_start = np.ones(rows, bool)
         run_start[1:] = (ordered_series[1:] != ordered_series[:-1]) | (ordered_place[1:] != ordered_place[:-1])
