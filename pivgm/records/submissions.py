@@ -160,6 +160,18 @@ class SubmissionStore:
         with Session(self.engine) as session:
             return set(session.scalars(select(ArchivedFileRecord.stored_file)))
 
+    def forget_unsubmitted_file(self, sha256: str) -> bool:
+        """Delete the record of an archived file that no submission refers to (an upload stopped before its
+        submission was recorded); False, and nothing deleted, when a submission refers to it."""
+        with Session(self.engine) as session, session.begin():
+            referred = session.scalar(select(func.count()).where(SubmissionRecord.file_sha256 == sha256))
+            if referred:
+                return False
+            record = session.get(ArchivedFileRecord, sha256)
+            if record is not None:
+                session.delete(record)
+            return True
+
     def save_mapping(
         self, provider_id: str, dataflow_id: str, spec: dict[str, Any], audit: AuditEvent | None = None
     ) -> MappingInfo:

@@ -195,6 +195,10 @@ class Warehouse:
                 temporary.unlink(missing_ok=True)
         return StoredFile(str(final.relative_to(self.data_dir)), digest, 0)
 
+    def discard_archived(self, sha256: str, suffix: str) -> None:
+        """Remove the archived file ``archive/<sha256><suffix>`` (one no record refers to)."""
+        (self.data_dir / "archive" / f"{sha256}{suffix}").unlink(missing_ok=True)
+
     def _empty_release(self, dataflow_id: str, folder: Path, temporary: Path, schema: pa.Schema | None) -> StoredFile:
         """A release with no observations (every provider's data withdrawn), with the dataflow's columns."""
         if schema is None:

@@ -4,8 +4,9 @@ stall or exhaust the web worker that received it.
 Each upload runs in a fresh process forked from a server process that has the platform's modules imported
 (``forkserver``), at a lower scheduling priority, with ``RLIMIT_CPU`` and ``RLIMIT_AS`` set before it reads a
 byte. The web worker waits for it in a thread, so its event loop keeps answering. A job over a limit is
-stopped and answered with a ``processing-limit`` error (413): it was stopped while reading or validating, so
-nothing was recorded, or it was stopped while loading and its submission is marked ``failed``.
+stopped and answered with a ``processing-limit`` error (413): it was stopped before its submission was
+recorded, so nothing is kept (the copy it may have archived is removed unless a submission refers to the same
+file), or it was stopped while loading and its submission is marked ``failed``.
 
 The guided upload's pages read the uploaded file the same way (``call_limited``): its preview and its column
 editor are built in a limited child too, so a hostile file cannot stall or bloat the worker on those pages.
@@ -31,6 +32,8 @@ from typing import Any, TypeVar, cast
 from pivgm.errors import LoadError, PivgmError, in_both
 from pivgm.platform import Platform
 from pivgm.settings import Settings
+from pivgm.warehouse.files import sha256_of
+from pivgm.warehouse.locks import no_load_running
 from pivgm.workflow.submissions import SubmissionOutcome, SubmissionRequest, submit
 
 T = TypeVar("T")
@@ -213,8 +216,23 @@ def _apply(function: Callable[..., Any], arguments: tuple[Any, ...], platform: P
 def run_limited(settings: Settings, path: Path, request: SubmissionRequest, limits: JobLimits) -> SubmissionOutcome:
     """``submit`` the file at ``path`` in a limited child process (blocking: call it from a thread)."""
     work = partial(_submit, replace(request, path=path))  # read from the file, never whole in memory
-    outcome, peak = _run(settings, work, limits, request.file_name)
+    try:
+        outcome, peak = _run(settings, work, limits, request.file_name)
+    except ProcessingLimitError as stopped:
+        if stopped.details.get("submission") is None:
+            discard_unsubmitted(Platform.open(settings), path, request.file_name)
+        raise
     return replace(outcome, peak_memory_mb=round(peak))
+
+
+def discard_unsubmitted(platform: Platform, path: Path, file_name: str) -> None:
+    """Remove the archived copy of a file whose job was stopped after archiving it but before recording its
+    submission, unless a submission refers to the same content. Done only while no load runs (another may be
+    archiving the same file); otherwise the copy stays, harmless: the same file uploaded again reuses it."""
+    sha256 = sha256_of(path)
+    with no_load_running(platform.settings.data_dir) as idle:
+        if idle and platform.submissions.forget_unsubmitted_file(sha256):
+            platform.warehouse.discard_archived(sha256, Path(file_name).suffix.lower())
 
 
 def call_limited(settings: Settings, file_name: str, function: Callable[..., T], *arguments: Any) -> T:

@@ -12,7 +12,10 @@ import pytest
 from pivgm.accounts.actor import Role
 from pivgm.platform import Platform
 from pivgm.workflow import drafts
+from pivgm.workflow.jobs import discard_unsubmitted
+from pivgm.workflow.submissions import SubmissionRequest, submit
 from tests.backends import settings_for
+from tests.indicators.test_derived_indicators import POPULATION
 from tests.live import serving
 from tests.people import person
 from tests.web.big_files import MAPPING, returns_file, upload
@@ -83,3 +86,17 @@ def test_the_guided_upload_pages_read_the_file_under_the_upload_limits(tmp_path)
             )
             assert "60 MB de memoria" in error["messages"]["es"]
         assert httpx.get(f"{base}/api/dataflows", timeout=30).status_code == 200
+
+
+def test_a_stopped_upload_keeps_the_archived_file_a_submission_refers_to(tmp_path):
+    """The stopped job's clean-up removes only a copy no submission refers to: the same file submitted before
+    stays archived (fails if ``forget_unsubmitted_file`` stops checking the submissions)."""
+    platform = Platform.initialise(settings_for(tmp_path / "data"))
+    text = b"Pais;Anio;Poblacion\nHND;2024;10900000\n"
+    request = SubmissionRequest("WB", "DF_POPULATION", "poblacion.csv", text, POPULATION)
+    submitted = submit(platform, request)
+    copy = tmp_path / "poblacion.csv"
+    copy.write_bytes(text)
+    discard_unsubmitted(platform, copy, "poblacion.csv")
+    archived = platform.submissions.archived_file(submitted.submission.file_sha256)
+    assert archived is not None and (platform.settings.data_dir / archived.stored_file).exists()
