@@ -415,8 +415,9 @@ class TableChecks:
         del found_past, found_submitted
         alone = submitted < 0
         paired = ~alone
-        history_rows = np.asarray(matched.to_numpy(zero_copy_only=False), np.int64)[past_rows[paired]].astype(np.int32)
+        history_rows = matched.to_numpy(zero_copy_only=False)[past_rows[paired]].astype(np.int32, copy=False)
         self._pairs[columns] = (history_rows, submitted[paired])
+        del submitted, paired
         return np.sort(past_rows[alone])
 
     def series_anomalies(
@@ -553,12 +554,8 @@ class TableChecks:
         differ &= new_valid & old_valid
         differ |= new_valid != old_valid
         del new_valid, new_values, both_nan  # the few new values reported are taken again below
-        chosen = np.flatnonzero(differ).astype(np.int32)
+        chosen, count = self._first_rows(differ, submitted, first)
         del differ
-        count = len(chosen)
-        if count > first:  # the first rows of the file
-            rows = self.row_numbers.to_numpy()[submitted[chosen]]
-            chosen = chosen[np.argpartition(rows, first - 1)[:first]] if first > 0 else chosen[:0]
         positions = pa.array(submitted[chosen].astype(np.int64))
         table = self._rows(
             positions,
@@ -567,6 +564,21 @@ class TableChecks:
             new_value=self._number(value).take(positions),
         )
         return table, count
+
+    def _first_rows(self, found: np.ndarray, positions: np.ndarray, first: int) -> tuple[np.ndarray, int]:
+        """Of the places where ``found`` is true, the ``first`` whose rows (``positions``) come first in the
+        file, and how many places there are: looked through a million at a time, so that a file revising
+        every value never lists them all."""
+        row_numbers = self.row_numbers.to_numpy()
+        chosen, count = np.zeros(0, np.int64), 0
+        for low in range(0, len(found), CHUNK_ROWS):
+            part = np.flatnonzero(found[low : low + CHUNK_ROWS])
+            part += low
+            count += len(part)
+            chosen = np.concatenate([chosen, part]) if first > 0 else chosen
+            if len(chosen) > first:
+                chosen = chosen[np.argpartition(row_numbers[positions[chosen]], first - 1)[:first]]
+        return chosen, count
 
     def key_text(self, columns: Sequence[str], rows: pa.Table) -> pa.Table:
         """``rows`` (a check's result with ``pos``) with ``key``: the values of ``columns`` joined by dots."""

@@ -148,18 +148,19 @@ def test_joins_and_comparisons_made_in_shares_find_the_same_revisions_and_anomal
             "AREA": ["MEX"] * 8 + ["GTM"] * 2,
             "SEX": ["F"] * 8 + ["M"] * 2,
             "TIME_PERIOD": [f"2023-{m:02d}" for m in range(1, 9)] + ["2022-12", "2023-02"],
-            "OBS_VALUE": [10.0, 12.0, 11.0, 30.0, 12.0, 13.0, 12.0, 500.0, 5.0, 6.0],
+            "OBS_VALUE": [11.0, 12.0, 11.0, 30.0, 12.0, 14.0, 12.0, 500.0, 5.0, 6.0],
         }
     )
 
     def found() -> tuple[list[dict[str, object]], list[dict[str, object]], int]:
         checks = checked(rows)
         anomalies = checks.series_anomalies(SERIES, "TIME_PERIOD", "OBS_VALUE", published, 3.5, 10.0).to_pylist()
-        revised, count = checks.revisions([*SERIES, "TIME_PERIOD"], "OBS_VALUE", published, 10)
+        revised, count = checks.revisions([*SERIES, "TIME_PERIOD"], "OBS_VALUE", published, 2)
         return anomalies, revised.to_pylist(), count
 
     whole = found()
-    assert whole[2] == 1 and whole[1][0]["old_value"] == 30.0  # 2023-04 of MEX.F: 30 then, 300 now
+    # MEX.F revises 2023-01, 2023-04 (30 then, 300 now) and 2023-06: the first two rows are shown
+    assert whole[2] == 3 and [(r["old_value"], r["new_value"]) for r in whole[1]] == [(11.0, 10.0), (30.0, 300.0)]
     # GTM.M: 4 submitted periods and 2022-12 published (its 2023-02 is replaced); MEX.F: 6 and 2023-07, 2023-08
     assert {(r["value"], r["n"]) for r in whole[0]} >= {(60.0, 5), (300.0, 8)}
     monkeypatch.setattr("pivgm.warehouse.checks.JOIN_SHARE_ROWS", 3)
