@@ -10,12 +10,14 @@ browser, and axe-core finds no serious or critical problem. The mapping and revi
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from pivgm.accounts import users
 from pivgm.accounts.actor import system_actor
@@ -125,6 +127,8 @@ class Journey:
     def fits(self, width: int) -> None:
         """The page fits ``width`` pixels (failing, names the elements that stick out)."""
         self.page.set_viewport_size({"width": width, "height": 844})
+        with contextlib.suppress(PlaywrightTimeout):  # charts (Vega's fit-x) redraw after the resize event
+            self.page.wait_for_function("w => document.documentElement.scrollWidth <= w", arg=width, timeout=5_000)
         wide = self.page.evaluate(
             "w => [...document.querySelectorAll('body *')].filter(e => e.scrollWidth > e.clientWidth + 1"
             " && getComputedStyle(e).overflowX === 'visible' || e.getBoundingClientRect().right > w + 1)"
