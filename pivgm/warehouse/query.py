@@ -92,37 +92,33 @@ class ReleaseReader:
     threads can share the reader."""
 
     def __init__(self, kept_dir: Path | None = None) -> None:
-        self._duckdb: duckdb.DuckDBPyConnection | None = None
-        self._bulk_duckdb: duckdb.DuckDBPyConnection | None = None
+        self._connections: dict[str, duckdb.DuckDBPyConnection] = {}
         self._closed = False
         self._kept = KeptPeriods(kept_dir) if kept_dir is not None else None
         self._facts: OrderedDict[Path, dict[str, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    @property
-    def _connection(self) -> duckdb.DuckDBPyConnection:
+    def _opened(self, name: str, **config: Any) -> duckdb.DuckDBPyConnection:
+        """The connection ``name``, opened with its first query (DuckDB loads then)."""
         with self._lock:
-            if self._duckdb is None:
+            connection = self._connections.get(name)
+            if connection is None:
                 if self._closed:
                     raise RuntimeError("The release reader is closed.")
                 import duckdb
 
-                self._duckdb = duckdb.connect(":memory:")
-                self._duckdb.execute("SET parquet_metadata_cache = true")  # footers read once per file
-            return self._duckdb
+                connection = self._connections[name] = duckdb.connect(":memory:", config=config)
+                connection.execute("SET parquet_metadata_cache = true")  # footers read once per file
+            return connection
+
+    @property
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        return self._opened("main")
 
     @property
     def _bulk(self) -> duckdb.DuckDBPyConnection:
         """The connection of large answers (``BULK_ROWS``): a DuckDB of its own, on one thread."""
-        with self._lock:
-            if self._bulk_duckdb is None:
-                if self._closed:
-                    raise RuntimeError("The release reader is closed.")
-                import duckdb
-
-                self._bulk_duckdb = duckdb.connect(":memory:", config={"threads": 1})
-                self._bulk_duckdb.execute("SET parquet_metadata_cache = true")
-            return self._bulk_duckdb
+        return self._opened("bulk", threads=1)
 
     def _for(self, rows: int) -> duckdb.DuckDBPyConnection:
         return self._bulk if rows > BULK_ROWS else self._connection
@@ -131,9 +127,8 @@ class ReleaseReader:
         """Close the DuckDB connections (and their threads); the reader cannot be used afterwards."""
         with self._lock:
             self._closed = True
-            for connection in (self._duckdb, self._bulk_duckdb):
-                if connection is not None:
-                    connection.close()
+            for connection in self._connections.values():
+                connection.close()
 
     def _table(self, release_file: Path) -> str:
         """The table expression that reads ``release_file``."""
