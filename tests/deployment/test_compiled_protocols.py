@@ -8,32 +8,20 @@ that answers. Fails if serve names h11 or asyncio (seen red: neither library is 
 from __future__ import annotations
 
 import subprocess
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from pivgm.platform import Platform
 from tests.backends import environment_for, settings_for
 from tests.deployment.test_concurrency import free_port
+from tests.deployment.test_login_limits import wait_until_up
 from tests.deployment.test_preforked_workers import wait_for_workers
 from tests.executable import EXECUTABLE
 
 pytestmark = pytest.mark.slow
 
 COMPILED = ("/httptools/parser/", "/uvloop/loop.")
-
-
-def wait_until_up(base: str) -> None:
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/api/dataflows", timeout=5).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.3)
-    raise AssertionError("the server did not start")
 
 
 def loaded_libraries(pid: int) -> set[str]:
@@ -57,7 +45,7 @@ def test_every_serving_process_runs_httptools_and_uvloop(tmp_path, workers):
         if workers > 1:
             serving = wait_for_workers(server.pid, base, workers)
         else:
-            wait_until_up(base)
+            wait_until_up(base, server)
             serving = [server.pid]  # the one process answers itself
         for pid in serving:
             libraries = loaded_libraries(pid)
