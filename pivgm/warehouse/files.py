@@ -55,11 +55,13 @@ def period_start_sql(columns: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class StoredFile:
-    """A file in the warehouse: its path relative to the data directory, its digest and row count."""
+    """A file in the warehouse: its path relative to the data directory, its digest and row count;
+    ``created``: written by this call (not there before)."""
 
     relative_path: str
     sha256: str
     row_count: int
+    created: bool = False
 
 
 def sha256_of(path: Path) -> str:
@@ -178,7 +180,8 @@ class Warehouse:
         folder = self.data_dir / "archive"
         folder.mkdir(parents=True, exist_ok=True)
         final = folder / f"{digest}{suffix}"
-        if not final.exists():
+        created = not final.exists()
+        if created:
             temporary = folder / f".tmp-{uuid.uuid4().hex}"
             try:
                 with open(temporary, "wb") as f:
@@ -193,7 +196,7 @@ class Warehouse:
                 _fsync(folder)
             finally:
                 temporary.unlink(missing_ok=True)
-        return StoredFile(str(final.relative_to(self.data_dir)), digest, 0)
+        return StoredFile(str(final.relative_to(self.data_dir)), digest, 0, created)
 
     def discard_archived(self, sha256: str, suffix: str) -> None:
         """Remove the archived file ``archive/<sha256><suffix>`` (one no record refers to)."""

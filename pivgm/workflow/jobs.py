@@ -32,7 +32,6 @@ from typing import Any, TypeVar, cast
 from pivgm.errors import LoadError, PivgmError, in_both
 from pivgm.platform import Platform
 from pivgm.settings import Settings
-from pivgm.warehouse.files import sha256_of
 from pivgm.warehouse.locks import no_load_running
 from pivgm.workflow.submissions import SubmissionOutcome, SubmissionRequest, submit
 
@@ -67,7 +66,9 @@ class JobLimits:
         return cls(cpu, settings.upload_memory_mb, wall_seconds=max(60.0, 4.0 * cpu))
 
 
-Tell = Callable[[int], None]  # how a job says which submission it recorded
+Tell = Callable[[str, Any], None]
+"""How a job tells the parent what it wrote: ("archived", the SHA-256 of a file it archived anew),
+("recorded", the id of the submission it recorded)."""
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def _child(job: _Job, pipe: Connection) -> None:
     last: tuple[str, Any]
     try:
         platform = Platform.open(job.settings)
-        last = ("done", job.work(platform, lambda submission: pipe.send(("recorded", submission))))
+        last = ("done", job.work(platform, lambda kind, payload: pipe.send((kind, payload))))
     except PivgmError as error:
         last = ("error", _error(error))
     except MemoryError:
@@ -206,7 +207,7 @@ def _memory(limits: JobLimits) -> tuple[str, str]:
 
 
 def _submit(request: SubmissionRequest, platform: Platform, tell: Tell) -> SubmissionOutcome:
-    return submit(platform, request, on_recorded=tell)
+    return submit(platform, request, on_recorded=partial(tell, "recorded"), on_archived=partial(tell, "archived"))
 
 
 def _apply(function: Callable[..., Any], arguments: tuple[Any, ...], platform: Platform, tell: Tell) -> Any:
@@ -216,20 +217,14 @@ def _apply(function: Callable[..., Any], arguments: tuple[Any, ...], platform: P
 def run_limited(settings: Settings, path: Path, request: SubmissionRequest, limits: JobLimits) -> SubmissionOutcome:
     """``submit`` the file at ``path`` in a limited child process (blocking: call it from a thread)."""
     work = partial(_submit, replace(request, path=path))  # read from the file, never whole in memory
-    try:
-        outcome, peak = _run(settings, work, limits, request.file_name)
-    except ProcessingLimitError as stopped:
-        if stopped.details.get("submission") is None:
-            discard_unsubmitted(Platform.open(settings), path, request.file_name)
-        raise
+    outcome, peak = _run(settings, work, limits, request.file_name)
     return replace(outcome, peak_memory_mb=round(peak))
 
 
-def discard_unsubmitted(platform: Platform, path: Path, file_name: str) -> None:
-    """Remove the archived copy of a file whose job was stopped after archiving it but before recording its
-    submission, unless a submission refers to the same content. Done only while no load runs (another may be
-    archiving the same file); otherwise the copy stays, harmless: the same file uploaded again reuses it."""
-    sha256 = sha256_of(path)
+def discard_unsubmitted(platform: Platform, sha256: str, file_name: str) -> None:
+    """Remove the copy of a file that a job archived anew and was stopped before recording its submission,
+    unless a submission refers to the same content. Done only while no load runs (another may be archiving
+    the same file); otherwise the copy stays, harmless: the same file uploaded again reuses it."""
     with no_load_running(platform.settings.data_dir) as idle:
         if idle and platform.submissions.forget_unsubmitted_file(sha256):
             platform.warehouse.discard_archived(sha256, Path(file_name).suffix.lower())
@@ -247,6 +242,7 @@ class _Heard:
     """What the child said: the submission it recorded (if any) and its last word (None if it was killed)."""
 
     recorded: int | None = None
+    archived: str | None = None
     message: tuple[str, Any] | None = None
     timed_out: bool = False
     peak_rss_mb: float = 0.0
@@ -288,6 +284,8 @@ def _listen(receiver: Connection, pid: int, limits: JobLimits) -> _Heard:
             break  # the child died without a word: killed at a limit
         if kind == "recorded":
             heard.recorded = payload
+        elif kind == "archived":
+            heard.archived = payload
         elif kind == "peak":
             heard.peak_rss_mb = max(heard.peak_rss_mb, payload)
         else:
@@ -313,8 +311,15 @@ def _run(settings: Settings, work: Callable[[Platform, Tell], Any], limits: JobL
             receiver.close()
     if heard.message is not None and heard.message[0] == "done":
         return heard.message[1], heard.peak_rss_mb
-    if heard.recorded is not None:
-        Platform.open(settings).submissions.fail_loads([heard.recorded])
+    if heard.recorded is not None or heard.archived is not None:
+        platform = Platform.open(settings)
+        try:
+            if heard.recorded is not None:
+                platform.submissions.fail_loads([heard.recorded])
+            elif heard.archived is not None:
+                discard_unsubmitted(platform, heard.archived, name)
+        finally:
+            platform.close()
     raise _failure(name, limits, heard, process.exitcode)
 
 

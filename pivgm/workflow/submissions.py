@@ -218,6 +218,7 @@ def submit(
     request: SubmissionRequest,
     checkpoint: Checkpoint = _no_checkpoint,
     on_recorded: Callable[[int], None] | None = None,
+    on_archived: Callable[[str], None] | None = None,
 ) -> SubmissionOutcome:
     """Validate an uploaded file and, if it has no errors and ``load``, load it as a new version.
 
@@ -244,6 +245,8 @@ def submit(
     checked = check_file(platform, request)
     with loading(settings.data_dir):
         stored = platform.warehouse.archive(request.file, Path(request.file_name).suffix.lower())
+        if on_archived is not None and stored.created:
+            on_archived(stored.sha256)  # a copy this submission wrote: removed if it is stopped before recorded
         archived = platform.submissions.archive(stored.sha256, request.file_name, size, stored.relative_path)
         earlier = platform.submissions.loaded_with_file(provider.id, dataflow.id, archived.sha256)
         mapping_id = None

@@ -95,8 +95,22 @@ def test_a_stopped_upload_keeps_the_archived_file_a_submission_refers_to(tmp_pat
     text = b"Pais;Anio;Poblacion\nHND;2024;10900000\n"
     request = SubmissionRequest("WB", "DF_POPULATION", "poblacion.csv", text, POPULATION)
     submitted = submit(platform, request)
-    copy = tmp_path / "poblacion.csv"
-    copy.write_bytes(text)
-    discard_unsubmitted(platform, copy, "poblacion.csv")
+    discard_unsubmitted(platform, submitted.submission.file_sha256, "poblacion.csv")
     archived = platform.submissions.archived_file(submitted.submission.file_sha256)
     assert archived is not None and (platform.settings.data_dir / archived.stored_file).exists()
+
+
+def test_an_upload_stopped_at_a_limit_keeps_the_copy_the_guided_upload_staged(tmp_path):
+    """The stopped job removes only a copy it archived itself: the same file staged for the guided upload
+    before (archived, no submission yet) stays, so the guided pages still find it. Fails if the parent
+    discards every unsubmitted copy of the content (seen red: the staged file was deleted)."""
+    platform = Platform.initialise(settings_for(tmp_path / "data"))
+    submitter = person(platform, "mx.submitter", (Role.NATIONAL_SUBMITTER, "MX_UPM"))
+    big = tmp_path / "devoluciones.csv"
+    returns_file(big, 40_000_000)
+    sha256 = drafts.stage(platform, submitter.actor, "MX_UPM", "DF_RETURNS", big.name, big)
+    with serving(platform.settings, PIVGM_UPLOAD_CPU_SECONDS="1") as base:
+        answer = upload(base, submitter.headers, "devoluciones.csv", big, mapping=MAPPING)
+        assert answer.status_code == 413 and answer.json()["error"]["code"] == "processing-limit"
+    staged = platform.submissions.archived_file(sha256)
+    assert staged is not None and (platform.settings.data_dir / staged.stored_file).exists()
