@@ -29,13 +29,12 @@ class KeptPeriods:
         self._ranges: dict[str, Range] | None = None
         self._lock = threading.Lock()
 
-    def __contains__(self, release_file: Path) -> bool:
+    def get(self, release_file: Path) -> tuple[bool, Range]:
+        """Whether a range is kept for ``release_file``, and the range (one look: another process may rewrite
+        the file between two)."""
         with self._lock:
-            return release_file.name in self._read()
-
-    def __getitem__(self, release_file: Path) -> Range:
-        with self._lock:
-            return self._read()[release_file.name]
+            ranges = self._read()
+            return release_file.name in ranges, ranges.get(release_file.name)
 
     def put(self, release_file: Path, period_range: Range) -> None:
         """Keep ``period_range`` for ``release_file``; a folder that cannot be written keeps nothing."""

@@ -239,8 +239,10 @@ class ReleaseReader:
         """The first and last period of a release (computed once per release)."""
 
         def scan() -> tuple[str, str] | None:
-            if self._kept is not None and release_file in self._kept:
-                return self._kept[release_file]
+            if self._kept is not None:
+                known, kept = self._kept.get(release_file)
+                if known:
+                    return kept
             table = self._table(release_file)
             sql = f"SELECT arg_min(TIME_PERIOD, {PERIOD_START}), arg_max(TIME_PERIOD, {PERIOD_START}) FROM {table}"
             row = self._connection.cursor().execute(sql).fetchone()

@@ -109,6 +109,7 @@ class ProfileStore:
     def ensure(self, tag: str, code: str, compute: Callable[[], Pages]) -> tuple[Pages, bool]:
         """Every language's page of ``code`` for ``tag``, computed here (True) unless another process has
         (or is: then this waits for it and reads its files)."""
+        pages: Pages | None = None
         try:
             with self._locked(tag, code):
                 kept = {language: self.read(tag, code, language) for language in LANGUAGES}
@@ -118,9 +119,9 @@ class ProfileStore:
                 for language, page in pages.items():
                     self._write(self.path(tag, code, language), page)
                 return pages, True
-        except OSError:  # a full disk, or a state folder removed meanwhile: the page, not kept
-            log.exception("the profile of %s could not be kept", code)
-            return compute(), True
+        except OSError as error:  # a full disk, a folder not ours, a state removed meanwhile: served, not kept
+            log.warning("the profile of %s could not be kept: %s", code, error)
+            return (pages if pages is not None else compute()), True
 
     @contextlib.contextmanager
     def _locked(self, tag: str, code: str) -> Iterator[None]:
@@ -171,9 +172,8 @@ def code_key() -> str:
 
 
 def _dump(page: StoredPage, file: IO[str]) -> None:
+    """No fsync: a kept page can always be computed again, and the rename alone shows it whole or not at all."""
     json.dump(asdict(page), file, ensure_ascii=False, separators=(",", ":"))
-    file.flush()
-    os.fsync(file.fileno())
 
 
 def store_of(catalog: Catalog) -> ProfileStore:
