@@ -182,7 +182,7 @@ class Warehouse:
         final = folder / f"{digest}{suffix}"
         created = not final.exists()
         if created:
-            temporary = folder / f".tmp-{uuid.uuid4().hex}"
+            temporary = folder / f".tmp-{os.getpid()}-{uuid.uuid4().hex}"  # its writer named: see discard_partial
             try:
                 with open(temporary, "wb") as f:
                     if isinstance(content, Path):
@@ -197,6 +197,12 @@ class Warehouse:
             finally:
                 temporary.unlink(missing_ok=True)
         return StoredFile(str(final.relative_to(self.data_dir)), digest, 0, created)
+
+    def discard_partial(self, pid: int) -> None:
+        """Remove the archive copies process ``pid`` had not finished writing (it was killed mid-copy: its
+        own clean-up never ran). Only that process's: others may be writing theirs."""
+        for path in (self.data_dir / "archive").glob(f".tmp-{pid}-*"):
+            path.unlink(missing_ok=True)
 
     def discard_archived(self, sha256: str, suffix: str) -> None:
         """Remove the archived file ``archive/<sha256><suffix>`` (one no record refers to)."""

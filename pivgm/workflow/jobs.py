@@ -32,6 +32,7 @@ from typing import Any, TypeVar, cast
 from pivgm.errors import LoadError, PivgmError, in_both
 from pivgm.platform import Platform
 from pivgm.settings import Settings
+from pivgm.warehouse.files import Warehouse
 from pivgm.warehouse.locks import no_load_running
 from pivgm.workflow.submissions import SubmissionOutcome, SubmissionRequest, submit
 
@@ -311,6 +312,8 @@ def _run(settings: Settings, work: Callable[[Platform, Tell], Any], limits: JobL
             receiver.close()
     if heard.message is not None and heard.message[0] == "done":
         return heard.message[1], heard.peak_rss_mb
+    if process.pid is not None:
+        Warehouse(settings.data_dir).discard_partial(process.pid)  # a copy the job was killed writing
     if heard.recorded is not None or heard.archived is not None:
         platform = Platform.open(settings)
         try:
