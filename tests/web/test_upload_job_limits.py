@@ -30,13 +30,15 @@ def left_files(folder: Path) -> list[Path]:
 
 
 def test_an_upload_over_its_processor_time_is_stopped_reported_in_both_languages_and_leaves_nothing(tmp_path):
-    """A 40 MB file needs several seconds of processor time to be checked; the limit is 1 s. Seen red without
-    ``RLIMIT_CPU`` in ``jobs._limit`` (the upload was then checked, loaded and answered 201)."""
+    """A 190 MB file (4.5 M rows) needs about two seconds of processor time to be read and checked, the limit
+    is 1 s, so the job is stopped before anything is recorded (a 40 MB file, now checked in a third of a
+    second, was stopped while it was archived or loaded). Seen red without ``RLIMIT_CPU`` in ``jobs._limit``
+    (the upload was then checked, loaded and answered 201)."""
     platform = Platform.initialise(settings_for(tmp_path / "data"))
     submitter = person(platform, "mx.submitter", (Role.NATIONAL_SUBMITTER, "MX_UPM"))
     big = tmp_path / "files" / "devoluciones.csv"
     big.parent.mkdir()
-    returns_file(big, 40_000_000)
+    returns_file(big, 190_000_000)
     scratch = tmp_path / "tmp"  # the server's temporary folder: uploads and jobs write theirs here
     scratch.mkdir()
     with serving(platform.settings, PIVGM_UPLOAD_CPU_SECONDS="1", TMPDIR=str(scratch)) as base:
