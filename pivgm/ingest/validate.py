@@ -30,7 +30,7 @@ def confidential(table: pa.Table) -> pa.Array:
     return pc.fill_null(pc.invert(pc.is_in(status, value_set=pa.array(PUBLISHABLE))), False)
 
 
-NO_INVALID_NUMBERS = pa.table({ROW: pa.array([], pa.int64()), "text": pa.array([], pa.string())})
+NO_INVALID_NUMBERS = pa.table({ROW: pa.array([], pa.int32()), "text": pa.array([], pa.string())})
 
 
 @dataclass

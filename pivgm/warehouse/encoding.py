@@ -15,7 +15,26 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 TEXT = pa.string()
-INDEX = pa.int32()
+INDEX = pa.int32()  # the widest index kept; columns are held in the narrowest that fits (``index_type``)
+NARROW_INDICES = ((pa.int8(), 2**7 - 1), (pa.int16(), 2**15 - 1))
+
+
+def index_type(entries: int) -> pa.DataType:
+    """The narrowest index type for a dictionary of ``entries`` values that leaves room for two codes more
+    (a null, and a value of none of them: see ``codes`` and ``add_indices``): a column of a few countries,
+    sexes or months holds one or two bytes per row instead of four."""
+    for type_, largest in NARROW_INDICES:
+        if entries + 2 <= largest:
+            return type_
+    return INDEX
+
+
+def _narrow(array: pa.DictionaryArray) -> pa.DictionaryArray:
+    """``array`` with indices of ``index_type`` (a copy of them only when they are wider)."""
+    wanted = index_type(len(array.dictionary))
+    if array.indices.type == wanted:
+        return array
+    return pa.DictionaryArray.from_arrays(array.indices.cast(wanted), array.dictionary)
 
 
 def is_encoded(array: pa.Array | pa.ChunkedArray) -> bool:
@@ -44,18 +63,19 @@ def _unique(array: pa.DictionaryArray) -> pa.DictionaryArray:
 
 
 def encode(array: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
-    """``array`` as one dictionary array of text with a dictionary without repeats."""
+    """``array`` as one dictionary array of text with a dictionary without repeats and the narrowest
+    indices (``index_type``)."""
     single = _single(array)
     if not is_encoded(single):
         single = pc.dictionary_encode(single.cast(TEXT))
-    if single.indices.type != INDEX or single.dictionary.type != TEXT:
-        single = pa.DictionaryArray.from_arrays(single.indices.cast(INDEX), single.dictionary.cast(TEXT))
-    return _unique(single)
+    if single.dictionary.type != TEXT:
+        single = pa.DictionaryArray.from_arrays(single.indices, single.dictionary.cast(TEXT))
+    return _narrow(_unique(single))
 
 
 def transform(array: pa.DictionaryArray, function: Callable[[pa.Array], pa.Array]) -> pa.DictionaryArray:
     """``function`` applied to each distinct value (e.g. trimming, label translation), rows untouched."""
-    return _unique(pa.DictionaryArray.from_arrays(array.indices, function(array.dictionary)))
+    return _narrow(_unique(pa.DictionaryArray.from_arrays(array.indices, function(array.dictionary))))
 
 
 def decode(array: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -77,8 +97,8 @@ def decode_table(table: pa.Table) -> pa.Table:
 
 
 def zeros(rows: int) -> pa.Array:
-    """``rows`` zero indices, to be shared by constant columns (see ``constant``)."""
-    return pa.array(np.zeros(rows, np.int32))
+    """``rows`` zero indices, to be shared by constant columns (see ``constant``): one byte each."""
+    return pa.array(np.zeros(rows, np.int8))
 
 
 def constant(value: str, rows: int, indices: pa.Array | None = None) -> pa.DictionaryArray:
@@ -113,7 +133,7 @@ def add_indices(target: np.ndarray, indices: pa.Array, null: int) -> None:
     np.add(target, filled.to_numpy(zero_copy_only=False), out=target)
 
 
-def _constant(array: pa.DictionaryArray) -> bool:
+def is_constant(array: pa.DictionaryArray) -> bool:
     """Whether every row holds the one value of the dictionary (e.g. a constant of the mapping)."""
     return len(array.dictionary) == 1 and array.null_count == 0
 
@@ -123,13 +143,14 @@ def combined_codes(arrays: Sequence[pa.DictionaryArray], rows: int) -> np.ndarra
     combined = np.zeros(rows, np.int64)
     size = 1
     for array in arrays:
-        if _constant(array):  # the same code for every row: it tells no rows apart
+        if is_constant(array):  # the same code for every row: it tells no rows apart
             continue
         width = len(array.dictionary) + 1
         if size * width >= 2**62:  # keep the product small enough: number the combinations seen so far
             combined = np.unique(combined, return_inverse=True)[1].astype(np.int64)
             size = int(combined.max()) + 1 if rows else 1
-        combined = combined * width + codes(array)
+        combined *= width  # in place: no temporary column of the rows per array
+        add_codes(combined, array)
         size *= width
     return combined
 
@@ -146,21 +167,29 @@ def combined_codes_with(
     known = np.ones(other_rows, bool)
     size = 1
     for array, values in zip(arrays, others, strict=True):
-        positions = positions_in(values, array)
-        if positions.null_count:
-            known &= np.asarray(pc.is_valid(positions).to_numpy(zero_copy_only=False), bool)
-        if _constant(array):  # the same code for every submitted row and every known published one
-            continue
+        constant = is_constant(array)  # the same code for every submitted row and every known published one
         width = len(array.dictionary) + 1
-        if size * width >= 2**62:  # as in ``combined_codes``, over both sets of rows at once
+        if not constant and size * width >= 2**62:  # as in ``combined_codes``, over both sets of rows at once
             numbered = np.unique(np.concatenate([combined, other]), return_inverse=True)[1].astype(np.int64)
             combined, other = numbered[:rows], numbered[rows:]
             size = int(numbered.max()) + 1 if len(numbered) else 1
-        combined *= width
-        add_codes(combined, array)
-        other *= width
-        add_indices(other, positions, 0)
-        size *= width
+        if not constant:
+            combined *= width
+            add_codes(combined, array)
+            other *= width
+        low = 0
+        for chunk in _chunks(values):  # a chunk at a time: no column of positions held
+            high = low + len(chunk)
+            if not (constant and _all_in(chunk, array)):  # a constant all rows have tells nothing
+                positions = _positions(chunk, array)
+                if positions.null_count:
+                    known[low:high] &= np.asarray(pc.is_valid(positions).to_numpy(zero_copy_only=False), bool)
+                if not constant:
+                    add_indices(other[low:high], positions, 0)
+            low = high
+        del values
+        if not constant:
+            size *= width
     index = np.int32 if other_rows < 2**31 else np.int64  # positions in 32 bits when they fit: half the memory
     if known.all():  # every published row can match: the codes as they are, not a copy
         return combined, other, np.arange(other_rows, dtype=index)
@@ -168,14 +197,30 @@ def combined_codes_with(
     return combined, other[matched], matched
 
 
+def _chunks(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    return values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+
+
+def _all_in(chunk: pa.Array, array: pa.DictionaryArray) -> bool:
+    """Whether every value of a dictionary-encoded ``chunk`` is in ``array``'s dictionary (looked up once
+    per distinct value; False when that cannot be told without looking at the rows)."""
+    if not is_encoded(chunk) or chunk.null_count:
+        return False
+    return not pc.index_in(chunk.dictionary.cast(TEXT), value_set=array.dictionary).null_count
+
+
+def _positions(chunk: pa.Array, array: pa.DictionaryArray) -> pa.Array:
+    """``positions_in`` for one array."""
+    narrow = index_type(len(array.dictionary))
+    if is_encoded(chunk):  # each distinct value looked up once, not once per row
+        found = pc.index_in(chunk.dictionary.cast(TEXT), value_set=array.dictionary).cast(narrow)
+        return pc.take(found, chunk.indices)
+    return pc.index_in(chunk.cast(TEXT), value_set=array.dictionary).cast(narrow)
+
+
 def positions_in(values: pa.Array | pa.ChunkedArray, array: pa.DictionaryArray) -> pa.Array:
-    """For each of ``values`` (e.g. a published column), its index in ``array``'s dictionary, or null.
-    Dictionary-encoded values are looked up once per distinct value, not once per row."""
-    if not is_encoded(values):
-        return pc.index_in(decode(values).cast(TEXT), value_set=array.dictionary).cast(INDEX)
-    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
-    found = [
-        pc.take(pc.index_in(chunk.dictionary.cast(TEXT), value_set=array.dictionary).cast(INDEX), chunk.indices)
-        for chunk in chunks
-    ]
-    return pa.concat_arrays(found) if found else pa.array([], INDEX)
+    """For each of ``values`` (e.g. a published column), its index in ``array``'s dictionary (of the type
+    ``index_type`` gives), or null. Dictionary-encoded values are looked up once per distinct value, not once
+    per row."""
+    found = [_positions(chunk, array) for chunk in _chunks(values)]
+    return pa.concat_arrays(found) if found else pa.array([], index_type(len(array.dictionary)))

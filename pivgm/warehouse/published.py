@@ -11,6 +11,8 @@ from typing import Protocol
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pivgm.warehouse.memory import release_free_memory
+
 
 class Columns(Protocol):
     """What the checks read of published observations: a ``PublishedColumns`` or an Arrow table."""
@@ -39,4 +41,6 @@ class PublishedColumns:
         if name not in self.column_names:
             raise KeyError(f"{name} is not a column of {self.path.name}.")
         dictionary = [name] if name in self._text else None
-        return pq.read_table(self.path, columns=[name], read_dictionary=dictionary).column(name)
+        column = pq.read_table(self.path, columns=[name], read_dictionary=dictionary).column(name)
+        release_free_memory()  # what the reader freed, before the next column is read
+        return column
