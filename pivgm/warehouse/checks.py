@@ -12,7 +12,8 @@ checks to run and how to word the issues.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import duckdb
@@ -25,7 +26,6 @@ from pivgm.warehouse.encoding import (
     TEXT,
     add_codes,
     add_indices,
-    codes,
     combined_codes,
     combined_codes_with,
     encode,
@@ -34,6 +34,7 @@ from pivgm.warehouse.encoding import (
 )
 from pivgm.warehouse.memory import release_free_memory
 from pivgm.warehouse.published import Columns
+from pivgm.warehouse.published_codes import published_codes
 from pivgm.warehouse.series_index import SeriesIndex, period_places
 
 ROW = "_row"
@@ -116,7 +117,7 @@ class TableChecks:
         self.connection = duckdb.connect(":memory:")
         self.rows = table.num_rows
         rows = table.column(ROW)
-        self.row_numbers = (rows.chunk(0) if rows.num_chunks == 1 else rows.combine_chunks()).cast(pa.int64())
+        self.row_numbers = rows.chunk(0) if rows.num_chunks == 1 else rows.combine_chunks()  # as they are: no copy
         self.text = {name: encode(table.column(name)) for name in table.column_names if name != ROW}
         self.numbers: dict[str, pa.Array] = {}  # columns read as numbers by ``parse_numbers``
         self._pairs: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray]] = {}  # see ``_pair_keys``
@@ -127,15 +128,16 @@ class TableChecks:
 
     # -- helpers ------------------------------------------------------------------------------------
 
-    def _sql(self, sql: str, parameters: Sequence[object] = (), **frames: pa.Table) -> pa.Table:
-        """The query's result over ``frames``; over large frames on a connection of its own, closed at once:
+    @contextmanager
+    def _connection(self, **frames: pa.Table) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection on which ``frames`` are registered; over large frames one of its own, closed after:
         DuckDB keeps the memory of a large join or median until its database is closed."""
         large = sum(frame.num_rows for frame in frames.values()) >= LARGE_FRAME_ROWS
         connection = duckdb.connect(":memory:") if large else self.connection
         for name, frame in frames.items():
             connection.register(name, frame)
         try:
-            return connection.sql(sql, params=list(parameters)).to_arrow_table()
+            yield connection
         finally:
             if large:
                 connection.close()
@@ -143,6 +145,11 @@ class TableChecks:
             else:
                 for name in frames:
                     connection.unregister(name)
+
+    def _sql(self, sql: str, parameters: Sequence[object] = (), **frames: pa.Table) -> pa.Table:
+        """The query's result over ``frames`` (see ``_connection``)."""
+        with self._connection(**frames) as connection:
+            return connection.sql(sql, params=list(parameters)).to_arrow_table()
 
     def _rows(self, positions: pa.Array, **columns: pa.Array) -> pa.Table:
         """The rows at ``positions``: their ``_row`` and the given columns (already taken), by ``_row``."""
@@ -296,10 +303,20 @@ class TableChecks:
         """Codes of ``columns`` for the submitted rows and for the rows of ``other`` whose values all occur
         in the submission (rows with any other value cannot share a key or series with it), numbered alike;
         and the positions in ``other`` of those rows."""
-        submitted, published, matched = combined_codes_with(
-            [self.text[c] for c in columns], self.rows, (other.column(c) for c in columns), other.num_rows
-        )
-        return submitted, published, pa.array(matched)
+        arrays = [self.text[c] for c in columns]
+        scanned = published_codes(arrays, columns, other)
+        if scanned is None:
+            submitted, published, matched = combined_codes_with(
+                arrays, self.rows, (other.column(c) for c in columns), other.num_rows
+            )
+            return submitted, published, pa.array(matched)
+        published, known = scanned
+        index = np.int32 if other.num_rows < 2**31 else np.int64  # positions in 32 bits when they fit
+        if known.all():  # every published row can match: the codes as they are, not a copy
+            return combined_codes(arrays, self.rows), published, pa.array(np.arange(other.num_rows, dtype=index))
+        matched = np.flatnonzero(known).astype(index)
+        del known
+        return combined_codes(arrays, self.rows), published[matched], pa.array(matched)
 
     def _index(self, series: Sequence[str], period: str) -> SeriesIndex:
         """The submitted rows in series order (made once per series definition)."""
@@ -320,7 +337,9 @@ class TableChecks:
             pa.concat_arrays([found.column("months").combine_chunks(), pa.nulls(1, found.column("months").type)]),
             pa.array([*range(entries), None], pa.int64()),
         )
-        rows = codes(encoded)  # starts fit 32 bits (months since year 0), lengths 8: a quarter of the memory
+        indices = encoded.indices if encoded.null_count == 0 else encoded.indices.fill_null(entries)
+        rows = indices.to_numpy(zero_copy_only=False)  # the narrow indices themselves, not an int64 copy
+        # starts fit 32 bits (months since year 0), lengths 8: a quarter of the memory
         return start.astype(np.int32)[rows], length.astype(np.int8)[rows]
 
     def _with_history(
@@ -335,8 +354,19 @@ class TableChecks:
         submitted, published, matched = self._codes_with(series, history)
         release_free_memory()  # what reading the published columns left free, before the join
         located = positions_in(_rows_of(history.column(period), matched), self.text[period])
-        width = self._key_codes((submitted, published), self.text[period], located)
-        if width:  # the codes are the keys now: matched published rows whose period the submission does not have
+        by_place = self._keys_fit_a_table(own, period)
+        width = 0 if by_place else self._key_codes((submitted, published), self.text[period], located)
+        if by_place:  # the submitted series' codes kept once per series, not once per row, while keys are paired
+            codes_of_series = np.empty(int(own.series.max()) + 1, np.int64)
+            codes_of_series[own.series] = submitted
+            del submitted
+            rows_by_place = self._rows_by_place(own, period)
+            found = self._pair_keys_by_place(
+                (*series, period), codes_of_series, rows_by_place, published, located, matched
+            )
+            del located, rows_by_place
+            submitted = codes_of_series[own.series] if len(found) else codes_of_series[:0]
+        elif width:  # the codes are the keys now: matched published rows whose period the submission does not have
             del located
             found = self._pair_keys((*series, period), (submitted, published), matched)
             submitted //= width  # the series' codes again
@@ -385,6 +415,72 @@ class TableChecks:
         add_indices(published, located, width - 1)
         return width
 
+    def _keys_fit_a_table(self, own: SeriesIndex, period: str) -> bool:
+        """Whether keys can be paired without a join (``_rows_by_place``): each submitted key is on one row,
+        and a table of the series times the periods is not large beside the rows (as it would be with
+        many series, each with few of the periods)."""
+        width = len(self.text[period].dictionary) + 1
+        count = int(own.series.max()) + 1 if self.rows else 0
+        return bool(count) and bool(own.run_start.all()) and count * width <= 2 * self.rows + CHUNK_ROWS
+
+    def _rows_by_place(self, own: SeriesIndex, period: str) -> np.ndarray:
+        """The row of each key in a table of ``own``'s series numbers times the periods and an empty one
+        (-1 where no row has the key); see ``_keys_fit_a_table``."""
+        periods = self.text[period]
+        width = len(periods.dictionary) + 1
+        places = np.multiply(own.series, width, dtype=np.int32)  # the table has fewer than 2**31 places
+        add_codes(places, periods)
+        rows_by_place = np.full((int(own.series.max()) + 1) * width, -1, np.int32)
+        rows_by_place[places] = np.arange(self.rows, dtype=np.int32)
+        return rows_by_place
+
+    def _pair_keys_by_place(
+        self,
+        columns: tuple[str, ...],
+        codes_of_series: np.ndarray,
+        rows_by_place: np.ndarray,
+        published: np.ndarray,
+        located: pa.Array,
+        matched: pa.Array,
+    ) -> np.ndarray:
+        """``_pair_keys`` without a join (see ``_rows_by_place``): each published row (its series' code in
+        ``published``, its period's place in ``located``, null for a period the submission does not have)
+        looks its key up in the table, a million at a time."""
+        count = len(codes_of_series)
+        width = len(rows_by_place) // count
+        order = None if bool(np.all(codes_of_series[1:] > codes_of_series[:-1])) else np.argsort(codes_of_series)
+        ordered = codes_of_series if order is None else codes_of_series[order]  # series numbered in code order
+        alone = []
+        history_rows, submitted_rows = np.empty(len(published), np.int32), np.empty(len(published), np.int32)
+        pairs = 0  # filled in place: the pairs are never held twice (a list of parts, then joined)
+        positions = matched.to_numpy(zero_copy_only=False)
+        for low in range(0, len(published), CHUNK_ROWS):
+            part = published[low : low + CHUNK_ROWS]
+            found = np.minimum(np.searchsorted(ordered, part), count - 1)
+            periods = located.slice(low, len(part))
+            known = ordered[found] == part
+            known &= pc.is_valid(periods).to_numpy(zero_copy_only=False)
+            place = (found if order is None else order[found]).astype(np.int32)
+            del found
+            place *= width
+            add_indices(place, periods, 0)
+            row = np.where(known, rows_by_place[place], -1)
+            del place, known
+            paired = row >= 0
+            found_pairs = int(np.count_nonzero(paired))
+            history_rows[pairs : pairs + found_pairs] = positions[low : low + len(part)][paired]
+            submitted_rows[pairs : pairs + found_pairs] = row[paired]
+            pairs += found_pairs
+            alone.append(np.flatnonzero(~paired) + low)
+        compact = pairs < len(published) // 2  # few pairs: not a table of every published row kept for them
+        kept_history, kept_submitted = history_rows[:pairs], submitted_rows[:pairs]
+        self._pairs[columns] = (
+            (kept_history.copy(), kept_submitted.copy()) if compact else (kept_history, kept_submitted)
+        )
+        del history_rows, submitted_rows
+        release_free_memory()  # the chunks' temporaries, before the series are checked
+        return np.concatenate(alone) if alone else np.zeros(0, np.int64)
+
     def _pair_keys(
         self, columns: tuple[str, ...], keys: tuple[np.ndarray, np.ndarray], matched: pa.Array
     ) -> np.ndarray:
@@ -393,23 +489,20 @@ class TableChecks:
         Joined a share of the keys at a time (by their remainder), so that the join's hash table holds about
         ``JOIN_SHARE_ROWS`` rows at most."""
         parts = max(1, -(-max(len(keys[0]), len(keys[1])) // JOIN_SHARE_ROWS))
-        shares = [np.remainder(k, parts).astype(np.int32) if parts > 1 else None for k in keys]
         found_past, found_submitted = [], []
-        for part in range(parts):
-            chosen = [
-                np.arange(len(k), dtype=np.int32) if s is None else np.flatnonzero(s == part).astype(np.int32)
-                for k, s in zip(keys, shares, strict=True)
-            ]
-            pairs = self._sql(
-                "SELECT p.pos AS p, s.pos AS s FROM past p LEFT JOIN frame s USING (k)",
-                frame=pa.table({"k": keys[0][chosen[0]], "pos": chosen[0]}),
-                past=pa.table({"k": keys[1][chosen[1]], "pos": chosen[1]}),
-            )
-            del chosen
-            found_past.append(np.asarray(pairs.column("p").to_numpy(), np.int32))
-            found_submitted.append(np.asarray(pairs.column("s").fill_null(-1).to_numpy(), np.int32))
-            del pairs
-        del shares
+        submitted_rows = pa.table({"k": keys[0], "pos": np.arange(len(keys[0]), dtype=np.int32)})
+        published_rows = pa.table({"k": keys[1], "pos": np.arange(len(keys[1]), dtype=np.int32)})
+        with self._connection(frame=submitted_rows, past=published_rows) as connection:
+            for part in range(parts):  # each share chosen by DuckDB as it scans: no copies of the keys
+                pairs = connection.sql(
+                    "SELECT p.pos AS p, s.pos AS s FROM (FROM past WHERE k % $parts = $part) p "
+                    "LEFT JOIN (FROM frame WHERE k % $parts = $part) s USING (k)",
+                    params={"parts": parts, "part": part},
+                ).to_arrow_table()
+                found_past.append(np.asarray(pairs.column("p").to_numpy(), np.int32))
+                found_submitted.append(np.asarray(pairs.column("s").fill_null(-1).to_numpy(), np.int32))
+                del pairs
+        del submitted_rows, published_rows
         past_rows = np.concatenate(found_past)
         submitted = np.concatenate(found_submitted)
         del found_past, found_submitted

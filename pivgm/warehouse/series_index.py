@@ -154,9 +154,14 @@ class SeriesIndex:
         only, in period order; rows that are not usable get NaN."""
         chosen = self._positions(self._ordered(usable))
         result = np.full(len(values), np.nan)
-        if len(chosen) > 1:
-            same = self.series[chosen[1:]] == self.series[chosen[:-1]]
-            result[chosen[1:][same]] = values[chosen[:-1][same]]
+        if len(chosen) > 1:  # each array gathered once, in period order, and the results put back once
+            series = self.series[chosen]
+            ordered = values[chosen]
+            same = series[1:] == series[:-1]
+            del series
+            ordered[1:] = np.where(same, ordered[:-1], np.nan)
+            ordered[0] = np.nan
+            result[chosen] = ordered
         return result
 
     def first_of_runs(self, usable: np.ndarray) -> np.ndarray:

@@ -166,3 +166,45 @@ def test_joins_and_comparisons_made_in_shares_find_the_same_revisions_and_anomal
     monkeypatch.setattr("pivgm.warehouse.checks.JOIN_SHARE_ROWS", 3)
     monkeypatch.setattr("pivgm.warehouse.checks.CHUNK_ROWS", 3)
     assert found() == whole
+
+
+def _random_submission_and_history(seed: int) -> tuple[list[tuple[str, str, str, str]], pa.Table]:
+    """A submission of some series and periods, in random order, and a history that shares some of its keys,
+    has periods and series it lacks, and values it does not have at all (another country, another sex)."""
+    generator = random.Random(seed)
+    areas, sexes = ["MEX", "GTM", "HND", "SLV"], ["F", "M", "_T"]
+    periods = [f"{year}-{month:02d}" for year in (2022, 2023) for month in range(1, 13)]
+    keys = [(a, s, p) for a in areas for s in sexes for p in periods]
+    submitted = generator.sample(keys, 150)
+    rows = [(a, s, p, str(generator.choice([1, 2, 3, 50, 400]) * generator.randint(1, 9))) for a, s, p in submitted]
+    shared = generator.sample(submitted, 60)
+    others = generator.sample([k for k in keys if k not in submitted], 60)
+    strangers = [("BLZ", "F", "2023-01"), ("MEX", "X", "2023-02"), ("GTM", "M", "1999-01")]
+    history = [*shared, *others, *strangers]
+    generator.shuffle(history)
+    values = [float(generator.choice([1, 2, 3, 50, 400]) * generator.randint(1, 9)) for _ in history]
+    published = pa.table(
+        {
+            "AREA": [a for a, _, _ in history],
+            "SEX": [s for _, s, _ in history],
+            "TIME_PERIOD": [p for _, _, p in history],
+            "OBS_VALUE": values,
+        }
+    )
+    return rows, published
+
+
+@pytest.mark.parametrize("seed", [4, 5, 6, 7])
+def test_keys_paired_by_their_place_in_a_table_match_those_paired_by_a_join(seed: int, monkeypatch: pytest.MonkeyPatch):
+    rows, published = _random_submission_and_history(seed)
+
+    def found() -> tuple[list[dict[str, object]], list[dict[str, object]], int]:
+        checks = checked(rows, shuffle=seed)
+        anomalies = checks.series_anomalies(SERIES, "TIME_PERIOD", "OBS_VALUE", published, 3.5, 10.0)
+        revised, count = checks.revisions([*SERIES, "TIME_PERIOD"], "OBS_VALUE", published, 5)
+        return anomalies.to_pylist(), revised.to_pylist(), count
+
+    paired_by_place = found()
+    assert paired_by_place[2] > 0 and paired_by_place[0]  # revisions and anomalies to compare
+    monkeypatch.setattr(TableChecks, "_keys_fit_a_table", lambda *_: False)  # the join, as for a wide table
+    assert found() == paired_by_place
