@@ -12,13 +12,15 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
 
 from pivgm.errors import InvalidParameterError
 from pivgm.ingest.recipes.messages import Both, error_texts
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "recipe.schema.json"
 FORMAT_VERSION = 1
@@ -166,6 +168,8 @@ def parse_document(text: str, name: str = "recipe") -> RecipeDocument:
     if "recipe" not in data and set(data) <= {"columns", "values", "constants", "decimal"}:
         data = {"recipe": FORMAT_VERSION, **data}  # a saved mapping is a recipe without the version line
         document = RecipeDocument(data, name, lines)
+    import jsonschema  # only where a recipe is read: some 60 ms of start-up spared elsewhere
+
     validator = jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker())
     errors = sorted(validator.iter_errors(data), key=lambda e: (document.line(*e.absolute_path) or 0, len(e.path)))
     if errors:
