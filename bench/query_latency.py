@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -128,7 +129,7 @@ def main() -> None:
             wait_until_up(f"{base}/api/dataflows", time.monotonic() + 60)
             path = f"/api/data/DF_MIG_STOCK?{urlencode(PARAMS)}"
             plain = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            with httpx.Client(base_url=base) as client:
+            with closing(plain), httpx.Client(base_url=base) as client:
                 rows = len(json.loads(fetch(plain, path))["observations"])
                 timings = time_interleaved(
                     {
@@ -138,7 +139,6 @@ def main() -> None:
                     },
                     REQUESTS,
                 )
-            plain.close()
         finally:
             server.terminate()
             server.wait(timeout=30)

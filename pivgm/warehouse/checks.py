@@ -492,16 +492,17 @@ class TableChecks:
         found_past, found_submitted = [], []
         submitted_rows = pa.table({"k": keys[0], "pos": np.arange(len(keys[0]), dtype=np.int32)})
         published_rows = pa.table({"k": keys[1], "pos": np.arange(len(keys[1]), dtype=np.int32)})
-        with self._connection(frame=submitted_rows, past=published_rows) as connection:
-            for part in range(parts):  # each share chosen by DuckDB as it scans: no copies of the keys
-                pairs = connection.sql(
-                    "SELECT p.pos AS p, s.pos AS s FROM (FROM past WHERE k % $parts = $part) p "
-                    "LEFT JOIN (FROM frame WHERE k % $parts = $part) s USING (k)",
-                    params={"parts": parts, "part": part},
-                ).to_arrow_table()
-                found_past.append(np.asarray(pairs.column("p").to_numpy(), np.int32))
-                found_submitted.append(np.asarray(pairs.column("s").fill_null(-1).to_numpy(), np.int32))
-                del pairs
+        for part in range(parts):  # each share chosen by DuckDB as it scans (no copies of the keys), on a
+            pairs = self._sql(  # connection of its own: the share's hash table freed before the next one
+                "SELECT p.pos AS p, s.pos AS s FROM (FROM past WHERE k % ? = ?) p "
+                "LEFT JOIN (FROM frame WHERE k % ? = ?) s USING (k)",
+                [parts, part, parts, part],
+                frame=submitted_rows,
+                past=published_rows,
+            )
+            found_past.append(np.asarray(pairs.column("p").to_numpy(), np.int32))
+            found_submitted.append(np.asarray(pairs.column("s").fill_null(-1).to_numpy(), np.int32))
+            del pairs
         del submitted_rows, published_rows
         past_rows = np.concatenate(found_past)
         submitted = np.concatenate(found_submitted)

@@ -34,13 +34,13 @@ class PublishedColumns:
         self.path = path
         schema = pq.read_schema(path)
         self.column_names = [c for c in columns if c in schema.names]
-        self._text = {c for c in self.column_names if pa.types.is_string(schema.field(c).type)}
+        self.text_columns = {c for c in self.column_names if pa.types.is_string(schema.field(c).type)}
         self.num_rows = pq.read_metadata(path).num_rows
 
     def column(self, name: str) -> pa.ChunkedArray:
         if name not in self.column_names:
             raise KeyError(f"{name} is not a column of {self.path.name}.")
-        dictionary = [name] if name in self._text else None
+        dictionary = [name] if name in self.text_columns else None
         column = pq.read_table(self.path, columns=[name], read_dictionary=dictionary).column(name)
         release_free_memory()  # what the reader freed, before the next column is read
         return column

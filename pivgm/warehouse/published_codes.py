@@ -35,10 +35,11 @@ def published_codes(
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """For each published row, the code of its values in ``columns`` (numbered by the submitted ``arrays``,
     one per column) and whether all its values occur in them (its code means nothing otherwise). None when
-    this cannot be done here: the published rows are not a version file or an Arrow table, a column has no
-    values or very many, or the codes would not fit in 63 bits."""
-    if not isinstance(published, PublishedColumns | pa.Table):
-        return None
+    this cannot be done here: the published rows are not a version file or an Arrow table, a key column is
+    not text, a submitted column has no values or very many, the codes would not fit in 63 bits, or DuckDB
+    cannot read the rows."""
+    if not isinstance(published, PublishedColumns | pa.Table) or not all(_is_text(published, c) for c in columns):
+        return None  # DuckDB writes other types as text its own way (2020.0 where Arrow writes 2020)
     size = 1
     for array in arrays:
         if not 0 < len(array.dictionary) <= MAX_ENUM_VALUES:
@@ -46,6 +47,23 @@ def published_codes(
         size *= 1 if is_constant(array) else len(array.dictionary) + 1
     if size >= 2**62:
         return None
+    try:
+        return _scanned(arrays, columns, published)
+    except duckdb.Error:  # e.g. text DuckDB finds is not UTF-8: numbered by ``combined_codes_with`` instead
+        return None
+
+
+def _is_text(published: PublishedColumns | pa.Table, column: str) -> bool:
+    if isinstance(published, PublishedColumns):
+        return column in published.text_columns
+    kind = published.schema.field(column).type
+    kind = kind.value_type if pa.types.is_dictionary(kind) else kind
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+def _scanned(
+    arrays: Sequence[pa.DictionaryArray], columns: Sequence[str], published: PublishedColumns | pa.Table
+) -> tuple[np.ndarray, np.ndarray]:
     connection = duckdb.connect(":memory:")
     try:
         code, known = "CAST(0 AS BIGINT)", []

@@ -208,3 +208,5 @@ def test_keys_paired_by_their_place_in_a_table_match_those_paired_by_a_join(seed
     assert paired_by_place[2] > 0 and paired_by_place[0]  # revisions and anomalies to compare
     monkeypatch.setattr(TableChecks, "_keys_fit_a_table", lambda *_: False)  # the join, as for a wide table
     assert found() == paired_by_place
+    monkeypatch.setattr("pivgm.warehouse.checks.JOIN_SHARE_ROWS", 7)  # ...made in shares, as for a large one
+    assert found() == paired_by_place

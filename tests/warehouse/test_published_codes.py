@@ -74,3 +74,12 @@ def test_a_version_file_of_many_row_groups_is_numbered_in_its_own_order(tmp_path
 def test_columns_of_too_many_values_are_left_to_the_column_by_column_numbering():
     wide = encode(pa.array([f"v{i}" for i in range(200_000)]))
     assert published_codes([wide], ["REF_AREA"], pa.table({"REF_AREA": ["v1"]})) is None
+
+
+def test_key_columns_that_are_not_text_are_left_to_the_column_by_column_numbering():
+    # DuckDB would write 2020.0 as "2020.0", where the submission (and Arrow) have "2020"
+    submitted = [encode(pa.array(["2020", "2021"]))]
+    published = pa.table({"TIME_PERIOD": pa.array([2020.0, 2019.0])})
+    assert published_codes(submitted, ["TIME_PERIOD"], published) is None
+    *_, matched = combined_codes_with(submitted, 2, [published.column("TIME_PERIOD")], 2)
+    assert matched.tolist() == [0]

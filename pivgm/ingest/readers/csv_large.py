@@ -12,6 +12,7 @@ import csv
 import io
 import mmap
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -286,16 +287,23 @@ def _count_lines(path: Path, start: int, end: int) -> int:
     counted by numpy a block at a time, in one reused buffer."""
     if end <= start:
         return 1
-    with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-        body = np.frombuffer(mapped, np.uint8, end - start, start)
-        newline = np.empty(min(BLOCK_BYTES, len(body)), bool)
-        lines = 1
-        for low in range(0, len(body), BLOCK_BYTES):
-            block = body[low : low + BLOCK_BYTES]
-            np.equal(block, ord("\n"), out=newline[: len(block)])
-            lines += int(np.count_nonzero(newline[: len(block)]))
-        del body, block  # the map cannot close while an array looks at it
-        return lines
+    with path.open("rb") as file:
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            return _newlines(np.frombuffer(mapped, np.uint8, end - start, start)) + 1
+        finally:
+            with suppress(BufferError):  # after an error its arrays may still look at the map: freed with them
+                mapped.close()
+
+
+def _newlines(body: np.ndarray) -> int:
+    newline = np.empty(min(BLOCK_BYTES, len(body)), bool)
+    count = 0
+    for low in range(0, len(body), BLOCK_BYTES):
+        block = body[low : low + BLOCK_BYTES]
+        np.equal(block, ord("\n"), out=newline[: len(block)])
+        count += int(np.count_nonzero(newline[: len(block)]))
+    return count
 
 
 def read_large_file(path: Path, options: ReadOptions, file_name: str) -> RawTable | None:
