@@ -12,8 +12,7 @@ checks to run and how to word the issues.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -128,16 +127,15 @@ class TableChecks:
 
     # -- helpers ------------------------------------------------------------------------------------
 
-    @contextmanager
-    def _connection(self, **frames: pa.Table) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection on which ``frames`` are registered; over large frames one of its own, closed after:
+    def _sql(self, sql: str, parameters: Sequence[object] = (), **frames: pa.Table) -> pa.Table:
+        """The query's result over ``frames``; over large frames on a connection of its own, closed at once:
         DuckDB keeps the memory of a large join or median until its database is closed."""
         large = sum(frame.num_rows for frame in frames.values()) >= LARGE_FRAME_ROWS
         connection = duckdb.connect(":memory:") if large else self.connection
         for name, frame in frames.items():
             connection.register(name, frame)
         try:
-            yield connection
+            return connection.sql(sql, params=list(parameters)).to_arrow_table()
         finally:
             if large:
                 connection.close()
@@ -145,11 +143,6 @@ class TableChecks:
             else:
                 for name in frames:
                     connection.unregister(name)
-
-    def _sql(self, sql: str, parameters: Sequence[object] = (), **frames: pa.Table) -> pa.Table:
-        """The query's result over ``frames`` (see ``_connection``)."""
-        with self._connection(**frames) as connection:
-            return connection.sql(sql, params=list(parameters)).to_arrow_table()
 
     def _rows(self, positions: pa.Array, **columns: pa.Array) -> pa.Table:
         """The rows at ``positions``: their ``_row`` and the given columns (already taken), by ``_row``."""
