@@ -302,8 +302,8 @@ def main(rows: int) -> None:
         f"- `pivgm validate` with published history: {verdict(history)}",
         f"- `pivgm submit` with published history: {submitted.seconds:.1f} s, peak memory "
         f"{submitted.peak_mb / file_mb:.1f} times the file (no target in the table; the issue asks loading too "
-        "for a small multiple of the file: the merged observations are held as plain text, the key joins hash "
-        "text)",
+        "for a small multiple of the file: the conformed observations are held as plain text, a copy as large "
+        "as the merged version)",
         f"- in process: {rows / checked_time / 1e6:.2f} M rows/s ({rows / shuffled_time / 1e6:.2f} with the rows "
         f"shuffled, {rows / history_time / 1e6:.2f} with published history); loading with history "
         f"{history_load_time / load_time:.1f} times the fresh load",

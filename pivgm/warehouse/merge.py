@@ -37,7 +37,7 @@ def merge_observations(
     if base_file is None and actions is None:  # a provider's first data: nothing to merge with
         return incoming
     keys = [*series_columns, time_column]
-    if base_file is not None and _merges_only(actions):
+    if base_file is not None and merges_only(actions):
         return _merged_by_key(base_file, incoming, keys)
     incoming_with_actions = incoming.append_column(
         ACTION, actions if actions is not None else pa.array(["M"] * incoming.num_rows, pa.string())
@@ -69,7 +69,7 @@ def merge_observations(
         connection.close()
 
 
-def _merges_only(actions: pa.Array | None) -> bool:
+def merges_only(actions: pa.Array | None) -> bool:
     """Whether every row merges by key (no replacement or deletion), as rows without actions do."""
     return actions is None or bool(pc.all(pc.is_in(actions, value_set=pa.array(MERGE_ACTIONS))).as_py())
 

@@ -33,6 +33,7 @@ class PublishedColumns:
     def __init__(self, path: Path, columns: Sequence[str]) -> None:
         self.path = path
         schema = pq.read_schema(path)
+        self.all_columns = schema.names  # every column of the file, asked for or not
         self.column_names = [c for c in columns if c in schema.names]
         self.text_columns = {c for c in self.column_names if pa.types.is_string(schema.field(c).type)}
         self.num_rows = pq.read_metadata(path).num_rows

@@ -34,7 +34,8 @@ from pivgm.model import Dataflow, DataProvider
 from pivgm.platform import Platform
 from pivgm.records import NewSubmission, SubmissionInfo, VersionInfo, VersionRecordSpec
 from pivgm.warehouse.locks import loading
-from pivgm.warehouse.merge import iso_utc, merge_observations, stamp_revisions
+from pivgm.warehouse.merge import iso_utc, merge_observations, merges_only, stamp_revisions
+from pivgm.warehouse.merge_by_codes import merge_and_stamp
 from pivgm.warehouse.published import PublishedColumns
 from pivgm.workflow.publishing import commit
 from pivgm.workflow.review import discarded
@@ -442,10 +443,15 @@ def _load(
         newest = [v.id for v in platform.records.versions(dataflow.id) if v.provider_id == submission.provider_id]
         earlier = merge_base(platform, dataflow.id, submission.provider_id)
         base = platform.warehouse.path(earlier.parquet_file) if earlier else None
-        merged = merge_observations(
-            base, outcome.observations, actions, structure.dimension_ids, structure.time_dimension
-        )
-        merged = stamp_revisions(base, merged, keys, structure.measure.id, iso_utc(platform.clock()))
+        now = iso_utc(platform.clock())
+        merged = None
+        if base is not None and merges_only(actions):  # the usual revision: on integer key codes
+            merged = merge_and_stamp(base, outcome.observations, keys, structure.measure.id, now)
+        if merged is None:
+            merged = merge_observations(
+                base, outcome.observations, actions, structure.dimension_ids, structure.time_dimension
+            )
+            merged = stamp_revisions(base, merged, keys, structure.measure.id, now)
         checkpoint("merged")
         stored = platform.warehouse.write_version(dataflow.id, merged)
         checkpoint("version-written")

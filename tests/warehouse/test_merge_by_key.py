@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from pivgm.warehouse import merge
+from pivgm.warehouse.merge_by_codes import merge_and_stamp
 
 KEYS = ["REF_AREA", "SEX", "TIME_PERIOD"]
 
@@ -47,5 +48,49 @@ def test_merging_by_key_matches_the_general_query(
         tuple(r[k] for k in KEYS) for r in incoming.to_pylist()
     }
     assert shared and len(by_key) == 70 + 50 - len(shared)
-    monkeypatch.setattr(merge, "_merges_only", lambda _: False)
+    monkeypatch.setattr(merge, "merges_only", lambda _: False)
     assert merged() == by_key
+
+
+def _stamped_base(generator: random.Random, count: int) -> pa.Table:
+    base = _rows(generator, count)
+    times = [generator.choice(["2024-01-01T00:00:00Z", "2025-06-30T12:00:00Z", None]) for _ in range(count)]
+    return base.append_column("LAST_UPDATED", pa.array(times, pa.string()))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_merging_and_stamping_on_key_codes_matches_the_two_joins(seed: int, tmp_path: Path):
+    generator = random.Random(seed)
+    base = _stamped_base(generator, 80)
+    incoming = _rows(generator, 60)
+    # some incoming rows repeat the base's value exactly (their time is kept), one is missing in both
+    shared = {tuple(r[k] for k in KEYS): r["OBS_VALUE"] for r in base.to_pylist()}
+    values = [
+        shared.get(tuple(r[k] for k in KEYS), r["OBS_VALUE"]) if i % 2 else r["OBS_VALUE"]
+        for i, r in enumerate(incoming.to_pylist())
+    ]
+    incoming = incoming.set_column(3, "OBS_VALUE", pa.array(values, pa.float64()))
+    path = tmp_path / "base.parquet"
+    pq.write_table(base, path)
+    now = "2026-12-05T00:00:00Z"
+
+    joined = merge.stamp_revisions(
+        path, merge.merge_observations(path, incoming, None, KEYS[:2], KEYS[2]), KEYS, "OBS_VALUE", now
+    )
+    coded = merge_and_stamp(path, incoming, KEYS, "OBS_VALUE", now)
+    assert coded is not None and coded.schema == joined.schema
+
+    def rows(table: pa.Table) -> list[tuple[object, ...]]:
+        return sorted(tuple(row.values()) for row in table.to_pylist())
+
+    assert rows(coded) == rows(joined)
+    kept_times = {r["LAST_UPDATED"] for r in joined.to_pylist()} - {now}
+    assert kept_times  # some base times were kept, so the comparison says something
+
+
+def test_a_key_on_two_incoming_rows_is_left_to_the_joins(tmp_path: Path):
+    base = _stamped_base(random.Random(5), 10)
+    pq.write_table(base, tmp_path / "base.parquet")
+    twice = _rows(random.Random(6), 5)
+    twice = pa.concat_tables([twice, twice.slice(0, 1)])
+    assert merge_and_stamp(tmp_path / "base.parquet", twice, KEYS, "OBS_VALUE", "now") is None
