@@ -21,6 +21,7 @@ from pivgm.records.repository import (
     add_release,
     cancel_release,
     check_version_base,
+    lock_row,
     utc_now,
 )
 from pivgm.records.tables import (
@@ -172,12 +173,16 @@ class SubmissionStore:
                 session.delete(record)
             return True
 
+    @retried_on_conflict
     def save_mapping(
         self, provider_id: str, dataflow_id: str, spec: dict[str, Any], audit: AuditEvent | None = None
     ) -> MappingInfo:
         """Store ``spec`` as the provider's newest mapping for the dataflow, with its audit row (unchanged
-        spec: no new version, nothing audited)."""
+        spec: no new version, nothing audited). The provider's row is locked first, so that two uploads saving
+        a mapping at once number their versions one after the other (on PostgreSQL both read the same newest
+        version and the second insert broke the unique version index: a 500 for an ordinary upload)."""
         with Session(self.engine) as session, session.begin():
+            lock_row(session, ProviderRecord, provider_id)
             latest = session.scalars(
                 select(MappingRecord)
                 .where(MappingRecord.provider_id == provider_id, MappingRecord.dataflow_id == dataflow_id)

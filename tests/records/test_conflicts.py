@@ -89,3 +89,31 @@ def test_a_transaction_aborted_to_break_a_deadlock_is_run_again() -> None:
     engine.dispose()
     assert outcomes == {1: 1, 2: 2}
     assert len(attempts) == 3  # one of the two was the deadlock victim, and ran once more
+
+
+def test_mappings_saved_at_once_for_one_provider_get_one_version_each(tmp_path: Path) -> None:
+    """Guards the provider lock in ``save_mapping``: without it, two saves read the same newest version and
+    one insert breaks the unique (provider, dataflow, version) index (an upload answered 500)."""
+    platform = Platform.initialise(settings_for(tmp_path / "data"))
+    platform.submissions.ensure_provider("MX_UPM", "México", "Mexico")
+    start = threading.Barrier(8, timeout=30)
+    failures: list[BaseException] = []
+
+    def save(worker: int) -> None:
+        start.wait()
+        for turn in range(5):
+            try:
+                platform.submissions.save_mapping(
+                    "MX_UPM", "DF_RETURNS", {"columns": {"OBS_VALUE": f"{worker}-{turn}"}}
+                )
+            except Exception as error:  # the outcome under test, whatever it is
+                failures.append(error)
+
+    threads = [threading.Thread(target=save, args=(worker,)) for worker in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert failures == []
+    latest = platform.submissions.latest_mapping("MX_UPM", "DF_RETURNS")
+    assert latest is not None and latest.version == 40
