@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -20,6 +21,13 @@ def observation_schema(dataflow: Dataflow) -> pa.Schema:
     )
 
 
+def _matches(texts: pa.Array, pattern: str) -> pa.Array:
+    """Whether each text matches ``pattern``; a dictionary-encoded column's values are matched once each."""
+    if pa.types.is_dictionary(texts.type):
+        return pc.take(pc.match_substring_regex(texts.dictionary, pattern), texts.indices)
+    return pc.match_substring_regex(texts, pattern)
+
+
 def _first_row(mask: pa.Array) -> int:
     return int(pc.index(mask, True).as_py())
 
@@ -29,20 +37,38 @@ def _fail(source: str, message: str, column: str, mask: pa.Array | None = None, 
     raise SourceFormatError(message + (f" (observation {row})" if row else ""), file=source, column=column, hint=hint)
 
 
-def _column(table: pa.Table, name: str, dataflow: Dataflow, source: str) -> pa.Array:
+def _column(table: pa.Table, name: str, dataflow: Dataflow, source: str, encoded: bool) -> pa.Array:
     if name in table.column_names:
-        return table.column(name).combine_chunks()
-    default = dataflow.defaults.get(name)
+        column = table.column(name)
+        return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
     if name in dataflow.structure.attribute_ids:
-        return pa.array([default] * table.num_rows, pa.string())
+        return _constant(dataflow.defaults.get(name), table.num_rows, encoded)
     _fail(source, f"the table has no {name} column, which {dataflow.id} requires.", name)
     raise AssertionError  # pragma: no cover
 
 
+def _constant(value: str | None, rows: int, encoded: bool) -> pa.Array:
+    """``value`` (or nothing) on every row: as text, or ``encoded`` as one dictionary code (a byte a row)."""
+    if not encoded:
+        return pa.repeat(pa.scalar(value, pa.string()), rows)
+    if value is None:
+        return pa.DictionaryArray.from_arrays(pa.nulls(rows, pa.int8()), pa.array([], pa.string()))
+    return pa.DictionaryArray.from_arrays(np.zeros(rows, np.int8), pa.array([value], pa.string()))
+
+
 def _fill_defaults(array: pa.Array, default: str | None) -> pa.Array:
-    if default is None:
+    if default is None or not array.null_count:
         return array
+    if pa.types.is_dictionary(array.type):  # room in the indices for the default's code
+        array = array.cast(pa.dictionary(pa.int32(), array.type.value_type))
     return pc.fill_null(array, default)
+
+
+def _target_type(array: pa.Array, wanted: pa.DataType, encoded: bool) -> pa.DataType:
+    """``wanted``, or for a dictionary-encoded text column kept ``encoded``, text codes under its own indices."""
+    if encoded and wanted == pa.string() and pa.types.is_dictionary(array.type):
+        return pa.dictionary(array.type.index_type, pa.string())
+    return wanted
 
 
 def _check_codes(table: pa.Table, dataflow: Dataflow, source: str) -> None:
@@ -77,11 +103,11 @@ def _check_required(table: pa.Table, dataflow: Dataflow, source: str) -> None:
             unexplained,
         )
     periods = table.column(structure.time_dimension).combine_chunks()
-    malformed = pc.invert(pc.match_substring_regex(periods, PERIOD_PATTERN))
+    malformed = pc.invert(_matches(periods, PERIOD_PATTERN))
     if pc.any(malformed).as_py():
         bad = periods[_first_row(malformed)].as_py()
         _fail(source, f"period {bad!r} is not YYYY, YYYY-Qn or YYYY-MM.", structure.time_dimension, malformed)
-    reporting = pc.match_substring_regex(periods, REPORTING_PATTERN)
+    reporting = _matches(periods, REPORTING_PATTERN)
     if "REPORTING_YEAR_START_DAY" in table.column_names:
         start_days = table.column("REPORTING_YEAR_START_DAY").combine_chunks()
         reporting = pc.and_(reporting, pc.is_null(start_days))
@@ -99,23 +125,28 @@ def _check_unique_keys(table: pa.Table, dataflow: Dataflow, source: str) -> None
         _fail(source, f"key {key} appears {duplicated.column('count_all')[0].as_py()} times.", "key")
 
 
-def conform(table: pa.Table, dataflow: Dataflow, source: str, *, validated: bool = False) -> pa.Table:
+def conform(
+    table: pa.Table, dataflow: Dataflow, source: str, *, validated: bool = False, encoded: bool = False
+) -> pa.Table:
     """Return ``table`` with exactly the dataflow's columns and types, defaults filled in.
 
     Raises ``SourceFormatError`` for a missing dimension, a code outside its codelist, an empty mandatory
     value, a malformed period or a duplicated key. ``validated`` skips the code and key checks that the
-    validation rules have just made on the same rows.
+    validation rules have just made on the same rows. ``encoded`` keeps the text columns that ``table`` holds
+    dictionary-encoded so (the same codes, a fraction of their size as text: 0.1 GB rather than 0.6 GB for
+    5 M rows of a large file).
     """
     schema = observation_schema(dataflow)
     arrays = []
     for field in schema:
-        array = _column(table, field.name, dataflow, source)
+        array = _column(table, field.name, dataflow, source, encoded)
+        wanted = _target_type(array, field.type, encoded)
         try:
-            array = array.cast(field.type)
+            array = array if array.type == wanted else array.cast(wanted)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             _fail(source, f"{field.name} cannot be read as {field.type}.", field.name)
         arrays.append(_fill_defaults(array, dataflow.defaults.get(field.name)))
-    result = pa.Table.from_arrays(arrays, schema=schema)
+    result = pa.Table.from_arrays(arrays, names=schema.names)
     _check_required(result, dataflow, source)
     if not validated:
         _check_codes(result, dataflow, source)

@@ -54,10 +54,12 @@ class ValidationOutcome:
 
     @cached_property
     def observations(self) -> pa.Table | None:
-        """The rows with a value, conformed to the dataflow (None when the report has errors)."""
+        """The rows with a value, conformed to the dataflow (None when the report has errors); text columns
+        read dictionary-encoded stay so."""
         if self._kept is None or self.dataflow is None:
             return None
-        return conform(self._kept.drop_columns([ROW]), self.dataflow, source=self.report.file_name, validated=True)
+        kept = self._kept.drop_columns([ROW])
+        return conform(kept, self.dataflow, source=self.report.file_name, validated=True, encoded=True)
 
     @cached_property
     def source_rows(self) -> pa.Array | None:

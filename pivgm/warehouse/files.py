@@ -123,9 +123,13 @@ class Warehouse:
         folder = self.data_dir / "versions" / dataflow_id
         temporary = self._temporary(folder)
         try:
+            import pyarrow as pa
             import pyarrow.parquet as pq
 
-            pq.write_table(table, temporary, compression="zstd")
+            # Dictionary-encoded text is written as it is stored (Parquet encodes it so anyway) but described as
+            # plain text, as every reader expects it back: the Arrow schema, which would say otherwise, is left out
+            encoded = any(pa.types.is_dictionary(field.type) for field in table.schema)
+            pq.write_table(table, temporary, compression="zstd", store_schema=not encoded)
             return self._publish_file(temporary, folder, table.num_rows)
         finally:
             temporary.unlink(missing_ok=True)

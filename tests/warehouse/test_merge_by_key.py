@@ -10,8 +10,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pivgm.warehouse import merge
+from pivgm.warehouse import merge, merge_by_codes
 from pivgm.warehouse.merge_by_codes import merge_and_stamp
+from tests.encodings import decoded
+from tests.encodings import encoded as encoded_text
 
 KEYS = ["REF_AREA", "SEX", "TIME_PERIOD"]
 
@@ -59,7 +61,12 @@ def _stamped_base(generator: random.Random, count: int) -> pa.Table:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_merging_and_stamping_on_key_codes_matches_the_two_joins(seed: int, tmp_path: Path):
+@pytest.mark.parametrize("encoded", [False, True])
+@pytest.mark.parametrize("chunk_rows", [7, merge_by_codes.CHUNK_ROWS])
+def test_merging_and_stamping_on_key_codes_matches_the_two_joins(
+    seed: int, encoded: bool, chunk_rows: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(merge_by_codes, "CHUNK_ROWS", chunk_rows)  # rows looked up and compared a few at a time
     generator = random.Random(seed)
     base = _stamped_base(generator, 80)
     incoming = _rows(generator, 60)
@@ -77,8 +84,8 @@ def test_merging_and_stamping_on_key_codes_matches_the_two_joins(seed: int, tmp_
     joined = merge.stamp_revisions(
         path, merge.merge_observations(path, incoming, None, KEYS[:2], KEYS[2]), KEYS, "OBS_VALUE", now
     )
-    coded = merge_and_stamp(path, incoming, KEYS, "OBS_VALUE", now)
-    assert coded is not None and coded.schema == joined.schema
+    coded = merge_and_stamp(path, encoded_text(incoming) if encoded else incoming, KEYS, "OBS_VALUE", now)
+    assert coded is not None and decoded(coded).schema == joined.schema
 
     def rows(table: pa.Table) -> list[tuple[object, ...]]:
         return sorted(tuple(row.values()) for row in table.to_pylist())
