@@ -322,8 +322,9 @@ def suggest_mapping(raw: RawTable, dataflow: Dataflow, *, provider_countries: Se
     raw = raw.plain()
     suggestion = MappingSuggestion(decimal=decimal)
     profiles = {name: _profile(raw.table, name, decimal) for name in raw.table.column_names}
-    wide = _wide_columns(raw, profiles, dataflow)
     parts = _period_parts(profiles)
+    # a year column holds numbers too: it is a part of the period, never a column of values to unpivot
+    wide = _wide_columns(raw, {n: p for n, p in profiles.items() if n not in (parts or ())}, dataflow)
     if wide or parts:
         suggestion.unpivot = Unpivot(wide) if wide else None
         suggestion.period_columns = parts

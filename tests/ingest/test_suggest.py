@@ -123,6 +123,15 @@ def test_an_unknown_provider_country_is_refused(standard):
         suggest_mapping(read("csv/long-national.csv"), standard.dataflow("DF_RETURNS"), provider_countries=("XYZ",))
 
 
+def test_a_year_column_beside_a_month_column_is_part_of_the_period_not_a_column_of_values(tmp_path, standard):
+    path = tmp_path / "data.csv"
+    path.write_text("Guatemala;Año;Mes\n2024;2024\n", encoding="utf-8")  # two numeric columns, one a year
+    raw = read_file(path)
+    suggestion = suggest_mapping(raw, standard.dataflow("DF_IRREGULAR_TRANSIT"), provider_countries=("PAN",))
+    assert suggestion.period_columns == ("Mes", "Año") and suggestion.unpivot is None
+    assert apply_layout(raw, suggestion).table.num_rows == 1
+
+
 CELLS = st.sampled_from(
     ["Guatemala", "EE.UU.", "Hombres", "Total", "Ene-2024", "2024", "1.234,5", "..", "", "x", "Año", "Mes", "0 a 4"]
 )
