@@ -1,13 +1,13 @@
 """Benchmark: validate and load a large national submission, against frictionless and pandera on the same file.
 
-The file is synthetic (only for this benchmark), generated from the real codelists: a national layout with
-Spanish headers, `;` and decimal commas, as Mexico's UPM would send monthly irregular-situation events by
-nationality. Targets (issues 3 and 18): the installed `pivgm validate` command, a whole process as users run
-it, at least 1 million rows/s and at least 10 times faster than the `frictionless validate` command run the
-same way, with peak resident memory at most 3 times the file. Measured on an empty platform and with
-published history (the first file published, then a revision of every value submitted: the revisions rule
-compares each row with the published value and the load merges with the previous version). The in-process
-steps (read, validate, load) are measured too. Run: python -m bench.validate_submission [ROWS]
+The file is synthetic (only for this benchmark), generated from the real codelists: a national layout with Spanish
+headers, `;` and decimal commas, as Mexico's UPM would send monthly irregular-situation events by nationality.
+Targets (issues 3 and 18): the installed `pivgm validate` command, a whole process as users run it, at least 1
+million rows/s and at least 10 times faster than the `frictionless validate` command run the same way, with peak
+resident memory at most 3 times the file, validating or loading (`pivgm submit`). Measured on an empty platform and
+with published history (the first file published, then a revision of every value submitted: the revisions rule
+compares each row with the published value and the load merges with the previous version). The in-process steps
+(read, validate, load) are measured too. Run: python -m bench.validate_submission [ROWS]
 """
 
 from __future__ import annotations
@@ -301,9 +301,8 @@ def main(rows: int) -> None:
         f"- `pivgm validate`: {verdict(fresh)}",
         f"- `pivgm validate` with published history: {verdict(history)}",
         f"- `pivgm submit` with published history: {submitted.seconds:.1f} s, peak memory "
-        f"{submitted.peak_mb / file_mb:.1f} times the file (no target in the table; the issue asks loading too "
-        "for a small multiple of the file: the conformed observations are held as plain text, a copy as large "
-        "as the merged version)",
+        f"{submitted.peak_mb / file_mb:.1f} times the file (loading too is to stay within a small multiple of "
+        f"the file; held to validation's 3): **{_met(submitted.peak_mb / file_mb <= 3)}**",
         f"- in process: {rows / checked_time / 1e6:.2f} M rows/s ({rows / shuffled_time / 1e6:.2f} with the rows "
         f"shuffled, {rows / history_time / 1e6:.2f} with published history); loading with history "
         f"{history_load_time / load_time:.1f} times the fresh load",
