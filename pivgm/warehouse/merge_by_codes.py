@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pivgm.warehouse.encoding import combined_codes, encode
+from pivgm.warehouse.encoding import combined_codes, encode, index_type
 from pivgm.warehouse.merge import LAST_UPDATED
 from pivgm.warehouse.published import PublishedColumns
 from pivgm.warehouse.published_codes import published_codes
@@ -122,21 +122,25 @@ def merge_and_stamp(base_file: Path, incoming: pa.Table, keys: Sequence[str], va
     usable = reduce(pc.and_, [pc.is_valid(rest.column(k)) for k in keys])  # a null key matched nothing
     stay = np.where(np.asarray(usable.to_numpy(zero_copy_only=False), bool), kept, -1)
     rest = rest.append_column(LAST_UPDATED, _times_at(times, stay, now))
-    return pa.concat_tables(_alike(rest, stamped))
+    return _concatenated(rest, stamped)
 
 
-def _alike(*tables: pa.Table) -> list[pa.Table]:
-    """``tables`` cast to one schema: a column dictionary-encoded in any of them is so in all, under 32-bit
-    indices (room for every code of both)."""
-    encoded = pa.dictionary(pa.int32(), pa.string())
-    fields = [
-        pa.field(name, encoded)
-        if any(pa.types.is_dictionary(t.schema.field(name).type) for t in tables)
-        else tables[-1].schema.field(name)
-        for name in tables[-1].column_names
-    ]
-    schema = pa.schema(fields)
-    return [table.select(schema.names).cast(schema) for table in tables]
+def _concatenated(rest: pa.Table, stamped: pa.Table) -> pa.Table:
+    """``rest`` then ``stamped`` as one table of ``stamped``'s columns. A text column dictionary-encoded on
+    either side is so on both, over one dictionary with the narrowest indices that hold it: the version file
+    keeps one dictionary per column (Parquet falls back to plain text where it changes within a row group,
+    a quarter larger), and the submission's one- or two-byte indices are not widened to four."""
+    parts: dict[str, list[pa.Array | pa.ChunkedArray]] = {}
+    for field in stamped.schema:
+        sides = [rest.column(field.name), stamped.column(field.name)]
+        if any(pa.types.is_dictionary(side.type) for side in sides):
+            encoded = [encode(side) for side in sides]
+            shared = pa.dictionary(index_type(sum(len(side.dictionary) for side in encoded)), pa.string())
+            parts[field.name] = [side.cast(shared) for side in encoded]
+        else:
+            parts[field.name] = [side.cast(field.type) for side in sides]
+    halves = [pa.table({name: sides[half] for name, sides in parts.items()}) for half in (0, 1)]
+    return pa.concat_tables(halves).unify_dictionaries()
 
 
 def _times_at(times: pa.DictionaryArray | None, rows: np.ndarray, now: str) -> pa.DictionaryArray:

@@ -86,6 +86,10 @@ def test_merging_and_stamping_on_key_codes_matches_the_two_joins(
     )
     coded = merge_and_stamp(path, encoded_text(incoming) if encoded else incoming, KEYS, "OBS_VALUE", now)
     assert coded is not None and decoded(coded).schema == joined.schema
+    for column in coded.columns if encoded else []:  # one dictionary a column for the version file, narrow
+        if pa.types.is_dictionary(column.type):
+            assert column.type.index_type == pa.int8()
+            assert all(chunk.dictionary.equals(column.chunk(0).dictionary) for chunk in column.chunks)
 
     def rows(table: pa.Table) -> list[tuple[object, ...]]:
         return sorted(tuple(row.values()) for row in table.to_pylist())
