@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -25,8 +26,10 @@ def confidential(table: pa.Table) -> pa.Array:
     """Rows whose value is withheld on purpose (CONF_STATUS C, D, A...): kept without a value, so they are
     published as confidential rather than lost."""
     if CONF_STATUS not in table.column_names:
-        return pa.array([False] * table.num_rows)
-    status = table.column(CONF_STATUS).combine_chunks().cast(pa.string())
+        return pa.array(np.zeros(table.num_rows, bool))
+    status = table.column(CONF_STATUS).combine_chunks()
+    if not pa.types.is_dictionary(status.type):  # a dictionary-encoded column is matched on its values, once
+        status = status.cast(pa.string())
     return pc.fill_null(pc.invert(pc.is_in(status, value_set=pa.array(PUBLISHABLE))), False)
 
 
