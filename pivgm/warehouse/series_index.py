@@ -4,7 +4,8 @@ A row's place is given by its series code (equal for rows of one series), its pe
 year 0, and its period length in months. A period that is not YYYY, YYYY-Qn or YYYY-MM still needs a
 place of its own: it gets a negative start, one per distinct text, so that two rows repeat a key exactly
 when they have the same series and the same period text. National files usually come ordered by series
-and period; the sorts here are stable sorts, linear on such input.
+and period, their series in the order of the file's own columns: such rows are left where they are (a
+stable sort on the codes took 0.2 s of validating 5 M rows); otherwise the sorts here are stable sorts.
 """
 
 from __future__ import annotations
@@ -34,6 +35,19 @@ def _stable_order(key: np.ndarray) -> np.ndarray | None:
     return np.argsort(key, kind="stable")
 
 
+def _grouped(key: np.ndarray, new_series: np.ndarray, width: int) -> bool:
+    """Whether the rows are in series order already, though their series may not come in the order of their
+    codes (``key``: series code times ``width`` plus place; ``new_series``: where the code changes): each
+    series' rows together, in period order. A national file usually comes so, ordered by its own columns."""
+    if not np.all(np.greater_equal(key[1:], key[:-1]) | new_series):
+        return False
+    starts = np.flatnonzero(new_series)
+    if len(starts) > len(key) // 4:  # series of a few rows each: sorting costs no more than this check
+        return False
+    codes = key[np.concatenate(([0], starts + 1))] // width
+    return len(np.unique(codes)) == len(codes)  # no series in two places
+
+
 def _dense(codes: np.ndarray) -> np.ndarray:
     """The codes renumbered 0, 1, 2... in their sorted order."""
     if not len(codes):
@@ -51,10 +65,11 @@ def _dense(codes: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class SeriesIndex:
     """Rows (the submission's, then optionally published ones) in order of series, period start, period
-    length, and submitted before published.
+    length, and submitted before published: the series in order of their codes, or in the order they come
+    when the rows are in such an order already (``_grouped``).
 
     ``order`` lists row positions in that order (None: the rows are in that order); ``series`` numbers
-    each row's series densely; a *run* is a stretch of that order with one series and one period, and
+    each row's series densely, in that order; a *run* is a stretch of that order with one series and one period, and
     ``run_start`` marks where each begins.
     """
 
@@ -83,19 +98,24 @@ class SeriesIndex:
         if (int(series_codes.max()) - low + 1) * width < 2**62:  # one sort on series code and place
             key = series_codes - low
             del series_codes  # the key holds the code and the place: its quotient and remainder by width
+            new_series = key[1:] != key[:-1]  # where a series begins, if the rows are in order already
             key *= width
             key += place
             del place
-            order = _stable_order(key)
+            order = None if _grouped(key, new_series, width) else _stable_order(key)
             if order is not None:  # positions fit 32 bits (fewer than 2**31 rows): half the memory held
                 order = order.astype(np.int32)
-            ordered_key = key if order is None else key[order]
+                ordered_key = key[order]
+                ordered_codes = ordered_key // width
+                new_series = ordered_codes[1:] != ordered_codes[:-1]
+                del ordered_codes
+            else:
+                ordered_key = key
             del key
-            ordered_codes = ordered_key // width
             ordered_series = np.empty(rows, np.int32)  # dense series numbers: fewer than 2**31 rows
             ordered_series[0] = 0
-            np.cumsum(ordered_codes[1:] != ordered_codes[:-1], out=ordered_series[1:])
-            del ordered_codes
+            np.cumsum(new_series, out=ordered_series[1:])
+            del new_series
             series = ordered_series if order is None else np.empty(rows, np.int32)
             if order is not None:
                 series[order] = ordered_series
@@ -152,6 +172,12 @@ class SeriesIndex:
     def previous(self, values: np.ndarray, usable: np.ndarray) -> np.ndarray:
         """For each row, the value of the preceding usable row of its series (NaN if none): ``usable`` rows
         only, in period order; rows that are not usable get NaN."""
+        if self.order is None and usable.all():  # rows in order, every one usable: nothing to gather
+            result = np.empty(len(values))
+            result[:1] = np.nan
+            result[1:] = values[:-1]
+            np.copyto(result[1:], np.nan, where=self.series[1:] != self.series[:-1])  # a series' first row
+            return result
         chosen = self._positions(self._ordered(usable))
         result = np.full(len(values), np.nan)
         if len(chosen) > 1:  # each array gathered once, in period order, and the results put back once
