@@ -585,7 +585,7 @@ class TableChecks:
                     "start": index.start[firsts],
                     "months": index.length[firsts],
                     "r": row_numbers[firsts],
-                    "pos": np.arange(self.rows) if isinstance(firsts, slice) else firsts,
+                    "pos": np.arange(self.rows, dtype=np.int32) if isinstance(firsts, slice) else firsts,
                 }
             ),
         )
