@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 
 from pivgm.warehouse.encoding import is_constant
+from pivgm.warehouse.memory import release_free_memory
 from pivgm.warehouse.published import Columns, PublishedColumns
 
 MAX_ENUM_VALUES = 100_000  # more distinct values in a key column: numbered by ``combined_codes_with``
@@ -91,3 +92,4 @@ def _scanned(
         return codes, found
     finally:
         connection.close()
+        release_free_memory()  # what the scan's threads left free, before the codes are used

@@ -105,3 +105,18 @@ def test_a_key_on_two_incoming_rows_is_left_to_the_joins(tmp_path: Path):
     twice = _rows(random.Random(6), 5)
     twice = pa.concat_tables([twice, twice.slice(0, 1)])
     assert merge_and_stamp(tmp_path / "base.parquet", twice, KEYS, "OBS_VALUE", "now") is None
+
+
+@pytest.mark.parametrize("base_rows", [0, 1])
+def test_a_revision_of_an_empty_or_tiny_version_is_stamped_now_as_the_joins_stamp_it(base_rows: int, tmp_path: Path):
+    base = _stamped_base(random.Random(7), 1).slice(0, base_rows)
+    path = tmp_path / "base.parquet"
+    pq.write_table(base, path)
+    incoming = encoded_text(_rows(random.Random(8), 5))
+    now = "2026-12-05T00:00:00Z"
+    joined = merge.stamp_revisions(
+        path, merge.merge_observations(path, incoming, None, KEYS[:2], KEYS[2]), KEYS, "OBS_VALUE", now
+    )
+    coded = merge_and_stamp(path, incoming, KEYS, "OBS_VALUE", now)
+    assert coded is not None
+    assert sorted(map(str, decoded(coded).to_pylist())) == sorted(map(str, joined.to_pylist()))
