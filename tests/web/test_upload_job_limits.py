@@ -105,11 +105,12 @@ def test_a_stopped_upload_keeps_the_archived_file_a_submission_refers_to(tmp_pat
 def test_an_upload_stopped_at_a_limit_keeps_the_copy_the_guided_upload_staged(tmp_path):
     """The stopped job removes only a copy it archived itself: the same file staged for the guided upload
     before (archived, no submission yet) stays, so the guided pages still find it. Fails if the parent
-    discards every unsubmitted copy of the content (seen red: the staged file was deleted)."""
+    discards every unsubmitted copy of the content (seen red: the staged file was deleted). The file is one
+    that needs about two seconds of processor time (a 40 MB one is now checked and loaded within the 1 s)."""
     platform = Platform.initialise(settings_for(tmp_path / "data"))
     submitter = person(platform, "mx.submitter", (Role.NATIONAL_SUBMITTER, "MX_UPM"))
     big = tmp_path / "devoluciones.csv"
-    returns_file(big, 40_000_000)
+    returns_file(big, 190_000_000)
     sha256 = drafts.stage(platform, submitter.actor, "MX_UPM", "DF_RETURNS", big.name, big)
     with serving(platform.settings, PIVGM_UPLOAD_CPU_SECONDS="1") as base:
         answer = upload(base, submitter.headers, "devoluciones.csv", big, mapping=MAPPING)
