@@ -28,7 +28,8 @@ def confidential(table: pa.Table) -> pa.Array:
     if CONF_STATUS not in table.column_names:
         return pa.array(np.zeros(table.num_rows, bool))
     status = table.column(CONF_STATUS).combine_chunks()
-    if not pa.types.is_dictionary(status.type):  # a dictionary-encoded column is matched on its values, once
+    text = pa.types.is_dictionary(status.type) and pa.types.is_string(status.type.value_type)
+    if not text:  # a dictionary-encoded column of text is matched on its distinct values, once each
         status = status.cast(pa.string())
     return pc.fill_null(pc.invert(pc.is_in(status, value_set=pa.array(PUBLISHABLE))), False)
 

@@ -61,9 +61,10 @@ def _stretches(path: Path, column: str, rows: int, read: bool) -> Iterator[tuple
             yield low, None
         return
     low = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=CHUNK_ROWS, columns=[column]):
-        yield low, batch.column(0)
-        low += batch.num_rows
+    with pq.ParquetFile(path) as file:
+        for batch in file.iter_batches(batch_size=CHUNK_ROWS, columns=[column]):
+            yield low, batch.column(0)
+            low += batch.num_rows
 
 
 @dataclass(frozen=True)
